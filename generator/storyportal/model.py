@@ -1,0 +1,175 @@
+"""Resolved, frozen records: what every later stage reads instead of raw dicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Term:
+    """One allowed value of a facet: a slug for URLs and files, a label for people."""
+
+    facet: str
+    slug: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    facets: MappingProxyType  # facet name -> {slug: Term}, in configuration order
+
+    def term(self, facet: str, slug: str) -> Term | None:
+        return self.facets[facet].get(slug)
+
+    def terms(self, facet: str) -> tuple[Term, ...]:
+        return tuple(self.facets[facet].values())
+
+
+@dataclass(frozen=True)
+class Company:
+    id: str
+    name: str
+    industry: Term
+    size: Term
+    region: Term
+    website: str | None = None
+    logo: str | None = None  # repository-relative path
+
+
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+@dataclass(frozen=True)
+class Consent:
+    scopes: frozenset[str]
+    granted: dt.date
+    expires: dt.date | None = None
+    revoked: bool = False
+
+    def problem(self, on: dt.date) -> str | None:
+        """Why this consent does not hold on ``on``: revoked, expired, not-yet-granted, or None."""
+        if self.revoked:
+            return "revoked"
+        if self.expires is not None and on > self.expires:
+            return "expired"
+        if on < self.granted:
+            return "not-yet-granted"
+        return None
+
+    def allows(self, scope: str, on: dt.date) -> bool:
+        return self.problem(on) is None and scope in self.scopes
+
+
+@dataclass(frozen=True)
+class ReferenceCalls:
+    available: bool = False
+    max_per_quarter: int = 0
+    log: tuple[dt.date, ...] = ()
+    owner: str | None = None
+
+    def used_in_quarter(self, on: dt.date) -> int:
+        return sum(1 for day in self.log if quarter_of(day) == quarter_of(on))
+
+    def left_in_quarter(self, on: dt.date) -> int:
+        return max(0, self.max_per_quarter - self.used_in_quarter(on))
+
+
+@dataclass(frozen=True)
+class Advocate:
+    id: str
+    name: str
+    title: str | None
+    company: Company
+    consent: Consent
+    photo: str | None = None
+    reference_calls: ReferenceCalls = ReferenceCalls()
+    # The values of the private block, kept only so the leak guard can look for them.
+    private_values: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class Registry:
+    companies: MappingProxyType  # id -> Company
+    advocates: MappingProxyType  # id -> Advocate
+    broken: frozenset[str] = frozenset()  # advocate ids whose entries have errors
+
+    def private_values(self) -> list[tuple[str, str, str]]:
+        """(advocate id, field, value) for every private value, for the leak guard."""
+        return [(a.id, key, value) for a in self.advocates.values() for key, value in a.private_values]
+
+
+@dataclass(frozen=True)
+class Metric:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Video:
+    provider: str  # youtube | vimeo | wistia | loom
+    video_id: str
+    url: str  # canonical watch URL
+    embed_url: str  # privacy-friendly player URL, loaded only on click
+    duration: str | None = None
+    transcript: bool = False
+
+
+class Status(str, enum.Enum):
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"  # published date in the future
+    WITHHELD = "withheld"  # consent does not (or no longer) cover it
+    INVALID = "invalid"  # the file has errors
+
+
+@dataclass(frozen=True)
+class Story:
+    slug: str
+    source: str  # repository-relative path of the Markdown file
+    type: str
+    title: str
+    summary: str
+    advocates: tuple[Advocate, ...]
+    published: dt.date
+    industry: Term
+    company_size: Term
+    region: Term
+    lang: str
+    body: str
+    body_line: int
+    updated: dt.date | None = None
+    products: tuple[Term, ...] = ()
+    use_cases: tuple[Term, ...] = ()
+    tags: tuple[str, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    quote: str | None = None
+    video: Video | None = None
+    image: str | None = None  # repository-relative path
+    featured: bool = False
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+    content_hash: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"stories/{self.slug}/"
+
+    @property
+    def primary(self) -> Advocate:
+        return self.advocates[0]
+
+    @property
+    def company(self) -> Company:
+        return self.primary.company
+
+    @property
+    def last_changed(self) -> dt.date:
+        return self.updated or self.published
+
+    def shows(self, scope: str, on: dt.date) -> bool:
+        """May the page show the primary advocate's name, logo or quote?"""
+        return self.primary.consent.allows(scope, on)

@@ -1,0 +1,101 @@
+"""Load a whole portal: settings, registry, stories, rules. Pure and cacheable by content."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from .config import SiteSettings
+from .issues import Issue, Severity, sort_issues
+from .model import Registry, Status, Story, Taxonomy
+from .registry import build_taxonomy, load_registry
+from .rules import check_unique_urls, resolve_story
+from .stories import StoryFile, discover_stories, read_story
+
+
+@dataclass(frozen=True)
+class Portal:
+    """Everything the later stages need, resolved and checked."""
+
+    settings: SiteSettings
+    today: dt.date
+    taxonomy: Taxonomy
+    registry: Registry
+    stories: tuple[Story, ...]  # every story that resolved, whatever its status
+    status: MappingProxyType  # source path -> Status, for every story file found
+    issues: tuple[Issue, ...]
+
+    @property
+    def published(self) -> tuple[Story, ...]:
+        """Publishable stories, newest first (ties by slug, for stable output)."""
+        chosen = [s for s in self.stories if self.status[s.source] is Status.PUBLISHED]
+        return tuple(sorted(chosen, key=lambda s: (-s.published.toordinal(), s.slug)))
+
+    def issues_for(self, source: str) -> list[Issue]:
+        return [i for i in self.issues if i.path == source]
+
+
+def build_date(explicit: dt.date | None = None) -> dt.date:
+    """The date rules are judged on: explicit, else $STORYPORTAL_BUILD_DATE, else today."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("STORYPORTAL_BUILD_DATE")
+    return dt.date.fromisoformat(env) if env else dt.date.today()
+
+
+@dataclass
+class PortalLoader:
+    """Loads a portal, keeping each story file's parse keyed by its content hash.
+
+    A preview server keeps one loader across rebuilds, so an edit re-reads only the
+    file that changed; a full build uses a fresh one. Both give the same Portal.
+    """
+
+    settings: SiteSettings
+    _files: dict = field(default_factory=dict)  # (source, sha256) -> StoryFile
+
+    def load(self, today: dt.date) -> Portal:
+        root, config = self.settings.root, self.settings.portal
+        taxonomy = build_taxonomy(config)
+        registry, issues = load_registry(root, config, taxonomy)
+        if registry is None:
+            registry = Registry(MappingProxyType({}), MappingProxyType({}))
+        refs, found = discover_stories(root, config)
+        issues += found
+        files = {ref.source: self.read(ref) for ref in refs}
+        stories, status = [], {}
+        for source, file in files.items():
+            story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today)
+            issues += story_issues
+            status[source] = state
+            if story is not None:
+                stories.append(story)
+        dupes = check_unique_urls([s for s in stories if status[s.source] is not Status.INVALID], files)
+        for issue in dupes:
+            status[issue.path] = Status.INVALID
+        issues += dupes
+        for issue in found:  # a duplicate or invalid slug makes the story unpublishable
+            if issue.severity is Severity.ERROR and issue.path in status:
+                status[issue.path] = Status.INVALID
+        return Portal(self.settings, today, taxonomy, registry, tuple(stories),
+                      MappingProxyType(status), tuple(sort_issues(issues)))
+
+    def read(self, ref) -> StoryFile:
+        path = self.settings.root / ref.source
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = b""
+        import hashlib
+        key = (ref, hashlib.sha256(raw).hexdigest())
+        if key not in self._files:
+            self._files[key] = read_story(ref, raw, self.settings.portal)
+        return self._files[key]
+
+
+def load_portal(settings: SiteSettings, today: dt.date | None = None) -> Portal:
+    """Load and check everything once; the one entry point for a full build or validate."""
+    return PortalLoader(settings).load(build_date(today or settings.portal.build_date))

@@ -1,0 +1,235 @@
+"""Cross-file rules: each a small function with a stable rule id, the build date passed in.
+
+A story that breaks a rule is never published. Problems in what a writer typed
+are errors (they fail a pull request); consent that lapsed or was withdrawn is a
+warning that withholds the story, so that a consent expiring overnight does not
+break the next deploy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import PortalConfig
+from .errors import closest
+from .imagecheck import inspect_image
+from .issues import Issue, Severity
+from .model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
+from .paths import resolve_ref
+from .schema import StoryIn, StoryType
+from .stories import StoryFile
+from .video import parse_video_url
+
+_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
+_ALIAS = re.compile(r"^/[a-z0-9][a-z0-9/_.-]*/$")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
+@dataclass
+class StoryCheck:
+    """Collects the issues of one story, located through its parsed front matter."""
+
+    file: StoryFile
+    issues: list[Issue] = field(default_factory=list)
+
+    def at(self, path: tuple, rule: str, message: str, hint: str = "", severity=Severity.ERROR, key=False) -> None:
+        mark = self.file.parsed.mark(path, key=key)
+        self.issues.append(Issue(self.file.ref.source, mark.line, mark.col, rule, message, severity, hint))
+
+    def at_body(self, rule: str, message: str, hint: str = "") -> None:
+        self.issues.append(Issue(self.file.ref.source, self.file.body_line, 1, rule, message, hint=hint))
+
+    @property
+    def errors(self) -> bool:
+        return any(i.severity is Severity.ERROR for i in self.issues)
+
+
+def resolve_advocates(check: StoryCheck, front: StoryIn, registry: Registry) -> tuple[Advocate, ...]:
+    found = []
+    for index, ident in enumerate(front.advocates):
+        path = ("advocates", index)
+        if ident in registry.advocates:
+            found.append(registry.advocates[ident])
+        elif ident in registry.broken:
+            check.at(path, "story-advocate-invalid", f"The advocate '{ident}' has errors in advocates.yaml",
+                     "fix the registry entry first")
+        else:
+            check.at(path, "story-advocate-unknown", f"There is no advocate '{ident}' in advocates.yaml",
+                     _near_id(ident, registry.advocates))
+    if len(set(front.advocates)) != len(front.advocates):
+        check.at(("advocates",), "story-advocate-duplicate", "The same advocate is named twice", "keep one")
+    return tuple(found)
+
+
+def _near_id(ident: str, known) -> str:
+    cleaned = unicodedata.normalize("NFKC", ident).translate(_INVISIBLE)
+    near = closest(cleaned, known, cutoff=0.75)
+    if near and near != ident:
+        return f"did you mean '{near}'? (ids must match exactly, character for character)"
+    return "add the advocate to advocates.yaml first, or check the spelling"
+
+
+def resolve_term(check: StoryCheck, taxonomy: Taxonomy, facet: str, slug, path: tuple) -> Term | None:
+    term = taxonomy.term(facet, slug)
+    if term is None:
+        near = closest(slug, taxonomy.facets[facet])
+        hint = f"did you mean '{near}'?" if near else "allowed: " + ", ".join(taxonomy.facets[facet])
+        check.at(path, "story-taxonomy-unknown", f"'{slug}' is not one of the allowed values of {facet}", hint)
+    return term
+
+
+def resolve_terms(check, taxonomy, facet: str, slugs) -> tuple[Term, ...]:
+    terms = [resolve_term(check, taxonomy, facet, slug, (facet, i)) for i, slug in enumerate(slugs)]
+    return tuple(t for t in dict.fromkeys(terms) if t is not None)
+
+
+def check_type_fields(check: StoryCheck, front: StoryIn) -> None:
+    if front.type is StoryType.TESTIMONIAL and not front.quote:
+        check.at(("type",), "story-required-field", "A testimonial needs a 'quote'", "add quote: with the advocate's words")
+    if front.type is StoryType.VIDEO and front.video is None:
+        check.at(("type",), "story-required-field", "A video story needs a 'video' with its url", "add video: and url:")
+
+
+def check_dates(check: StoryCheck, front: StoryIn) -> None:
+    if front.updated is not None and front.updated < front.published:
+        check.at(("updated",), "story-updated-before-published",
+                 f"'updated' ({front.updated}) is before 'published' ({front.published})",
+                 "an update can only come after publication")
+
+
+def check_video(check: StoryCheck, front: StoryIn):
+    if front.video is None:
+        return None
+    video, reason = parse_video_url(front.video.url, front.video.duration, front.video.transcript)
+    if video is None:
+        check.at(("video", "url"), "video-url-invalid", f"The video address is not accepted: {reason}",
+                 "paste the address of the video page, like https://www.youtube.com/watch?v=...")
+    return video
+
+
+def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | None, path: tuple) -> str | None:
+    if ref is None:
+        return None
+    rel, problem = resolve_ref(root, check.file.ref.folder, ref)
+    if problem is None:
+        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    if problem is not None:
+        check.at(path, problem.rule, problem.message, problem.hint)
+        return None
+    return rel
+
+
+def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang: str) -> None:
+    if front.type is not StoryType.CASE_STUDY:
+        return
+    present = {h.strip().lower() for h in _HEADING.findall(check.file.body)}
+    missing = [s for s in config.sections_for(lang) if s.lower() not in present]
+    if missing:
+        check.at_body("case-study-section-missing",
+                      "A case study needs the sections " + ", ".join(f"'## {s}'" for s in missing),
+                      "add each as a heading line: ## " + missing[0])
+
+
+def check_aliases(check: StoryCheck, front: StoryIn) -> None:
+    for index, alias in enumerate(front.aliases):
+        if not _ALIAS.match(alias) or "/../" in alias or "//" in alias:
+            check.at(("aliases", index), "story-alias-invalid",
+                     f"'{alias}' is not a site address like /stories/old-name/",
+                     "start and end it with '/', lowercase letters, digits and '-'")
+
+
+def check_consent(check: StoryCheck, story: Story, on: dt.date) -> None:
+    """Withhold (warning) a story whose advocates' consent does not cover it on ``on``."""
+    for index, advocate in enumerate(story.advocates):
+        path = ("advocates", index)
+        problem = advocate.consent.problem(on)
+        if problem == "revoked":
+            check.at(path, "consent-revoked", f"{advocate.id} has withdrawn consent, so this story is withheld",
+                     severity=Severity.WARNING)
+        elif problem == "expired":
+            check.at(path, "consent-expired", f"{advocate.id}'s consent expired on {advocate.consent.expires}, so this story is withheld",
+                     "ask the program owner to renew it in advocates.yaml", Severity.WARNING)
+        elif problem == "not-yet-granted":
+            check.at(path, "consent-not-yet-granted", f"{advocate.id}'s consent only starts on {advocate.consent.granted}",
+                     severity=Severity.WARNING)
+        elif story.type not in advocate.consent.scopes:
+            check.at(path, "consent-scope-missing", f"{advocate.id} has not agreed to appear in a {story.type}, so this story is withheld",
+                     f"their consent covers: {', '.join(sorted(advocate.consent.scopes))}", Severity.WARNING)
+    if story.quote and story.advocates and "quote" not in story.primary.consent.scopes:
+        check.at(("quote",), "consent-quote-missing", f"{story.primary.id} has not agreed to be quoted, so this story is withheld",
+                 "remove the quote, or ask the program owner for the quote scope", Severity.WARNING)
+
+
+def resolve_story(file: StoryFile, registry: Registry, taxonomy: Taxonomy, config: PortalConfig,
+                  root: Path, on: dt.date) -> tuple[Story | None, Status, list[Issue]]:
+    """Turn a shape-checked story into a record, and decide whether it may be published."""
+    if file.front is None:
+        return None, Status.INVALID, list(file.issues)
+    front, check = file.front, StoryCheck(file)
+    advocates = resolve_advocates(check, front, registry)
+    company = advocates[0].company if advocates else None
+    facets = _facets(check, front, taxonomy, company)
+    lang = front.lang or config.lang
+    check_type_fields(check, front)
+    check_dates(check, front)
+    check_aliases(check, front)
+    check_sections(check, front, config, lang)
+    video = check_video(check, front)
+    image = check_image(check, root, config, front.image, ("image",))
+    if check.errors or company is None or None in facets[:3]:
+        return None, Status.INVALID, check.issues
+    story = _record(file, front, advocates, facets, lang, video, image)
+    check_consent(check, story, on)
+    return story, _status(front, check, on), check.issues
+
+
+def _facets(check, front: StoryIn, taxonomy: Taxonomy, company):
+    def single(facet: str, own, default: Term | None):
+        return default if own is None else resolve_term(check, taxonomy, facet, own, (facet,))
+    return (
+        single("industry", front.industry, company.industry if company else None),
+        single("company_size", front.company_size, company.size if company else None),
+        single("region", front.region, company.region if company else None),
+        resolve_terms(check, taxonomy, "products", front.products),
+        resolve_terms(check, taxonomy, "use_cases", front.use_cases),
+    )
+
+
+def _status(front: StoryIn, check: StoryCheck, on: dt.date) -> Status:
+    if front.draft:
+        return Status.DRAFT
+    if front.published > on:
+        return Status.SCHEDULED
+    return Status.WITHHELD if check.issues else Status.PUBLISHED
+
+
+def _record(file: StoryFile, front: StoryIn, advocates, facets, lang, video, image) -> Story:
+    industry, size, region, products, use_cases = facets
+    return Story(
+        slug=file.ref.slug, source=file.ref.source, type=front.type.value, title=front.title,
+        summary=front.summary, advocates=advocates, published=front.published, industry=industry,
+        company_size=size, region=region, lang=lang, body=file.body, body_line=file.body_line,
+        updated=front.updated, products=products, use_cases=use_cases, tags=tuple(front.tags),
+        metrics=tuple(Metric(m.value, m.label) for m in front.metrics), quote=front.quote, video=video,
+        image=image, featured=front.featured, draft=front.draft, aliases=tuple(front.aliases),
+        content_hash=file.content_hash,
+    )
+
+
+def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list[Issue]:
+    """An alias must not repeat another alias or shadow a story's own address."""
+    owners = {f"/{s.url}": s.source for s in stories}
+    issues = []
+    for story in sorted(stories, key=lambda s: s.source):
+        check = StoryCheck(files[story.source])
+        for index, alias in enumerate(story.aliases):
+            if alias in owners and owners[alias] != story.source:
+                check.at(("aliases", index), "story-duplicate-alias",
+                         f"The address {alias} is already used by {owners[alias]}", "remove one of them")
+            owners.setdefault(alias, story.source)
+        issues += check.issues
+    return issues
