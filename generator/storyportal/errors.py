@@ -29,6 +29,28 @@ def validate_model(model: type[BaseModel], data, parsed: Parsed, base: tuple, so
         return None, [_issue(err, model, parsed, base, source, prefix) for err in exc.errors()]
 
 
+def without_repeats(first: list[Issue], later: list[Issue]) -> list[Issue]:
+    """``first`` plus the issues of ``later`` at spots ``first`` does not already explain.
+
+    A YAML hazard (an impossible date, ``no`` for a word) already says what is wrong
+    with its value; the schema complaint about the same value would only repeat it.
+    """
+    taken = {(i.path, i.line, i.col) for i in first}
+    return list(first) + [i for i in later if (i.path, i.line, i.col) not in taken]
+
+
+_KINDS = {dict: "a group of fields", list: "a list", str: "the text", type(None): "nothing"}
+
+
+def _whole(value, base: tuple) -> str:
+    """What a whole file (or entry) holds instead of fields, for people."""
+    found = _KINDS.get(type(value))
+    found = f"the text '{value}'" if isinstance(value, str) else (found or f"the value {value!r}")
+    if not base:
+        return f"The file must hold fields like 'name: value', one per line, but it holds {found}"
+    return f"'{base[-1]}' must hold fields like 'name: value', indented below it, but it holds {found}"
+
+
 def _field_name(loc: tuple) -> str:
     """``("metrics", 0, "value")`` becomes ``metrics item 1 > value``, for people."""
     parts = [f"item {p + 1}" if isinstance(p, int) else str(p) for p in loc]
@@ -67,6 +89,9 @@ def _issue(err: dict, model, parsed: Parsed, base: tuple, source: str, prefix: s
         suggestion = closest(loc[-1], owner.model_fields)
         rule, message = f"{prefix}-unknown-field", f"'{loc[-1]}' is not a field we know"
         hint = f"did you mean '{suggestion}'?" if suggestion else "check the spelling, or remove it"
+    elif not loc and kind in ("dict_type", "model_type", "model_attributes_type"):
+        mark = parsed.mark(base)
+        rule, message, hint = f"{prefix}-field-type", _whole(value, base), "write each field on its own line, like title: My story"
     else:
         mark = parsed.mark(base + loc)
         message, hint, rule = _describe(kind, name, value, ctx, prefix)
@@ -85,6 +110,9 @@ def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str,
     if kind == "string_type":
         hint = f'put it in quotes: "{value}"' if isinstance(value, (int, float, bool)) else ""
         return f"'{name}' must be text, not {shown}", hint, f"{prefix}-field-type"
+    if kind in ("date_type", "date_from_datetime_parsing", "date_parsing") and _DATE_TIME.match(str(value)):
+        return (f"'{name}' must be a date like 2026-03-14, but {shown} also has a time",
+                f"write just the date, like {str(value)[:10]}", f"{prefix}-field-type")
     if kind in ("date_type", "date_from_datetime_parsing", "date_parsing"):
         return f"'{name}' must be a date like 2026-03-14, not {shown}", "write YYYY-MM-DD, without quotes", f"{prefix}-field-type"
     if kind == "bool_type":
@@ -106,6 +134,8 @@ def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str,
         return f"'{name}' is out of range: {shown}", "", f"{prefix}-invalid-value"
     return f"'{name}' is not valid: {shown}", "", f"{prefix}-invalid-value"
 
+
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]+[0-9]{1,2}:[0-9]{2}")
 
 _PATTERN_HINTS = {
     "duration": 'write it as "m:ss" in quotes, like "2:45"',

@@ -23,24 +23,25 @@ def resolve_ref(root: Path, base: str, ref: str) -> tuple[str | None, PathProble
     Refuses web addresses, absolute paths, escapes with ``..``, symlinks anywhere on
     the way, and names that differ from the file on disk only by case.
     """
-    shape = _shape_problem(ref)
+    example = "like hero.jpg, relative to the story file" if base else "like assets/logos/acme.png, from the repository folder"
+    shape = _shape_problem(ref, example)
     if shape:
         return None, shape
     rel = posixpath.normpath(posixpath.join(base, ref))
     if rel == ".." or rel.startswith("../") or rel.startswith("/"):
         return None, PathProblem("path-outside", f"'{ref}' points outside the repository",
-                                 "put the file in the repository and give its path relative to the story")
+                                 f"put the file in the repository and give its path, {example}")
     return rel, walk_exact(root, rel)
 
 
-def _shape_problem(ref: str) -> PathProblem | None:
+def _shape_problem(ref: str, example: str) -> PathProblem | None:
     lowered = ref.strip().lower()
     if "://" in lowered or lowered.startswith(("//", "file:", "data:", "javascript:", "http:", "https:")):
         return PathProblem("path-remote", f"'{ref}' is a web address; a file in the repository is expected",
                            "add the image to the repository and name its path")
     if ref.startswith(("/", "\\")) or (len(ref) > 1 and ref[1] == ":"):
         return PathProblem("path-absolute", f"'{ref}' is an absolute path; a relative path is expected",
-                           "give the path relative to the file that names it, like hero.jpg")
+                           f"give a relative path, {example}")
     if "\\" in ref or "%" in ref or any(ord(c) < 32 for c in ref):
         return PathProblem("path-invalid", f"'{ref}' contains '\\', '%' or control characters",
                            "use plain / separated names")

@@ -7,7 +7,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .config import FACETS, PortalConfig
-from .errors import closest, validate_model
+from .errors import closest, validate_model, without_repeats
 from .frontmatter import normalize_text
 from .imagecheck import inspect_image
 from .issues import Issue
@@ -89,7 +89,9 @@ class _RegistryReader:
             return None  # a broken company entry is reported where it stands
         c = model.consent
         if c.expires is not None and c.expires < c.granted:
-            self.issue(base + ("consent", "expires"), "registry-consent-dates", "The consent expires before it was granted")
+            self.issue(base + ("consent", "expires"), "registry-consent-dates",
+                       f"The consent expires ({c.expires}) before it was granted ({c.granted})",
+                       "check both dates; expires is the last day the consent holds")
         rc = model.reference_calls
         return Advocate(ident, model.name, model.title, company,
                         Consent(frozenset(s.value for s in c.scopes), c.granted, c.expires, c.revoked),
@@ -130,7 +132,7 @@ def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple
         return None, issues
     top, top_issues = validate_model(RegistryIn, parsed.data if parsed.data is not None else {}, parsed, (), source, "registry")
     if top is None:
-        return None, issues + top_issues
+        return None, without_repeats(issues, top_issues)
     return _read_entries(root, config, taxonomy, parsed, top, issues)
 
 
@@ -149,4 +151,4 @@ def _read_entries(root, config, taxonomy, parsed, top: RegistryIn, issues: list[
         else:
             advocates[ident] = advocate
     registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken))
-    return registry, issues + reader.issues
+    return registry, without_repeats(issues, reader.issues)

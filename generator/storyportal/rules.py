@@ -49,20 +49,32 @@ class StoryCheck:
 
 
 def resolve_advocates(check: StoryCheck, front: StoryIn, registry: Registry) -> tuple[Advocate, ...]:
-    found = []
+    found, named = [], set()
     for index, ident in enumerate(front.advocates):
         path = ("advocates", index)
+        if ident in named:
+            check.at(path, "story-advocate-duplicate", f"The advocate '{ident}' is named twice", "keep one")
+            continue
+        named.add(ident)
         if ident in registry.advocates:
             found.append(registry.advocates[ident])
         elif ident in registry.broken:
             check.at(path, "story-advocate-invalid", f"The advocate '{ident}' has errors in advocates.yaml",
                      "fix the registry entry first")
         else:
-            check.at(path, "story-advocate-unknown", f"There is no advocate '{ident}' in advocates.yaml",
+            check.at(path, "story-advocate-unknown",
+                     f"There is no advocate '{ident}' in advocates.yaml{_odd_characters(ident)}",
                      _near_id(ident, registry.advocates))
-    if len(set(front.advocates)) != len(front.advocates):
-        check.at(("advocates",), "story-advocate-duplicate", "The same advocate is named twice", "keep one")
     return tuple(found)
+
+
+def _odd_characters(ident: str) -> str:
+    """Name the characters that only look like a-z, 0-9 and '-' (or are invisible)."""
+    odd = [c for c in dict.fromkeys(ident) if not (c.isascii() and c.isprintable())]
+    if not odd:
+        return ""
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'an invisible character')}" for c in odd)
+    return f"; it contains characters that only look like plain letters, or are invisible: {names}"
 
 
 def _near_id(ident: str, known) -> str:
@@ -149,13 +161,14 @@ def check_consent(check: StoryCheck, story: Story, on: dt.date) -> None:
         problem = advocate.consent.problem(on)
         if problem == "revoked":
             check.at(path, "consent-revoked", f"{advocate.id} has withdrawn consent, so this story is withheld",
-                     severity=Severity.WARNING)
+                     "remove the advocate from the story, or unpublish it", Severity.WARNING)
         elif problem == "expired":
             check.at(path, "consent-expired", f"{advocate.id}'s consent expired on {advocate.consent.expires}, so this story is withheld",
                      "ask the program owner to renew it in advocates.yaml", Severity.WARNING)
         elif problem == "not-yet-granted":
-            check.at(path, "consent-not-yet-granted", f"{advocate.id}'s consent only starts on {advocate.consent.granted}",
-                     severity=Severity.WARNING)
+            check.at(path, "consent-not-yet-granted",
+                     f"{advocate.id}'s consent only starts on {advocate.consent.granted}, so this story is withheld until then",
+                     "check the granted date in advocates.yaml", Severity.WARNING)
         elif story.type not in advocate.consent.scopes:
             check.at(path, "consent-scope-missing", f"{advocate.id} has not agreed to appear in a {story.type}, so this story is withheld",
                      f"their consent covers: {', '.join(sorted(advocate.consent.scopes))}", Severity.WARNING)

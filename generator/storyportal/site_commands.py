@@ -1,7 +1,102 @@
-"""``storyportal build`` and ``serve``: MkDocs run for you, with the safe build around it."""
+"""``storyportal build`` and ``serve``: MkDocs run for you, with a safe build around it.
+
+``build`` writes to a temporary folder beside the output and swaps it in only
+when the build (strict checks and the leak guard included) succeeded, so a
+failed build leaves the previous site untouched.
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from .config import Audience
+
+DEFAULT_DIRS = {Audience.PUBLIC: "site", Audience.INTERNAL: "site-internal"}
+
 
 def register(commands, common) -> None:
-    """Site commands are added as they are built; see build.py and serve.py."""
+    build = commands.add_parser("build", help="build the site (MkDocs) safely into its output folder")
+    common(build)
+    build.add_argument("-d", "--site-dir", type=Path, default=None,
+                       help="output folder (default: site, or site-internal for --audience internal)")
+    build.add_argument("--audience", choices=[a.value for a in Audience], default=Audience.PUBLIC.value,
+                       help="public (default), or internal to add the reference-call roster and the program report")
+    build.add_argument("--strict", action="store_true", help="fail on any warning, as mkdocs build --strict")
+    build.set_defaults(run=run_build)
+
+    serve = commands.add_parser("serve", help="preview the site; rebuilds after every save")
+    common(serve)
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
+                       help="address to serve on (default 127.0.0.1:8000)")
+    serve.add_argument("--audience", choices=[a.value for a in Audience], default=Audience.PUBLIC.value)
+    serve.set_defaults(run=run_serve)
+
+
+def _environment(args) -> None:
+    """The plugin reads these; SOURCE_DATE_EPOCH makes dates in the output reproducible."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ["STORYPORTAL_AUDIENCE"] = args.audience
+    if args.build_date:
+        os.environ["STORYPORTAL_BUILD_DATE"] = args.build_date.isoformat()
+    day = args.build_date or dt.date.fromisoformat(os.environ.get("STORYPORTAL_BUILD_DATE", dt.date.today().isoformat()))
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(day.timetuple())))
+
+
+def _logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def run_build(args) -> int:
+    from mkdocs.config import load_config
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    _environment(args)
+    _logging()
+    config_file = args.config_file.resolve()
+    target = (args.site_dir or config_file.parent / DEFAULT_DIRS[Audience(args.audience)]).resolve()
+    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        config = load_config(config_file=str(config_file), site_dir=str(temp), strict=args.strict)
+        build(config)
+    except (MkDocsException, OSError) as exc:
+        shutil.rmtree(temp, ignore_errors=True)
+        sys.stderr.write(f"storyportal: build failed, the previous {target.name}/ is unchanged: {exc}\n")
+        return 1
+    swap_in(temp, target)
+    sys.stderr.write(f"storyportal: built {target}\n")
+    return 0
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` with ``new`` in two renames, removing the old copy afterwards."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _environment(args)
+    _logging()
+    try:
+        serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True)
+    except MkDocsException as exc:
+        sys.stderr.write(f"storyportal: {exc}\n")
+        return 1
+    return 0

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import PortalConfig
-from .errors import validate_model
+from .errors import validate_model, without_repeats
 from .frontmatter import normalize_text, split_front_matter
 from .issues import Issue, Severity
 from .schema import StoryIn
@@ -64,7 +64,7 @@ def discover_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], 
             issues += more
         elif entry.name.endswith(".md"):
             refs.append(StoryRef(rel, entry.name[:-3], config.stories_dir))
-        else:
+        elif Path(entry.name).suffix.lower() not in IMAGE_SUFFIXES:  # images of <slug>.md stories sit here
             issues.append(_stray(rel))
     return refs, issues + _slug_problems(refs)
 
@@ -132,8 +132,6 @@ def read_story(ref: StoryRef, raw: bytes, config: PortalConfig) -> StoryFile:
         return StoryFile(ref, digest, None, None, split.body, split.body_line, tuple(issues))
     data = parsed.data if parsed.data is not None else {}
     front, shape_issues = validate_model(StoryIn, data, parsed, (), ref.source, "story")
-    # A YAML hazard already explains its value; do not report the same spot twice.
-    taken = {(i.line, i.col) for i in issues}
-    issues += [i for i in shape_issues if (i.line, i.col) not in taken]
+    issues = without_repeats(issues, shape_issues)
     front = front if not issues else None
     return StoryFile(ref, digest, parsed, front, split.body, split.body_line, tuple(issues))

@@ -1,0 +1,165 @@
+"""The one MkDocs adapter: asks the core for checked records and adds generated pages.
+
+Stories never pass through MkDocs' own front-matter reader (which publishes a
+broken YAML block as page text): their pages are virtual files with empty
+Markdown, and their HTML comes from the core. Only this module imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
+from .context import PageContext
+from .issues import Severity
+from .leakguard import scan_output
+from .media import MediaPlanner
+from .plan import SitePlan, plan_site
+from .portal import PortalLoader, build_date
+from .site import SitePages, plan_pages, redirect_html
+
+log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
+
+
+class StoryPortalPlugin(BasePlugin):
+    # Every option is checked by storyportal.config.PortalConfig; MkDocs only passes them on.
+    config_scheme = tuple((name, c.Optional(c.Type(object))) for name in CONFIG_OPTIONS)
+
+    def __init__(self):
+        super().__init__()
+        self.loader: PortalLoader | None = None
+        self.media: MediaPlanner | None = None
+        self.pages: SitePages | None = None
+
+    def on_startup(self, *, command, dirty):
+        # Defining on_startup keeps this instance across `serve` rebuilds, with its caches.
+        self.command = command
+
+    def on_config(self, config):
+        settings = self._settings(config)
+        if self.loader is None or self.loader.settings != settings:
+            self.loader = PortalLoader(settings)
+            self.media = MediaPlanner(settings.root, Path(config.config_file_path).parent / ".cache" / "storyportal")
+        portal = self.loader.load(build_date(settings.portal.build_date))
+        self._report(portal)
+        self.portal = portal
+        self.plan = plan_site(portal, logo_url=lambda path: self.media.logo_url(path))
+        self.pages = plan_pages(self.plan, portal)
+        _set_nav(config, self.plan, settings)
+        config.extra_css = ["assets/storyportal.css", *config.extra_css]
+        config.extra_javascript = ["assets/storyportal.js", *config.extra_javascript]
+        return config
+
+    def _settings(self, config) -> SiteSettings:
+        block = {k: v for k, v in self.config.items() if v is not None}
+        audience = os.environ.get("STORYPORTAL_AUDIENCE")
+        if audience:
+            block["audience"] = audience
+        date = os.environ.get("STORYPORTAL_BUILD_DATE")
+        if date:
+            block["build_date"] = date
+        text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
+        portal, issues = parse_portal_config(block, text, Path(config.config_file_path).name)
+        if portal is None:
+            raise PluginError("storyportal settings are invalid:\n" + "\n".join(i.format() for i in issues))
+        site_url = config.site_url or ""
+        return SiteSettings(root=Path(config.config_file_path).resolve().parent, site_name=config.site_name,
+                            site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
+                            portal=portal)
+
+    def _report(self, portal) -> None:
+        """Errors fail --strict; a withheld story (consent) is only information."""
+        if not (portal.settings.root / portal.settings.portal.registry).is_file():
+            raise PluginError(f"The advocate registry {portal.settings.portal.registry} does not exist")
+        for issue in portal.issues:
+            if issue.severity is Severity.ERROR:
+                log.error(issue.format())
+            else:
+                log.info(issue.format())
+
+    def on_files(self, files: Files, *, config) -> Files:
+        for src_uri in self.pages.pages:
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content=""))
+        for src_uri, text in sorted(self.pages.data.items()):
+            files.append(File.generated(config, src_uri, content=text))
+        for old, target in self.plan.aliases:
+            files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
+        for output, source in sorted(self.media.outputs().items()):
+            files.append(File.generated(config, output, abs_src_path=str(source)))
+        return files
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        spec = self.pages.pages.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        page.meta = {"template": spec.template, "title": str(escape(spec.title)),
+                     "description": str(escape(spec.description)), "hide": list(spec.hide)}
+        if spec.noindex:
+            page.meta["robots"] = "noindex"
+        return ""
+
+    def on_page_content(self, html, *, page, config, files):
+        spec = self.pages.pages.get(page.file.src_uri)
+        if spec is not None and spec.kind == "story":
+            return self.plan.stories[spec.key].body_html  # indexed by search; sanitised by the core
+        return html
+
+    def on_page_context(self, context, *, page, config, nav):
+        spec = self.pages.pages.get(page.file.src_uri)
+        if spec is not None:
+            context["sp"] = self.pages.context(spec, page.url, self.media.image_tag)
+        return context
+
+    def on_post_page(self, output, *, page, config):
+        return add_csp(output)
+
+    def on_post_build(self, *, config):
+        self.media.write_cards(self.plan, self.portal)
+        if not self.portal.settings.portal.leak_guard:
+            return
+        leaks = scan_output(Path(config.site_dir), self.portal.registry.private_values(), self.pages.allowed_contacts)
+        if leaks:
+            for leak in leaks[:50]:
+                log.error(f"{leak.file}: {leak.what}")
+            raise PluginError(f"Leak guard: {len(leaks)} private value(s) found in the built site; nothing may be published")
+
+    def on_serve(self, server, *, config, builder):
+        root = Path(config.config_file_path).parent
+        settings = self.loader.settings.portal
+        for path in (settings.stories_dir, settings.registry, settings.assets_dir, "theme"):
+            if (root / path).exists():
+                server.watch(str(root / path))
+        return server
+
+
+def _set_nav(config, plan: SitePlan, settings) -> None:
+    """Stories stay out of the navigation: with 1,000 stories in it a build is 6x slower."""
+    if config.nav is None:
+        config.nav = [{"Home": "index.md"}, {"Stories": "stories/index.md"},
+                      {"Industries": [{i.term.label: f"industries/{i.term.slug}.md"} for i in plan.industries]}]
+
+
+_CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; connect-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com "
+        "https://fast.wistia.net https://www.loom.com; object-src 'none'; base-uri 'self'; form-action 'self'")
+
+
+def add_csp(output: str) -> str:
+    """A Content-Security-Policy that allows exactly the inline scripts Material wrote into this page."""
+    import base64
+    import re
+    scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</script>", output, re.S)
+    hashes = " ".join(sorted({"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+                              for s in scripts if s.strip()}))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{_CSP.format(hashes=hashes)}">'
+    anchor = '<meta charset="utf-8">'
+    return output.replace(anchor, anchor + "\n    " + meta, 1)

@@ -1,0 +1,76 @@
+"""Story bodies: Markdown to HTML, then sanitised, because Python-Markdown does not sanitise.
+
+Raw HTML in a body may format text but never run script: nh3 (the ammonia
+sanitiser) keeps an allowlist of tags and attributes, only http(s)/mailto
+links, drops comments, and removes ``<script>``/``<style>`` with their content.
+Images must be files beside the story (a remote image would be a third-party
+request on page load); they are rewritten to the story's own folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+
+EXTENSIONS = ["tables", "fenced_code", "sane_lists", "footnotes", "toc"]
+TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup", "small",
+    "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "abbr", "div", "span",
+}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id"}, "sup": {"id"}, "div": {"class"},
+}
+_IMG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r'\bsrc="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    images: tuple[tuple[str, str], ...]  # (repository path, output path) of local images
+
+
+def render_body(text: str, folder: str, slug: str) -> RenderedBody:
+    """Render a story body; ``folder`` is the story's repository folder, for image paths."""
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": False}})
+    raw = md.convert(text)
+    clean = nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                      clean_content_tags={"script", "style"}, strip_comments=True,
+                      link_rel="noopener noreferrer nofollow", id_prefix="sp-")
+    images: list[tuple[str, str]] = []
+    html = _IMG.sub(lambda m: _rewrite_image(m.group(0), folder, slug, images), clean)
+    return RenderedBody(html, tuple(images))
+
+
+def _rewrite_image(tag: str, folder: str, slug: str, images: list) -> str:
+    found = _SRC.search(tag)
+    src = found.group(1) if found else ""
+    if not _is_local(src):
+        return ""  # a remote image would load from a third party: drop it
+    repo_path = posixpath.normpath(posixpath.join(folder, src))
+    name = posixpath.basename(repo_path)
+    images.append((repo_path, f"stories/{slug}/{name}"))
+    return tag[: found.start(1)] + name + tag[found.end(1):]
+
+
+def _is_local(src: str) -> bool:
+    lowered = src.strip().lower()
+    return bool(src) and ":" not in lowered and not lowered.startswith(("/", "//", "\\")) and "%" not in src
+
+
+def body_image_refs(text: str) -> list[str]:
+    """Local image paths a body names, for validation before rendering."""
+    body = render_body(text, "", "x")
+    return [repo for repo, _ in body.images]
