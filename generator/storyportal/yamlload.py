@@ -34,6 +34,7 @@ MAX_DEPTH = 8
 # PyYAML's composer recurses once per nesting level and crashes the interpreter
 # (not a Python exception) on ~100,000 nested brackets; refuse far earlier.
 HARD_DEPTH = 64
+_YAML11_SHORT_BOOLS = {"y", "Y", "n", "N"}
 # YAML treats these as line breaks (so its line numbers would not match the
 # editor's) or refuses them outright; both are invisible in most editors.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
@@ -171,6 +172,9 @@ class _Builder:
 
     def build_scalar(self, node) -> Any:
         tag, text = node.tag, node.value
+        if tag == _TAG + "str" and not node.style and text in _YAML11_SHORT_BOOLS:
+            # PyYAML reads these as text, but YAML 1.1 (and tools built on it) as true/false.
+            return self.as_bool(node, text)
         if not tag.startswith(_TAG) or tag[len(_TAG):] not in _SCALARS:
             self.check_tag(node, "str")
             return text
