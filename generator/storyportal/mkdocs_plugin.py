@@ -22,9 +22,12 @@ from .context import PageContext
 from .issues import Severity
 from .leakguard import scan_output
 from .media import MediaPlanner
+from . import preview
 from .plan import SitePlan, plan_site
 from .portal import PortalLoader, build_date
-from .site import SitePages, plan_pages, redirect_html
+from types import MappingProxyType
+
+from .site import SitePages, plan_pages, preview_error_pages, preview_errors_html, redirect_html
 
 log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
 
@@ -41,7 +44,10 @@ class StoryPortalPlugin(BasePlugin):
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `serve` rebuilds, with its caches.
-        self.command = command
+        self.serving = command == "serve"
+
+    serving = False
+    page_cache: dict | None = None  # src_uri -> (input key, final HTML), only while serving
 
     def on_config(self, config):
         settings = self._settings(config)
@@ -53,6 +59,8 @@ class StoryPortalPlugin(BasePlugin):
         self.portal = portal
         self.plan = plan_site(portal, logo_url=lambda path: self.media.logo_url(path))
         self.pages = plan_pages(self.plan, portal)
+        if self.serving:  # a writer sees why a story is missing, where they look
+            self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         _set_nav(config, self.plan, settings)
         config.extra_css = ["assets/storyportal.css", *config.extra_css]
         config.extra_javascript = ["assets/storyportal.js", *config.extra_javascript]
@@ -97,6 +105,13 @@ class StoryPortalPlugin(BasePlugin):
             files.append(File.generated(config, output, abs_src_path=str(source)))
         return files
 
+    def on_nav(self, nav, *, config, files):
+        self.fingerprint = preview.site_fingerprint(config, nav) if self.serving else ""
+        return nav
+
+    def on_env(self, env, *, config, files):
+        return preview.add_cached_template(env) if self.serving else env
+
     def on_page_markdown(self, markdown, *, page, config, files):
         spec = self.pages.pages.get(page.file.src_uri)
         if spec is None:
@@ -105,22 +120,51 @@ class StoryPortalPlugin(BasePlugin):
                      "description": str(escape(spec.description)), "hide": list(spec.hide)}
         if spec.noindex:
             page.meta["robots"] = "noindex"
+        if self.serving and self._cached(page, spec) is not None:
+            page.meta["template"] = preview.CACHED_TEMPLATE  # unchanged inputs: reuse the last output
         return ""
+
+    def _cached(self, page, spec) -> str | None:
+        if spec.kind != "story" or self.page_cache is None:
+            return None
+        key = self._page_key(spec)
+        found = self.page_cache.get(page.file.src_uri)
+        return found[1] if found and found[0] == key else None
+
+    def _page_key(self, spec) -> str:
+        view = self.plan.stories[spec.key]
+        tags = [self.media.image_tag(p, k) for p, k in preview.story_images(view)]
+        return preview.key(self.fingerprint, repr(view), repr(tags), self.pages.cards.get(spec.key))
 
     def on_page_content(self, html, *, page, config, files):
         spec = self.pages.pages.get(page.file.src_uri)
         if spec is not None and spec.kind == "story":
             return self.plan.stories[spec.key].body_html  # indexed by search; sanitised by the core
+        if spec is not None and spec.kind == "preview-error":
+            return preview_errors_html(self.portal, spec.key)
         return html
 
     def on_page_context(self, context, *, page, config, nav):
         spec = self.pages.pages.get(page.file.src_uri)
-        if spec is not None:
+        if spec is not None and spec.kind != "preview-error":
             context["sp"] = self.pages.context(spec, page.url, self.media.image_tag)
+            if self.serving:
+                context["sp_cached"] = self._cached(page, spec)
         return context
 
     def on_post_page(self, output, *, page, config):
-        return add_csp(output)
+        spec = self.pages.pages.get(page.file.src_uri)
+        if self.serving and spec is not None and spec.kind == "home":
+            output = output.replace('<article class="md-content__inner md-typeset">',
+                                    '<article class="md-content__inner md-typeset">' + preview_errors_html(self.portal), 1)
+        if not self.serving or spec is None or spec.kind != "story":
+            return add_csp(output)
+        cached = self._cached(page, spec)
+        if cached is None:
+            cached = add_csp(output)
+            self.page_cache = self.page_cache if self.page_cache is not None else {}
+            self.page_cache[page.file.src_uri] = (self._page_key(spec), cached)
+        return cached
 
     def on_post_build(self, *, config):
         self.media.write_cards(self.plan, self.portal)

@@ -9,6 +9,7 @@ request on page load); they are rewritten to the story's own folder.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class RenderedBody:
     images: tuple[tuple[str, str], ...]  # (repository path, output path) of local images
 
 
+@functools.lru_cache(maxsize=50_000)  # pure: a preview re-renders only bodies that changed
 def render_body(text: str, folder: str, slug: str) -> RenderedBody:
     """Render a story body; ``folder`` is the story's repository folder, for image paths."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": False}})

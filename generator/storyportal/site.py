@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from .config import Audience
 from .context import PageContext
+from .model import Status
 from .plan import SitePlan
 from .portal import Portal
 
@@ -41,6 +42,30 @@ class SitePages:
         if spec.kind == "industry":
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
         return ctx
+
+
+def preview_error_pages(portal: Portal) -> dict[str, PageSpec]:
+    """Preview only: a page for each story that is not published, listing its located problems."""
+    pages = {}
+    for source, status in sorted(portal.status.items()):
+        if status in (Status.INVALID, Status.WITHHELD):
+            slug = source.rsplit("/", 2)[-2] if source.endswith("/index.md") else source.rsplit("/", 1)[-1][:-3]
+            pages[f"stories/{slug}.md"] = PageSpec("preview-error", "main.html", f"Not published: {slug}",
+                                                   f"{source} has problems", source, noindex=True)
+    return pages
+
+
+def preview_errors_html(portal: Portal, source: str | None = None) -> str:
+    """The located problems, escaped, as a list for the preview page or the home banner."""
+    issues = [i for i in portal.issues if source is None or i.path == source]
+    if not issues:
+        return ""
+    items = "".join(f"<li><code>{html.escape(i.path)}:{i.line}:{i.col}</code> {html.escape(i.severity.value)}: "
+                    f"{html.escape(i.message)}{html.escape(' (' + i.hint + ')') if i.hint else ''} "
+                    f"<code>[{html.escape(i.rule)}]</code></li>" for i in issues)
+    head = "This story is not published" if source else f"{len(issues)} problem(s) keep stories from being published"
+    return (f'<div class="admonition failure sp-preview-errors" role="alert"><p class="admonition-title">{head} '
+            f"(shown only in the preview)</p><ul>{items}</ul></div>")
 
 
 def plan_pages(plan: SitePlan, portal: Portal, cards: dict | None = None) -> SitePages:
