@@ -10,15 +10,19 @@ Pillow's bundled font covers ASCII only (accents, Polish letters and CJK come ou
 so cards use TrueType fonts found on the system, searched in the order of
 ``FONT_SEARCH_PATHS``:
 
-- Latin, Greek, Cyrillic: DejaVu Sans (Debian ``fonts-dejavu-core``:
+- Latin, Greek, Cyrillic, Arabic, Hebrew: DejaVu Sans (Debian ``fonts-dejavu-core``:
   ``/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf`` and ``DejaVuSans-Bold.ttf``), then
-  Noto Sans and Liberation Sans if present;
-- Chinese, Japanese, Korean: Droid Sans Fallback (Debian ``fonts-droid-fallback``:
-  ``/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf``), then Noto Sans CJK
-  (Debian ``fonts-noto-cjk``, Fedora and Arch paths).
+  Noto Sans (``fonts-noto-core``) and Liberation Sans (``fonts-liberation``) if present;
+- Chinese and Japanese: Noto Sans CJK if present (Debian ``fonts-noto-cjk``, and the Arch and
+  Fedora paths), else Droid Sans Fallback (Debian ``fonts-droid-fallback``:
+  ``/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf``);
+- Korean: Droid Sans Fallback has no Hangul; it needs ``fonts-noto-cjk`` or ``fonts-nanum``
+  (``/usr/share/fonts/truetype/nanum/NanumGothic.ttf``).
 
-Each character is drawn with the first font of the chain whose character map (read with
-fontTools) has it. With no TrueType font at all, cards fall back to Pillow's bundled font and
+Every listed file that exists joins the chain, and each character is drawn with the first font
+of the chain whose character map (read with fontTools) has it. Titles are drawn left to right
+run by run: right-to-left scripts get correct glyphs (with libraqm) but a mixed-direction title
+is not reordered. With no TrueType font at all, cards fall back to Pillow's bundled font and
 ``font_warning()`` says which packages to install.
 """
 
@@ -41,23 +45,28 @@ CARD_SIZE = (1200, 630)
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/"
 _CJK = (
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # Debian fonts-droid-fallback
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian fonts-noto-cjk
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian fonts-noto-cjk (has Hangul)
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Arch noto-fonts-cjk
     "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",  # Fedora google-noto-sans-cjk-fonts
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # Debian fonts-droid-fallback (no Hangul)
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",  # Debian fonts-nanum (Hangul)
 )
-# Where cards look for fonts, per weight, in order of preference. The first file that exists of
-# each family joins the chain; a character is drawn with the first font in the chain that has it.
+# Where cards look for fonts, per weight, in order of preference. Every file that exists joins
+# the chain, and a character is drawn with the first font in the chain that has it.
 FONT_SEARCH_PATHS = {
     "regular": (
-        (_DEJAVU + "DejaVuSans.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-         "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
-        _CJK,
+        _DEJAVU + "DejaVuSans.ttf",  # Debian fonts-dejavu-core
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",  # Debian fonts-noto-core
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",  # Debian fonts-liberation
+        *_CJK,
     ),
     "bold": (
-        (_DEJAVU + "DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
-         "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
-        ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",) + _CJK,
+        _DEJAVU + "DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        *_CJK[:-1],
+        "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf",
     ),
 }
 FONT_PACKAGES = "fonts-dejavu-core fonts-droid-fallback"
@@ -145,15 +154,14 @@ def font_warning() -> str | None:
     """Why cards cannot draw accents or CJK, or None when TrueType fonts were found."""
     if any(face.path for face in font_chain("regular")):
         return None
-    return (f"no TrueType font found in {', '.join(p for fam in FONT_SEARCH_PATHS['regular'] for p in fam)}; "
+    return (f"no TrueType font found in {', '.join(FONT_SEARCH_PATHS['regular'])}; "
             f"cards use Pillow's ASCII-only font; install the Debian packages {FONT_PACKAGES}")
 
 
 @functools.lru_cache(maxsize=None)
 def font_chain(weight: str) -> tuple[FontFace, ...]:
     """The fonts of ``weight`` found on this system, in fallback order (Pillow's own font if none)."""
-    found = [next((p for p in family if os.path.isfile(p)), None) for family in FONT_SEARCH_PATHS[weight]]
-    faces = tuple(FontFace(path, _cmap(path)) for path in found if path)
+    faces = tuple(FontFace(path, _cmap(path)) for path in FONT_SEARCH_PATHS[weight] if os.path.isfile(path))
     return faces or (FontFace(None, None),)
 
 

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 # Bump when the rendering changes (quality, resampling, colour handling): every name changes,
 # so no stale file in a cache or a CDN is ever served for the new output.
@@ -35,6 +35,17 @@ _SAVE_OPTIONS = {"webp": {"quality": 80, "method": 6}, "jpeg": {"quality": 82, "
 # EXIF orientations 5 to 8 turn the picture a quarter: the displayed width is the stored height.
 _QUARTER_TURNS = {5, 6, 7, 8}
 _EXIF_ORIENTATION = 0x0112
+# How to undo each EXIF orientation: the table of ImageOps.exif_transpose.
+_TRANSPOSE = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 @dataclass(frozen=True)
@@ -101,8 +112,25 @@ def plan_image(root: Path, rel: str, widths: list[int], kind: str) -> ImageSet:
 
 
 def _displayed_size(img: Image.Image) -> tuple[int, int]:
-    orientation = img.getexif().get(_EXIF_ORIENTATION, 1)
-    return (img.height, img.width) if orientation in _QUARTER_TURNS else (img.width, img.height)
+    turned = _orientation(img) in _QUARTER_TURNS
+    return (img.height, img.width) if turned else (img.width, img.height)
+
+
+def _orientation(img: Image.Image) -> int:
+    """The EXIF orientation (1 to 8) found in the header, without decoding pixels.
+
+    Pillow's ``getexif()`` on a PNG decodes the whole image to look for an eXIf chunk after the
+    pixel data; planning must stay header-only, so a PNG's orientation counts only when its eXIf
+    chunk comes first (as Pillow and most tools write it). Rendering uses this same function, so
+    the planned size and the rendered size always agree.
+    """
+    if img.format == "PNG":
+        exif = Image.Exif()
+        exif.load(img.info.get("exif", b""))
+    else:
+        exif = img.getexif()
+    orientation = exif.get(_EXIF_ORIENTATION, 1)
+    return orientation if orientation in _TRANSPOSE else 1
 
 
 def _has_alpha(img: Image.Image) -> bool:
@@ -146,12 +174,19 @@ def render_rendition(root: Path, rendition: Rendition, cache_dir: Path) -> Path:
 
 def _encode(data: bytes, rendition: Rendition) -> bytes:
     with Image.open(io.BytesIO(data)) as img:
-        img = ImageOps.exif_transpose(img)
+        img = _upright(img)
         img = _to_srgb(img, _target_mode(img, rendition.format))
         img = img.resize((rendition.width, rendition.height), Image.Resampling.LANCZOS)
         out = io.BytesIO()
         _pixels_only(img).save(out, _SAVE_FORMATS[rendition.format], **_SAVE_OPTIONS[rendition.format])
     return out.getvalue()
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    # Not ImageOps.exif_transpose: it reads a PNG's orientation from anywhere in the file, while
+    # planning reads only the header; the same function on both sides keeps the sizes equal.
+    method = _TRANSPOSE[_orientation(img)]
+    return img.transpose(method) if method is not None else img
 
 
 def _target_mode(img: Image.Image, fmt: str) -> str:
