@@ -1,0 +1,160 @@
+"""``storyportal new``: a story file that fails until its placeholders are filled, then passes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import BUILD_DATE
+
+DATE = BUILD_DATE.isoformat()
+
+# What a writer types over each placeholder.
+FILLED = {
+    'title: ""': 'title: "How Acme onboards in days"',
+    'summary: ""': 'summary: "Acme onboards customers in days, not weeks."',
+    'quote: ""': 'quote: "We stopped guessing."',
+    'url: ""': 'url: "https://www.youtube.com/watch?v=abc123XYZ_0"',
+}
+
+
+def new(site, *args: str) -> tuple[int, str, str]:
+    return site.cli("new", *args, "--build-date", DATE)
+
+
+def fill(path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for placeholder, value in FILLED.items():
+        text = text.replace(placeholder, value)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind, placeholders", [
+    ("case-study", ["title", "summary"]),
+    ("testimonial", ["title", "summary", "quote"]),
+    ("video", ["title", "summary", "video > url"]),
+])
+def test_a_new_story_fails_until_filled_then_passes(site, kind, placeholders):
+    site.advocate()
+    code, out, err = new(site, kind, "--advocate", "jane-doe")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"Wrote stories/acme-{kind}.md"
+    path = site.root / "stories" / f"acme-{kind}.md"
+
+    code, out, _ = site.cli("validate", "--build-date", DATE)
+    assert code == 1
+    assert [line.split(": error: ")[1] for line in out.splitlines()] == [
+        f"'{name}' is empty (fill it in, or remove the field) [story-required-field]" for name in placeholders]
+
+    fill(path)
+    assert site.cli("validate", "--build-date", DATE)[:2] == (0, "")
+    assert site.load().status[f"stories/acme-{kind}.md"].value == "published"
+
+
+def test_the_front_matter_comes_from_the_registry_and_the_build_date(site):
+    site.company("acme", name="Acme Corp", industry="healthcare", size="1-200", region="apac")
+    site.advocate()
+    code, out, _ = new(site, "case-study", "--advocate", "jane-doe", "--title", "Acme: 40% faster")
+    assert code == 0
+    text = (site.root / "stories" / "acme-40-faster.md").read_text()
+    for line in ['title: "Acme: 40% faster"', "type: case-study",
+                 "advocates: [jane-doe]  # Jane Doe, VP Customer Experience at Acme Corp",
+                 f"published: {DATE}", "# industry: healthcare", "# company_size: 1-200", "# region: apac",
+                 "products: []  # optional, any of: analytics, journeys"]:
+        assert line + "\n" in text
+    assert "(title, summary)" not in out and "(summary)" in out
+
+
+def test_a_case_study_has_the_configured_sections_with_interview_questions(site):
+    site.plugin["case_study_sections"] = {"en": ["Challenge", "Solution", "Results"],
+                                          "de": ["Herausforderung", "Lösung", "Ergebnisse"]}
+    site.advocate()
+    assert new(site, "case-study", "--advocate", "jane-doe", "--lang", "de", "--slug", "acme-de")[0] == 0
+    path = site.root / "stories" / "acme-de.md"
+    body = path.read_text().split("\n---\n", 1)[1]
+    assert [line for line in body.splitlines() if line.startswith("## ")] == [
+        "## Herausforderung", "## Lösung", "## Ergebnisse"]
+    assert "How did the work go before?" in body.split("## Lösung")[0]
+    assert "hesitate" in body.split("## Lösung")[1].split("## Ergebnisse")[0]
+    assert "How does the work go now?" in body.split("## Ergebnisse")[1]
+    fill(path)
+    assert site.cli("validate", "--build-date", DATE)[:2] == (0, "")
+    story = site.load().stories[0]
+    assert story.lang == "de"
+
+
+def test_several_advocates_are_listed_primary_first(site):
+    site.advocate("jane-doe")
+    site.advocate("raj-patel", name="Raj Patel")
+    assert new(site, "testimonial", "--advocate", "raj-patel", "--advocate", "jane-doe", "--slug", "duo")[0] == 0
+    assert "advocates: [raj-patel, jane-doe]  # Raj Patel" in (site.root / "stories" / "duo.md").read_text()
+
+
+def test_a_long_title_makes_a_slug_cut_at_a_word(site):
+    site.advocate()
+    title = "How Acme Corp cut the time it takes to onboard a new enterprise customer from six weeks to nine days"
+    assert new(site, "case-study", "--advocate", "jane-doe", "--title", title)[0] == 0
+    assert [p.name for p in (site.root / "stories").iterdir()] == [
+        "how-acme-corp-cut-the-time-it-takes-to-onboard-a-new.md"]
+
+
+@pytest.mark.parametrize("setup, args, message", [
+    pytest.param({}, ["case-study", "--advocate", "jane-do"],
+                 "there is no advocate 'jane-do' in advocates.yaml (did you mean 'jane-doe'?)", id="unknown-advocate"),
+    pytest.param({"scopes": ["name", "case-study"]}, ["video", "--advocate", "jane-doe"],
+                 "jane-doe has not agreed to appear in a video (their consent covers: case-study, name)",
+                 id="scope-missing"),
+    pytest.param({"consent": {"scopes": ["case-study"], "granted": dt.date(2025, 1, 1), "expires": dt.date(2026, 5, 31)}},
+                 ["case-study", "--advocate", "jane-doe"],
+                 "jane-doe's consent expired on 2026-05-31, so the story could not be published "
+                 "(ask the program owner to renew it in advocates.yaml)", id="expired"),
+    pytest.param({"consent": {"scopes": ["case-study"], "granted": dt.date(2025, 1, 1), "revoked": True}},
+                 ["case-study", "--advocate", "jane-doe"],
+                 "jane-doe has withdrawn consent, so no story about them can be published", id="revoked"),
+    pytest.param({"scopes": ["name", "testimonial"]}, ["testimonial", "--advocate", "jane-doe"],
+                 "jane-doe has not agreed to be quoted, and a testimonial is a quote "
+                 "(ask the program owner for the quote scope in advocates.yaml)", id="testimonial-without-quote"),
+    pytest.param({}, ["case-study", "--advocate", "jane-doe", "--slug", "Acme Story"],
+                 "'Acme Story' cannot be a file name and web address: use lowercase letters a-z, digits and '-', "
+                 "like 'acme-story'", id="bad-slug"),
+])
+def test_refusals_are_one_line_and_write_nothing(site, setup, args, message):
+    site.advocate(**setup)
+    code, out, err = new(site, *args)
+    assert (code, out, err) == (1, "", f"storyportal new: {message}\n")
+    assert list((site.root / "stories").iterdir()) == []
+
+
+@pytest.mark.parametrize("folder", [False, True])
+def test_an_existing_story_is_never_overwritten(site, folder):
+    path = site.story("acme-case-study", folder=folder)
+    before = path.read_bytes()
+    code, out, err = new(site, "case-study", "--advocate", "jane-doe")
+    shown = "stories/acme-case-study" + ("" if folder else ".md")
+    assert (code, out) == (1, "")
+    assert err == (f"storyportal new: {shown} already exists; choose another name with --slug "
+                   "(an existing story is never overwritten)\n")
+    assert path.read_bytes() == before
+
+
+def test_an_advocate_with_registry_errors_is_refused(site):
+    site.advocate(company="nowhere")
+    site.companies.pop("nowhere")
+    code, _, err = new(site, "case-study", "--advocate", "jane-doe")
+    assert code == 1
+    assert err == ("storyportal new: the advocate 'jane-doe' has errors in advocates.yaml; "
+                   "run storyportal validate and fix them first\n")
+
+
+def test_the_next_steps_are_printed(site):
+    site.advocate()
+    code, out, _ = new(site, "video", "--advocate", "jane-doe")
+    assert out == (
+        "Wrote stories/acme-video.md\n"
+        "Next steps:\n"
+        "  1. Fill in every value marked TODO (title, summary, video url); the story is refused until you do.\n"
+        "  2. Add the body text if you like; <!-- --> comments are never published.\n"
+        "  3. Check it: storyportal validate\n"
+        "  4. Commit it on a new branch and open a pull request (see CONTRIBUTING.md).\n"
+    )
