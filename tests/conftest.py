@@ -124,6 +124,12 @@ class SiteBuilder:
     def issues(self, today: dt.date = BUILD_DATE) -> list[str]:
         return [i.format() for i in self.load(today).issues]
 
+    def build(self, *args: str, today: dt.date = BUILD_DATE) -> Path:
+        """``storyportal build`` into ``site/`` (or ``-d``); fails the test if the build fails."""
+        code, out, err = self.cli("build", "--build-date", today.isoformat(), *args)
+        assert code == 0, err
+        return self.root / ("site-internal" if "internal" in args else "site")
+
     def cli(self, *args: str) -> tuple[int, str, str]:
         self.flush()
         out, err = io.StringIO(), io.StringIO()

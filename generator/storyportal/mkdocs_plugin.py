@@ -19,7 +19,9 @@ from mkdocs.structure.files import File, Files
 
 from .config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
 from .context import PageContext
+from .imagecheck import inspect_image
 from .issues import Severity
+from .paths import resolve_ref
 from .leakguard import scan_output
 from .media import MediaPlanner
 from . import preview
@@ -53,11 +55,14 @@ class StoryPortalPlugin(BasePlugin):
         settings = self._settings(config)
         if self.loader is None or self.loader.settings != settings:
             self.loader = PortalLoader(settings)
-            self.media = MediaPlanner(settings.root, Path(config.config_file_path).parent / ".cache" / "storyportal")
+            self.media = MediaPlanner(settings.root, Path(config.config_file_path).parent / ".cache" / "storyportal",
+                                      list(settings.portal.image_widths))
+        self.media.reset()
         portal = self.loader.load(build_date(settings.portal.build_date))
         self._report(portal)
         self.portal = portal
-        self.plan = plan_site(portal, logo_url=lambda path: self.media.logo_url(path))
+        self.plan = plan_site(portal, logo_url=self.media.logo_url,
+                              card_path=lambda s, card: self.media.card_path(s, card.logo, card.industry.label, card.type_label))
         self.pages = plan_pages(self.plan, portal)
         if self.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
@@ -94,6 +99,10 @@ class StoryPortalPlugin(BasePlugin):
                 log.info(issue.format())
 
     def on_files(self, files: Files, *, config) -> Files:
+        for file in list(files):  # MkDocs follows symlinks: one could publish advocates.yaml
+            if file.abs_src_path and _is_linked(Path(file.abs_src_path), Path(config.docs_dir)):
+                log.error(f"{file.src_uri}: symbolic links in {Path(config.docs_dir).name}/ are never published [path-symlink]")
+                files.remove(file)
         for src_uri in self.pages.pages:
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=""))
@@ -101,6 +110,8 @@ class StoryPortalPlugin(BasePlugin):
             files.append(File.generated(config, src_uri, content=text))
         for old, target in self.plan.aliases:
             files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
+        for output, source in sorted(self._body_images().items()):
+            files.append(File.generated(config, output, abs_src_path=str(source)))
         for output, source in sorted(self.media.outputs().items()):
             files.append(File.generated(config, output, abs_src_path=str(source)))
         return files
@@ -111,6 +122,23 @@ class StoryPortalPlugin(BasePlugin):
 
     def on_env(self, env, *, config, files):
         return preview.add_cached_template(env) if self.serving else env
+
+    def _body_images(self) -> dict[str, Path]:
+        """Images a story body shows, copied beside its page; only real images inside the repository."""
+        found = {}
+        settings = self.portal.settings
+        for view in self.plan.stories.values():
+            for repo_path, output in view.body_images:
+                folder, name = repo_path.rsplit("/", 1) if "/" in repo_path else ("", repo_path)
+                rel, problem = resolve_ref(settings.root, folder, name)
+                if problem is None:
+                    _, problem = inspect_image(settings.root / rel, settings.portal.max_image_bytes,
+                                               settings.portal.max_image_pixels)
+                if problem is not None:
+                    log.error(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
+                    continue
+                found[output] = settings.root / rel
+        return found
 
     def on_page_markdown(self, markdown, *, page, config, files):
         spec = self.pages.pages.get(page.file.src_uri)
@@ -134,7 +162,7 @@ class StoryPortalPlugin(BasePlugin):
     def _page_key(self, spec) -> str:
         view = self.plan.stories[spec.key]
         tags = [self.media.image_tag(p, k) for p, k in preview.story_images(view)]
-        return preview.key(self.fingerprint, repr(view), repr(tags), self.pages.cards.get(spec.key))
+        return preview.key(self.fingerprint, repr(view), repr(tags))
 
     def on_page_content(self, html, *, page, config, files):
         spec = self.pages.pages.get(page.file.src_uri)
@@ -167,7 +195,6 @@ class StoryPortalPlugin(BasePlugin):
         return cached
 
     def on_post_build(self, *, config):
-        self.media.write_cards(self.plan, self.portal)
         if not self.portal.settings.portal.leak_guard:
             return
         leaks = scan_output(Path(config.site_dir), self.portal.registry.private_values(), self.pages.allowed_contacts)
@@ -183,6 +210,14 @@ class StoryPortalPlugin(BasePlugin):
             if (root / path).exists():
                 server.watch(str(root / path))
         return server
+
+
+def _is_linked(path: Path, top: Path) -> bool:
+    while path != top and top in path.parents:
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False
 
 
 def _set_nav(config, plan: SitePlan, settings) -> None:

@@ -61,6 +61,7 @@ class StoryView:
     body_images: tuple[tuple[str, str], ...]
     related: tuple[CardView, ...]
     canonical: str
+    card_image: str  # site path of the 1200x630 Open Graph card
     jsonld: str  # already safe inside <script type="application/ld+json">
 
 
@@ -131,7 +132,7 @@ def related_cards(story: Story, stories: tuple[Story, ...], cards: dict, count: 
     return tuple(cards[s.slug] for s in ranked[:count])
 
 
-def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, site_url: str) -> str:
+def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, site_url: str, card: str) -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "VideoObject" if story.video else "Article",
@@ -141,7 +142,7 @@ def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, 
         "dateModified": story.last_changed.isoformat(),
         "inLanguage": story.lang,
         "url": canonical,
-        "image": f"{site_url}cards/{story.slug}.png" if site_url else f"cards/{story.slug}.png",
+        "image": (site_url or "/") + card,
         "about": {"@type": "Organization", "name": story.company.name},
         "publisher": {"@type": "Organization", "name": site_name},
     }
@@ -153,7 +154,7 @@ def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, 
     return safe_json_for_script(data)
 
 
-def plan_story(story: Story, portal: Portal, published, cards: dict) -> StoryView:
+def plan_story(story: Story, portal: Portal, published, cards: dict, card_path) -> StoryView:
     on, settings = portal.today, portal.settings
     canonical = settings.site_url + story.url if settings.site_url else "/" + story.url
     speaker = plan_speaker(story, on)
@@ -163,7 +164,9 @@ def plan_story(story: Story, portal: Portal, published, cards: dict) -> StoryVie
         speaker=speaker, quote=story.quote, metrics=story.metrics, video=story.video,
         body_html=body.html, body_images=body.images,
         related=related_cards(story, published, cards, settings.portal.related_stories),
-        canonical=canonical, jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url),
+        canonical=canonical, card_image=card_path(story, cards[story.slug]),
+        jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url,
+                           card_path(story, cards[story.slug])),
     )
 
 
@@ -227,11 +230,15 @@ def _card_json(card: CardView, logo_url) -> dict:
             "lang": card.lang, "logo": logo}
 
 
-def plan_site(portal: Portal, logo_url=lambda path: None) -> SitePlan:
+def _no_card(story: Story, card: CardView) -> str:
+    return f"cards/{story.slug}.png"
+
+
+def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) -> SitePlan:
     """Plan every page of the public (or internal) site from a loaded portal."""
     published = portal.published
     cards = {s.slug: plan_card(s, portal.today) for s in published}
-    views = {s.slug: plan_story(s, portal, published, cards) for s in published}
+    views = {s.slug: plan_story(s, portal, published, cards, card_path) for s in published}
     facets = plan_facets(portal, published)
     industries = tuple(
         IndustryView(term, tuple(cards[s.slug] for s in published if s.industry == term))

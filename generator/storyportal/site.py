@@ -38,7 +38,7 @@ class SitePages:
                           roster=self.extras.get("roster"), report=self.extras.get("report"))
         if spec.kind == "story":
             ctx.story = self.plan.stories[spec.key]
-            ctx.card_image = self.cards.get(spec.key)
+            ctx.card_image = ctx.story.card_image
         if spec.kind == "industry":
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
         return ctx

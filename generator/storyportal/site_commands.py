@@ -8,6 +8,7 @@ failed build leaves the previous site untouched.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -38,14 +39,21 @@ def register(commands, common) -> None:
     serve.set_defaults(run=run_serve)
 
 
-def _environment(args) -> None:
+@contextlib.contextmanager
+def _environment(args):
     """The plugin reads these; SOURCE_DATE_EPOCH makes dates in the output reproducible."""
+    saved = dict(os.environ)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ["STORYPORTAL_AUDIENCE"] = args.audience
     if args.build_date:
         os.environ["STORYPORTAL_BUILD_DATE"] = args.build_date.isoformat()
     day = args.build_date or dt.date.fromisoformat(os.environ.get("STORYPORTAL_BUILD_DATE", dt.date.today().isoformat()))
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(day.timetuple())))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _logging() -> None:
@@ -62,21 +70,27 @@ def run_build(args) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    _environment(args)
     _logging()
     config_file = args.config_file.resolve()
     target = (args.site_dir or config_file.parent / DEFAULT_DIRS[Audience(args.audience)]).resolve()
     temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        config = load_config(config_file=str(config_file), site_dir=str(temp), strict=args.strict)
-        build(config)
+        with _environment(args):
+            config = load_config(config_file=str(config_file), site_dir=str(temp), strict=args.strict)
+            build(config)
     except (MkDocsException, OSError) as exc:
-        shutil.rmtree(temp, ignore_errors=True)
-        sys.stderr.write(f"storyportal: build failed, the previous {target.name}/ is unchanged: {exc}\n")
-        return 1
+        return _failed(temp, target, str(exc))
+    except Exception as exc:  # a bug or a broken theme: still no traceback for the person building
+        return _failed(temp, target, f"{type(exc).__name__}: {exc}")
     swap_in(temp, target)
     sys.stderr.write(f"storyportal: built {target}\n")
     return 0
+
+
+def _failed(temp: Path, target: Path, reason: str) -> int:
+    shutil.rmtree(temp, ignore_errors=True)
+    sys.stderr.write(f"storyportal: build failed, the previous {target.name}/ is unchanged: {reason}\n")
+    return 1
 
 
 def swap_in(new: Path, target: Path) -> None:
@@ -92,10 +106,10 @@ def run_serve(args) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    _environment(args)
     _logging()
     try:
-        serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True)
+        with _environment(args):
+            serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True)
     except MkDocsException as exc:
         sys.stderr.write(f"storyportal: {exc}\n")
         return 1
