@@ -1,0 +1,544 @@
+/* Story Portal page scripts: the /stories/ browser, the /sales/ table, the video facade, copy buttons.
+ *
+ * Plain script, no build step, no third-party requests. Page code runs from Material's
+ * document$ (instant navigation swaps the content without re-running scripts), and every
+ * part checks that its element is on the page. Data is only ever put into the page with
+ * textContent and setAttribute on URLs we built: never innerHTML.
+ */
+(function () {
+  "use strict";
+
+  var PAGE = 24; // cards per "show more" step, same as the server-rendered first view
+  var VIDEO_HOSTS = ["www.youtube-nocookie.com", "player.vimeo.com", "fast.wistia.net", "www.loom.com"];
+  var teardown = []; // undo functions for window-level listeners of the current page
+
+  /* ---- URL state: ?industry=retail,healthcare&type=video&q=onboarding ---------------------- */
+
+  function readState(search, facetNames) {
+    var params = new URLSearchParams(search);
+    var state = { facets: {}, q: (params.get("q") || "").trim(), sort: params.get("sort") || "" };
+    facetNames.forEach(function (name) {
+      var values = [];
+      params.getAll(name).forEach(function (raw) { // "a,b" and the no-JS form's "a&name=b" both work
+        raw.split(",").forEach(function (v) { v = v.trim(); if (v && values.indexOf(v) < 0) values.push(v); });
+      });
+      state.facets[name] = values;
+    });
+    return state;
+  }
+
+  function encode(value) {
+    return encodeURIComponent(value).replace(/%2C/gi, ",");
+  }
+
+  /* The query for a state; parameters we do not own (utm_*, anything else) are kept as they were. */
+  function writeQuery(state, facetNames, search, withSort) {
+    var own = facetNames.concat(["q", "sort"]);
+    var pairs = [];
+    facetNames.forEach(function (name) {
+      var values = state.facets[name] || [];
+      if (values.length) pairs.push(encode(name) + "=" + values.map(encode).join(","));
+    });
+    if (state.q) pairs.push("q=" + encode(state.q));
+    if (withSort && state.sort) pairs.push("sort=" + encode(state.sort));
+    new URLSearchParams(search).forEach(function (value, key) {
+      if (own.indexOf(key) < 0) pairs.push(encode(key) + "=" + encode(value));
+    });
+    return pairs.length ? "?" + pairs.join("&") : "";
+  }
+
+  function isEmpty(state) {
+    return !state.q && Object.keys(state.facets).every(function (k) { return !state.facets[k].length; });
+  }
+
+  /* ---- filtering: OR within a facet, AND across facets, counts per facet under the others -------- */
+
+  /* items: [{values: {facet: [slug, ...]}, text: "lowercase"}]; returns matching positions and counts. */
+  function filterItems(items, state, facetNames, textOf) {
+    var selected = facetNames.map(function (name) { return state.facets[name] || []; });
+    var words = state.q ? state.q.toLowerCase().split(/\s+/).filter(Boolean) : [];
+    var counts = {};
+    facetNames.forEach(function (name) { counts[name] = {}; });
+    var matches = [];
+    for (var i = 0; i < items.length; i++) {
+      var item = items[i];
+      if (words.length) {
+        var text = textOf(i);
+        if (words.some(function (w) { return text.indexOf(w) < 0; })) continue;
+      }
+      var failed = -1, failures = 0;
+      for (var f = 0; f < facetNames.length && failures < 2; f++) {
+        if (!selected[f].length) continue;
+        var have = item.values[facetNames[f]] || [];
+        if (!have.some(function (v) { return selected[f].indexOf(v) >= 0; })) { failures++; failed = f; }
+      }
+      if (failures > 1) continue;
+      if (failures === 0) matches.push(i);
+      for (f = 0; f < facetNames.length; f++) {
+        if (failures === 1 && f !== failed) continue; // counted under the other facets' filters only
+        (item.values[facetNames[f]] || []).forEach(function (v) {
+          counts[facetNames[f]][v] = (counts[facetNames[f]][v] || 0) + 1;
+        });
+      }
+    }
+    return { matches: matches, counts: counts };
+  }
+
+  /* ---- the facet form, shared by /stories/ and /sales/ --------------------------------------- */
+
+  function facetForm(form) {
+    var names = [];
+    form.querySelectorAll("[data-sp-facet]").forEach(function (fs) { names.push(fs.getAttribute("data-sp-facet")); });
+    return {
+      names: names,
+      q: form.querySelector("[data-sp-q]"),
+      clear: form.querySelector("[data-sp-clear]"),
+      read: function () {
+        var state = { facets: {}, q: this.q ? this.q.value.trim() : "" };
+        names.forEach(function (n) { state.facets[n] = []; });
+        form.querySelectorAll("[data-sp-facet] input[type=checkbox]").forEach(function (box) {
+          if (box.checked) state.facets[box.name].push(box.value);
+        });
+        return state;
+      },
+      apply: function (state) {
+        form.querySelectorAll("[data-sp-facet] input[type=checkbox]").forEach(function (box) {
+          box.checked = (state.facets[box.name] || []).indexOf(box.value) >= 0;
+        });
+        if (this.q && this.q.value.trim() !== state.q) this.q.value = state.q;
+        if (this.clear) this.clear.hidden = isEmpty(state);
+      },
+      showCounts: function (counts, state) {
+        form.querySelectorAll("[data-sp-facet] input[type=checkbox]").forEach(function (box) {
+          var n = (counts[box.name] || {})[box.value] || 0;
+          var item = box.closest("li");
+          var out = item.querySelector("[data-sp-count]");
+          if (out) out.textContent = String(n);
+          item.hidden = n === 0 && !box.checked;
+          item.classList.toggle("sp-facet__value--empty", n === 0);
+        });
+      }
+    };
+  }
+
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  /* Wire a facet form to a view: pushState on each change, replaceState while typing, popstate restores. */
+  function bindForm(form, ui, onState) {
+    var typing = debounce(function () { onState(ui.read(), "replace"); }, 250);
+    form.addEventListener("change", function (ev) {
+      if (ev.target.matches("input[type=checkbox]")) onState(ui.read(), "push");
+    });
+    if (ui.q) ui.q.addEventListener("input", typing);
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); onState(ui.read(), "push"); });
+    if (ui.clear) ui.clear.addEventListener("click", function () {
+      var state = { facets: {}, q: "" };
+      ui.names.forEach(function (n) { state.facets[n] = []; });
+      onState(state, "push");
+      if (ui.q) ui.q.focus();
+    });
+    form.querySelectorAll("[data-sp-nojs]").forEach(function (b) { b.hidden = true; });
+    var pop = function () { onState(readState(location.search, ui.names), "none"); };
+    window.addEventListener("popstate", pop);
+    teardown.push(function () { window.removeEventListener("popstate", pop); });
+  }
+
+  function setUrl(query, how) {
+    if (how === "none") return;
+    var url = location.pathname + query + location.hash;
+    if (url === location.pathname + location.search + location.hash) return;
+    if (how === "push") history.pushState(null, "", url); // state null: Material's instant navigation ignores it
+    else history.replaceState(null, "", url);
+  }
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  /* ---- /stories/ ---------------------------------------------------------------------------- */
+
+  function safeLink(root, path) {
+    // Card URLs are site paths ("stories/acme/"); anything with a scheme or starting with / is refused.
+    return typeof path === "string" && !/^[a-z][a-z0-9+.-]*:|^\/|^\\/i.test(path) ? root + path : null;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  /* The DOM twin of partials/sp_card.html. */
+  function cardElement(card, root) {
+    var li = el("li", "sp-card"), article = el("article", "sp-card__inner");
+    var logo = card.logo && safeLink(root, card.logo);
+    if (logo) {
+      var box = el("div", "sp-card__logo"), img = el("img", "sp-img sp-img--logo");
+      img.setAttribute("src", logo);
+      img.setAttribute("alt", (card.company || "") + " logo");
+      img.setAttribute("loading", "lazy");
+      img.setAttribute("decoding", "async");
+      box.appendChild(img);
+      article.appendChild(box);
+    }
+    var h = el("h3", "sp-card__title"), a = el("a", null, card.title);
+    var href = safeLink(root, card.url);
+    if (href) a.setAttribute("href", href);
+    h.appendChild(a);
+    article.appendChild(h);
+    article.appendChild(el("p", "sp-card__meta", [card.company, card.type, card.industry].filter(Boolean).join(" · ")));
+    if (card.metric) article.appendChild(el("p", "sp-card__metric", card.metric));
+    article.appendChild(el("p", "sp-card__summary", card.summary));
+    var date = el("p", "sp-card__date"), time = el("time", null, card.date);
+    time.setAttribute("datetime", card.date || "");
+    date.appendChild(time);
+    article.appendChild(date);
+    if (card.lang && card.lang !== document.documentElement.lang) li.setAttribute("lang", card.lang);
+    li.appendChild(article);
+    return li;
+  }
+
+  function StoryBrowser(root) {
+    this.root = root;
+    this.form = root.querySelector("[data-sp-filters]");
+    this.ui = facetForm(this.form);
+    this.list = root.querySelector("[data-sp-cards]");
+    this.status = root.querySelector("[data-sp-status]");
+    this.more = root.querySelector("[data-sp-more]");
+    this.siteRoot = root.getAttribute("data-sp-root") || "";
+    this.total = parseInt(root.getAttribute("data-sp-total"), 10) || 0;
+    this.index = null; // facets.json
+    this.items = null;
+    this.text = null; // text.json, only once a search is typed
+    this.chunks = {}; // k -> Promise of cards-k.json
+    this.shown = this.list.children.length;
+    this.state = readState(location.search, this.ui.names);
+    this.seq = 0;
+  }
+
+  StoryBrowser.prototype.url = function (attr) {
+    return new URL(this.root.getAttribute(attr), location.href).href;
+  };
+
+  StoryBrowser.prototype.loadIndex = function () {
+    var self = this;
+    if (!this.indexPromise) {
+      this.indexPromise = fetchJson(this.url("data-sp-facets-url")).then(function (index) {
+        self.index = index;
+        self.items = index.stories.map(function (row) {
+          var values = {};
+          index.facets.forEach(function (facet, f) {
+            values[facet.name] = row[f + 1].map(function (i) { return facet.values[i][0]; });
+          });
+          return { slug: row[0], values: values };
+        });
+        return index;
+      });
+    }
+    return this.indexPromise;
+  };
+
+  StoryBrowser.prototype.loadText = function () {
+    var self = this;
+    if (!this.textPromise) {
+      this.textPromise = fetchJson(this.url("data-sp-text-url")).then(function (text) { self.text = text; return text; });
+    }
+    return this.textPromise;
+  };
+
+  StoryBrowser.prototype.loadChunk = function (k) {
+    if (!this.chunks[k]) {
+      this.chunks[k] = fetchJson(this.url("data-sp-cards-url").replace(/cards-0\.json(?=$|[?#])/, "cards-" + k + ".json"));
+    }
+    return this.chunks[k];
+  };
+
+  StoryBrowser.prototype.start = function () {
+    var self = this;
+    bindForm(this.form, this.ui, function (state, how) { self.change(state, how); });
+    this.more.addEventListener("click", function () { self.render(self.shown + PAGE, true); });
+    this.ui.apply(this.state);
+    if (!isEmpty(this.state)) {
+      this.update(); // a shared filtered link: restore the view now
+    } else {
+      this.more.hidden = this.shown >= this.total;
+      // Counts need the index; fetch it once the page is idle, not before the first view.
+      (window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); })(function () { self.loadIndex(); });
+    }
+  };
+
+  StoryBrowser.prototype.change = function (state, how) {
+    this.state = state;
+    this.ui.apply(state);
+    setUrl(writeQuery(state, this.ui.names, location.search, false), how);
+    this.update();
+  };
+
+  StoryBrowser.prototype.update = function () {
+    var self = this, seq = ++this.seq;
+    this.root.setAttribute("aria-busy", "true");
+    var ready = [this.loadIndex()];
+    if (this.state.q) ready.push(this.loadText());
+    return Promise.all(ready).then(function () {
+      if (seq !== self.seq) return null;
+      var result = filterItems(self.items, self.state, self.ui.names, function (i) { return self.text[i] || ""; });
+      self.result = result;
+      self.ui.showCounts(result.counts, self.state);
+      return self.render(PAGE, false);
+    }).catch(function (err) {
+      self.status.textContent = "The story list could not be loaded. Reload the page to try again.";
+      if (window.console) console.error(err);
+    }).then(function () {
+      if (seq === self.seq) self.root.removeAttribute("aria-busy");
+    });
+  };
+
+  /* Show the first `count` matches, loading the card chunks they live in. */
+  StoryBrowser.prototype.render = function (count, appending) {
+    var self = this, seq = this.seq;
+    if (!this.result) { // "show more" on the unfiltered first view
+      return this.loadIndex().then(function () {
+        self.result = filterItems(self.items, self.state, self.ui.names, function () { return ""; });
+        return self.render(count, appending);
+      });
+    }
+    var positions = this.result.matches.slice(0, count);
+    var chunkSize = this.index.chunk, needed = [];
+    positions.forEach(function (p) { var k = Math.floor(p / chunkSize); if (needed.indexOf(k) < 0) needed.push(k); });
+    return Promise.all(needed.map(function (k) { return self.loadChunk(k); })).then(function (chunks) {
+      if (seq !== self.seq) return;
+      var byChunk = {};
+      needed.forEach(function (k, i) { byChunk[k] = chunks[i]; });
+      var start = appending ? self.list.children.length : 0;
+      if (!appending) self.list.textContent = "";
+      var fragment = document.createDocumentFragment();
+      positions.slice(start).forEach(function (p) {
+        var card = byChunk[Math.floor(p / chunkSize)][p % chunkSize];
+        if (card) fragment.appendChild(cardElement(card, self.siteRoot));
+      });
+      self.list.appendChild(fragment);
+      self.shown = positions.length;
+      var total = self.result.matches.length;
+      self.more.hidden = self.shown >= total;
+      self.status.textContent = total === 0 ? "No stories match these filters."
+        : self.shown < total ? "Showing " + self.shown + " of " + plural(total, "story", "stories")
+        : plural(total, "story", "stories");
+      if (appending && self.list.children[start]) {
+        var link = self.list.children[start].querySelector("a");
+        if (link) link.focus(); // keep keyboard users where the new cards begin
+      }
+    });
+  };
+
+  /* ---- /sales/ ------------------------------------------------------------------------------ */
+
+  function SalesTable(root) {
+    this.root = root;
+    this.form = root.querySelector("[data-sp-filters]");
+    this.ui = facetForm(this.form);
+    this.table = root.querySelector("[data-sp-table]");
+    this.body = this.table.tBodies[0];
+    this.rows = Array.prototype.slice.call(this.body.querySelectorAll("[data-sp-row]"));
+    this.status = root.querySelector("[data-sp-status]");
+    var names = this.ui.names;
+    this.items = this.rows.map(function (row) {
+      var values = {};
+      names.forEach(function (n) { values[n] = (row.getAttribute("data-" + n) || "").split(" ").filter(Boolean); });
+      return { values: values, text: row.getAttribute("data-sp-text") || "" };
+    });
+    this.state = readState(location.search, names);
+  }
+
+  SalesTable.prototype.start = function () {
+    var self = this;
+    bindForm(this.form, this.ui, function (state, how) {
+      state.sort = state.sort === undefined ? self.state.sort : state.sort;
+      self.change(state, how);
+    });
+    this.table.querySelectorAll("[data-sp-sort]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var key = button.getAttribute("data-sp-sort");
+        var state = self.ui.read();
+        state.sort = self.state.sort === key ? "-" + key : key;
+        self.change(state, "push");
+      });
+    });
+    ["[data-sp-lb-name]", "[data-sp-lb-campaign]"].forEach(function (sel) {
+      var input = root(self, sel);
+      if (input) input.addEventListener("input", function () { self.showLink(); });
+    });
+    var copy = root(this, "[data-sp-lb-copy]");
+    if (copy) copy.addEventListener("click", function () {
+      copyText(self.showLink(), copy.parentNode.querySelector("[data-sp-copy-status]"), "Prospect link copied");
+    });
+    this.ui.apply(this.state);
+    this.update();
+  };
+
+  function root(view, selector) { return view.root.querySelector(selector); }
+
+  SalesTable.prototype.change = function (state, how) {
+    this.state = state;
+    this.ui.apply(state);
+    setUrl(writeQuery(state, this.ui.names, location.search, true), how);
+    this.update();
+  };
+
+  SalesTable.prototype.update = function () {
+    var self = this;
+    var result = filterItems(this.items, this.state, this.ui.names, function (i) { return self.items[i].text; });
+    this.ui.showCounts(result.counts, this.state);
+    var visible = {};
+    result.matches.forEach(function (i) { visible[i] = true; });
+    this.rows.forEach(function (row, i) { row.hidden = !visible[i]; });
+    this.sort(this.state.sort || "-published");
+    var n = result.matches.length;
+    this.status.textContent = n === 0 ? "No stories match these filters." : plural(n, "story", "stories");
+    this.showLink();
+  };
+
+  SalesTable.prototype.sort = function (spec) {
+    var desc = spec.charAt(0) === "-", key = desc ? spec.slice(1) : spec;
+    var cellOf = function (row) { return row.querySelector('[data-sp-key="' + key + '"]'); };
+    if (!this.rows.length || !cellOf(this.rows[0])) { key = "published"; desc = true; }
+    var order = this.rows.map(function (row, i) { return { row: row, i: i, v: (cellOf(row) || row).textContent.trim() }; });
+    var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+    order.sort(function (a, b) {
+      var c = collator.compare(a.v, b.v);
+      if (c === 0) return a.i - b.i;
+      if (a.v === "") return 1; // empty cells last either way
+      if (b.v === "") return -1;
+      return desc ? -c : c;
+    });
+    var fragment = document.createDocumentFragment();
+    order.forEach(function (o) { fragment.appendChild(o.row); });
+    this.body.appendChild(fragment);
+    this.table.querySelectorAll("th").forEach(function (th) {
+      var b = th.querySelector("[data-sp-sort]");
+      if (b && b.getAttribute("data-sp-sort") === key) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+      else th.removeAttribute("aria-sort");
+    });
+  };
+
+  /* The prospect link: the public /stories/ view of the current filters, tagged for analytics. */
+  SalesTable.prototype.showLink = function () {
+    var out = root(this, "[data-sp-lb-out]");
+    var base = new URL(this.root.getAttribute("data-sp-stories-url"), location.href);
+    var name = (root(this, "[data-sp-lb-name]") || {}).value || "";
+    var campaign = (root(this, "[data-sp-lb-campaign]") || {}).value || "";
+    var extra = [];
+    if (name.trim()) extra.push("utm_source=" + encode(name.trim()));
+    extra.push("utm_medium=sales-link");
+    if (campaign.trim()) extra.push("utm_campaign=" + encode(campaign.trim()));
+    var query = writeQuery({ facets: this.state.facets, q: this.state.q }, this.ui.names, "", false);
+    var link = base.origin + base.pathname + (query ? query + "&" : "?") + extra.join("&");
+    if (out) out.value = link;
+    return link;
+  };
+
+  /* ---- copy buttons ------------------------------------------------------------------------- */
+
+  function copyText(text, status, done) {
+    var say = function (message) { if (status) status.textContent = message; };
+    var fallback = function () {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "sp-offscreen";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      say(ok ? done : "Copy this link: " + text);
+    };
+    say("");
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { say(done); }, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  function bindCopyButtons(scope) {
+    scope.querySelectorAll("[data-sp-copy]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var status = button.parentNode.querySelector("[data-sp-copy-status]");
+        if (!status) { // table rows: the button itself says so (its label is announced on change)
+          var label = button.textContent;
+          status = { set textContent(message) { if (message) { button.textContent = /^Copy this/.test(message) ? "Copy failed" : "Copied"; setTimeout(function () { button.textContent = label; }, 2000); } } };
+        }
+        copyText(button.getAttribute("data-sp-copy"), status, "Link copied to the clipboard");
+      });
+    });
+  }
+
+  /* ---- video facade ------------------------------------------------------------------------- */
+
+  function embedUrl(raw) {
+    var url;
+    try { url = new URL(raw); } catch (e) { return null; }
+    if (url.protocol !== "https:" || VIDEO_HOSTS.indexOf(url.hostname) < 0 || url.username || url.password || url.port) return null;
+    if (url.hostname === "www.youtube-nocookie.com" || url.hostname === "player.vimeo.com") url.searchParams.set("autoplay", "1");
+    return url.href;
+  }
+
+  function bindVideos(scope) {
+    scope.querySelectorAll("[data-sp-video]").forEach(function (box) {
+      var button = box.querySelector("button");
+      var src = embedUrl(box.getAttribute("data-sp-embed") || "");
+      if (!button) return;
+      if (!src) { button.disabled = true; return; }
+      button.addEventListener("click", function () {
+        var frame = document.createElement("iframe");
+        frame.setAttribute("src", src);
+        frame.setAttribute("title", "Video: " + (box.getAttribute("data-sp-title") || ""));
+        frame.setAttribute("allow", "autoplay; fullscreen; picture-in-picture; encrypted-media");
+        frame.setAttribute("allowfullscreen", "");
+        frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+        frame.className = "sp-video__iframe";
+        box.textContent = "";
+        box.appendChild(frame);
+        frame.focus();
+      }, { once: true });
+    });
+  }
+
+  /* ---- page setup --------------------------------------------------------------------------- */
+
+  function setup() {
+    teardown.splice(0).forEach(function (undo) { undo(); });
+    var browser = document.querySelector("[data-sp-browser]");
+    if (browser && browser.querySelector("[data-sp-cards]")) new StoryBrowser(browser).start();
+    var sales = document.querySelector("[data-sp-sales]");
+    if (sales && sales.querySelector("[data-sp-table]")) new SalesTable(sales).start();
+    bindVideos(document);
+    bindCopyButtons(document);
+  }
+
+  // Exposed for tests of the pure parts only.
+  window.storyportal = { readState: readState, writeQuery: writeQuery, filterItems: filterItems, embedUrl: embedUrl };
+
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(function () { setup(); });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();
