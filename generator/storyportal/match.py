@@ -262,10 +262,10 @@ def _advocate_text(number: int, m: AdvocateMatch) -> list[str]:
     e = m.entry
     who = ", ".join(part for part in (e.name, e.title, e.company) if part)
     last = f"last call {e.last_call.isoformat()}" if e.last_call else "no calls yet"
-    lines = [f"{number:2}. {who}"]
+    lines = [f"{number:2}. {who}" + ("" if e.name_public else " (do not name to the prospect)")]
     if m.reasons:
         lines.append(f"    why: {', '.join(map(str, m.reasons))}")
-    lines.append(f"    {e.calls_left_this_quarter} of {e.max_per_quarter} calls left this quarter · {last}")
+    lines.append(f"    calls left this quarter: {e.calls_left_this_quarter} of {e.max_per_quarter} · {last}")
     return lines + [f"    ask: {e.owner or 'no account owner on file'}"]
 
 

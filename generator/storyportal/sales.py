@@ -225,6 +225,7 @@ class RosterEntry:
 
     advocate: str  # advocate id
     name: str
+    name_public: bool  # consent has the `name` scope; if not, do not name them to prospects
     title: str | None
     company: str  # company name
     industry: str  # slug
@@ -252,7 +253,8 @@ def can_take_call(advocate: Advocate, on: dt.date) -> bool:
 def roster_entry(advocate: Advocate, on: dt.date, stories: tuple[str, ...]) -> RosterEntry:
     calls, company = advocate.reference_calls, advocate.company
     return RosterEntry(
-        advocate=advocate.id, name=advocate.name, title=advocate.title, company=company.name,
+        advocate=advocate.id, name=advocate.name, name_public=advocate.consent.allows("name", on),
+        title=advocate.title, company=company.name,
         industry=company.industry.slug, industry_label=company.industry.label,
         company_size=company.size.slug, company_size_label=company.size.label,
         region=company.region.slug, region_label=company.region.label,
