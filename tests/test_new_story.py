@@ -158,3 +158,23 @@ def test_the_next_steps_are_printed(site):
         "  3. Check it: storyportal validate\n"
         "  4. Commit it on a new branch and open a pull request (see CONTRIBUTING.md).\n"
     )
+
+
+def contributing_templates() -> dict[str, str]:
+    from pathlib import Path
+    text = (Path(__file__).resolve().parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    found = {}
+    for heading in ("Case study", "Testimonial", "Video"):
+        section = text.split(f"### {heading}\n", 1)[1]
+        found[heading] = section.split("```markdown\n", 1)[1].split("\n```\n", 1)[0] + "\n"
+    return found
+
+
+@pytest.mark.parametrize("heading", ["Case study", "Testimonial", "Video"])
+def test_the_templates_in_contributing_fail_empty_and_pass_filled(site, heading):
+    site.advocate("priya-raman")
+    path = site.story("from-the-guide", text=contributing_templates()[heading])
+    code, out, _ = site.cli("validate", "--build-date", "2026-11-24")
+    assert code == 1 and "is empty" in out and "from-the-guide" in out
+    fill(path)
+    assert site.cli("validate", "--build-date", "2026-11-24")[:2] == (0, "")
