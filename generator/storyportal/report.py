@@ -188,7 +188,8 @@ def render_text(report: ProgramReport) -> str:
         chosen = [f"    {_expiring_line(e)}" for e in report.expiring if e.within == bucket]
         out += [f"  within {bucket} days:"] + (chosen or ["    none"])
     out += ["", f"At or over their reference-call quota in {report.quarter}"]
-    out += [f"  {q.name} ({q.company}): {q.calls_this_quarter} of {q.max_per_quarter} calls" for q in report.at_quota] or ["  none"]
+    out += [f"  {q.name} ({q.company}): {q.calls_this_quarter} of {q.max_per_quarter} calls"
+            for q in report.at_quota] or ["  none"]
     out += ["", f"Stale stories (last changed more than {report.stale_after_months} months ago)"]
     out += [f"  {s.slug}: last changed {s.last_changed.isoformat()} ({s.company})" for s in report.stale] or ["  none"]
     out += ["", "Companies with no published story"]
