@@ -7,9 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD_DATE, SiteBuilder
-
-DATE = BUILD_DATE.isoformat()
+DATE = "2026-06-01"  # the site fixture's build date (not imported: tests/browser has a conftest too)
 
 
 def git(cwd, *args: str) -> str:
@@ -116,9 +114,9 @@ def test_a_new_image_in_a_story_folder_reports_that_story(repo):
     assert changed(repo) == (1, ["stories/folder-story/index.md:8:8 [image-invalid]"])
 
 
-def test_a_portal_below_the_git_top_level_uses_paths_relative_to_the_portal(tmp_path):
+def test_a_portal_below_the_git_top_level_uses_paths_relative_to_the_portal(site, tmp_path):
     (tmp_path / "portal").mkdir()
-    site = SiteBuilder(tmp_path / "portal")
+    site = type(site)(tmp_path / "portal")
     site.advocate()
     site.story("legacy", title="")
     commit_all(site, init=True, root=tmp_path)
