@@ -149,9 +149,15 @@
       if (ui.q) ui.q.focus();
     });
     form.querySelectorAll("[data-sp-nojs]").forEach(function (b) { b.hidden = true; });
-    var pop = function () { onState(readState(location.search, ui.names), "none"); };
-    window.addEventListener("popstate", pop);
-    teardown.push(function () { window.removeEventListener("popstate", pop); });
+    var path = location.pathname;
+    var pop = function (ev) {
+      if (location.pathname !== path) return; // another page: Material's instant navigation loads it
+      // Only the query changed: this page restores the view itself, without Material refetching the page.
+      ev.stopImmediatePropagation();
+      onState(readState(location.search, ui.names), "none");
+    };
+    window.addEventListener("popstate", pop, true); // capture runs before Material's listener on window
+    teardown.push(function () { window.removeEventListener("popstate", pop, true); });
   }
 
   function setUrl(query, how) {
