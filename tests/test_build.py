@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import BUILD_DATE
+from sitebuilder import BUILD_DATE
 
 
 def tree(folder):

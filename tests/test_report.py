@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import BUILD_DATE, TAXONOMY, dedent
+from sitebuilder import BUILD_DATE, TAXONOMY, dedent
 from storyportal.report import (program_report, render_json, render_markdown, render_matrix_svg, render_text)
 
 SVG = "{http://www.w3.org/2000/svg}"

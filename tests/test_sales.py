@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conftest import BUILD_DATE, dedent
+from sitebuilder import BUILD_DATE, dedent
 from storyportal.sales import (COLUMNS, FORMULA_PREFIXES, SalesRow, csv_cell, months_before, render_csv,
                                render_json, roster, sales_rows)
 

@@ -1,4 +1,4 @@
-from conftest import BUILD_DATE
+from sitebuilder import BUILD_DATE
 
 
 def test_a_valid_story_has_no_issues(site):

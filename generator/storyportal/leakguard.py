@@ -1,7 +1,10 @@
 """The last line of defence: no private registry value, e-mail or phone number in the output.
 
-Runs over every file a build wrote (HTML, JSON, CSV, XML, the search index and
-images' bytes) before the output replaces the published site.
+Runs over every file a build wrote before the output replaces the published
+site: the text of HTML, JSON, CSV, XML, SVG and the search index, and the
+metadata of images (EXIF, PNG text chunks). All private values are matched at
+once with an Aho-Corasick automaton, so the cost grows with the size of the
+site, not with the number of values times the number of files.
 """
 
 from __future__ import annotations
@@ -12,9 +15,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-EMAIL = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-PHONE = re.compile(rb"\+[0-9][0-9 ().-]{7,18}[0-9]")
+import ahocorasick
+from PIL import Image
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+PHONE = re.compile(r"\+[0-9][0-9 ().-]{7,18}[0-9]")
 MIN_LENGTH = 4  # shorter private values (an NPS of 10) match everywhere and prove nothing
+TEXT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".svg", ".js", ".css"}
+CONTACT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".svg"}  # our outputs, not vendored scripts
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 
 
 @dataclass(frozen=True)
@@ -23,40 +32,66 @@ class Leak:
     what: str  # "private value of jane-doe.email", "an e-mail address" ...
 
 
-def _variants(value: str) -> set[bytes]:
+def _variants(value: str) -> set[str]:
     """The value as it may appear once escaped for HTML or JSON."""
     forms = {value, html.escape(value), html.escape(value, quote=False), json.dumps(value)[1:-1],
              json.dumps(value, ensure_ascii=False)[1:-1]}
-    return {f.encode("utf-8") for f in forms if f}
+    return {f for f in forms if f}
 
 
-def private_needles(private_values) -> list[tuple[bytes, str]]:
-    needles = []
+def build_matcher(private_values):
+    """One automaton for every private value and its escaped forms; None when there is none."""
+    automaton = ahocorasick.Automaton()
     for advocate, field, value in private_values:
         if len(value) >= MIN_LENGTH:
-            needles += [(form, f"private value of {advocate}.{field}") for form in sorted(_variants(value))]
-    return needles
+            for form in _variants(value):
+                automaton.add_word(form, f"private value of {advocate}.{field}")
+    if len(automaton) == 0:
+        return None
+    automaton.make_automaton()
+    return automaton
 
 
 def scan_output(out_dir: Path, private_values, allowed: set[str] = frozenset()) -> list[Leak]:
-    """Every leak in ``out_dir``: private values anywhere, undeclared e-mails and phones in text."""
-    needles = private_needles(private_values)
-    leaks = []
+    """Every leak in ``out_dir``: private values anywhere, undeclared e-mails and phones in our text."""
+    matcher = build_matcher(private_values)
+    leaks: set[Leak] = set()
     for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
-        data = path.read_bytes()
         rel = path.relative_to(out_dir).as_posix()
-        leaks += [Leak(rel, what) for needle, what in needles if needle in data]
-        if path.suffix.lower() in {".html", ".json", ".csv", ".xml", ".txt", ".svg"}:
-            leaks += _contacts(rel, data, allowed)
-    return sorted(set(leaks), key=lambda l: (l.file, l.what))
+        text = _searchable_text(path)
+        if matcher is not None and text:
+            leaks.update(Leak(rel, what) for _, what in matcher.iter(text))
+        if path.suffix.lower() in CONTACT_SUFFIXES:
+            leaks.update(_contacts(rel, text, allowed))
+    return sorted(leaks, key=lambda leak: (leak.file, leak.what))
 
 
-def _contacts(rel: str, data: bytes, allowed: set[str]) -> list[Leak]:
+def _searchable_text(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return image_metadata_text(path)
+    if suffix in TEXT_SUFFIXES or suffix == "":
+        return path.read_bytes().decode("utf-8", "replace")
+    return path.read_bytes().decode("latin-1")  # unknown binary: search its raw bytes too
+
+
+def image_metadata_text(path: Path) -> str:
+    """The text an image carries besides its pixels: EXIF values and text chunks."""
+    try:
+        with Image.open(path) as img:
+            parts = [f"{k}={v}" for k, v in img.info.items() if isinstance(v, (str, bytes))]
+            if img.format != "PNG":  # PNG's EXIF is already in info; getexif() would decode the pixels
+                parts += [str(v) for v in img.getexif().values()]
+    except Exception:  # not an image after all: search its bytes
+        return path.read_bytes().decode("latin-1")
+    return "\n".join(p.decode("utf-8", "replace") if isinstance(p, bytes) else p for p in parts)
+
+
+def _contacts(rel: str, text: str, allowed: set[str]) -> list[Leak]:
     found = []
-    for match in EMAIL.finditer(data):
-        text = match.group().decode("utf-8", "replace")
-        if text.lower() not in allowed and not text.lower().endswith((".png", ".jpg", ".webp", ".svg", ".js", ".css")):
-            found.append(Leak(rel, f"an e-mail address not declared public ({text})"))
-    for match in PHONE.finditer(data):
-        found.append(Leak(rel, f"a phone number ({match.group().decode('utf-8', 'replace')})"))
+    for match in EMAIL.finditer(text):
+        address = match.group()
+        if address.lower() not in allowed and not address.lower().endswith((".png", ".jpg", ".webp", ".svg", ".js", ".css")):
+            found.append(Leak(rel, f"an e-mail address not declared public ({address})"))
+    found += [Leak(rel, f"a phone number ({m.group()})") for m in PHONE.finditer(text)]
     return found

@@ -122,12 +122,35 @@ def plan_speaker(story: Story, on) -> Speaker:
     return Speaker(name, person.title, person.company.name)
 
 
-def related_cards(story: Story, stories: tuple[Story, ...], cards: dict, count: int) -> tuple[CardView, ...]:
-    """Other stories of the same industry and products, best overlap first, then newest."""
+RELATED_POOL = 60  # newest candidates looked at per (industry, product) group; keeps 10,000 stories linear
+
+
+class RelatedIndex:
+    """Candidates for "related stories": the same industry, sharing a product where possible."""
+
+    def __init__(self, published: tuple[Story, ...]):
+        self.groups: dict[tuple, list[Story]] = {}
+        for story in published:  # newest first, so each group is in recency order
+            for product in story.products or (None,):
+                self.groups.setdefault((story.industry.slug, product.slug if product else None), []).append(story)
+            self.groups.setdefault((story.industry.slug, "*"), []).append(story)
+
+    def candidates(self, story: Story) -> list[Story]:
+        keys = [(story.industry.slug, p.slug) for p in story.products] + [(story.industry.slug, "*")]
+        found = {}
+        for key in keys:
+            for other in self.groups.get(key, ())[:RELATED_POOL]:
+                found.setdefault(other.slug, other)
+        return list(found.values())
+
+
+def related_cards(story: Story, index: RelatedIndex, cards: dict, count: int) -> tuple[CardView, ...]:
+    """Other stories of the same industry, most shared products and use cases first, then newest."""
+    products, use_cases = set(story.products), set(story.use_cases)
+
     def score(other: Story) -> int:
-        return (3 * (other.industry == story.industry) + 2 * len(set(other.products) & set(story.products))
-                + len(set(other.use_cases) & set(story.use_cases)))
-    ranked = sorted((s for s in stories if s.slug != story.slug and score(s) > 0),
+        return 2 * len(products.intersection(other.products)) + len(use_cases.intersection(other.use_cases))
+    ranked = sorted((s for s in index.candidates(story) if s.slug != story.slug),
                     key=lambda s: (-score(s), -s.published.toordinal(), s.slug))
     return tuple(cards[s.slug] for s in ranked[:count])
 
@@ -154,7 +177,7 @@ def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, 
     return safe_json_for_script(data)
 
 
-def plan_story(story: Story, portal: Portal, published, cards: dict, card_path) -> StoryView:
+def plan_story(story: Story, portal: Portal, related: RelatedIndex, cards: dict, card_path) -> StoryView:
     on, settings = portal.today, portal.settings
     canonical = settings.site_url + story.url if settings.site_url else "/" + story.url
     speaker = plan_speaker(story, on)
@@ -163,7 +186,7 @@ def plan_story(story: Story, portal: Portal, published, cards: dict, card_path) 
         card=cards[story.slug], story=story, lang_label=LANG_LABELS.get(story.lang, story.lang),
         speaker=speaker, quote=story.quote, metrics=story.metrics, video=story.video,
         body_html=body.html, body_images=body.images,
-        related=related_cards(story, published, cards, settings.portal.related_stories),
+        related=related_cards(story, related, cards, settings.portal.related_stories),
         canonical=canonical, card_image=card_path(story, cards[story.slug]),
         jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url,
                            card_path(story, cards[story.slug])),
@@ -238,7 +261,8 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) ->
     """Plan every page of the public (or internal) site from a loaded portal."""
     published = portal.published
     cards = {s.slug: plan_card(s, portal.today) for s in published}
-    views = {s.slug: plan_story(s, portal, published, cards, card_path) for s in published}
+    related = RelatedIndex(published)
+    views = {s.slug: plan_story(s, portal, related, cards, card_path) for s in published}
     facets = plan_facets(portal, published)
     industries = tuple(
         IndustryView(term, tuple(cards[s.slug] for s in published if s.industry == term))

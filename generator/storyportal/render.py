@@ -37,6 +37,12 @@ _IMG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r'\bsrc="([^"]*)"')
 
 
+@functools.lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    # Building a Markdown instance costs more than converting a story; reset() reuses it.
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": False}})
+
+
 @dataclass(frozen=True)
 class RenderedBody:
     html: str
@@ -46,8 +52,7 @@ class RenderedBody:
 @functools.lru_cache(maxsize=50_000)  # pure: a preview re-renders only bodies that changed
 def render_body(text: str, folder: str, slug: str) -> RenderedBody:
     """Render a story body; ``folder`` is the story's repository folder, for image paths."""
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": False}})
-    raw = md.convert(text)
+    raw = _markdown().reset().convert(text)
     clean = nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       clean_content_tags={"script", "style"}, strip_comments=True,
                       link_rel="noopener noreferrer nofollow", id_prefix="sp-")
