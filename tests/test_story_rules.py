@@ -12,8 +12,9 @@ import zlib
 
 import pytest
 
-from conftest import BUILD_DATE
 from storyportal.model import Status
+
+BUILD_DATE = dt.date(2026, 6, 1)  # the date site.load() and the site fixture judge on
 
 P = "stories/northwind.md"
 YT = "https://www.youtube.com/watch?v=abcdefghijk"
