@@ -64,6 +64,9 @@ class StoryPortalPlugin(BasePlugin):
         self.plan = plan_site(portal, logo_url=self.media.logo_url,
                               card_path=lambda s, card: self.media.card_path(s, card.logo, card.industry.label, card.type_label))
         self.pages = plan_pages(self.plan, portal)
+        for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
+            for path, kind in preview.story_images(view):
+                self.media.image_tag(path, kind)
         if self.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         _set_nav(config, self.plan, settings)

@@ -6,6 +6,8 @@ import html
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from markupsafe import Markup
+
 from .config import Audience
 from .context import PageContext
 from .model import Status
@@ -37,7 +39,7 @@ class SitePages:
         ctx = PageContext(spec.kind, self.plan, page_url, images, sales=self.extras.get("sales"),
                           roster=self.extras.get("roster"), report=self.extras.get("report"))
         if spec.kind == "story":
-            ctx.story = self.plan.stories[spec.key]
+            ctx.story = SafeStoryView(self.plan.stories[spec.key])
             ctx.card_image = ctx.story.card_image
         if spec.kind == "industry":
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
@@ -66,6 +68,24 @@ def preview_errors_html(portal: Portal, source: str | None = None) -> str:
     head = "This story is not published" if source else f"{len(issues)} problem(s) keep stories from being published"
     return (f'<div class="admonition failure sp-preview-errors" role="alert"><p class="admonition-title">{head} '
             f"(shown only in the preview)</p><ul>{items}</ul></div>")
+
+
+class SafeStoryView:
+    """A StoryView for templates: the sanitised body and the JSON-LD are marked safe, nothing else."""
+
+    def __init__(self, view):
+        self._view = view
+
+    def __getattr__(self, name):
+        return getattr(self._view, name)
+
+    @property
+    def body_html(self) -> Markup:
+        return Markup(self._view.body_html)  # sanitised by render.render_body
+
+    @property
+    def jsonld(self) -> Markup:
+        return Markup(self._view.jsonld)  # escaped by plan.safe_json_for_script
 
 
 def plan_pages(plan: SitePlan, portal: Portal, cards: dict | None = None) -> SitePages:
