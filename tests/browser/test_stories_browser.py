@@ -162,3 +162,13 @@ def test_card_links_work_from_the_script_built_cards(page, demo):
     page.locator("[data-sp-cards] .sp-card__title a").first.click()
     page.wait_for_url(demo(f"stories/{want[0]}/"))
     assert page.locator("h1").inner_text()
+
+
+def test_the_no_javascript_form_query_is_understood_too(page, demo):
+    """Submitting the facet form without JavaScript gives ?industry=a&industry=b; the script reads it."""
+    page.goto(demo("stories/?industry=retail&industry=healthcare"))
+    want = expected_slugs(demo, industry=["retail", "healthcare"])
+    wait_slugs(page, want)
+    page.get_by_role("group", name="Story type").get_by_label("Case study").check()
+    page.wait_for_function("() => location.search.includes('type=case-study')")
+    assert parse_qs(urlsplit(page.url).query)["industry"] == ["retail,healthcare"]  # rewritten in the shared format

@@ -483,6 +483,7 @@
 
   function bindCopyButtons(scope) {
     scope.querySelectorAll("[data-sp-copy]").forEach(function (button) {
+      button.setAttribute("data-sp-ready", "");
       button.addEventListener("click", function () {
         var status = button.parentNode.querySelector("[data-sp-copy-status]");
         if (!status) { // table rows: the button itself says so (its label is announced on change)
@@ -510,6 +511,7 @@
       var src = embedUrl(box.getAttribute("data-sp-embed") || "");
       if (!button) return;
       if (!src) { button.disabled = true; return; }
+      box.setAttribute("data-sp-ready", "");
       button.addEventListener("click", function () {
         var frame = document.createElement("iframe");
         frame.setAttribute("src", src);
@@ -533,6 +535,7 @@
     if (browser && browser.querySelector("[data-sp-cards]")) new StoryBrowser(browser).start();
     var sales = document.querySelector("[data-sp-sales]");
     if (sales && sales.querySelector("[data-sp-table]")) new SalesTable(sales).start();
+    [browser, sales].forEach(function (node) { if (node) node.setAttribute("data-sp-ready", ""); }); // bound: for tests
     bindVideos(document);
     bindCopyButtons(document);
   }
