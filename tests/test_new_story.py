@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -21,11 +22,18 @@ def new(site, *args: str) -> tuple[int, str, str]:
     return site.cli("new", *args, "--build-date", DATE)
 
 
-def fill(path) -> None:
+def fill(path, sections: bool = True) -> None:
+    """Type over the placeholders, and write a sentence under each section heading."""
     text = path.read_text(encoding="utf-8")
     for placeholder, value in FILLED.items():
         text = text.replace(placeholder, value)
+    if sections:
+        text = re.sub(r"^(## .+)$", r"\1\n\nWhat happened, in the customer's words.", text, flags=re.M)
     path.write_text(text, encoding="utf-8")
+
+
+EMPTY_SECTIONS = [f"The section '## {name}' is empty (write the story of this part; the questions in <!-- --> "
+                  f"are only guidance) [case-study-section-empty]" for name in ("Challenge", "Solution", "Results")]
 
 
 @pytest.mark.parametrize("kind, placeholders", [
@@ -43,7 +51,8 @@ def test_a_new_story_fails_until_filled_then_passes(site, kind, placeholders):
     code, out, _ = site.cli("validate", "--build-date", DATE)
     assert code == 1
     assert [line.split(": error: ")[1] for line in out.splitlines()] == [
-        f"'{name}' is empty (fill it in, or remove the field) [story-required-field]" for name in placeholders]
+        f"'{name}' is empty (fill it in) [story-required-field]" for name in placeholders
+    ]
 
     fill(path)
     assert site.cli("validate", "--build-date", DATE)[:2] == (0, "")
@@ -176,3 +185,12 @@ def test_the_templates_in_contributing_fail_empty_and_pass_filled(site, heading)
     assert code == 1 and "is empty" in out and "from-the-guide" in out
     fill(path)
     assert site.cli("validate", "--build-date", "2026-11-24")[:2] == (0, "")
+
+
+def test_a_new_case_study_with_only_its_front_matter_filled_still_fails_on_empty_sections(site):
+    site.advocate()
+    assert new(site, "case-study", "--advocate", "jane-doe")[0] == 0
+    fill(site.root / "stories" / "acme-case-study.md", sections=False)
+    code, out, _ = site.cli("validate", "--build-date", DATE)
+    assert code == 1
+    assert [line.split(": error: ")[1] for line in out.splitlines()] == EMPTY_SECTIONS

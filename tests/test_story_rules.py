@@ -370,7 +370,7 @@ def test_case_study_sections_per_language(site):
 
 def test_case_study_sections_default_language(site):
     site.plugin["case_study_sections"] = {"en": ["Challenge"], "de": ["Herausforderung"]}
-    site.story(body="## Challenge\n")
+    site.story(body="## Challenge\n\nBefore.\n")
     assert site.issues() == []
 
 
@@ -390,3 +390,12 @@ def test_story_file_too_large(site):
     site.plugin["max_story_bytes"] = 1000
     site.story(body="## Challenge\n\n" + "x" * 2000)
     assert located(site.load()) == [(P, 0, 0, "error", "story-too-large")]
+
+
+@pytest.mark.parametrize("body", [
+    "## Challenge\n\n## Solution\n\nDone.\n\n## Results\n\nBetter.\n",
+    "## Challenge\n<!-- How did the work go before? -->\n\n## Solution\n\nDone.\n\n## Results\n\nBetter.\n",
+], ids=["nothing", "only-guidance-comment"])
+def test_case_study_section_left_empty(site, body):
+    site.story(body=body)
+    assert located(site.load()) == [("stories/northwind.md", 9, 1, "error", "case-study-section-empty")]

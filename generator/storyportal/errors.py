@@ -98,6 +98,7 @@ def _issue(err: dict, model, parsed: Parsed, base: tuple, source: str, prefix: s
     return Issue(source, mark.line, mark.col, rule, message, hint=hint)
 
 
+
 def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str, str, str]:
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
     if kind == "string_too_long":
@@ -106,7 +107,7 @@ def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str,
     if kind == "too_long":
         return (f"'{name}' has too many entries; the limit is {ctx.get('max_length')}", "", f"{prefix}-too-long")
     if kind in ("string_too_short", "too_short"):
-        return f"'{name}' is empty", "fill it in, or remove the field", f"{prefix}-required-field"
+        return f"'{name}' is empty", "fill it in", f"{prefix}-required-field"
     if kind == "string_type":
         hint = f'put it in quotes: "{value}"' if isinstance(value, (int, float, bool)) else ""
         return f"'{name}' must be text, not {shown}", hint, f"{prefix}-field-type"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,11 +62,14 @@ class PortalLoader:
         root, config = self.settings.root, self.settings.portal
         taxonomy = build_taxonomy(config)
         registry, issues = load_registry(root, config, taxonomy)
-        if registry is None:
-            registry = Registry(MappingProxyType({}), MappingProxyType({}))
         refs, found = discover_stories(root, config)
         issues += found
         files = {ref.source: self.read(ref) for ref in refs}
+        if registry is None:  # every advocate check would be noise: report shapes only
+            issues += [i for f in files.values() for i in f.issues]
+            empty = Registry(MappingProxyType({}), MappingProxyType({}))
+            return Portal(self.settings, today, taxonomy, empty, (),
+                          MappingProxyType({s: Status.INVALID for s in files}), tuple(sort_issues(issues)))
         stories, status = [], {}
         for source, file in files.items():
             story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today)
@@ -87,9 +91,9 @@ class PortalLoader:
         path = self.settings.root / ref.source
         try:
             raw = path.read_bytes()
-        except OSError:
-            raw = b""
-        import hashlib
+        except OSError as exc:
+            problem = Issue(ref.source, 0, 0, "file-unreadable", f"The file cannot be read: {exc.strerror}")
+            return StoryFile(ref, "", None, None, "", 1, (problem,))
         key = (ref, hashlib.sha256(raw).hexdigest())
         if key not in self._files:
             self._files[key] = read_story(ref, raw, self.settings.portal)

@@ -138,12 +138,33 @@ def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | 
 def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang: str) -> None:
     if front.type is not StoryType.CASE_STUDY:
         return
-    present = {h.strip().lower() for h in _HEADING.findall(check.file.body)}
-    missing = [s for s in config.sections_for(lang) if s.lower() not in present]
+    sections = _sections(check.file.body)
+    required = config.sections_for(lang)
+    missing = [s for s in required if s.lower() not in sections]
     if missing:
         check.at_body("case-study-section-missing",
                       "A case study needs the sections " + ", ".join(f"'## {s}'" for s in missing),
                       "add each as a heading line: ## " + missing[0])
+    for name in required:
+        line, text = sections.get(name.lower(), (0, "x"))
+        if not _COMMENT.sub("", text).strip():
+            check.issues.append(Issue(check.file.ref.source, check.file.body_line + line, 1, "case-study-section-empty",
+                                      f"The section '## {name}' is empty",
+                                      hint="write the story of this part; the questions in <!-- --> are only guidance"))
+
+
+_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
+
+
+def _sections(body: str) -> dict[str, tuple[int, str]]:
+    """``## heading`` (lowercased) -> (line within the body, text up to the next ``##``)."""
+    found, lines = {}, body.split("\n")
+    starts = [i for i, line in enumerate(lines) if _HEADING.match(line)]
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+        name = _HEADING.match(lines[start]).group(1).strip().lower()
+        found.setdefault(name, (start, "\n".join(lines[start + 1:end])))
+    return found
 
 
 def check_aliases(check: StoryCheck, front: StoryIn) -> None:
