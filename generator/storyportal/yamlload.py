@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -40,10 +40,12 @@ _YAML11_SHORT_BOOLS = {"y", "Y", "n", "N"}
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
-class Mark:
-    line: int  # 1-based
-    col: int  # 1-based
+class Mark(NamedTuple):
+    """A 1-based position. A tuple, not a dataclass: there is one per key and value, and the
+    garbage collector does not track tuples of ints."""
+
+    line: int
+    col: int
 
 
 @dataclass
@@ -253,7 +255,7 @@ def parse_yaml(text: str, source: str, line_offset: int = 0) -> tuple[Parsed | N
     if bad:
         return None, [bad]
     try:
-        aliases, too_deep = _scan_events(text, line_offset)
+        aliases, too_deep = _scan_events(text, line_offset) if _needs_event_scan(text) else ([], None)
         if too_deep:
             return None, [Issue(source, too_deep.line, too_deep.col, "yaml-too-deep",
                                 f"The data is nested more than {MAX_DEPTH} levels deep")]
@@ -266,6 +268,17 @@ def parse_yaml(text: str, source: str, line_offset: int = 0) -> tuple[Parsed | N
     if node is not None:
         builder.parsed.data = builder.build(node)
     return builder.parsed, builder.issues
+
+
+def _needs_event_scan(text: str) -> bool:
+    """Only a text with an alias, or with enough structure to nest HARD_DEPTH deep, needs the scan.
+
+    Every level of nesting takes at least one ':', '-', '?', '[' or '{', so fewer of them
+    than HARD_DEPTH cannot nest that deep; an alias always starts with '*'.
+    """
+    if "*" in text:
+        return True
+    return sum(text.count(c) for c in ":-?[{") >= HARD_DEPTH
 
 
 def _scan_events(text: str, line_offset: int) -> tuple[list[Mark], Mark | None]:
