@@ -58,6 +58,7 @@ class StoryPortalPlugin(BasePlugin):
             self.media = MediaPlanner(settings.root, Path(config.config_file_path).parent / ".cache" / "storyportal",
                                       list(settings.portal.image_widths))
         self.media.reset()
+        self.reused: set[str] = set()  # story pages whose last output was reused (serve only)
         portal = self.loader.load(build_date(settings.portal.build_date))
         self._report(portal)
         self.portal = portal
@@ -195,9 +196,14 @@ class StoryPortalPlugin(BasePlugin):
             cached = add_csp(output)
             self.page_cache = self.page_cache if self.page_cache is not None else {}
             self.page_cache[page.file.src_uri] = (self._page_key(spec), cached)
+        else:
+            self.reused.add(page.file.src_uri)
         return cached
 
     def on_post_build(self, *, config):
+        if self.serving:
+            log.info(f"preview: {len(self.reused)} unchanged story page(s) reused, "
+                     f"{len(self.plan.stories) - len(self.reused)} rendered")
         if not self.portal.settings.portal.leak_guard:
             return
         leaks = scan_output(Path(config.site_dir), self.portal.registry.private_values(), self.pages.allowed_contacts)

@@ -1,0 +1,129 @@
+"""The preview (serve) rebuild: after any edit, exactly what a fresh build of the same files gives.
+
+A serve rebuild keeps one plugin instance (and its caches) across edits, as
+`mkdocs serve` does; the reference is a build with a brand-new instance. Both
+run in preview mode, so both show the located errors of broken stories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from sitebuilder import BUILD_DATE
+
+PLUGINS = dict(MkDocsConfig._schema)["plugins"]  # MkDocs keeps serve-time plugin instances here
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Preview:
+    """Builds a portal as `mkdocs serve` would, keeping one plugin instance across rebuilds."""
+
+    def __init__(self, site, monkeypatch):
+        self.site = site
+        monkeypatch.setenv("STORYPORTAL_BUILD_DATE", BUILD_DATE.isoformat())
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+        monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+        self.instance = None
+
+    def _build(self, site_dir: Path, instance):
+        PLUGINS.plugin_cache.clear()
+        if instance is not None:
+            PLUGINS.plugin_cache["storyportal"] = instance
+        config = load_config(config_file=str(self.site.root / "mkdocs.yml"), site_dir=str(site_dir))
+        config.plugins.on_startup(command="serve", dirty=False)
+        build(config)
+        PLUGINS.plugin_cache.clear()
+        return config.plugins["storyportal"]
+
+    def rebuild(self) -> dict[str, str]:
+        self.site.flush()
+        self.instance = self._build(self.site.root.parent / "served", self.instance)
+        return tree(self.site.root.parent / "served")
+
+    def fresh(self) -> dict[str, str]:
+        self._build(self.site.root.parent / "fresh", None)
+        return tree(self.site.root.parent / "fresh")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def start(site):
+    site.company("acme", name="Acme Corp", industry="retail")
+    site.company("globex", name="Globex", industry="healthcare", size="1-200")
+    site.advocate("jane-doe", company="acme")
+    site.advocate("sam-lee", company="globex", name="Sam Lee")
+    site.story("alpha", title="Alpha story", products=["analytics"])
+    site.story("beta", title="Beta story", products=["analytics"], advocates=["sam-lee"])
+    site.story("gamma", title="Gamma story", folder=True, image="hero.png")
+    site.image("stories/gamma/hero.png", size=(640, 360))
+
+
+EDITS = {
+    "body": lambda s: edit(s.root / "stories/alpha.md", "What we did.", "What we did, and more."),
+    "title": lambda s: edit(s.root / "stories/beta.md", "Beta story", "Beta story, retold"),
+    "facet moves a story to another industry": lambda s: s.story("alpha", title="Alpha story", industry="logistics"),
+    "new story": lambda s: s.story("delta", title="Delta story", products=["analytics"]),
+    "deleted story": lambda s: (s.root / "stories/beta.md").unlink(),
+    "renamed slug": lambda s: (s.root / "stories/alpha.md").rename(s.root / "stories/alpha-two.md"),
+    "image": lambda s: s.image("stories/gamma/hero.png", size=(640, 360), color=(10, 200, 10)),
+    "consent revoked": lambda s: s.advocates["jane-doe"]["consent"].update(revoked=True),
+    "consent granted again": lambda s: s.advocates["jane-doe"]["consent"].update(revoked=False),
+    "taxonomy label": lambda s: s.plugin.update(taxonomy={**s.plugin["taxonomy"], "industry": {
+        **s.plugin["taxonomy"]["industry"], "retail": "Retail & e-commerce"}}),
+    "story broken": lambda s: edit(s.root / "stories/gamma/index.md", "type: case-study", "type: [case-study"),
+    "story fixed": lambda s: edit(s.root / "stories/gamma/index.md", "type: [case-study", "type: case-study"),
+}
+
+
+def test_every_edit_gives_the_same_site_as_a_fresh_build(site, monkeypatch):
+    start(site)
+    preview = Preview(site, monkeypatch)
+    preview.rebuild()
+    for name, change in EDITS.items():
+        change(site)
+        served = preview.rebuild()
+        assert served == preview.fresh(), f"after '{name}'"
+
+
+def test_a_broken_story_shows_its_located_error_in_the_preview(site, monkeypatch):
+    start(site)
+    edit(site.root / "stories/gamma/index.md", "type: case-study", "type: casestudy")
+    preview = Preview(site, monkeypatch)
+    preview.rebuild()
+    page = (site.root.parent / "served" / "stories" / "gamma" / "index.html").read_text()
+    assert "stories/gamma/index.md:3:7" in page and "[story-invalid-value]" in page
+    home = (site.root.parent / "served" / "index.html").read_text()
+    assert "stories/gamma/index.md:3:7" in home
+
+
+def test_a_real_build_never_shows_preview_errors(site):
+    start(site)
+    edit(site.root / "stories/gamma/index.md", "type: case-study", "type: casestudy")
+    out = site.build()
+    assert not (out / "stories" / "gamma").exists()
+    assert "story-invalid-value" not in (out / "index.html").read_text()
+
+
+def test_an_unchanged_story_page_is_reused_while_serving(site, monkeypatch):
+    start(site)
+    preview = Preview(site, monkeypatch)
+    preview.rebuild()
+    EDITS["body"](site)
+    preview.rebuild()
+    reused = [k for k, (key, _) in preview.instance.page_cache.items()]
+    assert "stories/beta.md" in reused and preview.instance.reused == {"stories/beta.md", "stories/gamma.md"}
