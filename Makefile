@@ -26,7 +26,8 @@ setup: apt-runtime
 
 setup-test: apt-runtime apt-test
 	$(PYTHON) -m pip install -q -e ".[test]"
-	cd tests/browser && npm install --no-audit --no-fund --silent
+	@[ -f tests/browser/node_modules/axe-core/axe.min.js ] || \
+	  npm install --prefix tests/browser --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4.14.1
 
 apt-runtime:
 	@missing=$$(for p in $(APT_RUNTIME); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
