@@ -10,10 +10,32 @@ def site(tmp_path) -> SiteBuilder:
     return SiteBuilder(tmp_path)
 
 
-def pytest_terminal_summary(terminalreporter):
+def _fuzz_summary(terminalreporter):
     """Say how many property-test examples ran (counted by tests/test_fuzz_validate.py)."""
     runs = getattr(terminalreporter.config, "storyportal_fuzz_runs", None)
     if runs:
         detail = ", ".join(f"{name} {count}" for name, count in sorted(runs.items()))
         terminalreporter.write_line(f"fuzz: {sum(runs.values())} examples run ({detail}); "
                                     "set STORYPORTAL_FUZZ_EXAMPLES to run more")
+
+
+BAD_INPUT_FAMILIES = {
+    "test_yaml_hazards.py": "YAML hazards",
+    "test_story_rules.py": "story rules, paths, video URLs, Unicode ids",
+    "test_registry_rules.py": "registry faults",
+    "test_injection.py": "script injection",
+    "test_cli_validate.py": "CLI output and exit codes",
+}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The number of fuzz examples and of bad-input cases, so CI shows what it covered."""
+    _fuzz_summary(terminalreporter)
+    counts: dict[str, int] = {}
+    for report in terminalreporter.stats.get("passed", []):
+        module = report.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+        if module in BAD_INPUT_FAMILIES and report.when == "call":
+            counts[module] = counts.get(module, 0) + 1
+    if counts:
+        detail = ", ".join(f"{BAD_INPUT_FAMILIES[m]} {n}" for m, n in sorted(counts.items()))
+        terminalreporter.write_line(f"bad-input suite: {sum(counts.values())} cases passed ({detail})")

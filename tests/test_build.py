@@ -103,3 +103,13 @@ def test_values_are_escaped_where_they_land(site, payload):
     page = (site.build() / "stories" / "northwind" / "index.html").read_text()
     assert "<script>window.__xss" not in page
     assert 'onerror="window.__xss' not in page
+
+
+def test_the_build_writes_only_its_output_folder_and_image_cache(site):
+    site.story("northwind")
+    site.flush()
+    before = tree(site.root)
+    site.build()
+    after = {path: digest for path, digest in tree(site.root).items()
+             if not path.startswith(("site/", ".cache/storyportal/"))}
+    assert after == before
