@@ -121,7 +121,10 @@ class StoryPortalPlugin(BasePlugin):
         return files
 
     def on_nav(self, nav, *, config, files):
+        previous = getattr(self, "fingerprint", "")
         self.fingerprint = preview.site_fingerprint(config, nav) if self.serving else ""
+        if self.serving and previous and previous != self.fingerprint:
+            log.info("preview: mkdocs.yml, the theme or the navigation changed: every page is rendered again")
         return nav
 
     def on_env(self, env, *, config, files):
