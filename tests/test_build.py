@@ -113,3 +113,10 @@ def test_the_build_writes_only_its_output_folder_and_image_cache(site):
     after = {path: digest for path, digest in tree(site.root).items()
              if not path.startswith(("site/", ".cache/storyportal/"))}
     assert after == before
+
+
+def test_a_hand_written_home_page_is_kept(site):
+    site.story("northwind")
+    site.write("docs/index.md", "# Welcome\n\nOUR OWN HOME PAGE TEXT\n")
+    out = site.build()
+    assert "OUR OWN HOME PAGE TEXT" in (out / "index.html").read_text()

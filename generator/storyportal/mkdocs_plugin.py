@@ -107,9 +107,11 @@ class StoryPortalPlugin(BasePlugin):
             if file.abs_src_path and _is_linked(Path(file.abs_src_path), Path(config.docs_dir)):
                 log.error(f"{file.src_uri}: symbolic links in {Path(config.docs_dir).name}/ are never published [path-symlink]")
                 files.remove(file)
+        self.owned = set()  # our virtual pages; a hand-written docs/index.md stays the author's
         for src_uri in self.pages.pages:
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=""))
+                self.owned.add(src_uri)
         for src_uri, text in sorted(self.pages.data.items()):
             files.append(File.generated(config, src_uri, content=text))
         for old, target in self.plan.aliases:
@@ -130,6 +132,9 @@ class StoryPortalPlugin(BasePlugin):
     def on_env(self, env, *, config, files):
         return preview.add_cached_template(env) if self.serving else env
 
+    def _spec(self, page):
+        return self.pages.pages.get(page.file.src_uri) if page.file.src_uri in self.owned else None
+
     def _body_images(self) -> dict[str, Path]:
         """Images a story body shows, copied beside its page; only real images inside the repository."""
         found = {}
@@ -148,7 +153,7 @@ class StoryPortalPlugin(BasePlugin):
         return found
 
     def on_page_markdown(self, markdown, *, page, config, files):
-        spec = self.pages.pages.get(page.file.src_uri)
+        spec = self._spec(page)
         if spec is None:
             return markdown
         page.meta = {"template": spec.template, "title": str(escape(spec.title)),
@@ -172,7 +177,7 @@ class StoryPortalPlugin(BasePlugin):
         return preview.key(self.fingerprint, repr(view), repr(tags))
 
     def on_page_content(self, html, *, page, config, files):
-        spec = self.pages.pages.get(page.file.src_uri)
+        spec = self._spec(page)
         if spec is not None and spec.kind == "story":
             return self.plan.stories[spec.key].body_html  # indexed by search; sanitised by the core
         if spec is not None and spec.kind == "preview-error":
@@ -180,7 +185,7 @@ class StoryPortalPlugin(BasePlugin):
         return html
 
     def on_page_context(self, context, *, page, config, nav):
-        spec = self.pages.pages.get(page.file.src_uri)
+        spec = self._spec(page)
         if spec is not None and spec.kind != "preview-error":
             context["sp"] = self.pages.context(spec, page.url, self.media.image_tag)
             if self.serving:
@@ -188,7 +193,7 @@ class StoryPortalPlugin(BasePlugin):
         return context
 
     def on_post_page(self, output, *, page, config):
-        spec = self.pages.pages.get(page.file.src_uri)
+        spec = self._spec(page)
         if self.serving and spec is not None and spec.kind == "home":
             output = output.replace('<article class="md-content__inner md-typeset">',
                                     '<article class="md-content__inner md-typeset">' + preview_errors_html(self.portal), 1)
