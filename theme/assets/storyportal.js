@@ -107,6 +107,11 @@
         });
         if (this.q && this.q.value.trim() !== state.q) this.q.value = state.q;
         if (this.clear) this.clear.hidden = isEmpty(state);
+        var active = form.querySelector("[data-sp-active]");
+        if (active) {
+          var n = Object.keys(state.facets).reduce(function (sum, k) { return sum + state.facets[k].length; }, state.q ? 1 : 0);
+          active.textContent = n ? "(" + n + " active)" : "";
+        }
       },
       showCounts: function (counts, state) {
         form.querySelectorAll("[data-sp-facet] input[type=checkbox]").forEach(function (box) {
@@ -149,6 +154,8 @@
       if (ui.q) ui.q.focus();
     });
     form.querySelectorAll("[data-sp-nojs]").forEach(function (b) { b.hidden = true; });
+    var panel = form.querySelector("[data-sp-panel]");
+    if (panel && window.matchMedia("(max-width: 59.9375em)").matches) panel.open = false; // cards first on phones
     var path = location.pathname;
     var pop = function (ev) {
       if (location.pathname !== path) return; // another page: Material's instant navigation loads it
