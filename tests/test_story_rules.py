@@ -399,3 +399,19 @@ def test_story_file_too_large(site):
 def test_case_study_section_left_empty(site, body):
     site.story(body=body)
     assert located(site.load()) == [("stories/northwind.md", 9, 1, "error", "case-study-section-empty")]
+
+
+@pytest.mark.parametrize("body, rule, col", [
+    ("Intro.\n\n![chart](chart.png)\n", "path-missing", 1),
+    ("Intro.\n\nSee ![chart](https://cdn.example/chart.png)\n", "path-remote", 5),
+    ('Intro.\n\n<img alt="x" src="../../advocates.yaml">\n', "path-outside", 1),
+], ids=["missing", "remote", "outside"])
+def test_body_images_are_checked_where_they_stand(site, body, rule, col):
+    site.story(type="testimonial", quote="Q", body=body)
+    assert located(site.load()) == [("stories/northwind.md", 12, col, "error", rule)]
+
+
+def test_a_body_image_beside_the_story_is_fine(site):
+    site.image("stories/northwind/chart.png")
+    site.story(type="testimonial", quote="Q", folder=True, body="![chart](chart.png)\n")
+    assert located(site.load()) == []

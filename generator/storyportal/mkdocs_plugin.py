@@ -7,28 +7,26 @@ Markdown, and their HTML comes from the core. Only this module imports MkDocs.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
+from types import MappingProxyType
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from . import preview
 from .config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
-from .context import PageContext
+from .csp import add_csp
 from .imagecheck import inspect_image
 from .issues import Severity
-from .paths import resolve_ref
 from .leakguard import scan_output
 from .media import MediaPlanner
-from . import preview
+from .paths import resolve_ref
 from .plan import SitePlan, plan_site
 from .portal import PortalLoader, build_date
-from types import MappingProxyType
-
 from .site import SitePages, plan_pages, preview_error_pages, preview_errors_html, redirect_html
 
 log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
@@ -242,20 +240,3 @@ def _set_nav(config, plan: SitePlan, settings) -> None:
     if config.nav is None:
         config.nav = [{"Home": "index.md"}, {"Stories": "stories/index.md"},
                       {"Industries": [{i.term.label: f"industries/{i.term.slug}.md"} for i in plan.industries]}]
-
-
-_CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "font-src 'self' data:; connect-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com "
-        "https://fast.wistia.net https://www.loom.com; object-src 'none'; base-uri 'self'; form-action 'self'")
-
-
-def add_csp(output: str) -> str:
-    """A Content-Security-Policy that allows exactly the inline scripts Material wrote into this page."""
-    import base64
-    import re
-    scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</script>", output, re.S)
-    hashes = " ".join(sorted({"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-                              for s in scripts if s.strip()}))
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{_CSP.format(hashes=hashes)}">'
-    anchor = '<meta charset="utf-8">'
-    return output.replace(anchor, anchor + "\n    " + meta, 1)

@@ -167,6 +167,23 @@ def _sections(body: str) -> dict[str, tuple[int, str]]:
     return found
 
 
+_BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+
+
+def check_body_images(check: StoryCheck, root: Path, config: PortalConfig) -> None:
+    """Images in the body must be real image files beside the story, like the hero image."""
+    for match in _BODY_IMAGE.finditer(check.file.body):
+        ref = match.group(1) or match.group(2)
+        line = check.file.body_line + check.file.body.count("\n", 0, match.start())
+        col = match.start() - check.file.body.rfind("\n", 0, match.start())
+        rel, problem = resolve_ref(root, check.file.ref.folder, ref)
+        if problem is None:
+            _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+        if problem is not None:
+            check.issues.append(Issue(check.file.ref.source, line, col, problem.rule, problem.message,
+                                      hint=problem.hint))
+
+
 def check_aliases(check: StoryCheck, front: StoryIn) -> None:
     for index, alias in enumerate(front.aliases):
         if not _ALIAS.match(alias) or "/../" in alias or "//" in alias:
@@ -212,6 +229,7 @@ def resolve_story(file: StoryFile, registry: Registry, taxonomy: Taxonomy, confi
     check_dates(check, front)
     check_aliases(check, front)
     check_sections(check, front, config, lang)
+    check_body_images(check, root, config)
     video = check_video(check, front)
     image = check_image(check, root, config, front.image, ("image",))
     if check.errors or company is None or None in facets[:3]:
