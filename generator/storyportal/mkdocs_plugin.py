@@ -195,11 +195,14 @@ class StoryPortalPlugin(BasePlugin):
         if self.serving and spec is not None and spec.kind == "home":
             output = output.replace('<article class="md-content__inner md-typeset">',
                                     '<article class="md-content__inner md-typeset">' + preview_errors_html(self.portal), 1)
-        if not self.serving or spec is None or spec.kind != "story":
+        if not self.serving:
             return add_csp(output)
+        # No CSP in the preview: the live-reload server injects an inline script into every page.
+        if spec is None or spec.kind != "story":
+            return output
         cached = self._cached(page, spec)
         if cached is None:
-            cached = add_csp(output)
+            cached = output
             self.page_cache = self.page_cache if self.page_cache is not None else {}
             self.page_cache[page.file.src_uri] = (self._page_key(spec), cached)
         else:
