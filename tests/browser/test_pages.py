@@ -131,3 +131,15 @@ def test_stale_rows_are_marked(page, demo):
     marked = page.locator("tr.sp-row--stale td[data-sp-key=title] a").all_inner_texts()
     assert marked == stale
     assert page.locator(".sp-stale").count() == len(stale)
+
+
+def test_sales_row_copy_button_copies_the_story_url(page, context, demo):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(demo("sales/"))
+    row = page.locator("tbody tr").first
+    url = row.locator("[data-sp-copy]").get_attribute("data-sp-copy")
+    row.get_by_role("button", name="Copy link to").click()
+    row.locator("[data-sp-copy]", has_text="Copied").wait_for()
+    assert page.locator("[data-sp-row-status]").inner_text() == "Link copied to the clipboard"
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    assert url.startswith("https://") and url.endswith("/")

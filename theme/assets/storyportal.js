@@ -493,9 +493,14 @@
       button.setAttribute("data-sp-ready", "");
       button.addEventListener("click", function () {
         var status = button.parentNode.querySelector("[data-sp-copy-status]");
-        if (!status) { // table rows: the button itself says so (its label is announced on change)
-          var label = button.textContent;
-          status = { set textContent(message) { if (message) { button.textContent = /^Copy this/.test(message) ? "Copy failed" : "Copied"; setTimeout(function () { button.textContent = label; }, 2000); } } };
+        if (!status) { // table rows: the button shows it, a shared live region announces it
+          var label = button.textContent, shared = document.querySelector("[data-sp-row-status]");
+          status = { set textContent(message) {
+            if (shared) shared.textContent = message;
+            if (!message) return;
+            button.textContent = /^Copy this/.test(message) ? "Copy failed" : "Copied";
+            setTimeout(function () { button.textContent = label; }, 2000);
+          } };
         }
         copyText(button.getAttribute("data-sp-copy"), status, "Link copied to the clipboard");
       });
