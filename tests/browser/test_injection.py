@@ -26,7 +26,7 @@ COMPANY = f"Evil <script>{X}</script> & Sons"
 BODY = f"""## Challenge
 
 <script>{X}</script>
-<img src=x onerror="{X}">
+<img src="pixel.png" onload="{X}" onerror="{X}">
 [a link](javascript:{X}) and <a href="javascript:{X}">raw</a> and <a href=" jAvAsCrIpT:{X}">spaced</a>
 
 ## Solution
@@ -42,6 +42,7 @@ BODY = f"""## Challenge
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory, serve):
     site = SiteBuilder(tmp_path_factory.mktemp("hostile"))
+    site.image("stories/pixel.png")  # a real body image: the core rejects missing ones, and onload fires
     site.company("acme", name=COMPANY)
     site.advocate("jane-doe", company="acme", name=f"Jane <b onmouseover={X}>Doe</b>",
                   title=f'"><svg onload={X}>', reference_calls={"available": True, "max_per_quarter": 2,
