@@ -155,7 +155,9 @@
     });
     form.querySelectorAll("[data-sp-nojs]").forEach(function (b) { b.hidden = true; });
     var panel = form.querySelector("[data-sp-panel]");
-    if (panel && window.matchMedia("(max-width: 59.9375em)").matches) panel.open = false; // cards first on phones
+    // The panel is closed in the HTML, so phones show the cards first without a layout shift;
+    // on wide screens it sits in its own column and opens without moving the cards.
+    if (panel && window.matchMedia("(min-width: 60em)").matches) panel.open = true;
     var path = location.pathname;
     var pop = function (ev) {
       if (location.pathname !== path) return; // another page: Material's instant navigation loads it
