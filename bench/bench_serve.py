@@ -69,8 +69,9 @@ TIMEOUT = 600.0  # a 10,000-story rebuild on a busy machine can be slow
 # --------------------------------------------------------------------------- sites
 
 
-def site_dir(kind: str, size: int, seed: int) -> Path:
-    out = OUT / f"serve-{kind}-{size}-s{seed}"
+def site_dir(kind: str, size: int, seed: int, prefix: str = "serve") -> Path:
+    """bench/out/<prefix>-<kind>-<N>-s<seed>; the profile has its own copy, so it never edits a running server's."""
+    out = OUT / f"{prefix}-{kind}-{size}-s{seed}"
     stamp, dirty = out / ".synth-stamp", out / ".bench-editing"
     want = hashlib.sha256((HERE / "synth.py").read_bytes()).hexdigest() + f":{kind}:{size}:{seed}"
     if dirty.exists() or not (stamp.is_file() and stamp.read_text() == want and (out / "mkdocs.yml").is_file()):
@@ -345,7 +346,7 @@ def bench_portal(size: int, repeats: int, seed: int) -> dict:
         finally:
             registry_file.write_text(registry_text, encoding="utf-8")
         server.wait_idle(server.count("Reloading browsers"))
-        (root / ".bench-editing").unlink()
+        (root / ".bench-editing").unlink(missing_ok=True)
         reused = [line for _, line in server.lines if "unchanged story page(s) reused" in line]
         return {"first_build": first, "runs": runs, "body_story": body_slug,
                 "last_preview_line": reused[-1].split("-  ", 1)[-1] if reused else None}
@@ -376,7 +377,7 @@ def bench_plain(size: int, repeats: int, seed: int, slug: str) -> dict:
         finally:
             page.write_text(original, encoding="utf-8")
         server.wait_idle(server.count("Reloading browsers") + 1)
-        (root / ".bench-editing").unlink()
+        (root / ".bench-editing").unlink(missing_ok=True)
         return {"first_build": first, "runs": {"body": runs}}
     finally:
         server.stop()
@@ -405,7 +406,7 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
     from mkdocs.structure.files import Files
     import logging
 
-    root = site_dir("portal", size, seed)
+    root = site_dir("portal", size, seed, prefix="profile")
     os.environ["STORYPORTAL_AUDIENCE"] = "public"
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     site = tempfile.mkdtemp(prefix="mkdocs_")  # where mkdocs serve builds
