@@ -9,9 +9,12 @@ site, not with the number of values times the number of files.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
+import urllib.parse
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,10 +36,24 @@ class Leak:
 
 
 def _variants(value: str) -> set[str]:
-    """The value as it may appear once escaped for HTML or JSON."""
-    forms = {value, html.escape(value), html.escape(value, quote=False), json.dumps(value)[1:-1],
-             json.dumps(value, ensure_ascii=False)[1:-1]}
+    """The value as it may appear once escaped for HTML, JSON (also inside <script>) or a URL."""
+    forms = {value, html.escape(value), html.escape(value, quote=False), str(_jinja_escape(value)),
+             urllib.parse.quote(value), urllib.parse.quote_plus(value)}
+    for ascii_only in (True, False):
+        text = json.dumps(value, ensure_ascii=ascii_only)[1:-1]
+        forms |= {text, _script_safe(text)}
     return {f for f in forms if f}
+
+
+def _jinja_escape(value: str) -> str:
+    """markupsafe's escaping, as the templates write it: &#34; and &#39; for quotes."""
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
+
+
+def _script_safe(text: str) -> str:
+    """JSON as plan.safe_json_for_script writes it into a <script> element."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def build_matcher(private_values):
@@ -70,6 +87,13 @@ def _searchable_text(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in IMAGE_SUFFIXES:
         return image_metadata_text(path)
+    if suffix == ".gz":  # sitemap.xml.gz: search what it holds, not its compressed bytes
+        data = path.read_bytes()
+        try:
+            data += b"\n" + gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            pass
+        return data.decode("utf-8", "replace")
     if suffix in TEXT_SUFFIXES or suffix == "":
         return path.read_bytes().decode("utf-8", "replace")
     return path.read_bytes().decode("latin-1")  # unknown binary: search its raw bytes too

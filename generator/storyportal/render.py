@@ -10,6 +10,7 @@ request on page load); they are rewritten to the story's own folder.
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass
@@ -33,8 +34,14 @@ ATTRIBUTES = {
     "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "li": {"id"}, "sup": {"id"}, "div": {"class"},
 }
-_IMG = re.compile(r"<img\b[^>]*>")
-_SRC = re.compile(r'\bsrc="([^"]*)"')
+ID_PREFIX = "sp-"  # ids from a body never clash with the theme's ("content", "search" ...)
+# nh3 writes every attribute value in double quotes with '"' escaped, but leaves '>' as is:
+# a tag ends at the first '>' outside quotes.
+_IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+_MANGLED = re.compile(r'[<>"\x00-\x1f\x7f]')
+_FRAGMENT_LINK = re.compile(r'(<a\b(?:[^>"]|"[^"]*")*?\shref="#)([^"]+)(")')
+_ID = re.compile(r'<[a-z0-9]+\b(?:[^>"]|"[^"]*")*?\sid="([^"]+)"')
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,11 +61,29 @@ def render_body(text: str, folder: str, slug: str) -> RenderedBody:
     """Render a story body; ``folder`` is the story's repository folder, for image paths."""
     raw = _markdown().reset().convert(text)
     clean = nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                      clean_content_tags={"script", "style"}, strip_comments=True,
-                      link_rel="noopener noreferrer nofollow", id_prefix="sp-")
+                      attribute_filter=_drop_mangled_url, clean_content_tags={"script", "style"}, strip_comments=True,
+                      link_rel="noopener noreferrer nofollow", id_prefix=ID_PREFIX)
     images: list[tuple[str, str]] = []
     html = _IMG.sub(lambda m: _rewrite_image(m.group(0), folder, slug, images), clean)
-    return RenderedBody(html, tuple(images))
+    return RenderedBody(_link_fragments(html), tuple(images))
+
+
+def _link_fragments(html: str) -> str:
+    """``#results`` and footnote links follow their targets, whose ids got the prefix."""
+    ids = set(_ID.findall(html))
+
+    def prefixed(m: re.Match) -> str:
+        target = ID_PREFIX + m.group(2)
+        return m.group(1) + target + m.group(3) if target in ids else m.group(0)
+    return _FRAGMENT_LINK.sub(prefixed, html) if ids else html
+
+
+def _drop_mangled_url(tag: str, attribute: str, value: str) -> str | None:
+    """A link or image address with markup or control characters in it is no address: Markdown
+    rewrote raw HTML it did not understand (``href="  \njavascript:..."`` gets a ``<br />``)."""
+    if attribute in ("href", "src") and _MANGLED.search(value):
+        return None
+    return value
 
 
 def _rewrite_image(tag: str, folder: str, slug: str, images: list) -> str:
@@ -67,9 +92,20 @@ def _rewrite_image(tag: str, folder: str, slug: str, images: list) -> str:
     if not _is_local(src):
         return ""  # a remote image would load from a third party: drop it
     repo_path = posixpath.normpath(posixpath.join(folder, src))
-    name = posixpath.basename(repo_path)
+    name = _output_name(repo_path, images)
     images.append((repo_path, f"stories/{slug}/{name}"))
     return tag[: found.start(1)] + name + tag[found.end(1):]
+
+
+def _output_name(repo_path: str, images: list) -> str:
+    """The image's own name beside the page, unless another image of the body already has it."""
+    name = posixpath.basename(repo_path)
+    taken = {output.rsplit("/", 1)[1]: repo for repo, output in images}
+    if taken.get(name, repo_path) == repo_path:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    digest = hashlib.sha256(repo_path.encode()).hexdigest()[:8]
+    return f"{stem}-{digest}.{suffix}" if dot else f"{name}-{digest}"
 
 
 def _is_local(src: str) -> bool:
