@@ -406,7 +406,7 @@ def test_a_taxonomy_label_is_escaped_in_the_navigation(tmp_path):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "csp.py:28 inline_script_hashes allows any inline script that merely *begins* like one of Material's "
+    "csp.py:32 inline_script_hashes allows any inline script that merely *begins* like one of Material's "
     "(str.startswith), so an injected '<script>__md_scope=new URL(\"x\");window.__xss=1</script>' gets its "
     "hash into the policy. Fix: match Material's scripts whole (e.g. a full-match pattern per partial)."))
 def test_an_inline_script_that_only_begins_like_materials_is_not_allowed():
