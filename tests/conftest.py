@@ -23,7 +23,8 @@ BAD_INPUT_FAMILIES = {
     "test_yaml_hazards.py": "YAML hazards",
     "test_story_rules.py": "story rules, paths, video URLs, Unicode ids",
     "test_registry_rules.py": "registry faults",
-    "test_injection.py": "script injection",
+    "test_injection.py": "script injection in Chromium",
+    "test_injection_output.py": "script injection in the output",
     "test_cli_validate.py": "CLI output and exit codes",
 }
 

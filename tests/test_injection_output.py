@@ -390,12 +390,8 @@ def test_body_payloads_leave_no_trace_but_text(hostile):
     assert [p for out in hostile for p in out.rglob("*") if p.is_file() and b"secret-comment-7d1e" in p.read_bytes()] == []
 
 
-# -- bugs found elsewhere --------------------------------------------------------------
+# -- bugs found elsewhere, since fixed ---------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mkdocs_plugin.py:244 _set_nav puts taxonomy labels into the MkDocs nav as titles, and Material's nav "
-    "partial prints nav titles unescaped: an industry label from mkdocs.yml is raw HTML on every page. "
-    "Fix: escape the label (str(markupsafe.escape(label))) when building the nav."))
 def test_a_taxonomy_label_is_escaped_in_the_navigation(tmp_path):
     site = SiteBuilder(tmp_path)
     site.plugin["taxonomy"] = copy.deepcopy(TAXONOMY)
@@ -405,20 +401,11 @@ def test_a_taxonomy_label_is_escaped_in_the_navigation(tmp_path):
     assert active_payloads(html, MARKER) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "csp.py:32 inline_script_hashes allows any inline script that merely *begins* like one of Material's "
-    "(str.startswith), so an injected '<script>__md_scope=new URL(\"x\");window.__xss=1</script>' gets its "
-    "hash into the policy. Fix: match Material's scripts whole (e.g. a full-match pattern per partial)."))
 def test_an_inline_script_that_only_begins_like_materials_is_not_allowed():
     page = '<html><head><meta charset="utf-8"></head><body><script>__md_scope=new URL("x");window.__xss=1</script>'
     assert inline_script_hashes(page) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cards.py:146-147 draws the company name on the Open Graph card with Pillow/raqm, which raises "
-    "RuntimeError('raqm_layout() failed') on a line break; the registry accepts one (a YAML block scalar "
-    "'name: |' ends in '\\n'), so one company entry fails every build with no file or line. Fix: collapse "
-    "whitespace in card text, or reject control characters in registry names."))
 def test_a_line_break_in_a_company_name_does_not_break_the_build(tmp_path):
     site = SiteBuilder(tmp_path)
     site.company("acme", name="Acme Corp\n")

@@ -310,11 +310,6 @@ def test_every_fragment_link_in_a_built_story_has_its_target(site):
     assert body_links - ids == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rules.py:170 check_body_images finds body images with its own regex, which misses reference-style "
-    "images (![a][ref] ... [ref]: file.png) and <img> tags with '>' in an earlier attribute; the renderer "
-    "keeps them, the plugin (mkdocs_plugin.py:148 _body_images) only logs an error and the page links a "
-    "missing file. Fix: validate render.body_image_refs(body), the renderer's own list."))
 @pytest.mark.parametrize("body", [
     "![A chart][chart]\n\n[chart]: missing-chart.png\n",
     '<img title="a>b" src="missing-chart.png">\n',

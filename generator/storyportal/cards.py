@@ -40,7 +40,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 # Bump when the drawing changes: every card gets a new name, so no stale card is served.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 CARD_SIZE = (1200, 630)
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/"
@@ -112,7 +112,12 @@ def plan_card(root: Path, *, title: str, company: str, logo: str | None, industr
               lang: str) -> CardParams:
     """The parameters of a card, with the logo's bytes hashed so its name changes with the logo."""
     logo_hash = hashlib.sha256((root / logo).read_bytes()).hexdigest() if logo else ""
-    return CardParams(unicodedata.normalize("NFC", title), company, logo, industry, type, lang, logo_hash)
+    return CardParams(_one_line(title), _one_line(company), logo, _one_line(industry), _one_line(type), lang, logo_hash)
+
+
+def _one_line(text: str) -> str:
+    # A YAML block scalar ends in a newline, and raqm cannot lay out control characters.
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def card_name(params: CardParams) -> str:
@@ -129,7 +134,7 @@ def render_card(params: CardParams, root: Path, cache_dir: Path) -> Path:
         return target
     logo = _load_logo(root, params) if params.logo else None
     out = io.BytesIO()
-    draw_card(params, logo).save(out, "PNG", optimize=True)
+    draw_card(params, logo).save(out, "PNG", compress_level=6)  # optimize=True is 4x slower for 4% smaller
     _write_atomically(target, out.getvalue())
     return target
 

@@ -8,28 +8,39 @@ allowed only for the video players a visitor starts with a click.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
+from importlib import resources
 
 _CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "font-src 'self' data:; connect-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com "
         "https://fast.wistia.net https://www.loom.com; object-src 'none'; base-uri 'self'; form-action 'self'")
 
 
-# How each inline script of Material's templates (partials/javascripts/*.html) begins. Only
-# these are allowed: an inline script that got into a page any other way stays blocked.
-MATERIAL_INLINE_SCRIPTS = (
-    '__md_scope=new URL("', 'var el=document.querySelector("[data-md-component=announce]")',
-    'var consent=__md_get("__consent")', 'var tabs=__md_get("__tabs")',
-    "var target=document.getElementById(location.hash.slice(1))",
-    'var el=document.querySelector("[data-md-component=outdated]")', 'var palette=__md_get("__palette")',
-)
 _INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\btype=)[^>]*>(.*?)</script>", re.S)
+_JINJA = re.compile(r"\\\{\\\{.*?\\\}\\\}")  # a {{ ... }} expression, as re.escape wrote it
+
+
+@functools.lru_cache(maxsize=1)
+def material_scripts() -> tuple[re.Pattern, ...]:
+    """Each inline script of Material's templates (partials/javascripts/*.html), as a whole-text pattern.
+
+    A template expression inside one (the site's base URL) may be any text without a quote or
+    a '<'; everything else must match letter for letter, so nothing can be appended.
+    """
+    try:
+        folder = resources.files("material") / "templates" / "partials" / "javascripts"
+        texts = [f.read_text(encoding="utf-8") for f in folder.iterdir() if f.name.endswith(".html")]
+    except (ModuleNotFoundError, FileNotFoundError):  # another theme: no inline script is allowed
+        return ()
+    bodies = [body for text in texts for body in re.findall(r"<script>(.*?)</script>", text, re.S)]
+    return tuple(re.compile(_JINJA.sub(r'[^"<]*', re.escape(body))) for body in bodies)
 
 
 def inline_script_hashes(output: str) -> list[str]:
-    """CSP hashes of Material's own inline scripts in ``output``."""
-    scripts = [s for s in _INLINE.findall(output) if s.startswith(MATERIAL_INLINE_SCRIPTS)]
+    """CSP hashes of the inline scripts in ``output`` that are exactly Material's own."""
+    scripts = [s for s in _INLINE.findall(output) if any(p.fullmatch(s) for p in material_scripts())]
     return sorted({"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in scripts})
 
 

@@ -235,3 +235,29 @@ def write_renditions(renditions, root: Path, cache_dir: Path, out_dir: Path) -> 
         shutil.copyfile(cached, target)
         written.append(target)
     return written
+
+
+_KEEP_FORMAT = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "png"}
+
+
+def stripped_copy(root: Path, rel: str, cache_dir: Path) -> Path:
+    """An image a story body shows, at its own size and format but with its pixels only.
+
+    Upright, in sRGB, with no EXIF, GPS, XMP, ICC or comment; cached by content.
+    A GIF keeps its name but only its first frame, written as GIF.
+    """
+    data = (root / rel).read_bytes()
+    suffix = Path(rel).suffix.lower()
+    digest = hashlib.sha256(data + RENDERER_VERSION.encode()).hexdigest()[:16]
+    target = cache_dir / "body" / f"{digest}{suffix}"
+    if target.is_file():
+        return target
+    with Image.open(io.BytesIO(data)) as img:
+        fmt = img.format
+        upright = _upright(img)
+        clean = _to_srgb(upright, _target_mode(upright, _KEEP_FORMAT.get(fmt, "png")))
+        out = io.BytesIO()
+        save_as = fmt if fmt in ("JPEG", "PNG", "WEBP", "GIF") else "PNG"
+        _pixels_only(clean).save(out, save_as, **({"quality": 90} if save_as in ("JPEG", "WEBP") else {}))
+    _write_atomically(target, out.getvalue())
+    return target

@@ -21,6 +21,7 @@ from . import preview
 from .config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
 from .csp import add_csp
 from .imagecheck import inspect_image
+from .images import stripped_copy
 from .issues import Severity
 from .leakguard import scan_output
 from .media import MediaPlanner
@@ -57,6 +58,7 @@ class StoryPortalPlugin(BasePlugin):
                                       list(settings.portal.image_widths))
         self.media.reset()
         self.reused: set[str] = set()  # story pages whose last output was reused (serve only)
+        self.page_keys: dict[str, str] = {}
         portal = self.loader.load(build_date(settings.portal.build_date))
         self._report(portal)
         self.portal = portal
@@ -147,7 +149,7 @@ class StoryPortalPlugin(BasePlugin):
                 if problem is not None:
                     log.error(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
                     continue
-                found[output] = settings.root / rel
+                found[output] = stripped_copy(settings.root, rel, self.media.cache_dir)  # no EXIF or GPS
         return found
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -170,9 +172,11 @@ class StoryPortalPlugin(BasePlugin):
         return found[1] if found and found[0] == key else None
 
     def _page_key(self, spec) -> str:
-        view = self.plan.stories[spec.key]
-        tags = [self.media.image_tag(p, k) for p, k in preview.story_images(view)]
-        return preview.key(self.fingerprint, repr(view), repr(tags))
+        if spec.key not in self.page_keys:  # asked three times per page and build: compute once
+            view = self.plan.stories[spec.key]
+            tags = [self.media.image_tag(p, k) for p, k in preview.story_images(view)]
+            self.page_keys[spec.key] = preview.key(self.fingerprint, repr(view), repr(tags))
+        return self.page_keys[spec.key]
 
     def on_page_content(self, html, *, page, config, files):
         spec = self._spec(page)
@@ -213,8 +217,8 @@ class StoryPortalPlugin(BasePlugin):
         if self.serving:
             log.info(f"preview: {len(self.reused)} unchanged story page(s) reused, "
                      f"{len(self.plan.stories) - len(self.reused)} rendered")
-        if not self.portal.settings.portal.leak_guard:
-            return
+        if not self.portal.settings.portal.leak_guard or self.serving:
+            return  # the preview is never published; `storyportal build` and CI builds are guarded
         leaks = scan_output(Path(config.site_dir), self.portal.registry.private_values(), self.pages.allowed_contacts)
         if leaks:
             for leak in leaks[:50]:
@@ -241,5 +245,7 @@ def _is_linked(path: Path, top: Path) -> bool:
 def _set_nav(config, plan: SitePlan, settings) -> None:
     """Stories stay out of the navigation: with 1,000 stories in it a build is 6x slower."""
     if config.nav is None:
+        # Material prints nav titles unescaped, and labels come from mkdocs.yml: escape them here.
         config.nav = [{"Home": "index.md"}, {"Stories": "stories/index.md"},
-                      {"Industries": [{i.term.label: f"industries/{i.term.slug}.md"} for i in plan.industries]}]
+                      {"Industries": [{str(escape(i.term.label)): f"industries/{i.term.slug}.md"}
+                                      for i in plan.industries]}]

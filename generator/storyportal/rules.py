@@ -9,6 +9,7 @@ break the next deploy.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .imagecheck import inspect_image
 from .issues import Issue, Severity
 from .model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
 from .paths import resolve_ref
+from .render import body_image_refs
 from .schema import StoryIn, StoryType
 from .stories import StoryFile
 from .video import parse_video_url
@@ -167,21 +169,39 @@ def _sections(body: str) -> dict[str, tuple[int, str]]:
     return found
 
 
+_MAY_HAVE_IMAGES = re.compile(r"!\[|<img", re.I)
 _BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 
 
 def check_body_images(check: StoryCheck, root: Path, config: PortalConfig) -> None:
-    """Images in the body must be real image files beside the story, like the hero image."""
-    for match in _BODY_IMAGE.finditer(check.file.body):
+    """Images in the body must be real image files beside the story, like the hero image.
+
+    A quick scan locates the usual forms; the renderer's own list (``body_image_refs``)
+    catches the rest (reference-style images, unusual attributes), at the line that names them.
+    """
+    body = check.file.body
+    if not _MAY_HAVE_IMAGES.search(body):
+        return  # most stories: no Markdown rendering during validation
+    seen = set()
+    for match in _BODY_IMAGE.finditer(body):
         ref = match.group(1) or match.group(2)
-        line = check.file.body_line + check.file.body.count("\n", 0, match.start())
-        col = match.start() - check.file.body.rfind("\n", 0, match.start())
-        rel, problem = resolve_ref(root, check.file.ref.folder, ref)
-        if problem is None:
-            _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
-        if problem is not None:
-            check.issues.append(Issue(check.file.ref.source, line, col, problem.rule, problem.message,
-                                      hint=problem.hint))
+        seen.add(posixpath.normpath(ref))
+        _check_body_image(check, root, config, ref, match.start())
+    for ref in body_image_refs(body):
+        if posixpath.normpath(ref) not in seen:
+            seen.add(posixpath.normpath(ref))
+            _check_body_image(check, root, config, ref, max(body.find(ref), 0))
+
+
+def _check_body_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str, offset: int) -> None:
+    body = check.file.body
+    line = check.file.body_line + body.count("\n", 0, offset)
+    col = offset - body.rfind("\n", 0, offset)
+    rel, problem = resolve_ref(root, check.file.ref.folder, ref)
+    if problem is None:
+        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    if problem is not None:
+        check.issues.append(Issue(check.file.ref.source, line, col, problem.rule, problem.message, hint=problem.hint))
 
 
 def check_aliases(check: StoryCheck, front: StoryIn) -> None:
