@@ -44,6 +44,7 @@ class SiteBuilder:
         self.companies: dict = {}
         self.advocates: dict = {}
         self.registry_raw: str | None = None
+        self.extra_plugins: list = []  # e.g. ["search"]
         (root / "stories").mkdir()
         (root / "docs").mkdir()
 
@@ -107,7 +108,8 @@ class SiteBuilder:
     def flush(self) -> None:
         config = dict(self.mkdocs)
         config.update({"docs_dir": "docs", "theme": {"name": "material", "custom_dir": str(_THEME), "font": False},
-                       "plugins": [{"storyportal": {k: v for k, v in self.plugin.items() if v is not None}}]})
+                       "plugins": [{"storyportal": {k: v for k, v in self.plugin.items() if v is not None}},
+                                   *self.extra_plugins]})
         (self.root / "mkdocs.yml").write_text(_dump(config))
         registry = self.registry_raw
         if registry is None:

@@ -29,26 +29,28 @@ def tree(folder: Path) -> dict[str, str]:
 class Preview:
     """Builds a portal as `mkdocs serve` would, keeping one plugin instance across rebuilds."""
 
-    def __init__(self, site, monkeypatch):
+    def __init__(self, site, monkeypatch, dirty: bool = False):
         self.site = site
+        self.dirty = dirty
         monkeypatch.setenv("STORYPORTAL_BUILD_DATE", BUILD_DATE.isoformat())
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
         monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
         self.instance = None
 
-    def _build(self, site_dir: Path, instance):
+    def _build(self, site_dir: Path, instance, dirty: bool = False):
         PLUGINS.plugin_cache.clear()
         if instance is not None:
             PLUGINS.plugin_cache["storyportal"] = instance
         config = load_config(config_file=str(self.site.root / "mkdocs.yml"), site_dir=str(site_dir))
-        config.plugins.on_startup(command="serve", dirty=False)
-        build(config)
+        if instance is None:  # a new instance starts up, as when `serve` starts
+            config.plugins.on_startup(command="serve", dirty=dirty)
+        build(config, dirty=dirty)
         PLUGINS.plugin_cache.clear()
         return config.plugins["storyportal"]
 
     def rebuild(self) -> dict[str, str]:
         self.site.flush()
-        self.instance = self._build(self.site.root.parent / "served", self.instance)
+        self.instance = self._build(self.site.root.parent / "served", self.instance, self.dirty)
         return tree(self.site.root.parent / "served")
 
     def fresh(self) -> dict[str, str]:
@@ -63,6 +65,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def start(site):
+    site.extra_plugins = ["search"]  # Material's search: its index must come out whole too
     site.company("acme", name="Acme Corp", industry="retail")
     site.company("globex", name="Globex", industry="healthcare", size="1-200")
     site.advocate("jane-doe", company="acme")
@@ -90,9 +93,10 @@ EDITS = {
 }
 
 
-def test_every_edit_gives_the_same_site_as_a_fresh_build(site, monkeypatch):
+@pytest.mark.parametrize("dirty", [True, False], ids=["storyportal-serve", "mkdocs-serve"])
+def test_every_edit_gives_the_same_site_as_a_fresh_build(site, monkeypatch, dirty):
     start(site)
-    preview = Preview(site, monkeypatch)
+    preview = Preview(site, monkeypatch, dirty)
     preview.rebuild()
     for name, change in EDITS.items():
         change(site)
@@ -117,6 +121,15 @@ def test_a_real_build_never_shows_preview_errors(site):
     out = site.build()
     assert not (out / "stories" / "gamma").exists()
     assert "story-invalid-value" not in (out / "index.html").read_text()
+
+
+def test_storyportal_serve_renders_only_the_changed_story_page(site, monkeypatch):
+    start(site)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    EDITS["body"](site)
+    preview.rebuild()
+    assert preview.instance.rendered == {"stories/alpha.md"}
 
 
 def test_an_unchanged_story_page_is_reused_while_serving(site, monkeypatch):

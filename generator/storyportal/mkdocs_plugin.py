@@ -16,6 +16,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 from . import preview
 from .config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
@@ -46,9 +47,16 @@ class StoryPortalPlugin(BasePlugin):
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `serve` rebuilds, with its caches.
         self.serving = command == "serve"
+        # `storyportal serve` (or `mkdocs serve --dirty`): MkDocs skips pages we say are unchanged,
+        # and the ledger keeps the output folder exactly what a full build would write.
+        self.fast = self.serving and dirty
+        self.ledger = preview.OutputLedger()
+        self.search_entries = preview.SearchEntries()
+        self.bytecode = preview.memory_bytecode_cache()
 
     serving = False
-    page_cache: dict | None = None  # src_uri -> (input key, final HTML), only while serving
+    fast = False
+    page_cache: dict | None = None  # src_uri -> (input key, final HTML), while serving without --dirty
 
     def on_config(self, config):
         settings = self._settings(config)
@@ -59,6 +67,7 @@ class StoryPortalPlugin(BasePlugin):
         self.media.reset()
         self.reused: set[str] = set()  # story pages whose last output was reused (serve only)
         self.page_keys: dict[str, str] = {}
+        self.rendered: set[str] = set()  # story pages rendered in this dirty preview build
         portal = self.loader.load(build_date(settings.portal.build_date))
         self._report(portal)
         self.portal = portal
@@ -112,6 +121,8 @@ class StoryPortalPlugin(BasePlugin):
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=""))
                 self.owned.add(src_uri)
+        if self.fast:
+            self._mark_unchanged_pages(files)
         for src_uri, text in sorted(self.pages.data.items()):
             files.append(File.generated(config, src_uri, content=text))
         for old, target in self.plan.aliases:
@@ -120,7 +131,17 @@ class StoryPortalPlugin(BasePlugin):
             files.append(File.generated(config, output, abs_src_path=str(source)))
         for output, source in sorted(self.media.outputs().items()):
             files.append(File.generated(config, output, abs_src_path=str(source)))
+        self.files = files
         return files
+
+    def _mark_unchanged_pages(self, files: Files) -> None:
+        """A dirty build renders a page only if its file says it changed: say so from our keys."""
+        for file in files.documentation_pages():
+            spec = self.pages.pages.get(file.src_uri) if file.src_uri in self.owned else None
+            if spec is not None and spec.kind in ("story", "preview-error"):
+                file.is_modified = lambda f=file, s=spec: not self.ledger.unchanged(f.src_uri, self._page_key(s))
+            else:  # listings, home, hand-written pages: they show other pages, so always render them
+                file.is_modified = lambda: True
 
     def on_nav(self, nav, *, config, files):
         previous = getattr(self, "fingerprint", "")
@@ -130,7 +151,7 @@ class StoryPortalPlugin(BasePlugin):
         return nav
 
     def on_env(self, env, *, config, files):
-        return preview.add_cached_template(env) if self.serving else env
+        return preview.add_cached_template(env, self.bytecode) if self.serving else env
 
     def _spec(self, page):
         return self.pages.pages.get(page.file.src_uri) if page.file.src_uri in self.owned else None
@@ -156,10 +177,7 @@ class StoryPortalPlugin(BasePlugin):
         spec = self._spec(page)
         if spec is None:
             return markdown
-        page.meta = {"template": spec.template, "title": str(escape(spec.title)),
-                     "description": str(escape(spec.description)), "hide": list(spec.hide)}
-        if spec.noindex:
-            page.meta["robots"] = "noindex"
+        page.meta = _page_meta(spec)
         if self.serving and self._cached(page, spec) is not None:
             page.meta["template"] = preview.CACHED_TEMPLATE  # unchanged inputs: reuse the last output
         return ""
@@ -172,6 +190,8 @@ class StoryPortalPlugin(BasePlugin):
         return found[1] if found and found[0] == key else None
 
     def _page_key(self, spec) -> str:
+        if spec.kind == "preview-error":
+            return preview.key(self.fingerprint, spec.title, preview_errors_html(self.portal, spec.key))
         if spec.key not in self.page_keys:  # asked three times per page and build: compute once
             view = self.plan.stories[spec.key]
             tags = [self.media.image_tag(p, k) for p, k in preview.story_images(view)]
@@ -202,6 +222,13 @@ class StoryPortalPlugin(BasePlugin):
         if not self.serving:
             return add_csp(output)
         # No CSP in the preview: the live-reload server injects an inline script into every page.
+        if self.fast:
+            story = spec is not None and spec.kind == "story"
+            keyed = spec is not None and spec.kind in ("story", "preview-error")
+            self.ledger.wrote(page.file.src_uri, self._page_key(spec) if keyed else None)
+            if story:
+                self.rendered.add(page.file.src_uri)
+            return output
         if spec is None or spec.kind != "story":
             return output
         cached = self._cached(page, spec)
@@ -214,7 +241,9 @@ class StoryPortalPlugin(BasePlugin):
         return cached
 
     def on_post_build(self, *, config):
-        if self.serving:
+        if self.fast:
+            self._finish_dirty_build(config)
+        elif self.serving:
             log.info(f"preview: {len(self.reused)} unchanged story page(s) reused, "
                      f"{len(self.plan.stories) - len(self.reused)} rendered")
         if not self.portal.settings.portal.leak_guard or self.serving:
@@ -225,6 +254,29 @@ class StoryPortalPlugin(BasePlugin):
                 log.error(f"{leak.file}: {leak.what}")
             raise PluginError(f"Leak guard: {len(leaks)} private value(s) found in the built site; nothing may be published")
 
+    def _finish_dirty_build(self, config) -> None:
+        """Put back what a dirty build leaves out: the full search index, and no stale files."""
+        site_dir = Path(config.site_dir)
+        pages = [f.page for f in self.files.documentation_pages() if f.page is not None]
+        for page in pages:
+            if page.content is None:  # skipped: give it what populating it would have given
+                spec = self._spec(page)
+                content = (self.plan.stories[spec.key].body_html if spec.kind == "story"
+                           else preview_errors_html(self.portal, spec.key))
+                page.markdown, page.meta, page.content, page.toc = "", _page_meta(spec), content, get_toc([])
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and hasattr(search, "search_index"):
+            self.search_entries.rebuild(search, pages)
+            if hasattr(search, "search_index_prev"):
+                search.search_index_prev = None  # Material would merge the last index in again
+            target = site_dir / "search" / "search_index.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(preview.SearchEntries.generate(search.search_index), encoding="utf-8")
+        stale = self.ledger.sweep(site_dir, {f.dest_uri for f in self.files})
+        self.ledger.forget_missing({f.src_uri for f in self.files.documentation_pages()})
+        log.info(f"preview: {len(self.plan.stories) - len(self.rendered)} unchanged story page(s) kept, "
+                 f"{len(self.rendered)} rendered, {len(stale)} stale file(s) removed")
+
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent
         settings = self.loader.settings.portal
@@ -232,6 +284,15 @@ class StoryPortalPlugin(BasePlugin):
             if (root / path).exists():
                 server.watch(str(root / path))
         return server
+
+
+def _page_meta(spec) -> dict:
+    # Escaped here: Material prints page titles and descriptions without escaping them.
+    meta = {"template": spec.template, "title": str(escape(spec.title)),
+            "description": str(escape(spec.description)), "hide": list(spec.hide)}
+    if spec.noindex:
+        meta["robots"] = "noindex"
+    return meta
 
 
 def _is_linked(path: Path, top: Path) -> bool:

@@ -130,6 +130,7 @@ class RelatedIndex:
 
     def __init__(self, published: tuple[Story, ...]):
         self.groups: dict[tuple, list[Story]] = {}
+        self.terms = {s.slug: (frozenset(s.products), frozenset(s.use_cases)) for s in published}
         for story in published:  # newest first, so each group is in recency order
             for product in story.products or (None,):
                 self.groups.setdefault((story.industry.slug, product.slug if product else None), []).append(story)
@@ -146,10 +147,11 @@ class RelatedIndex:
 
 def related_cards(story: Story, index: RelatedIndex, cards: dict, count: int) -> tuple[CardView, ...]:
     """Other stories of the same industry, most shared products and use cases first, then newest."""
-    products, use_cases = set(story.products), set(story.use_cases)
+    products, use_cases = index.terms[story.slug]
 
     def score(other: Story) -> int:
-        return 2 * len(products.intersection(other.products)) + len(use_cases.intersection(other.use_cases))
+        theirs = index.terms[other.slug]
+        return 2 * len(products & theirs[0]) + len(use_cases & theirs[1])
     ranked = sorted((s for s in index.candidates(story) if s.slug != story.slug),
                     key=lambda s: (-score(s), -s.published.toordinal(), s.slug))
     return tuple(cards[s.slug] for s in ranked[:count])

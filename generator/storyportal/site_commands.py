@@ -121,7 +121,9 @@ def run_serve(args) -> int:
     _logging()
     try:
         with _environment(args):
-            serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True)
+            # A dirty build: the plugin tells MkDocs which story pages are unchanged and keeps the
+            # output exactly what a full build writes (tests/test_preview.py).
+            serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
     except MkDocsException as exc:
         sys.stderr.write(f"storyportal: {exc}\n")
         return 1
