@@ -122,7 +122,7 @@ def plan_speaker(story: Story, on) -> Speaker:
     return Speaker(name, person.title, person.company.name)
 
 
-RELATED_POOL = 60  # newest candidates looked at per (industry, product) group; keeps 10,000 stories linear
+RELATED_POOL = 30  # newest candidates looked at per (industry, product) group; keeps 10,000 stories linear
 
 
 class RelatedIndex:

@@ -58,6 +58,8 @@ class PortalLoader:
 
     settings: SiteSettings
     _files: dict = field(default_factory=dict)  # (source, sha256) -> StoryFile
+    _registry: tuple = (None, [])
+    _registry_key: tuple | None = None
 
     def load(self, today: dt.date) -> Portal:
         # Loading allocates hundreds of thousands of small objects that all live until the
@@ -74,7 +76,8 @@ class PortalLoader:
     def _load(self, today: dt.date) -> Portal:
         root, config = self.settings.root, self.settings.portal
         taxonomy = build_taxonomy(config)
-        registry, issues = load_registry(root, config, taxonomy)
+        registry, issues = self.registry(taxonomy)
+        issues = list(issues)
         refs, found = discover_stories(root, config)
         issues += found
         files = {ref.source: self.read(ref) for ref in refs}
@@ -99,6 +102,21 @@ class PortalLoader:
                 status[issue.path] = Status.INVALID
         return Portal(self.settings, today, taxonomy, registry, tuple(stories),
                       MappingProxyType(status), tuple(sort_issues(issues)))
+
+    def registry(self, taxonomy):
+        """The registry, parsed again only when its bytes or the files under assets_dir change."""
+        root, config = self.settings.root, self.settings.portal
+        try:
+            raw = (root / config.registry).read_bytes()
+        except OSError:
+            raw = b""
+        assets = root / config.assets_dir
+        stamps = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in assets.rglob("*")) if assets.is_dir() else []
+        key = (hashlib.sha256(raw).hexdigest(), repr(stamps))
+        if self._registry_key != key:
+            self._registry = load_registry(root, config, taxonomy)
+            self._registry_key = key
+        return self._registry
 
     def read(self, ref) -> StoryFile:
         path = self.settings.root / ref.source
