@@ -114,16 +114,27 @@ def swap_in(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+POLL_SECONDS = 0.2  # MkDocs looks for saved files every 0.5 s; a writer waits for that
+
+
 def run_serve(args) -> int:
-    from mkdocs.commands.serve import serve
+    from unittest import mock
+
+    from mkdocs.commands import serve as serve_module
     from mkdocs.exceptions import MkDocsException
+
+    class QuickServer(serve_module.LiveReloadServer):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **{"polling_interval": POLL_SECONDS, **kw})
 
     _logging()
     try:
-        with _environment(args):
+        # mkdocs.commands.serve makes its server itself, with no option for the polling interval.
+        with _environment(args), mock.patch.object(serve_module, "LiveReloadServer", QuickServer):
             # A dirty build: the plugin tells MkDocs which story pages are unchanged and keeps the
             # output exactly what a full build writes (tests/test_preview.py).
-            serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
+            serve_module.serve(config_file=str(args.config_file), dev_addr=args.dev_addr, livereload=True,
+                               build_type="dirty")
     except MkDocsException as exc:
         sys.stderr.write(f"storyportal: {exc}\n")
         return 1
