@@ -32,12 +32,13 @@ import functools
 import hashlib
 import io
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
+
+from .images import write_atomically
 
 # Bump when the drawing changes: every card gets a new name, so no stale card is served.
 RENDERER_VERSION = "2"
@@ -135,7 +136,7 @@ def render_card(params: CardParams, root: Path, cache_dir: Path) -> Path:
     logo = _load_logo(root, params) if params.logo else None
     out = io.BytesIO()
     draw_card(params, logo).save(out, "PNG", compress_level=6)  # optimize=True is 4x slower for 4% smaller
-    _write_atomically(target, out.getvalue())
+    write_atomically(target, out.getvalue())
     return target
 
 
@@ -322,12 +323,3 @@ def _paste_logo(card: Image.Image, logo: Image.Image) -> None:
     fitted = ImageOps.contain(logo, inner, Image.Resampling.LANCZOS)
     offset = (left + (box_w - fitted.width) // 2, top + (box_h - fitted.height) // 2)
     card.paste(fitted, offset, fitted)
-
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    # A half-written file would later pass for a finished card, since the cache trusts names.
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as file:
-        file.write(content)
-    os.replace(temp, target)

@@ -168,7 +168,7 @@ def render_rendition(root: Path, rendition: Rendition, cache_dir: Path) -> Path:
     if hashlib.sha256(data).hexdigest() != rendition.source_hash:
         # The name promises these exact source bytes; rendering other bytes under it would poison the cache.
         raise ValueError(f"{rendition.source} changed after its renditions were planned; plan it again")
-    _write_atomically(target, _encode(data, rendition))
+    write_atomically(target, _encode(data, rendition))
     return target
 
 
@@ -216,7 +216,7 @@ def _pixels_only(img: Image.Image) -> Image.Image:
     return Image.frombytes(img.mode, img.size, img.tobytes())
 
 
-def _write_atomically(target: Path, content: bytes) -> None:
+def write_atomically(target: Path, content: bytes) -> None:
     # A half-written file would later pass for a finished one, since the cache trusts names.
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -259,5 +259,5 @@ def stripped_copy(root: Path, rel: str, cache_dir: Path) -> Path:
         out = io.BytesIO()
         save_as = fmt if fmt in ("JPEG", "PNG", "WEBP", "GIF") else "PNG"
         _pixels_only(clean).save(out, save_as, **({"quality": 90} if save_as in ("JPEG", "WEBP") else {}))
-    _write_atomically(target, out.getvalue())
+    write_atomically(target, out.getvalue())
     return target
