@@ -112,8 +112,19 @@ class FontFace:
 def plan_card(root: Path, *, title: str, company: str, logo: str | None, industry: str, type: str,
               lang: str) -> CardParams:
     """The parameters of a card, with the logo's bytes hashed so its name changes with the logo."""
-    logo_hash = hashlib.sha256((root / logo).read_bytes()).hexdigest() if logo else ""
+    logo_hash = _file_hash(root / logo) if logo else ""
     return CardParams(_one_line(title), _one_line(company), logo, _one_line(industry), _one_line(type), lang, logo_hash)
+
+
+def _file_hash(path: Path) -> str:
+    stat = path.stat()
+    return _hash_of(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hash_of(path: str, mtime_ns: int, size: int) -> str:
+    # Every story of a company names the same logo: hash its bytes once per version of the file.
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _one_line(text: str) -> str:
@@ -179,11 +190,13 @@ def _cmap(path: str) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-def _font_key() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _font_key() -> tuple[str, ...]:
     # The same parameters drawn with other fonts give other pixels, so the fonts are part of the name.
+    # Read once per process: installing a font package means restarting the preview.
     faces = font_chain("regular") + font_chain("bold")
-    return [f"{f.path}:{os.path.getsize(f.path)}" if f.path else "default" for f in faces] + [
-        f"raqm={features.check('raqm')}"]
+    return tuple([f"{f.path}:{os.path.getsize(f.path)}" if f.path else "default" for f in faces] + [
+        f"raqm={features.check('raqm')}"])
 
 
 @functools.lru_cache(maxsize=64)
