@@ -43,9 +43,11 @@ def no_fonts(monkeypatch):
                                                     "bold": ("/nonexistent/b.ttf",)})
     cards.font_chain.cache_clear()
     cards._font.cache_clear()
+    cards._font_key.cache_clear()
     yield
     cards.font_chain.cache_clear()
     cards._font.cache_clear()
+    cards._font_key.cache_clear()
 
 
 # -- fonts and glyphs --------------------------------------------------------------
