@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import os
 import platform
@@ -46,8 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-
-OUT = HERE / "out"
+from benchkit import OUT, alternate, cached_site, int_list, log, make_site  # noqa: E402
 TARGET_RATIO = 1.3  # at 1,000 stories
 TARGET_LARGEST_GZ = 300_000  # bytes, at 10,000 stories
 DEFAULT_REPEATS = {1000: 3, 10000: 1}
@@ -58,17 +56,11 @@ TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 
 
 def site_dir(kind: str, size: int, seed: int) -> Path:
-    """bench/out/build-<kind>-<N>-s<seed>, regenerated when synth.py changes."""
-    out = OUT / f"build-{kind}-{size}-s{seed}"
-    stamp = out / ".synth-stamp"
-    want = hashlib.sha256((HERE / "synth.py").read_bytes()).hexdigest() + f":{kind}:{size}:{seed}"
-    if not (stamp.is_file() and stamp.read_text() == want and (out / "mkdocs.yml").is_file()):
-        started = time.perf_counter()
-        (synth.make_portal if kind == "portal" else synth.make_plain_site)(out, size, seed)
+    """bench/out/build-<kind>-<N>-s<seed>, regenerated when synth.py changes (the image cache starts cold)."""
+    def make(out: Path) -> None:
+        make_site(kind, size, seed)(out)
         shutil.rmtree(out / ".cache", ignore_errors=True)
-        stamp.write_text(want)
-        log(f"generated {out.relative_to(HERE.parent)} in {time.perf_counter() - started:.1f}s")
-    return out
+    return cached_site(OUT / f"build-{kind}-{size}-s{seed}", make, f"{kind}:{size}:{seed}")
 
 
 # --------------------------------------------------------------------------- one build
@@ -102,15 +94,10 @@ def build(root: Path) -> dict:
 
 
 def interleaved(a, b, repeats: int) -> tuple[list, list]:
-    """Run a and b alternately (a b b a a b ...) so that both see the same machine load."""
-    runs_a, runs_b = [], []
-    for i in range(repeats):
-        first, second = (a, b) if i % 2 == 0 else (b, a)
-        r1, r2 = first(), second()
-        runs_a.append(r1 if i % 2 == 0 else r2)
-        runs_b.append(r2 if i % 2 == 0 else r1)
-        log(f"  run {i + 1}/{repeats}: portal {runs_a[-1]['seconds']:.2f}s, plain {runs_b[-1]['seconds']:.2f}s")
-    return runs_a, runs_b
+    """Portal and plain builds alternately, each run logged."""
+    def report(i, run_a, run_b):
+        log(f"  run {i + 1}/{repeats}: portal {run_a['seconds']:.2f}s, plain {run_b['seconds']:.2f}s")
+    return alternate(a, b, repeats, report)
 
 
 # --------------------------------------------------------------------------- output
@@ -252,14 +239,6 @@ def table(results: list[dict]) -> str:
 
 def _mb(value) -> str:
     return "-" if value is None else f"{value:.0f}"
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def int_list(text: str) -> list[int]:
-    return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:

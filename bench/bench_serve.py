@@ -35,7 +35,6 @@ revoke <= 3 s.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import inspect
 import json
 import os
@@ -58,9 +57,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import synth  # noqa: E402
-
-OUT = HERE / "out"
+from benchkit import OUT, cached_site, int_list, log, make_site  # noqa: E402
 TARGETS = {"body": 1.0, "new": 1.5, "revoke": 3.0}
 POLL = 0.02  # seconds between HTTP polls
 TIMEOUT = 600.0  # a 10,000-story rebuild on a busy machine can be slow
@@ -72,16 +69,14 @@ TIMEOUT = 600.0  # a 10,000-story rebuild on a busy machine can be slow
 def site_dir(kind: str, size: int, seed: int, prefix: str = "serve") -> Path:
     """bench/out/<prefix>-<kind>-<N>-s<seed>; the profile has its own copy, so it never edits a running server's."""
     out = OUT / f"{prefix}-{kind}-{size}-s{seed}"
-    stamp, dirty = out / ".synth-stamp", out / ".bench-editing"
-    want = hashlib.sha256((HERE / "synth.py").read_bytes()).hexdigest() + f":{kind}:{size}:{seed}"
-    if dirty.exists() or not (stamp.is_file() and stamp.read_text() == want and (out / "mkdocs.yml").is_file()):
-        started = time.perf_counter()
-        (synth.make_portal if kind == "portal" else synth.make_plain_site)(out, size, seed)
-        for extra in out.glob("stories/bench-new-*"):
+    dirty = out / ".bench-editing"
+
+    def make(target: Path) -> None:
+        make_site(kind, size, seed)(target)
+        for extra in target.glob("stories/bench-new-*"):
             extra.unlink()
         dirty.unlink(missing_ok=True)
-        stamp.write_text(want)
-        log(f"generated {out.relative_to(HERE.parent)} in {time.perf_counter() - started:.1f}s")
+    cached_site(out, make, f"{kind}:{size}:{seed}", force=dirty.exists())
     if kind == "portal":
         warm = OUT / f"build-portal-{size}-s{seed}" / ".cache"
         if warm.is_dir() and not (out / ".cache").is_dir():
@@ -595,14 +590,6 @@ def table(results: list[dict], watcher: dict) -> str:
 
 def _f(value) -> str:
     return "-" if value is None else f"{value:.2f}"
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def int_list(text: str) -> list[int]:
-    return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import hashlib
 import io
 import json
 import os
@@ -45,12 +44,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+from benchkit import OUT, alternate, cached_site, int_list, log  # noqa: E402
 
 from storyportal.config import load_settings  # noqa: E402
 from storyportal.model import Status  # noqa: E402
 from storyportal.portal import load_portal  # noqa: E402
-
-OUT = HERE / "out"
 TARGET_RATIO = 2.5
 DEFAULT_REPEATS = {1000: 5, 10000: 3}
 
@@ -60,15 +58,8 @@ DEFAULT_REPEATS = {1000: 5, 10000: 3}
 
 def portal_dir(size: int, seed: int, images: int) -> Path:
     """bench/out/portal-<N>-s<seed>-i<images>, regenerated when synth.py changes."""
-    out = OUT / f"portal-{size}-s{seed}-i{images}"
-    stamp = out / ".synth-stamp"
-    want = hashlib.sha256((HERE / "synth.py").read_bytes()).hexdigest() + f":{size}:{seed}:{images}"
-    if not (stamp.is_file() and stamp.read_text() == want and (out / "mkdocs.yml").is_file()):
-        started = time.perf_counter()
-        synth.make_portal(out, size, seed, images)
-        stamp.write_text(want)
-        log(f"generated {out.relative_to(HERE.parent)} in {time.perf_counter() - started:.1f}s")
-    return out
+    return cached_site(OUT / f"portal-{size}-s{seed}-i{images}",
+                       lambda out: synth.make_portal(out, size, seed, images), f"{size}:{seed}:{images}")
 
 
 # --------------------------------------------------------------------------- the two workloads
@@ -139,16 +130,8 @@ def timed_once(fn) -> tuple[float, float, float]:
 
 
 def interleaved(a, b, repeats: int) -> tuple[list, list]:
-    """Run a and b alternately (a b b a a b ...) so that both see the same machine load."""
-    runs_a, runs_b = [], []
-    for i in range(repeats):
-        if i % 2 == 0:
-            runs_a.append(timed_once(a))
-            runs_b.append(timed_once(b))
-        else:
-            runs_b.append(timed_once(b))
-            runs_a.append(timed_once(a))
-    return runs_a, runs_b
+    """Time a and b alternately, so that both see the same machine load."""
+    return alternate(lambda: timed_once(a), lambda: timed_once(b), repeats)
 
 
 def run_cli(config_file: Path) -> dict:
@@ -282,14 +265,6 @@ def table(results: list[dict]) -> str:
               " gc% = share of the median run spent in the cyclic garbage collector;\n"
               f" target: ratio <= {TARGET_RATIO} at 10,000 stories)\n")
     return "\n".join(lines) + "\n" + legend
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def int_list(text: str) -> list[int]:
-    return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
