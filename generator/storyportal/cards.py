@@ -194,9 +194,10 @@ def _cmap(path: str) -> frozenset[int]:
 def _font_key() -> tuple[str, ...]:
     # The same parameters drawn with other fonts give other pixels, so the fonts are part of the name.
     # Read once per process: installing a font package means restarting the preview.
-    faces = font_chain("regular") + font_chain("bold")
-    return tuple([f"{f.path}:{os.path.getsize(f.path)}" if f.path else "default" for f in faces] + [
-        f"raqm={features.check('raqm')}"])
+    # Only paths and sizes: reading the fonts' character maps is needed to draw, not to name.
+    paths = [path for weight in ("regular", "bold") for path in FONT_SEARCH_PATHS[weight] if os.path.isfile(path)]
+    return tuple([f"{path}:{os.path.getsize(path)}" for path in paths] or ["default"]) + (
+        f"raqm={features.check('raqm')}",)
 
 
 @functools.lru_cache(maxsize=64)

@@ -127,10 +127,8 @@ class StoryPortalPlugin(BasePlugin):
             files.append(File.generated(config, src_uri, content=text))
         for old, target in self.plan.aliases:
             files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
-        for output, source in sorted(self._body_images().items()):
-            files.append(File.generated(config, output, abs_src_path=str(source)))
-        for output, source in sorted(self.media.outputs().items()):
-            files.append(File.generated(config, output, abs_src_path=str(source)))
+        for output, source in sorted({**self._body_images(), **self.media.outputs()}.items()):
+            files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
         self.files = files
         return files
 
@@ -284,6 +282,25 @@ class StoryPortalPlugin(BasePlugin):
             if (root / path).exists():
                 server.watch(str(root / path))
         return server
+
+
+class CachedFile(File):
+    """An image from our content-addressed cache: hard-linked into the site instead of copied.
+
+    A thousand Open Graph cards are 40 MB; a link costs nothing. Falls back to a copy
+    where links are impossible (another file system).
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        target = Path(self.abs_dest_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.unlink(missing_ok=True)
+            os.link(self.abs_src_path, target)
+        except OSError:
+            super().copy_file(dirty)
 
 
 def _page_meta(spec) -> dict:
