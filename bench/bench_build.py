@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import platform
 import re
@@ -45,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-from benchkit import OUT, alternate, cached_site, int_list, log, make_site  # noqa: E402
+from benchkit import OUT, alternate, cached_site, emit, int_list, log, make_site  # noqa: E402
 TARGET_RATIO = 1.3  # at 1,000 stories
 TARGET_LARGEST_GZ = 300_000  # bytes, at 10,000 stories
 DEFAULT_REPEATS = {1000: 3, 10000: 1}
@@ -268,17 +267,7 @@ def main(argv: list[str] | None = None) -> int:
               "python": platform.python_version(), "mkdocs": mkdocs.__version__,
               "machine": platform.platform(), "cpus": os.cpu_count(), "seed": args.seed,
               "build_date": synth.BUILD_DATE.isoformat(), "results": results}
-    if args.json != "-":
-        print(table(results), end="")
-    if max(r["load_average"] for r in results) > 1.0:
-        log(f"note: the 1-minute load average was up to {max(r['load_average'] for r in results):.1f} "
-            f"on {os.cpu_count()} CPUs; other processes were running, so absolute times are noisy (compare ratios)")
-    if args.json:
-        text = json.dumps(report, indent=2) + "\n"
-        if args.json == "-":
-            sys.stdout.write(text)
-        else:
-            Path(args.json).write_text(text)
+    emit(report, table(results), args.json, " (compare ratios)")
     for r in results:
         if r["stories"] == 1000:
             # Wall time on a shared 2-core machine includes waiting for a core; CPU time does not.

@@ -57,7 +57,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from benchkit import OUT, cached_site, int_list, log, make_site  # noqa: E402
+from benchkit import OUT, cached_site, emit, int_list, log, make_site  # noqa: E402
 TARGETS = {"body": 1.0, "new": 1.5, "revoke": 3.0}
 POLL = 0.02  # seconds between HTTP polls
 TIMEOUT = 600.0  # a 10,000-story rebuild on a busy machine can be slow
@@ -632,17 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"targets": TARGETS, "watcher": watcher, "python": platform.python_version(),
               "mkdocs": mkdocs.__version__, "machine": platform.platform(), "cpus": os.cpu_count(),
               "seed": args.seed, "results": results}
-    if args.json != "-":
-        print(table(results, watcher), end="")
-    if max(r["load_average"] for r in results) > 1.0:
-        log(f"note: the 1-minute load average was up to {max(r['load_average'] for r in results):.1f} "
-            f"on {os.cpu_count()} CPUs; other processes were running, so absolute times are noisy (compare with plain)")
-    if args.json:
-        text = json.dumps(report, indent=2) + "\n"
-        if args.json == "-":
-            sys.stdout.write(text)
-        else:
-            Path(args.json).write_text(text)
+    emit(report, table(results, watcher), args.json, " (compare with plain)")
     if args.profile:
         print(profile(max(args.sizes), args.seed, args.top, args.profile_edit), file=sys.stderr if args.json == "-" else sys.stdout)
     for r in results:

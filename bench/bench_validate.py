@@ -44,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-from benchkit import OUT, alternate, cached_site, int_list, log  # noqa: E402
+from benchkit import OUT, alternate, cached_site, emit, int_list, log  # noqa: E402
 
 from storyportal.config import load_settings  # noqa: E402
 from storyportal.model import Status  # noqa: E402
@@ -308,17 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         "build_date": synth.BUILD_DATE.isoformat(),
         "results": results,
     }
-    if args.json != "-":
-        print(table(results), end="")
-    if max(r["load_average"] for r in results) > 1.0:
-        log(f"note: the 1-minute load average was up to {max(r['load_average'] for r in results):.1f} "
-            f"on {os.cpu_count()} CPUs; other processes were running, so absolute times are noisy")
-    if args.json:
-        text = json.dumps(report, indent=2) + "\n"
-        if args.json == "-":
-            sys.stdout.write(text)
-        else:
-            Path(args.json).write_text(text)
+    emit(report, table(results), args.json, "")
     if args.profile:
         print(profile(max(args.sizes), args.seed, args.images, args.top), file=sys.stderr if args.json == "-" else sys.stdout)
     largest = max(results, key=lambda r: r["stories"])

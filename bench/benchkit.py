@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -53,3 +55,19 @@ def alternate(a, b, repeats: int, report=None) -> tuple[list, list]:
         if report:
             report(i, runs_a[-1], runs_b[-1])
     return runs_a, runs_b
+
+
+def emit(report: dict, table_text: str, json_arg: str | None, compare: str) -> None:
+    """Print the table (unless JSON goes to stdout), warn when the machine was loaded, write the JSON."""
+    if json_arg != "-":
+        print(table_text, end="")
+    load = max(r["load_average"] for r in report["results"])
+    if load > 1.0:
+        log(f"note: the 1-minute load average was up to {load:.1f} on {os.cpu_count()} CPUs; "
+            f"other processes were running, so absolute times are noisy{compare}")
+    if json_arg:
+        text = json.dumps(report, indent=2) + "\n"
+        if json_arg == "-":
+            sys.stdout.write(text)
+        else:
+            Path(json_arg).write_text(text)
