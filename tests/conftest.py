@@ -10,6 +10,16 @@ def site(tmp_path) -> SiteBuilder:
     return SiteBuilder(tmp_path)
 
 
+@pytest.fixture
+def count(request):
+    """Count property-test examples per test; the terminal summary prints the totals."""
+    runs = request.config.__dict__.setdefault("storyportal_fuzz_runs", {})
+
+    def add(name: str) -> None:
+        runs[name] = runs.get(name, 0) + 1
+    return add
+
+
 def _fuzz_summary(terminalreporter):
     """Say how many property-test examples ran (counted by tests/test_fuzz_validate.py)."""
     runs = getattr(terminalreporter.config, "storyportal_fuzz_runs", None)

@@ -55,15 +55,6 @@ TEXT = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_ch
 ONE_LINE = TEXT
 
 
-@pytest.fixture
-def count(request):
-    runs = request.config.__dict__.setdefault("storyportal_fuzz_runs", {})
-
-    def add(name: str) -> None:
-        runs[name] = runs.get(name, 0) + 1
-    return add
-
-
 def text(max_size: int, alphabet=None):
     """Plain words, random characters, or an injection payload, within a field's length limit."""
     plain = st.text(alphabet=alphabet or TEXT, min_size=1, max_size=max_size)

@@ -31,16 +31,6 @@ TOKENS = ["---", "...", "&a", "*a", "<<:", "!!python/object:os.system", "!x", "-
           "\ufeff", "\u200b", "\u2028", "\x85", "\x00", "\r", "\r\n", "%", "\\", "null", ".inf", "1e3", "@", "`"]
 
 
-@pytest.fixture
-def count(request):
-    """Count examples per test on the pytest config; tests/conftest.py prints the totals."""
-    runs = request.config.__dict__.setdefault("storyportal_fuzz_runs", {})
-
-    def add(name: str) -> None:
-        runs[name] = runs.get(name, 0) + 1
-    return add
-
-
 @st.composite
 def mutated(draw) -> str:
     """The valid story with a few lines deleted, doubled, replaced, or tokens and unicode inserted."""
