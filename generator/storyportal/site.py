@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from markupsafe import Markup
 
+from . import report, sales
 from .config import Audience
 from .context import PageContext
 from .model import Status
@@ -33,7 +34,6 @@ class SitePages:
     data: MappingProxyType  # src_uri -> text of generated data files
     extras: dict  # kind -> object for templates (sales rows, roster, report)
     allowed_contacts: set
-    cards: MappingProxyType  # slug -> site path of the Open Graph card
 
     def context(self, spec: PageSpec, page_url: str, images) -> PageContext:
         ctx = PageContext(spec.kind, self.plan, page_url, images, sales=self.extras.get("sales"),
@@ -88,7 +88,7 @@ class SafeStoryView:
         return Markup(self._view.jsonld)  # escaped by plan.safe_json_for_script
 
 
-def plan_pages(plan: SitePlan, portal: Portal, cards: dict | None = None) -> SitePages:
+def plan_pages(plan: SitePlan, portal: Portal) -> SitePages:
     name = plan.site_name
     pages = {
         "index.md": PageSpec("home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",)),
@@ -103,19 +103,12 @@ def plan_pages(plan: SitePlan, portal: Portal, cards: dict | None = None) -> Sit
             f"{len(industry.cards)} customer stories from {industry.term.label}.", industry.term.slug, hide=("toc",))
     extras, data, allowed = _sales_pages(plan, portal, pages)
     data.update(plan.data_files)
-    return SitePages(plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed,
-                     MappingProxyType(cards or {}))
+    return SitePages(plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed)
 
 
 def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
     """/sales/ for everyone; the roster and the report only in the internal build."""
     extras, data, allowed = {}, {}, set()
-    try:
-        from . import sales
-    except ImportError:  # pragma: no cover - sales module not present
-        return extras, data, allowed
-    if not hasattr(sales, "sales_rows"):
-        return extras, data, allowed
     rows = sales.sales_rows(portal)
     extras["sales"] = SalesView(rows, portal.settings.portal.stale_after_months)
     data["sales/index.json"] = sales.render_json(rows, portal)
@@ -127,7 +120,6 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
         allowed |= {r.owner.lower() for r in extras["roster"] if r.owner}
         pages["sales/roster.md"] = PageSpec("roster", "sp_roster.html", "Reference-call roster",
                                             "Who can take a reference call this quarter.", noindex=True)
-        from . import report
         extras["report"] = ReportView(report.program_report(portal))
         pages["sales/report.md"] = PageSpec("report", "sp_report.html", "Program report",
                                             "The reference program's health.", noindex=True)
@@ -141,12 +133,11 @@ class SalesView:
 
 
 class ReportView:
-    def __init__(self, report):
-        from markupsafe import Markup
+    """The program report for its template, with the heatmap SVG (escaped by report.py) marked safe."""
 
-        from . import report as report_module
-        self.report = report
-        self.matrix_svg = Markup(report_module.render_matrix_svg(report))
+    def __init__(self, program):
+        self.report = program
+        self.matrix_svg = Markup(report.render_matrix_svg(program))
 
     def __getattr__(self, name):
         return getattr(self.report, name)
