@@ -45,6 +45,7 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 from benchkit import OUT, alternate, cached_site, emit, int_list, log, make_site  # noqa: E402
+
 TARGET_RATIO = 1.3  # at 1,000 stories
 TARGET_LARGEST_GZ = 300_000  # bytes, at 10,000 stories
 DEFAULT_REPEATS = {1000: 3, 10000: 1}
@@ -167,7 +168,7 @@ def first_view(site: Path, page: str = "stories/") -> dict:
 def bench_size(size: int, repeats: int, seed: int) -> dict:
     portal, plain = site_dir("portal", size, seed), site_dir("plain", size, seed)
     shutil.rmtree(portal / ".cache", ignore_errors=True)
-    log(f"  cold builds (no image/card cache) ...")
+    log("  cold builds (no image/card cache) ...")
     cold_portal, cold_plain = build(portal), build(plain)
     log(f"  cold: portal {cold_portal['seconds']:.2f}s, plain {cold_plain['seconds']:.2f}s")
     runs_portal, runs_plain = interleaved(lambda: build(portal), lambda: build(plain), repeats)

@@ -58,6 +58,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from benchkit import OUT, cached_site, emit, int_list, log, make_site  # noqa: E402
+
 TARGETS = {"body": 1.0, "new": 1.5, "revoke": 3.0}
 POLL = 0.02  # seconds between HTTP polls
 TIMEOUT = 600.0  # a 10,000-story rebuild on a busy machine can be slow
@@ -177,7 +178,7 @@ def get(url: str) -> tuple[int, str]:
             return resp.status, resp.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, ConnectionError, socket.timeout):
+    except (TimeoutError, urllib.error.URLError, ConnectionError):
         return 0, ""
 
 
@@ -391,6 +392,7 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
     """
     import cProfile
     import io
+    import logging
     import pstats
     import tempfile
     from collections import defaultdict
@@ -399,7 +401,6 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
     from mkdocs.config import load_config
     from mkdocs.plugins import PluginCollection
     from mkdocs.structure.files import Files
-    import logging
 
     root = site_dir("portal", size, seed, prefix="profile")
     os.environ["STORYPORTAL_AUDIENCE"] = "public"

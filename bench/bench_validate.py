@@ -9,7 +9,7 @@ bench/synth.py, warms the file cache, then times:
   bare      read advocates.yaml and every story file, split the front matter with a
             plain string split and parse it with ``yaml.load(text, Loader=yaml.CSafeLoader)``:
             the least any validator has to do;
-  validate  ``storyportal.portal.load_portal(settings, BUILD_DATE)`` in this process
+  validate  ``storyportal.core.portal.load_portal(settings, BUILD_DATE)`` in this process
             (settings loaded once beforehand, outside the timing);
   cli       once, ``storyportal validate --format json`` as a subprocess: end to end,
             including interpreter start-up and imports.
@@ -45,10 +45,10 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 from benchkit import OUT, alternate, cached_site, emit, int_list, log  # noqa: E402
+from storyportal.core.config import load_settings  # noqa: E402
+from storyportal.core.model import Status  # noqa: E402
+from storyportal.core.portal import load_portal  # noqa: E402
 
-from storyportal.config import load_settings  # noqa: E402
-from storyportal.model import Status  # noqa: E402
-from storyportal.portal import load_portal  # noqa: E402
 TARGET_RATIO = 2.5
 DEFAULT_REPEATS = {1000: 5, 10000: 3}
 

@@ -67,14 +67,8 @@ def demo_plugin(config: dict) -> dict:
 
 # --------------------------------------------------------------------------- word pools
 
-FIRST = """Aisha Alejandro Amara Ana Anders Beatriz Bilal Camille Carlos Chen Chiara Daniel Dmitri Elena Emeka
-Emma Farah Felix Fatima Gabriel Greta Hana Hugo Ingrid Isabel Ivan Jamal Jana Javier Jin Jonas Julia Kai Karin
-Kenji Lars Leila Lena Liam Lucia Malik Marta Mateo Maya Mei Miguel Nadia Nikos Noor Olga Omar Paula Pedro Priya
-Rafael Rania Rosa Samir Sara Sofia Tariq Tomas Uma Valeria Wei Yara Yusuf Zoe""".split()
-LAST = """Abara Alvarez Andersen Bauer Becker Bianchi Brennan Castro Chandra Costa Dahl Diallo Dubois Eriksen Farouk
-Fischer Fonseca Garcia Haddad Hansen Herrera Ito Jansen Kapoor Keller Kim Kowalski Larsen Laurent Lindgren Lopez
-Mahmoud Marino Meyer Moreau Nakamura Nguyen Novak Okafor Olsen Park Petrov Quispe Rahman Reyes Rossi Sato Schmidt
-Silva Singh Sousa Tanaka Torres Vargas Varga Vogel Wagner Walsh Yilmaz Zhang""".split()
+FIRST = ["Aisha", "Alejandro", "Amara", "Ana", "Anders", "Beatriz", "Bilal", "Camille", "Carlos", "Chen", "Chiara", "Daniel", "Dmitri", "Elena", "Emeka", "Emma", "Farah", "Felix", "Fatima", "Gabriel", "Greta", "Hana", "Hugo", "Ingrid", "Isabel", "Ivan", "Jamal", "Jana", "Javier", "Jin", "Jonas", "Julia", "Kai", "Karin", "Kenji", "Lars", "Leila", "Lena", "Liam", "Lucia", "Malik", "Marta", "Mateo", "Maya", "Mei", "Miguel", "Nadia", "Nikos", "Noor", "Olga", "Omar", "Paula", "Pedro", "Priya", "Rafael", "Rania", "Rosa", "Samir", "Sara", "Sofia", "Tariq", "Tomas", "Uma", "Valeria", "Wei", "Yara", "Yusuf", "Zoe"]
+LAST = ["Abara", "Alvarez", "Andersen", "Bauer", "Becker", "Bianchi", "Brennan", "Castro", "Chandra", "Costa", "Dahl", "Diallo", "Dubois", "Eriksen", "Farouk", "Fischer", "Fonseca", "Garcia", "Haddad", "Hansen", "Herrera", "Ito", "Jansen", "Kapoor", "Keller", "Kim", "Kowalski", "Larsen", "Laurent", "Lindgren", "Lopez", "Mahmoud", "Marino", "Meyer", "Moreau", "Nakamura", "Nguyen", "Novak", "Okafor", "Olsen", "Park", "Petrov", "Quispe", "Rahman", "Reyes", "Rossi", "Sato", "Schmidt", "Silva", "Singh", "Sousa", "Tanaka", "Torres", "Vargas", "Varga", "Vogel", "Wagner", "Walsh", "Yilmaz", "Zhang"]
 TITLES = ["VP Customer Experience", "Director of CRM", "Head of Digital", "Chief Digital Officer",
           "Head of Customer Operations", "Marketing Operations Lead", "Head of Service", "CRM Manager",
           "Director of Member Engagement", "Head of Data", "VP Growth", "Customer Success Director",
@@ -83,12 +77,8 @@ TITLES = ["VP Customer Experience", "Director of CRM", "Head of Digital", "Chief
           "Co-founder and CEO"]
 OWNERS = ["sam.ortiz", "lena.hoffmann", "jordan.blake", "aiko.sato", "diego.castro", "maya.patel", "tom.reed"]
 
-PREFIX = """Harbor Northwind Kestrel Brightline Tidewater Velo Quill Orbital Marlow Andina Medora Campus Maison
-Alder Birch Cedar Copper Crescent Delta Ember Fjord Granite Hazel Iris Juniper Lark Maple Meridian North Oak Onyx
-Pine Prairie Quartz Raven Ridge River Saffron Silver Sparrow Summit Thistle Tundra Umber Vale Willow Zephyr
-Aurora Beacon Cobalt Dune Evergreen Falcon Garnet Heron Indigo Jade Kite Lumen Mosaic Nimbus Opal""".split()
-MIDDLE = """Bay Bridge Brook Crest Field Gate Glen Grove Hill Lake Mill Park Point Rock Stone Wood Valley Coast
-Harbor Line Peak Sky Star Sun Wave Wind Bloom Leaf Spring""".split()
+PREFIX = ["Harbor", "Northwind", "Kestrel", "Brightline", "Tidewater", "Velo", "Quill", "Orbital", "Marlow", "Andina", "Medora", "Campus", "Maison", "Alder", "Birch", "Cedar", "Copper", "Crescent", "Delta", "Ember", "Fjord", "Granite", "Hazel", "Iris", "Juniper", "Lark", "Maple", "Meridian", "North", "Oak", "Onyx", "Pine", "Prairie", "Quartz", "Raven", "Ridge", "River", "Saffron", "Silver", "Sparrow", "Summit", "Thistle", "Tundra", "Umber", "Vale", "Willow", "Zephyr", "Aurora", "Beacon", "Cobalt", "Dune", "Evergreen", "Falcon", "Garnet", "Heron", "Indigo", "Jade", "Kite", "Lumen", "Mosaic", "Nimbus", "Opal"]
+MIDDLE = ["Bay", "Bridge", "Brook", "Crest", "Field", "Gate", "Glen", "Grove", "Hill", "Lake", "Mill", "Park", "Point", "Rock", "Stone", "Wood", "Valley", "Coast", "Harbor", "Line", "Peak", "Sky", "Star", "Sun", "Wave", "Wind", "Bloom", "Leaf", "Spring"]
 SUFFIX = {
     "retail": ["Goods", "Stores", "Outfitters", "Market", "Home"],
     "healthcare": ["Health", "Clinics", "Care", "Medical", "Hospitals"],
@@ -111,11 +101,7 @@ USE_CASE_TOPIC = {
 }
 USE_CASE_WORDS = {"onboarding": "onboarding", "retention": "retention", "support-automation": "support automation",
                   "personalization": "personalization", "reporting": "reporting", "compliance": "compliance"}
-TAGS = """loyalty omnichannel point-of-sale mobile-app whatsapp sms email push-notifications self-service
-contact-center chatbot gdpr hipaa open-banking insurance b2b saas startup enterprise migration integration
-real-time segmentation ab-testing dashboards data-quality consent multilingual field-service e-commerce
-subscriptions students patients members citizens drivers dealers franchise cross-border scale-up
-executive-interview responsible-ai""".split()
+TAGS = ["loyalty", "omnichannel", "point-of-sale", "mobile-app", "whatsapp", "sms", "email", "push-notifications", "self-service", "contact-center", "chatbot", "gdpr", "hipaa", "open-banking", "insurance", "b2b", "saas", "startup", "enterprise", "migration", "integration", "real-time", "segmentation", "ab-testing", "dashboards", "data-quality", "consent", "multilingual", "field-service", "e-commerce", "subscriptions", "students", "patients", "members", "citizens", "drivers", "dealers", "franchise", "cross-border", "scale-up", "executive-interview", "responsible-ai"]
 METRICS = [("{p}%", "faster {uc}"), ("+{p}%", "repeat purchases within 30 days"), ("{p}%", "fewer support tickets"),
            ("{x}x", "more engaged members"), ("{d} days", "to launch a new journey"), ("-{p}%", "cost per contact"),
            ("{p}%", "of questions answered without an agent"), ("+{n} pts", "NPS"), ("{k}k", "hours saved a year"),

@@ -50,3 +50,14 @@ def pytest_terminal_summary(terminalreporter):
     if counts:
         detail = ", ".join(f"{BAD_INPUT_FAMILIES[m]} {n}" for m, n in sorted(counts.items()))
         terminalreporter.write_line(f"bad-input suite: {sum(counts.values())} cases passed ({detail})")
+
+
+# Whole modules whose tests build whole portals or start Chromium: `make check` runs without them
+# (pytest -m "not slow"), `make test` runs everything.
+SLOW_MODULES = {"test_links.py", "test_fuzz_build.py", "test_workflows.py", "test_preview.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SLOW_MODULES or "browser" in item.path.parts:
+            item.add_marker(pytest.mark.slow)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from storyportal.cli import main as cli_main
-from storyportal.config import load_settings
-from storyportal.portal import load_portal
+from storyportal.cli.main import main as cli_main
+from storyportal.core.config import load_settings
+from storyportal.core.portal import load_portal
 
 BUILD_DATE = dt.date(2026, 6, 1)
 

@@ -21,7 +21,7 @@ import pytest
 
 from htmlscan import scan
 from sitebuilder import BUILD_DATE
-from storyportal.leakguard import scan_output
+from storyportal.site.leakguard import scan_output
 
 PRIVATE = {  # advocate -> private block; every leaf holds a marker no other value contains
     "jane-doe": {"email": "privmail-9q1x@northwind.example", "phone": "+44 20 7946 0321",

@@ -7,8 +7,8 @@ import re
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
-from storyportal import cards
-from storyportal.cards import CARD_SIZE, CardParams, card_name, draw_card, plan_card, render_card
+from storyportal.site import cards
+from storyportal.site.cards import CARD_SIZE, CardParams, card_name, draw_card, plan_card, render_card
 
 NAME = re.compile(r"cards/[0-9a-f]{16}\.png")
 UNASSIGNED = "\u0378"  # no character here, in any font: it draws the missing-glyph box

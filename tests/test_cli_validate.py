@@ -6,9 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
-
-from storyportal.cli import main as cli_main
+from storyportal.cli.main import main as cli_main
 
 BUILD_DATE = dt.date(2026, 6, 1)  # the date site.load() and the site fixture judge on
 

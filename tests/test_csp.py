@@ -2,7 +2,7 @@
 
 import re
 
-from storyportal.csp import add_csp, inline_script_hashes
+from storyportal.adapter.csp import add_csp, inline_script_hashes
 
 PAGE = '<html><head><meta charset="utf-8"><title>x</title></head><body>{}</body></html>'
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from storyportal.cli import make_parser
-from storyportal.config import CONFIG_OPTIONS
-from storyportal.sales import COLUMNS
-from storyportal.schema import STORY_FIELDS
+from storyportal.cli.main import make_parser
+from storyportal.core.config import CONFIG_OPTIONS
+from storyportal.core.schema import STORY_FIELDS
+from storyportal.sales.index import COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-SOURCE = "\n".join(p.read_text() for p in (ROOT / "generator" / "storyportal").glob("*.py"))
+SOURCE = "\n".join(p.read_text() for p in sorted((ROOT / "generator" / "storyportal").rglob("*.py")))
 
 
 def subcommands() -> dict[str, argparse.ArgumentParser]:

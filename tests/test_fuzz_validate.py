@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storyportal.issues import Issue, Severity
-from storyportal.yamlload import parse_yaml
+from storyportal.core.issues import Issue, Severity
+from storyportal.core.yamlload import parse_yaml
 
 ALL_SCOPES = ["name", "quote", "logo", "case-study", "testimonial", "video", "reference-call"]
 EXAMPLES = int(os.environ.get("STORYPORTAL_FUZZ_EXAMPLES", "150"))

@@ -9,8 +9,8 @@ import re
 import pytest
 from PIL import Image, ImageCms, ImageDraw, ImageOps
 
-from storyportal import images
-from storyportal.images import ImageSet, Rendition, plan_image, render_rendition, widths_for, write_renditions
+from storyportal.site import images
+from storyportal.site.images import ImageSet, Rendition, plan_image, render_rendition, widths_for, write_renditions
 
 NAME = re.compile(r"img/[0-9a-f]{16}-\d+\.(webp|jpg|png)")
 GPS_IFD = 0x8825

@@ -26,8 +26,8 @@ from markupsafe import escape
 
 from htmlscan import active_payloads, jsonld_problems, scan
 from sitebuilder import CASE_STUDY_BODY, TAXONOMY, SiteBuilder
-from storyportal.csp import inline_script_hashes
-from storyportal.render import render_body
+from storyportal.adapter.csp import inline_script_hashes
+from storyportal.core.body import render_body
 
 MARKER = "__xss"
 
@@ -291,7 +291,7 @@ def hostile(tmp_path_factory) -> tuple[Path, Path]:
                featured=True, body=BUILD_BODY, published=dt.date(2026, 3, 14))
     site.story("evil-video", type="video", title="Video " + FIELDS["title"], summary=FIELDS["summary"],
                video={"url": "https://www.youtube.com/watch?v=abc123XYZ_0", "duration": "2:45"},
-               published=dt.date(2026, 3, 1), body=f"<script>window.__xss_transcript=1</script> transcript\n")
+               published=dt.date(2026, 3, 1), body="<script>window.__xss_transcript=1</script> transcript\n")
     site.story("evil-duration", type="video", title="Duration", summary="S",
                video={"url": "https://www.youtube.com/watch?v=abc123XYZ_0", "duration": "2:45<script>__xss_dur=1</script>"})
     public, internal = site.build(), site.build("--audience", "internal")

@@ -25,15 +25,15 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
 
 from htmlscan import scan
 from sitebuilder import CASE_STUDY_BODY
-from storyportal.cli import main as cli_main
-from storyportal.render import render_body
+from storyportal.cli.main import main as cli_main
+from storyportal.core.body import render_body
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DATE = "2026-11-24"

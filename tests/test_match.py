@@ -8,7 +8,7 @@ import json
 import pytest
 
 from sitebuilder import BUILD_DATE, dedent
-from storyportal.match import Prospect, ProspectError, match, resolve_prospect
+from storyportal.sales.match import Prospect, ProspectError, match, resolve_prospect
 
 EVERYTHING = Prospect(industry="retail", size="201-1000", region="emea", products=("analytics",), use_cases=("onboarding",))
 

@@ -8,7 +8,6 @@ run in preview mode, so both show the located errors of broken stories.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import pytest

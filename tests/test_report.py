@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from sitebuilder import BUILD_DATE, TAXONOMY, dedent
-from storyportal.report import (program_report, render_json, render_markdown, render_matrix_svg, render_text)
+from storyportal.sales.report import program_report, render_json, render_markdown, render_matrix_svg, render_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -275,7 +275,7 @@ def test_report_command_unreadable_config(site):
 
 
 def test_every_sales_option_is_documented():
-    from storyportal.cli import make_parser
+    from storyportal.cli.main import make_parser
     commands = next(a for a in make_parser()._actions if a.dest == "command")
     for name in ("match", "report"):
         parser = commands.choices[name]

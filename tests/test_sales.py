@@ -10,9 +10,18 @@ import json
 
 import pytest
 
-from sitebuilder import BUILD_DATE, dedent
-from storyportal.sales import (COLUMNS, FORMULA_PREFIXES, SalesRow, csv_cell, months_before, render_csv,
-                               render_json, roster, sales_rows)
+from sitebuilder import dedent
+from storyportal.sales.index import (
+    COLUMNS,
+    FORMULA_PREFIXES,
+    SalesRow,
+    csv_cell,
+    months_before,
+    render_csv,
+    render_json,
+    roster,
+    sales_rows,
+)
 
 PRIVATE_MARKERS = ("PRIVATE-MARKER-7f3a@acme.example", "PRIVATE-NOTE-91bc", "+44 20 7946 1234")
 OWNER_MARKER = "OWNER-MARKER-c4d2@ourco.example"

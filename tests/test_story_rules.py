@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 
-from storyportal.model import Status
+from storyportal.core.model import Status
 
 BUILD_DATE = dt.date(2026, 6, 1)  # the date site.load() and the site fixture judge on
 

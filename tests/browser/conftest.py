@@ -8,7 +8,6 @@ Helpers live in browserkit.py.
 from __future__ import annotations
 
 import pytest
-
 from browserkit import BUILD_DATE, CHROMIUM, CHROMIUM_ARGS, REPO, Recorder, Served, build_site, start_server
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browserkit import AXE, AXE_INSTALL, run_axe
 
 pytestmark = [pytest.mark.browser,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from browserkit import build_site
+
 from sitebuilder import SiteBuilder
 
 pytestmark = pytest.mark.browser

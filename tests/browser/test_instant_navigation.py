@@ -11,7 +11,6 @@ import re
 
 import pytest
 import yaml
-
 from browserkit import BUILD_DATE, REPO, build_site
 
 pytestmark = pytest.mark.browser

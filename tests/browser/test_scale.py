@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from browserkit import REPO, build_site
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,54 @@
+"""A Content-Security-Policy for each page, as a meta tag (static hosts cannot set headers).
+
+Scripts may come only from the site itself, plus the inline scripts Material writes
+into the page, each allowed by its SHA-256 hash; a story can add none. Frames are
+allowed only for the video players a visitor starts with a click.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from importlib import resources
+
+_CSP = (
+    "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com "
+    "https://fast.wistia.net https://www.loom.com; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+_INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\btype=)[^>]*>(.*?)</script>", re.S)
+_JINJA = re.compile(r"\\\{\\\{.*?\\\}\\\}")  # a {{ ... }} expression, as re.escape wrote it
+
+
+@functools.lru_cache(maxsize=1)
+def material_scripts() -> tuple[re.Pattern, ...]:
+    """Each inline script of Material's templates (partials/javascripts/*.html), as a whole-text pattern.
+
+    A template expression inside one (the site's base URL) may be any text without a quote or
+    a '<'; everything else must match letter for letter, so nothing can be appended.
+    """
+    try:
+        folder = resources.files("material") / "templates" / "partials" / "javascripts"
+        texts = [f.read_text(encoding="utf-8") for f in folder.iterdir() if f.name.endswith(".html")]
+    except (ModuleNotFoundError, FileNotFoundError):  # another theme: no inline script is allowed
+        return ()
+    bodies = [body for text in texts for body in re.findall(r"<script>(.*?)</script>", text, re.S)]
+    return tuple(re.compile(_JINJA.sub(r'[^"<]*', re.escape(body))) for body in bodies)
+
+
+def inline_script_hashes(output: str) -> list[str]:
+    """CSP hashes of the inline scripts in ``output`` that are exactly Material's own."""
+    scripts = [s for s in _INLINE.findall(output) if any(p.fullmatch(s) for p in material_scripts())]
+    return sorted({"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in scripts})
+
+
+def add_csp(output: str) -> str:
+    """A Content-Security-Policy meta tag that allows Material's inline scripts and no other."""
+    hashes = " ".join(inline_script_hashes(output))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{_CSP.format(hashes=hashes)}">'
+    anchor = '<meta charset="utf-8">'
+    return output.replace(anchor, anchor + "\n    " + meta, 1)

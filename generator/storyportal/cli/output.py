@@ -1,0 +1,89 @@
+"""Exit statuses and output: issues for people (text), tools (JSON) and GitHub pull requests (annotations)."""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+
+from storyportal.core.issues import Issue, Severity
+
+
+class Exit(enum.IntEnum):
+    """Every command's exit status."""
+
+    OK = 0
+    PROBLEMS = 1  # the command ran and found problems (or refused, as ``new`` does)
+    USAGE = 2  # the command could not run: unreadable configuration, bad option, busy port
+
+
+def fail(message: str, code: Exit = Exit.USAGE) -> int:
+    """One line on stderr, ``storyportal: error: ...``; returns the exit status."""
+    sys.stderr.write(f"storyportal: error: {message}\n")
+    return int(code)
+
+
+def describe(issue: Issue) -> str:
+    """``mkdocs.yml:3:5: message (hint)``, without the severity (the caller says "error")."""
+    where = issue.path + (f":{issue.line}:{issue.col}" if issue.line else "")
+    return f"{where}: {issue.message}" + (f" ({issue.hint})" if issue.hint else "")
+
+
+def format_text(issues: list[Issue]) -> str:
+    return "".join(issue.format() + "\n" for issue in issues)
+
+
+def format_json(issues: list[Issue], summary: dict) -> str:
+    return (
+        json.dumps(
+            {"issues": [i.to_dict() for i in issues], "summary": summary}, indent=2, sort_keys=True, ensure_ascii=False
+        )
+        + "\n"
+    )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(issues: list[Issue]) -> str:
+    """Workflow commands: ``::error file=F,line=L,col=C,title=T::message``."""
+    lines = []
+    for issue in issues:
+        level = "error" if issue.severity is Severity.ERROR else "warning"
+        props = [f"file={_escape_property(issue.path)}"]
+        if issue.line:
+            props += [f"line={issue.line}", f"col={issue.col}"]
+        props.append(f"title={_escape_property(issue.rule)}")
+        message = issue.message + (f" ({issue.hint})" if issue.hint else "")
+        lines.append(f"::{level} {','.join(props)}::{_escape_data(message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def markdown_summary(issues: list[Issue], summary: dict) -> str:
+    """The full list for ``$GITHUB_STEP_SUMMARY``: annotations beyond ten are not shown inline."""
+    head = f"## Story check: {summary['errors']} error(s), {summary['warnings']} warning(s)\n\n"
+    if not issues:
+        return head + "Every story is ready to publish.\n"
+    rows = ["| File | Line | Problem | Rule |", "| --- | --- | --- | --- |"]
+    for i in issues:
+        text = (i.message + (f" ({i.hint})" if i.hint else "")).replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| `{i.path}` | {i.line} | {i.severity.value}: {_md(text)} | `{i.rule}` |")
+    return head + "\n".join(rows) + "\n"
+
+
+def _md(text: str) -> str:
+    # The summary is rendered as Markdown/HTML by GitHub: neutralise markup.
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+
+
+def write_step_summary(text: str) -> None:
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)

@@ -1,0 +1,125 @@
+"""``storyportal match`` and ``storyportal report``: sales and program tools on the command line.
+
+Both load the portal like ``validate`` does and judge consent and quotas on the
+build date. Exit codes: 0 done, 2 the command could not run (unreadable
+configuration or registry, unknown taxonomy value); the message is one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from storyportal.cli.output import Exit, describe, fail
+from storyportal.core.config import load_settings
+from storyportal.core.portal import build_date, load_portal
+from storyportal.sales.match import Prospect, match, resolve_prospect
+from storyportal.sales.match import render_json as match_json
+from storyportal.sales.match import render_text as match_text
+from storyportal.sales.report import program_report, render_json, render_markdown, render_matrix_svg, render_text
+
+REPORT_FORMATS = {"text": render_text, "markdown": render_markdown, "json": render_json, "svg": render_matrix_svg}
+
+
+def register(commands, common) -> None:
+    """Add ``match`` and ``report`` to the ``storyportal`` command."""
+    add_match(commands, common)
+    add_report(commands, common)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return int(text)
+
+
+def add_match(commands, common) -> None:
+    parser = commands.add_parser("match", help="the stories and reference advocates that best fit a prospect")
+    common(parser)
+    parser.add_argument("--industry", help="the prospect's industry (a taxonomy slug or label)")
+    parser.add_argument("--size", help="the prospect's company size band")
+    parser.add_argument("--region", help="the prospect's region")
+    parser.add_argument(
+        "--product",
+        dest="products",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="PRODUCT",
+        help="a product the prospect looks at; repeat, or give several (also comma separated)",
+    )
+    parser.add_argument(
+        "--use-case",
+        dest="use_cases",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="USE_CASE",
+        help="a use case of the prospect; repeat, or give several (also comma separated)",
+    )
+    parser.add_argument(
+        "--limit", type=_positive, default=5, help="how many stories and advocates to list (default: 5)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for tools")
+    parser.set_defaults(run=run_match)
+
+
+def add_report(commands, common) -> None:
+    parser = commands.add_parser(
+        "report", help="the reference program's gaps: coverage, expiring consents, quotas, stale stories"
+    )
+    common(parser)
+    parser.add_argument(
+        "--format",
+        choices=tuple(REPORT_FORMATS),
+        default="text",
+        help="text, markdown, json, or svg (the industry x type heatmap only)",
+    )
+    parser.add_argument("--output", type=Path, default=None, metavar="FILE", help="write to FILE instead of the screen")
+    parser.set_defaults(run=run_report)
+
+
+def open_portal(args):
+    """The portal judged on the build date, or None after saying (in one line) why not."""
+    settings, problems = load_settings(args.config_file)
+    if settings is None:
+        fail(describe(problems[0]) if problems else f"cannot read {args.config_file}")
+        return None
+    portal = load_portal(settings, build_date(args.build_date))
+    if not (settings.root / settings.portal.registry).is_file():
+        fail(f"cannot read the advocate registry {settings.portal.registry}")
+        return None
+    return portal
+
+
+def _split(values: list[str]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def run_match(args) -> int:
+    portal = open_portal(args)
+    if portal is None:
+        return Exit.USAGE
+    wanted = Prospect(args.industry, args.size, args.region, _split(args.products), _split(args.use_cases))
+    prospect, problems = resolve_prospect(portal.taxonomy, wanted)
+    if problems:
+        return fail("; ".join(problems))
+    result = match(portal, prospect, args.limit)
+    sys.stdout.write(match_json(result) if args.format == "json" else match_text(result, portal.taxonomy))
+    return Exit.OK
+
+
+def run_report(args) -> int:
+    portal = open_portal(args)
+    if portal is None:
+        return Exit.USAGE
+    text = REPORT_FORMATS[args.format](program_report(portal))
+    if args.output is None:
+        sys.stdout.write(text)
+        return Exit.OK
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return fail(f"cannot write {args.output}: {exc.strerror}")
+    return Exit.OK

@@ -1,0 +1,90 @@
+"""``storyportal validate``: every story against the registry and the taxonomy."""
+
+from __future__ import annotations
+
+import sys
+
+from storyportal.cli.output import (
+    Exit,
+    fail,
+    format_github,
+    format_json,
+    format_text,
+    markdown_summary,
+    write_step_summary,
+)
+from storyportal.core.config import load_settings
+from storyportal.core.issues import Severity, sort_issues
+from storyportal.core.model import Status
+from storyportal.core.portal import build_date, load_portal
+
+
+def register(commands, common) -> None:
+    """Adds ``storyportal validate``."""
+    validate = commands.add_parser("validate", help="check every story against the registry and the taxonomy")
+    common(validate)
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text for people, json for tools, github for pull-request annotations",
+    )
+    validate.add_argument("--strict", action="store_true", help="treat warnings (withheld stories) as failures")
+    validate.add_argument(
+        "--changed-since",
+        metavar="REF",
+        default=None,
+        help="report only problems in files changed since this git ref, and rules that span files",
+    )
+    validate.set_defaults(run=run_validate)
+
+
+def run_validate(args) -> int:
+    settings, problems = load_settings(args.config_file)
+    if settings is None:
+        sys.stderr.write(format_text(problems))
+        return Exit.USAGE
+    portal = load_portal(settings, build_date(args.build_date))
+    if not (settings.root / settings.portal.registry).is_file():
+        sys.stderr.write(format_text([i for i in portal.issues if i.rule == "registry-missing"]))
+        return Exit.USAGE
+    issues = list(portal.issues)
+    if args.changed_since:
+        from storyportal.core.changes import ChangeError, select_issues
+
+        try:
+            issues = select_issues(portal, issues, args.changed_since)
+        except ChangeError as exc:
+            return fail(str(exc))
+    issues = sort_issues(issues)
+    summary = _summary(portal, issues)
+    _emit(args.format, issues, summary)
+    failing = summary["errors"] + (summary["warnings"] if args.strict else 0)
+    return Exit.PROBLEMS if failing else Exit.OK
+
+
+def _summary(portal, issues) -> dict:
+    counts = {state.value: 0 for state in Status}
+    for state in portal.status.values():
+        counts[state.value] += 1
+    return {
+        "stories": len(portal.status),
+        **counts,
+        "errors": sum(i.severity is Severity.ERROR for i in issues),
+        "warnings": sum(i.severity is Severity.WARNING for i in issues),
+        "build_date": portal.today.isoformat(),
+    }
+
+
+def _emit(fmt: str, issues, summary: dict) -> None:
+    if fmt == "json":
+        sys.stdout.write(format_json(issues, summary))
+        return
+    sys.stdout.write(format_github(issues) if fmt == "github" else format_text(issues))
+    if fmt == "github":
+        write_step_summary(markdown_summary(issues, summary))
+    sys.stderr.write(
+        f"{summary['stories']} stories: {summary['published']} published, {summary['withheld']} withheld, "
+        f"{summary['invalid']} with errors, {summary['draft']} drafts, {summary['scheduled']} scheduled "
+        f"(judged on {summary['build_date']}); {summary['errors']} error(s), {summary['warnings']} warning(s)\n"
+    )

@@ -1,0 +1,173 @@
+"""Story bodies: Markdown to HTML, then sanitised, because Python-Markdown does not sanitise.
+
+Raw HTML in a body may format text but never run script: nh3 (the ammonia
+sanitiser) keeps an allowlist of tags and attributes, only http(s)/mailto
+links, drops comments, and removes ``<script>``/``<style>`` with their content.
+Images must be files beside the story (a remote image would be a third-party
+request on page load); they are rewritten to the story's own folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+
+EXTENSIONS = ["tables", "fenced_code", "sane_lists", "footnotes", "toc"]
+TAGS = {
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "small",
+    "code",
+    "pre",
+    "kbd",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "abbr",
+    "div",
+    "span",
+}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "li": {"id"},
+    "sup": {"id"},
+    "div": {"class"},
+}
+ID_PREFIX = "sp-"  # ids from a body never clash with the theme's ("content", "search" ...)
+# nh3 writes every attribute value in double quotes with '"' escaped, but leaves '>' as is:
+# a tag ends at the first '>' outside quotes.
+_IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+_MANGLED = re.compile(r'[<>"\x00-\x1f\x7f]')
+_FRAGMENT_LINK = re.compile(r'(<a\b(?:[^>"]|"[^"]*")*?\shref="#)([^"]+)(")')
+_ID = re.compile(r'<[a-z0-9]+\b(?:[^>"]|"[^"]*")*?\sid="([^"]+)"')
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    # Building a Markdown instance costs more than converting a story; reset() reuses it.
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": False}})
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    images: tuple[tuple[str, str], ...]  # (repository path, output path) of local images
+
+
+@functools.lru_cache(maxsize=50_000)  # pure: a preview re-renders only bodies that changed
+def render_body(text: str, folder: str, slug: str) -> RenderedBody:
+    """Render a story body; ``folder`` is the story's repository folder, for image paths."""
+    raw = _markdown().reset().convert(text)
+    clean = nh3.clean(
+        raw,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_drop_mangled_url,
+        clean_content_tags={"script", "style"},
+        strip_comments=True,
+        link_rel="noopener noreferrer nofollow",
+        id_prefix=ID_PREFIX,
+    )
+    images: list[tuple[str, str]] = []
+    html = _IMG.sub(lambda m: _rewrite_image(m.group(0), folder, slug, images), clean)
+    return RenderedBody(_link_fragments(html), tuple(images))
+
+
+def _link_fragments(html: str) -> str:
+    """``#results`` and footnote links follow their targets, whose ids got the prefix."""
+    ids = set(_ID.findall(html))
+
+    def prefixed(m: re.Match) -> str:
+        target = ID_PREFIX + m.group(2)
+        return m.group(1) + target + m.group(3) if target in ids else m.group(0)
+
+    return _FRAGMENT_LINK.sub(prefixed, html) if ids else html
+
+
+def _drop_mangled_url(tag: str, attribute: str, value: str) -> str | None:  # noqa: ARG001 (nh3 callback)
+    """A link or image address with markup or control characters in it is no address: Markdown
+    rewrote raw HTML it did not understand (``href="  \njavascript:..."`` gets a ``<br />``)."""
+    if attribute in ("href", "src") and _MANGLED.search(value):
+        return None
+    return value
+
+
+def _rewrite_image(tag: str, folder: str, slug: str, images: list) -> str:
+    found = _SRC.search(tag)
+    src = found.group(1) if found else ""
+    if not _is_local(src):
+        return ""  # a remote image would load from a third party: drop it
+    repo_path = posixpath.normpath(posixpath.join(folder, src))
+    name = _output_name(repo_path, images)
+    images.append((repo_path, f"stories/{slug}/{name}"))
+    return tag[: found.start(1)] + name + tag[found.end(1) :]
+
+
+def _output_name(repo_path: str, images: list) -> str:
+    """The image's own name beside the page, unless another image of the body already has it."""
+    name = posixpath.basename(repo_path)
+    taken = {output.rsplit("/", 1)[1]: repo for repo, output in images}
+    if taken.get(name, repo_path) == repo_path:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    digest = hashlib.sha256(repo_path.encode()).hexdigest()[:8]
+    return f"{stem}-{digest}.{suffix}" if dot else f"{name}-{digest}"
+
+
+def _is_local(src: str) -> bool:
+    lowered = src.strip().lower()
+    return bool(src) and ":" not in lowered and not lowered.startswith(("/", "//", "\\")) and "%" not in src
+
+
+def body_image_refs(text: str) -> list[str]:
+    """Local image paths a body names, for validation before rendering."""
+    body = render_body(text, "", "x")
+    return [repo for repo, _ in body.images]

@@ -1,0 +1,168 @@
+"""The portal's settings: the ``storyportal`` plugin block of ``mkdocs.yml``.
+
+One declarative schema, read the same way by the MkDocs plugin and by the CLI,
+so that ``storyportal validate`` needs no MkDocs at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from storyportal.core.errors import validate_model
+from storyportal.core.issues import Issue
+from storyportal.core.yamlload import Mark, parse_yaml
+
+FACETS = ("industry", "company_size", "region", "products", "use_cases")
+TermSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+
+
+class Audience(str, enum.Enum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+
+class TaxonomyConfig(BaseModel):
+    """The allowed values of each facet: slug (in files and URLs) to label (for people)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    industry: dict[TermSlug, Label] = Field(description="Industries.")
+    company_size: dict[TermSlug, Label] = Field(description="Company size bands.")
+    region: dict[TermSlug, Label] = Field(description="Regions.")
+    products: dict[TermSlug, Label] = Field({}, description="Our products.")
+    use_cases: dict[TermSlug, Label] = Field({}, description="Use cases.")
+
+
+class PortalConfig(BaseModel):
+    """Settings of the ``storyportal`` plugin in ``mkdocs.yml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    stories_dir: str = Field("stories", description="Folder of the story files, relative to mkdocs.yml.")
+    registry: str = Field("advocates.yaml", description="The advocate registry, relative to mkdocs.yml.")
+    assets_dir: str = Field("assets", description="Folder of logos and photos named in the registry.")
+    lang: str = Field("en", description="The site's language; a story's `lang` defaults to it.")
+    build_date: dt.date | None = Field(
+        None, description="The date consent and publication are judged on; default today (or $STORYPORTAL_BUILD_DATE)."
+    )
+    audience: Audience = Field(
+        Audience.PUBLIC, description="public, or internal to add the reference-call roster and the program report."
+    )
+    case_study_sections: list[str] | dict[str, list[str]] = Field(
+        ["Challenge", "Solution", "Results"],
+        description="The `##` sections a case study must have; a list, or a map from language to list.",
+    )
+    stale_after_months: Annotated[int, Field(ge=1, le=240)] = Field(
+        18, description="Stories older than this get a freshness mark in /sales/."
+    )
+    related_stories: Annotated[int, Field(ge=0, le=12)] = Field(
+        3, description="How many related stories a story page lists."
+    )
+    max_story_bytes: Annotated[int, Field(ge=1000)] = Field(
+        200_000, description="A story file larger than this is refused."
+    )
+    max_image_bytes: Annotated[int, Field(ge=1000)] = Field(
+        10_000_000, description="An image file larger than this is refused."
+    )
+    max_image_pixels: Annotated[int, Field(ge=10_000)] = Field(
+        40_000_000, description="An image with more pixels than this is refused (decompression bombs)."
+    )
+    image_widths: list[Annotated[int, Field(ge=16, le=4000)]] = Field(
+        [480, 960, 1600], description="Widths of the resized copies of hero images."
+    )
+    leak_guard: bool = Field(True, description="Fail the build if any private registry value appears in the output.")
+    taxonomy: TaxonomyConfig = Field(description="The allowed facet values.")
+
+    def sections_for(self, lang: str) -> list[str]:
+        if isinstance(self.case_study_sections, list):
+            return self.case_study_sections
+        return self.case_study_sections.get(lang) or self.case_study_sections.get(self.lang) or []
+
+
+CONFIG_OPTIONS = tuple(PortalConfig.model_fields)
+
+
+class SiteSettings(BaseModel):
+    """What the core needs from mkdocs.yml besides the plugin block."""
+
+    model_config = ConfigDict(frozen=True)
+    root: Path
+    site_name: str = "Customer stories"
+    site_url: str = ""
+    portal: PortalConfig
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold ``!ENV`` and ``!!python/name`` tags: read them as nothing."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def find_plugin_block(data: dict) -> dict | None:
+    for entry in data.get("plugins") or []:
+        if isinstance(entry, dict) and "storyportal" in entry:
+            return entry["storyportal"] or {}
+        if entry == "storyportal":
+            return {}
+    return None
+
+
+def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
+    """Read mkdocs.yml without MkDocs; return the settings or the located problems."""
+    source = config_file.name
+    try:
+        text = config_file.read_text(encoding="utf-8-sig")
+        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - tags are neutralised above
+    except OSError as exc:
+        return None, [Issue(source, 0, 0, "config-missing", f"Cannot read the site configuration: {exc.strerror}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [
+            Issue(source, line, col, "config-syntax", f"mkdocs.yml could not be read: {getattr(exc, 'problem', exc)}")
+        ]
+    if not isinstance(data, dict) or find_plugin_block(data) is None:
+        return None, [
+            Issue(source, 1, 1, "config-plugin-missing", "mkdocs.yml has no 'storyportal' entry under 'plugins'")
+        ]
+    portal, issues = parse_portal_config(find_plugin_block(data), text, source)
+    if portal is None:
+        return None, issues
+    return SiteSettings(
+        root=config_file.resolve().parent,
+        site_name=str(data.get("site_name") or "Customer stories"),
+        site_url=str(data.get("site_url") or ""),
+        portal=portal,
+    ), issues
+
+
+def parse_portal_config(block: dict, text: str, source: str) -> tuple[PortalConfig | None, list[Issue]]:
+    """Validate the plugin block; positions come from a positional parse of the same text."""
+    parsed, _ = parse_yaml(_strip_tags(text), source)
+    base = _plugin_path(parsed.data) if parsed else ()
+    return validate_model(PortalConfig, block, parsed or _EmptyParsed(), base, source, "config")
+
+
+def _strip_tags(text: str) -> str:
+    # Positions only: tags would be refused by our strict loader, so blank them out.
+    return re.sub(r"!!?[A-Za-z][\w/:.]*", lambda m: " " * len(m.group()), text)
+
+
+def _plugin_path(data) -> tuple:
+    for index, entry in enumerate((data or {}).get("plugins") or []):
+        if isinstance(entry, dict) and "storyportal" in entry:
+            return ("plugins", index, "storyportal")
+    return ()
+
+
+class _EmptyParsed:
+    def mark(self, path, key=False):
+        return Mark(1, 1)

@@ -1,0 +1,166 @@
+"""Turn pydantic validation errors into located, plain-words issues."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from pydantic import BaseModel, ValidationError
+
+from storyportal.core.issues import Issue
+from storyportal.core.yamlload import Parsed
+
+
+def closest(word: str, choices, cutoff: float = 0.6) -> str | None:
+    """The allowed value most like ``word``, for "did you mean" hints."""
+    choices = [str(c) for c in choices]
+    lowered = {c.lower(): c for c in choices}
+    if str(word).lower() in lowered:
+        return lowered[str(word).lower()]
+    found = difflib.get_close_matches(str(word), choices, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def validate_model(model: type[BaseModel], data, parsed: Parsed, base: tuple, source: str, prefix: str):
+    """Validate ``data`` against ``model``; return (instance or None, issues)."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [_issue(err, model, parsed, base, source, prefix) for err in exc.errors()]
+
+
+def without_repeats(first: list[Issue], later: list[Issue]) -> list[Issue]:
+    """``first`` plus the issues of ``later`` at spots ``first`` does not already explain.
+
+    A YAML hazard (an impossible date, ``no`` for a word) already says what is wrong
+    with its value; the schema complaint about the same value would only repeat it.
+    """
+    taken = {(i.path, i.line, i.col) for i in first}
+    return list(first) + [i for i in later if (i.path, i.line, i.col) not in taken]
+
+
+_KINDS = {dict: "a group of fields", list: "a list", str: "the text", type(None): "nothing"}
+
+
+def _whole(value, base: tuple) -> str:
+    """What a whole file (or entry) holds instead of fields, for people."""
+    found = _KINDS.get(type(value))
+    found = f"the text '{value}'" if isinstance(value, str) else (found or f"the value {value!r}")
+    if not base:
+        return f"The file must hold fields like 'name: value', one per line, but it holds {found}"
+    return f"'{base[-1]}' must hold fields like 'name: value', indented below it, but it holds {found}"
+
+
+def _field_name(loc: tuple) -> str:
+    """``("metrics", 0, "value")`` becomes ``metrics item 1 > value``, for people."""
+    parts = [f"item {p + 1}" if isinstance(p, int) else str(p) for p in loc]
+    return " > ".join(parts) or "the file"
+
+
+def _model_at(model: type[BaseModel], loc: tuple):
+    """The pydantic model that owns the last part of ``loc`` (for "did you mean")."""
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        ann = getattr(field, "annotation", None)
+        inner = [a for a in getattr(ann, "__args__", ()) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            model = ann
+        elif inner:
+            model = inner[0]
+        else:
+            return model
+    return model
+
+
+def _issue(err: dict, model, parsed: Parsed, base: tuple, source: str, prefix: str) -> Issue:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    kind, name = err["type"], _field_name(loc)
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    rule, hint = f"{prefix}-invalid-value", ""
+    if kind == "missing":
+        mark = parsed.mark(base + loc[:-1])
+        rule, message = f"{prefix}-required-field", f"The field '{name}' is required but missing"
+    elif kind == "extra_forbidden":
+        mark = parsed.mark(base + loc, key=True)
+        owner = _model_at(model, loc)
+        suggestion = closest(loc[-1], owner.model_fields)
+        rule, message = f"{prefix}-unknown-field", f"'{loc[-1]}' is not a field we know"
+        hint = f"did you mean '{suggestion}'?" if suggestion else "check the spelling, or remove it"
+    elif not loc and kind in ("dict_type", "model_type", "model_attributes_type"):
+        mark = parsed.mark(base)
+        rule, message, hint = (
+            f"{prefix}-field-type",
+            _whole(value, base),
+            "write each field on its own line, like title: My story",
+        )
+    else:
+        mark = parsed.mark(base + loc)
+        message, hint, rule = _describe(kind, name, value, ctx, prefix)
+    return Issue(source, mark.line, mark.col, rule, message, hint=hint)
+
+
+def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str, str, str]:
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if kind == "string_too_long":
+        return (
+            f"'{name}' is {len(value)} characters long; the limit is {ctx['max_length']}",
+            "shorten it",
+            f"{prefix}-too-long",
+        )
+    if kind == "too_long":
+        return (f"'{name}' has too many entries; the limit is {ctx.get('max_length')}", "", f"{prefix}-too-long")
+    if kind in ("string_too_short", "too_short"):
+        return f"'{name}' is empty", "fill it in", f"{prefix}-required-field"
+    if kind == "string_type":
+        hint = f'put it in quotes: "{value}"' if isinstance(value, (int, float, bool)) else ""
+        return f"'{name}' must be text, not {shown}", hint, f"{prefix}-field-type"
+    if kind in ("date_type", "date_from_datetime_parsing", "date_parsing") and _DATE_TIME.match(str(value)):
+        return (
+            f"'{name}' must be a date like 2026-03-14, but {shown} also has a time",
+            f"write just the date, like {str(value)[:10]}",
+            f"{prefix}-field-type",
+        )
+    if kind in ("date_type", "date_from_datetime_parsing", "date_parsing"):
+        return (
+            f"'{name}' must be a date like 2026-03-14, not {shown}",
+            "write YYYY-MM-DD, without quotes",
+            f"{prefix}-field-type",
+        )
+    if kind == "bool_type":
+        return (
+            f"'{name}' must be true or false, not {shown}",
+            "write true or false, without quotes",
+            f"{prefix}-field-type",
+        )
+    if kind in ("list_type", "tuple_type"):
+        return f"'{name}' must be a list, like [a, b]", "", f"{prefix}-field-type"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"'{name}' must be a group of fields, not {shown}", "indent its fields under it", f"{prefix}-field-type"
+    if kind in ("int_type", "int_parsing"):
+        return f"'{name}' must be a whole number, not {shown}", "", f"{prefix}-field-type"
+    if kind == "enum":
+        allowed = re.findall(r"'([^']*)'", ctx.get("expected", ""))
+        suggestion = closest(value, allowed)
+        hint = f"did you mean '{suggestion}'?" if suggestion else ""
+        return f"'{name}' cannot be {shown}; allowed: {', '.join(allowed)}", hint, f"{prefix}-invalid-value"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"'{name}' has an invalid format: {shown}",
+            _PATTERN_HINTS.get(name.split(".")[-1], ""),
+            f"{prefix}-invalid-value",
+        )
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"'{name}' is out of range: {shown}", "", f"{prefix}-invalid-value"
+    return f"'{name}' is not valid: {shown}", "", f"{prefix}-invalid-value"
+
+
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]+[0-9]{1,2}:[0-9]{2}")
+
+_PATTERN_HINTS = {
+    "duration": 'write it as "m:ss" in quotes, like "2:45"',
+    "lang": "use a language code like en, de or fr-CA",
+    "website": "use a full https:// address",
+}

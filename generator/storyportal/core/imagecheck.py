@@ -1,0 +1,72 @@
+"""Is a file really an image of a sane size? Header-only checks, bounded time and memory."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from storyportal.core.paths import PathProblem
+
+FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",), "GIF": (".gif",)}
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    format: str
+    width: int
+    height: int
+
+
+def inspect_image(path: Path, max_bytes: int, max_pixels: int) -> tuple[ImageInfo | None, PathProblem | None]:
+    """Read only the header (and verify the data stream) of ``path``."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        return None, PathProblem(
+            "image-too-large",
+            f"'{path.name}' is {size // 1_000_000} MB; the limit is {max_bytes // 1_000_000} MB",
+            "export it smaller, around 2000 pixels wide",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                info = ImageInfo(img.format or "", img.width, img.height)
+                if info.width * info.height > max_pixels:
+                    return None, _too_many_pixels(path, info, max_pixels)
+                img.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None, PathProblem(
+            "image-too-large", f"'{path.name}' claims an enormous size in pixels", "export it again at a normal size"
+        )
+    except Exception:  # Pillow raises many types for broken files; all mean the same here
+        return None, PathProblem(
+            "image-invalid",
+            f"'{path.name}' is not a readable PNG, JPEG, WebP or GIF image",
+            "export it again as PNG or JPEG",
+        )
+    return _check_format(path, info)
+
+
+def _too_many_pixels(path: Path, info: ImageInfo, max_pixels: int) -> PathProblem:
+    return PathProblem(
+        "image-too-large",
+        f"'{path.name}' is {info.width}x{info.height} pixels; the limit is {max_pixels:,} pixels",
+        "export it smaller, around 2000 pixels wide",
+    )
+
+
+def _check_format(path: Path, info: ImageInfo):
+    if info.format not in FORMATS:
+        return None, PathProblem(
+            "image-invalid", f"'{path.name}' is a {info.format or 'unknown'} file; PNG, JPEG, WebP or GIF is expected"
+        )
+    if path.suffix.lower() not in FORMATS[info.format]:
+        return None, PathProblem(
+            "image-invalid",
+            f"'{path.name}' is really a {info.format} image, but its name ends in '{path.suffix}'",
+            f"rename it to end in {FORMATS[info.format][0]}",
+        )
+    return info, None

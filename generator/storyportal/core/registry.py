@@ -1,0 +1,178 @@
+"""Read advocates.yaml into Company and Advocate records, with located problems."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import MappingProxyType
+
+from storyportal.core.config import FACETS, PortalConfig
+from storyportal.core.errors import closest, validate_model, without_repeats
+from storyportal.core.frontmatter import normalize_text
+from storyportal.core.imagecheck import inspect_image
+from storyportal.core.issues import Issue
+from storyportal.core.model import Advocate, Company, Consent, ReferenceCalls, Registry, Taxonomy, Term
+from storyportal.core.paths import resolve_ref
+from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn
+from storyportal.core.yamlload import Parsed, parse_yaml
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_COMPANY_FACETS = {"industry": "industry", "size": "company_size", "region": "region"}
+
+
+def build_taxonomy(config: PortalConfig) -> Taxonomy:
+    facets = {}
+    for facet in FACETS:
+        values = getattr(config.taxonomy, facet)
+        facets[facet] = MappingProxyType({slug: Term(facet, slug, label) for slug, label in values.items()})
+    return Taxonomy(MappingProxyType(facets))
+
+
+class _RegistryReader:
+    def __init__(self, root: Path, config: PortalConfig, taxonomy: Taxonomy, parsed: Parsed):
+        self.root, self.config, self.taxonomy, self.parsed = root, config, taxonomy, parsed
+        self.source = config.registry
+        self.issues: list[Issue] = []
+
+    def issue(self, path: tuple, rule: str, message: str, hint: str = "", key: bool = False) -> None:
+        mark = self.parsed.mark(path, key=key)
+        self.issues.append(Issue(self.source, mark.line, mark.col, rule, message, hint=hint))
+
+    def check_id(self, section: str, ident: str) -> bool:
+        if re.match(ID_PATTERN, ident) and ident.isascii():
+            return True
+        self.issue(
+            (section, ident),
+            "registry-id-invalid",
+            f"The id '{ident}' may use only lowercase letters a-z, digits and '-'",
+            key=True,
+        )
+        return False
+
+    def company(self, ident: str, data) -> Company | None:
+        model, issues = validate_model(CompanyIn, data, self.parsed, ("companies", ident), self.source, "registry")
+        self.issues += issues
+        if model is None or not self.check_id("companies", ident):
+            return None
+        terms = {
+            field: self.term(("companies", ident, field), facet, getattr(model, field))
+            for field, facet in _COMPANY_FACETS.items()
+        }
+        logo = self.image(("companies", ident, "logo"), model.logo)
+        if None in terms.values():
+            return None
+        return Company(ident, model.name, terms["industry"], terms["size"], terms["region"], model.website, logo)
+
+    def term(self, path: tuple, facet: str, slug: str) -> Term | None:
+        term = self.taxonomy.term(facet, slug)
+        if term is None:
+            near = closest(slug, self.taxonomy.facets[facet])
+            self.issue(
+                path,
+                "registry-taxonomy-unknown",
+                f"'{slug}' is not one of the allowed values of {facet}",
+                f"did you mean '{near}'?" if near else "allowed: " + ", ".join(self.taxonomy.facets[facet]),
+            )
+        return term
+
+    def image(self, path: tuple, ref: str | None) -> str | None:
+        if ref is None:
+            return None
+        rel, problem = resolve_ref(self.root, "", ref)
+        if problem is None:
+            _, problem = inspect_image(self.root / rel, self.config.max_image_bytes, self.config.max_image_pixels)
+        if problem is not None:
+            self.issue(path, problem.rule, problem.message, problem.hint)
+            return None
+        return rel
+
+    def advocate(self, ident: str, data, companies: dict) -> Advocate | None:
+        base = ("advocates", ident)
+        model, issues = validate_model(AdvocateIn, data, self.parsed, base, self.source, "registry")
+        self.issues += issues
+        if model is None or not self.check_id("advocates", ident):
+            return None
+        company = companies.get(model.company)
+        if company is None:
+            if model.company not in ((self.parsed.data or {}).get("companies") or {}):
+                self.unknown_company(base + ("company",), model.company, companies)
+            return None  # a broken company entry is reported where it stands
+        c = model.consent
+        if c.expires is not None and c.expires < c.granted:
+            self.issue(
+                base + ("consent", "expires"),
+                "registry-consent-dates",
+                f"The consent expires ({c.expires}) before it was granted ({c.granted})",
+                "check both dates; expires is the last day the consent holds",
+            )
+        rc = model.reference_calls
+        return Advocate(
+            ident,
+            model.name,
+            model.title,
+            company,
+            Consent(frozenset(s.value for s in c.scopes), c.granted, c.expires, c.revoked),
+            self.image(base + ("photo",), model.photo),
+            ReferenceCalls(rc.available, rc.max_per_quarter, tuple(sorted(rc.log)), rc.owner),
+            tuple(_flatten_private(model.private)),
+        )
+
+    def unknown_company(self, path: tuple, ident: str, companies: dict) -> None:
+        near = closest(ident, companies)
+        self.issue(
+            path,
+            "registry-company-unknown",
+            f"The company '{ident}' is not in the companies section",
+            f"did you mean '{near}'?" if near else "add it under companies:",
+        )
+
+
+def _flatten_private(value, key: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _flatten_private(v, f"{key}.{k}" if key else str(k))]
+    if isinstance(value, list):
+        return [pair for v in value for pair in _flatten_private(v, key)]
+    text = str(value).strip() if value is not None else ""
+    return [(key, text)] if text else []
+
+
+def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
+    """Read and check the registry. None means it could not be read at all."""
+    source = config.registry
+    path = root / source
+    if path.is_symlink():
+        return None, [Issue(source, 0, 0, "path-symlink", "The registry must be a real file, not a symbolic link")]
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None, [Issue(source, 0, 0, "registry-missing", f"The advocate registry '{source}' does not exist")]
+    text, issues = normalize_text(raw, source)
+    if text is None:
+        return None, issues
+    parsed, issues = parse_yaml(text, source)
+    if parsed is None:
+        return None, issues
+    top, top_issues = validate_model(
+        RegistryIn, parsed.data if parsed.data is not None else {}, parsed, (), source, "registry"
+    )
+    if top is None:
+        return None, without_repeats(issues, top_issues)
+    return _read_entries(root, config, taxonomy, parsed, top, issues)
+
+
+def _read_entries(root, config, taxonomy, parsed, top: RegistryIn, issues: list[Issue]):
+    reader = _RegistryReader(root, config, taxonomy, parsed)
+    companies = {}
+    for ident, data in top.companies.items():
+        company = reader.company(ident, data)
+        if company is not None:
+            companies[ident] = company
+    advocates, broken = {}, set()
+    for ident, data in top.advocates.items():
+        advocate = reader.advocate(ident, data, companies)
+        if advocate is None:
+            broken.add(ident)
+        else:
+            advocates[ident] = advocate
+    registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken))
+    return registry, without_repeats(issues, reader.issues)

@@ -1,0 +1,383 @@
+"""Cross-file rules: each a small function with a stable rule id, the build date passed in.
+
+A story that breaks a rule is never published. Problems in what a writer typed
+are errors (they fail a pull request); consent that lapsed or was withdrawn is a
+warning that withholds the story, so that a consent expiring overnight does not
+break the next deploy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storyportal.core.body import body_image_refs
+from storyportal.core.config import PortalConfig
+from storyportal.core.errors import closest
+from storyportal.core.imagecheck import inspect_image
+from storyportal.core.issues import Issue, Severity
+from storyportal.core.model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
+from storyportal.core.paths import resolve_ref
+from storyportal.core.schema import StoryIn, StoryType
+from storyportal.core.stories import StoryFile
+from storyportal.core.video import parse_video_url
+
+_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
+_ALIAS = re.compile(r"^/[a-z0-9][a-z0-9/_.-]*/$")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
+@dataclass
+class StoryCheck:
+    """Collects the issues of one story, located through its parsed front matter."""
+
+    file: StoryFile
+    issues: list[Issue] = field(default_factory=list)
+
+    def at(self, path: tuple, rule: str, message: str, hint: str = "", severity=Severity.ERROR, key=False) -> None:
+        mark = self.file.parsed.mark(path, key=key)
+        self.issues.append(Issue(self.file.ref.source, mark.line, mark.col, rule, message, severity, hint))
+
+    def at_body(self, rule: str, message: str, hint: str = "") -> None:
+        self.issues.append(Issue(self.file.ref.source, self.file.body_line, 1, rule, message, hint=hint))
+
+    @property
+    def errors(self) -> bool:
+        return any(i.severity is Severity.ERROR for i in self.issues)
+
+
+def resolve_advocates(check: StoryCheck, front: StoryIn, registry: Registry) -> tuple[Advocate, ...]:
+    found, named = [], set()
+    for index, ident in enumerate(front.advocates):
+        path = ("advocates", index)
+        if ident in named:
+            check.at(path, "story-advocate-duplicate", f"The advocate '{ident}' is named twice", "keep one")
+            continue
+        named.add(ident)
+        if ident in registry.advocates:
+            found.append(registry.advocates[ident])
+        elif ident in registry.broken:
+            check.at(
+                path,
+                "story-advocate-invalid",
+                f"The advocate '{ident}' has errors in advocates.yaml",
+                "fix the registry entry first",
+            )
+        else:
+            check.at(
+                path,
+                "story-advocate-unknown",
+                f"There is no advocate '{ident}' in advocates.yaml{_odd_characters(ident)}",
+                _near_id(ident, registry.advocates),
+            )
+    return tuple(found)
+
+
+def _odd_characters(ident: str) -> str:
+    """Name the characters that only look like a-z, 0-9 and '-' (or are invisible)."""
+    odd = [c for c in dict.fromkeys(ident) if not (c.isascii() and c.isprintable())]
+    if not odd:
+        return ""
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'an invisible character')}" for c in odd)
+    return f"; it contains characters that only look like plain letters, or are invisible: {names}"
+
+
+def _near_id(ident: str, known) -> str:
+    cleaned = unicodedata.normalize("NFKC", ident).translate(_INVISIBLE)
+    near = closest(cleaned, known, cutoff=0.75)
+    if near and near != ident:
+        return f"did you mean '{near}'? (ids must match exactly, character for character)"
+    return "add the advocate to advocates.yaml first, or check the spelling"
+
+
+def resolve_term(check: StoryCheck, taxonomy: Taxonomy, facet: str, slug, path: tuple) -> Term | None:
+    term = taxonomy.term(facet, slug)
+    if term is None:
+        near = closest(slug, taxonomy.facets[facet])
+        hint = f"did you mean '{near}'?" if near else "allowed: " + ", ".join(taxonomy.facets[facet])
+        check.at(path, "story-taxonomy-unknown", f"'{slug}' is not one of the allowed values of {facet}", hint)
+    return term
+
+
+def resolve_terms(check, taxonomy, facet: str, slugs) -> tuple[Term, ...]:
+    terms = [resolve_term(check, taxonomy, facet, slug, (facet, i)) for i, slug in enumerate(slugs)]
+    return tuple(t for t in dict.fromkeys(terms) if t is not None)
+
+
+def check_type_fields(check: StoryCheck, front: StoryIn) -> None:
+    if front.type is StoryType.TESTIMONIAL and not front.quote:
+        check.at(
+            ("type",), "story-required-field", "A testimonial needs a 'quote'", "add quote: with the advocate's words"
+        )
+    if front.type is StoryType.VIDEO and front.video is None:
+        check.at(("type",), "story-required-field", "A video story needs a 'video' with its url", "add video: and url:")
+
+
+def check_dates(check: StoryCheck, front: StoryIn) -> None:
+    if front.updated is not None and front.updated < front.published:
+        check.at(
+            ("updated",),
+            "story-updated-before-published",
+            f"'updated' ({front.updated}) is before 'published' ({front.published})",
+            "an update can only come after publication",
+        )
+
+
+def check_video(check: StoryCheck, front: StoryIn):
+    if front.video is None:
+        return None
+    video, reason = parse_video_url(front.video.url, front.video.duration, front.video.transcript)
+    if video is None:
+        check.at(
+            ("video", "url"),
+            "video-url-invalid",
+            f"The video address is not accepted: {reason}",
+            "paste the address of the video page, like https://www.youtube.com/watch?v=...",
+        )
+    return video
+
+
+def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | None, path: tuple) -> str | None:
+    if ref is None:
+        return None
+    rel, problem = resolve_ref(root, check.file.ref.folder, ref)
+    if problem is None:
+        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    if problem is not None:
+        check.at(path, problem.rule, problem.message, problem.hint)
+        return None
+    return rel
+
+
+def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang: str) -> None:
+    if front.type is not StoryType.CASE_STUDY:
+        return
+    sections = _sections(check.file.body)
+    required = config.sections_for(lang)
+    missing = [s for s in required if s.lower() not in sections]
+    if missing:
+        check.at_body(
+            "case-study-section-missing",
+            "A case study needs the sections " + ", ".join(f"'## {s}'" for s in missing),
+            "add each as a heading line: ## " + missing[0],
+        )
+    for name in required:
+        line, text = sections.get(name.lower(), (0, "x"))
+        if not _COMMENT.sub("", text).strip():
+            check.issues.append(
+                Issue(
+                    check.file.ref.source,
+                    check.file.body_line + line,
+                    1,
+                    "case-study-section-empty",
+                    f"The section '## {name}' is empty",
+                    hint="write the story of this part; the questions in <!-- --> are only guidance",
+                )
+            )
+
+
+_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
+
+
+def _sections(body: str) -> dict[str, tuple[int, str]]:
+    """``## heading`` (lowercased) -> (line within the body, text up to the next ``##``)."""
+    found, lines = {}, body.split("\n")
+    starts = [i for i, line in enumerate(lines) if _HEADING.match(line)]
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+        name = _HEADING.match(lines[start]).group(1).strip().lower()
+        found.setdefault(name, (start, "\n".join(lines[start + 1 : end])))
+    return found
+
+
+_MAY_HAVE_IMAGES = re.compile(r"!\[|<img", re.I)
+_BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+
+
+def check_body_images(check: StoryCheck, root: Path, config: PortalConfig) -> None:
+    """Images in the body must be real image files beside the story, like the hero image.
+
+    A quick scan locates the usual forms; the renderer's own list (``body_image_refs``)
+    catches the rest (reference-style images, unusual attributes), at the line that names them.
+    """
+    body = check.file.body
+    if not _MAY_HAVE_IMAGES.search(body):
+        return  # most stories: no Markdown rendering during validation
+    seen = set()
+    for match in _BODY_IMAGE.finditer(body):
+        ref = match.group(1) or match.group(2)
+        seen.add(posixpath.normpath(ref))
+        _check_body_image(check, root, config, ref, match.start())
+    for ref in body_image_refs(body):
+        if posixpath.normpath(ref) not in seen:
+            seen.add(posixpath.normpath(ref))
+            _check_body_image(check, root, config, ref, max(body.find(ref), 0))
+
+
+def _check_body_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str, offset: int) -> None:
+    body = check.file.body
+    line = check.file.body_line + body.count("\n", 0, offset)
+    col = offset - body.rfind("\n", 0, offset)
+    rel, problem = resolve_ref(root, check.file.ref.folder, ref)
+    if problem is None:
+        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    if problem is not None:
+        check.issues.append(Issue(check.file.ref.source, line, col, problem.rule, problem.message, hint=problem.hint))
+
+
+def check_aliases(check: StoryCheck, front: StoryIn) -> None:
+    for index, alias in enumerate(front.aliases):
+        if not _ALIAS.match(alias) or "/../" in alias or "//" in alias:
+            check.at(
+                ("aliases", index),
+                "story-alias-invalid",
+                f"'{alias}' is not a site address like /stories/old-name/",
+                "start and end it with '/', lowercase letters, digits and '-'",
+            )
+
+
+def check_consent(check: StoryCheck, story: Story, on: dt.date) -> None:
+    """Withhold (warning) a story whose advocates' consent does not cover it on ``on``."""
+    for index, advocate in enumerate(story.advocates):
+        path = ("advocates", index)
+        problem = advocate.consent.problem(on)
+        if problem == "revoked":
+            check.at(
+                path,
+                "consent-revoked",
+                f"{advocate.id} has withdrawn consent, so this story is withheld",
+                "remove the advocate from the story, or unpublish it",
+                Severity.WARNING,
+            )
+        elif problem == "expired":
+            check.at(
+                path,
+                "consent-expired",
+                f"{advocate.id}'s consent expired on {advocate.consent.expires}, so this story is withheld",
+                "ask the program owner to renew it in advocates.yaml",
+                Severity.WARNING,
+            )
+        elif problem == "not-yet-granted":
+            check.at(
+                path,
+                "consent-not-yet-granted",
+                f"{advocate.id}'s consent only starts on {advocate.consent.granted}, so this story is withheld until then",
+                "check the granted date in advocates.yaml",
+                Severity.WARNING,
+            )
+        elif story.type not in advocate.consent.scopes:
+            check.at(
+                path,
+                "consent-scope-missing",
+                f"{advocate.id} has not agreed to appear in a {story.type}, so this story is withheld",
+                f"their consent covers: {', '.join(sorted(advocate.consent.scopes))}",
+                Severity.WARNING,
+            )
+    if story.quote and story.advocates and "quote" not in story.primary.consent.scopes:
+        check.at(
+            ("quote",),
+            "consent-quote-missing",
+            f"{story.primary.id} has not agreed to be quoted, so this story is withheld",
+            "remove the quote, or ask the program owner for the quote scope",
+            Severity.WARNING,
+        )
+
+
+def resolve_story(
+    file: StoryFile, registry: Registry, taxonomy: Taxonomy, config: PortalConfig, root: Path, on: dt.date
+) -> tuple[Story | None, Status, list[Issue]]:
+    """Turn a shape-checked story into a record, and decide whether it may be published."""
+    if file.front is None:
+        return None, Status.INVALID, list(file.issues)
+    front, check = file.front, StoryCheck(file)
+    advocates = resolve_advocates(check, front, registry)
+    company = advocates[0].company if advocates else None
+    facets = _facets(check, front, taxonomy, company)
+    lang = front.lang or config.lang
+    check_type_fields(check, front)
+    check_dates(check, front)
+    check_aliases(check, front)
+    check_sections(check, front, config, lang)
+    check_body_images(check, root, config)
+    video = check_video(check, front)
+    image = check_image(check, root, config, front.image, ("image",))
+    if check.errors or company is None or None in facets[:3]:
+        return None, Status.INVALID, check.issues
+    story = _record(file, front, advocates, facets, lang, video, image)
+    check_consent(check, story, on)
+    return story, _status(front, check, on), check.issues
+
+
+def _facets(check, front: StoryIn, taxonomy: Taxonomy, company):
+    def single(facet: str, own, default: Term | None):
+        return default if own is None else resolve_term(check, taxonomy, facet, own, (facet,))
+
+    return (
+        single("industry", front.industry, company.industry if company else None),
+        single("company_size", front.company_size, company.size if company else None),
+        single("region", front.region, company.region if company else None),
+        resolve_terms(check, taxonomy, "products", front.products),
+        resolve_terms(check, taxonomy, "use_cases", front.use_cases),
+    )
+
+
+def _status(front: StoryIn, check: StoryCheck, on: dt.date) -> Status:
+    if front.draft:
+        return Status.DRAFT
+    if front.published > on:
+        return Status.SCHEDULED
+    return Status.WITHHELD if check.issues else Status.PUBLISHED
+
+
+def _record(file: StoryFile, front: StoryIn, advocates, facets, lang, video, image) -> Story:
+    industry, size, region, products, use_cases = facets
+    return Story(
+        slug=file.ref.slug,
+        source=file.ref.source,
+        type=front.type.value,
+        title=front.title,
+        summary=front.summary,
+        advocates=advocates,
+        published=front.published,
+        industry=industry,
+        company_size=size,
+        region=region,
+        lang=lang,
+        body=file.body,
+        body_line=file.body_line,
+        updated=front.updated,
+        products=products,
+        use_cases=use_cases,
+        tags=tuple(front.tags),
+        metrics=tuple(Metric(m.value, m.label) for m in front.metrics),
+        quote=front.quote,
+        video=video,
+        image=image,
+        featured=front.featured,
+        draft=front.draft,
+        aliases=tuple(front.aliases),
+        content_hash=file.content_hash,
+    )
+
+
+def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list[Issue]:
+    """An alias must not repeat another alias or shadow a story's own address."""
+    owners = {f"/{s.url}": s.source for s in stories}
+    issues = []
+    for story in sorted(stories, key=lambda s: s.source):
+        check = StoryCheck(files[story.source])
+        for index, alias in enumerate(story.aliases):
+            if alias in owners and owners[alias] != story.source:
+                check.at(
+                    ("aliases", index),
+                    "story-duplicate-alias",
+                    f"The address {alias} is already used by {owners[alias]}",
+                    "remove one of them",
+                )
+            owners.setdefault(alias, story.source)
+        issues += check.issues
+    return issues

@@ -1,0 +1,156 @@
+"""File shapes: the story front matter and the advocate registry, as pydantic models.
+
+These models say what a field may hold; cross-file rules (does the advocate
+exist, does the consent cover the story) live in :mod:`storyportal.core.rules`.
+Models are strict: a number is not text, ``"true"`` is not a boolean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+
+
+class StoryType(str, enum.Enum):
+    CASE_STUDY = "case-study"
+    TESTIMONIAL = "testimonial"
+    VIDEO = "video"
+
+
+class Scope(str, enum.Enum):
+    NAME = "name"
+    QUOTE = "quote"
+    LOGO = "logo"
+    CASE_STUDY = "case-study"
+    TESTIMONIAL = "testimonial"
+    VIDEO = "video"
+    REFERENCE_CALL = "reference-call"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class MetricIn(_Strict):
+    value: Annotated[str, StringConstraints(min_length=1, max_length=24)] = Field(
+        description='The headline number, as text: "40%", "3x", "$1.2M".'
+    )
+    label: Annotated[str, StringConstraints(min_length=1, max_length=80)] = Field(
+        description="What the number measures: faster onboarding."
+    )
+
+
+class VideoIn(_Strict):
+    url: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="A YouTube, Vimeo, Wistia or Loom address."
+    )
+    duration: Annotated[str, StringConstraints(pattern=r"^([0-9]{1,2}:)?[0-5]?[0-9]:[0-5][0-9]$")] | None = Field(
+        None, description='Length as "m:ss" or "h:mm:ss", in quotes.'
+    )
+    transcript: bool = Field(False, description="true when the story body is the video's transcript.")
+
+
+class StoryIn(_Strict):
+    """The front matter of ``stories/<slug>.md`` (content contract v1)."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(
+        description="The story's headline, at most 120 characters."
+    )
+    type: Annotated[StoryType, Field(strict=False)] = Field(description="case-study, testimonial or video.")
+    advocates: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=80)]], Field(min_length=1, max_length=10)
+    ] = Field(description="Ids from advocates.yaml, the primary advocate first.")
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="One sentence for cards, search results and link previews, at most 300 characters."
+    )
+    published: dt.date = Field(description="The publication date, YYYY-MM-DD.")
+    updated: dt.date | None = Field(None, description="The date of the last real update; not before published.")
+    industry: str | None = Field(None, description="Taxonomy slug; defaults to the company's industry.")
+    company_size: str | None = Field(None, description="Taxonomy slug; defaults to the company's size.")
+    region: str | None = Field(None, description="Taxonomy slug; defaults to the company's region.")
+    products: Annotated[list[str], Field(max_length=20)] = Field([], description="Taxonomy slugs of the products used.")
+    use_cases: Annotated[list[str], Field(max_length=20)] = Field([], description="Taxonomy slugs of the use cases.")
+    tags: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=40)]], Field(max_length=30)] = Field(
+        [], description="Free words, for search."
+    )
+    metrics: Annotated[list[MetricIn], Field(max_length=6)] = Field(
+        [], description="The headline numbers of the story."
+    )
+    quote: Annotated[str, StringConstraints(min_length=1, max_length=600)] | None = Field(
+        None, description="A pull quote by the primary advocate; required for a testimonial."
+    )
+    video: VideoIn | None = Field(None, description="The video; required for a video story.")
+    image: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        None, description="A hero image, relative to the story file."
+    )
+    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
+        None, description="The story's language (en, de, fr-CA); defaults to the site's."
+    )
+    featured: bool = Field(False, description="Show on the home page.")
+    draft: bool = Field(False, description="Drafts are never published.")
+    aliases: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]], Field(max_length=20)] = (
+        Field([], description="Old URLs (/stories/old-slug/) that must keep working.")
+    )
+
+
+class CompanyIn(_Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(
+        description="The company's public name."
+    )
+    industry: str = Field(description="Taxonomy slug.")
+    size: str = Field(description="Taxonomy slug (company_size).")
+    region: str = Field(description="Taxonomy slug.")
+    website: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=200)] | None = Field(
+        None, description="The company's public site, https only."
+    )
+    logo: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        None, description="Path of the logo image, relative to the repository root."
+    )
+
+
+class ConsentIn(_Strict):
+    scopes: Annotated[list[Annotated[Scope, Field(strict=False)]], Field(max_length=10)] = Field(
+        description="What the advocate agreed to."
+    )
+    granted: dt.date = Field(description="When consent was given.")
+    expires: dt.date | None = Field(None, description="Last day the consent holds; none means until revoked.")
+    revoked: bool = Field(False, description="true once the advocate withdrew consent.")
+
+
+class ReferenceCallsIn(_Strict):
+    available: bool = Field(False, description="Whether the advocate takes reference calls at all.")
+    max_per_quarter: Annotated[int, Field(ge=0, le=100)] = Field(0, description="Calls per calendar quarter at most.")
+    log: Annotated[list[dt.date], Field(max_length=1000)] = Field([], description="Dates of calls already taken.")
+    owner: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        None, description="The account owner sales contacts (internal)."
+    )
+
+
+class AdvocateIn(_Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(description="The person's name.")
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = Field(
+        None, description="Job title."
+    )
+    company: str = Field(description="A company id from the companies section.")
+    photo: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        None, description="Path of a photo, relative to the repository root."
+    )
+    consent: ConsentIn = Field(description="What the advocate agreed to, and until when.")
+    reference_calls: ReferenceCallsIn = Field(
+        ReferenceCallsIn(), description="Sales only: reference-call availability."
+    )
+    private: dict[str, Any] = Field({}, description="Never leaves advocates.yaml.")
+
+
+class RegistryIn(_Strict):
+    companies: dict[str, Any] = Field(description="Company id to company.")
+    advocates: dict[str, Any] = Field(description="Advocate id to advocate.")
+
+
+STORY_FIELDS = tuple(StoryIn.model_fields)

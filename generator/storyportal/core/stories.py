@@ -1,0 +1,182 @@
+"""Find story files and read each one: front matter parsed once, with positions."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from storyportal.core.config import PortalConfig
+from storyportal.core.errors import validate_model, without_repeats
+from storyportal.core.frontmatter import normalize_text, split_front_matter
+from storyportal.core.issues import Issue, Severity
+from storyportal.core.schema import StoryIn
+from storyportal.core.yamlload import Parsed, parse_yaml
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
+IGNORED = ("README.md",)
+
+
+@dataclass(frozen=True)
+class StoryRef:
+    """A story file found on disk, before reading it."""
+
+    source: str  # repository-relative path, always with '/'
+    slug: str
+    folder: str  # repository-relative folder that image paths are relative to
+
+
+@dataclass(frozen=True)
+class StoryFile:
+    """One story file read and shape-checked; a pure function of its bytes and the config."""
+
+    ref: StoryRef
+    content_hash: str
+    parsed: Parsed | None
+    front: StoryIn | None
+    body: str
+    body_line: int
+    issues: tuple[Issue, ...]
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "story"
+
+
+def discover_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], list[Issue]]:
+    """Every story under ``stories_dir``: ``<slug>.md`` or ``<slug>/index.md``."""
+    base = root / config.stories_dir
+    if not base.is_dir() or base.is_symlink():
+        return [], [
+            Issue(
+                config.stories_dir, 0, 0, "stories-missing", f"The stories folder '{config.stories_dir}' does not exist"
+            )
+        ]
+    refs, issues = [], []
+    for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        rel = f"{config.stories_dir}/{entry.name}"
+        if entry.name.startswith((".", "_")) or entry.name in IGNORED:
+            continue
+        if entry.is_symlink():
+            issues.append(_symlink(rel))
+        elif entry.is_dir():
+            found, more = _story_folder(Path(entry.path), rel)
+            refs += found
+            issues += more
+        elif entry.name.endswith(".md"):
+            refs.append(StoryRef(rel, entry.name[:-3], config.stories_dir))
+        elif Path(entry.name).suffix.lower() not in IMAGE_SUFFIXES:  # images of <slug>.md stories sit here
+            issues.append(_stray(rel))
+    return refs, issues + _slug_problems(refs)
+
+
+def _story_folder(folder: Path, rel: str) -> tuple[list[StoryRef], list[Issue]]:
+    issues = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in sorted(dirnames + filenames):
+            full = Path(dirpath) / name
+            sub = f"{rel}/{full.relative_to(folder).as_posix()}"
+            if full.is_symlink():
+                issues.append(_symlink(sub))
+            elif full.is_file() and full.suffix.lower() not in IMAGE_SUFFIXES and sub != f"{rel}/index.md":
+                issues.append(_stray(sub))
+        dirnames[:] = [d for d in dirnames if not (Path(dirpath) / d).is_symlink()]
+    if not (folder / "index.md").is_file():
+        issues.append(
+            Issue(
+                rel,
+                0,
+                0,
+                "story-folder-without-index",
+                "This story folder has no index.md, so it is not a story",
+                Severity.WARNING,
+                "name the story file index.md",
+            )
+        )
+        return [], issues
+    return [StoryRef(f"{rel}/index.md", folder.name, rel)], issues
+
+
+def _symlink(rel: str) -> Issue:
+    return Issue(
+        rel,
+        0,
+        0,
+        "path-symlink",
+        "Symbolic links are not allowed in the stories folder",
+        hint="replace the link with the real file",
+    )
+
+
+def _stray(rel: str) -> Issue:
+    return Issue(
+        rel,
+        0,
+        0,
+        "story-stray-file",
+        "This file is not a story or an image, so it is never published",
+        Severity.WARNING,
+        "remove it, or move it out of the stories folder",
+    )
+
+
+def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
+    issues, seen = [], {}
+    for ref in refs:
+        if not SLUG.match(ref.slug):
+            issues.append(
+                Issue(
+                    ref.source,
+                    0,
+                    0,
+                    "story-slug-invalid",
+                    f"The file name '{ref.slug}' becomes the web address, so it may use only lowercase letters a-z, digits and '-'",
+                    hint=f"rename it to '{slugify(ref.slug)}'",
+                )
+            )
+        key = ref.slug.lower()
+        if key in seen:
+            issues.append(
+                Issue(
+                    ref.source,
+                    0,
+                    0,
+                    "story-duplicate-slug",
+                    f"Another story already uses the address /stories/{ref.slug}/: {seen[key]}",
+                    hint="rename one of them",
+                )
+            )
+        seen.setdefault(key, ref.source)
+    return issues
+
+
+def read_story(ref: StoryRef, raw: bytes, config: PortalConfig) -> StoryFile:
+    """Decode, split and shape-check one story; never raises."""
+    digest = hashlib.sha256(raw).hexdigest()
+    if len(raw) > config.max_story_bytes:
+        problem = Issue(
+            ref.source,
+            0,
+            0,
+            "story-too-large",
+            f"The file is {len(raw):,} bytes; the limit is {config.max_story_bytes:,}",
+            hint="shorten it, or move large content such as images into separate files",
+        )
+        return StoryFile(ref, digest, None, None, "", 1, (problem,))
+    text, issues = normalize_text(raw, ref.source)
+    split = None
+    if text is not None:
+        split, issues = split_front_matter(text, ref.source)
+    if split is None:
+        return StoryFile(ref, digest, None, None, "", 1, tuple(issues))
+    parsed, issues = parse_yaml(split.front, ref.source, split.front_line)
+    if parsed is None:
+        return StoryFile(ref, digest, None, None, split.body, split.body_line, tuple(issues))
+    data = parsed.data if parsed.data is not None else {}
+    front, shape_issues = validate_model(StoryIn, data, parsed, (), ref.source, "story")
+    issues = without_repeats(issues, shape_issues)
+    front = front if not issues else None
+    return StoryFile(ref, digest, parsed, front, split.body, split.body_line, tuple(issues))

@@ -1,0 +1,380 @@
+"""YAML with positions, and without YAML 1.1's silent surprises.
+
+PyYAML's C parser builds the node tree (fast); we turn nodes into plain values
+ourselves so that every key and value keeps its line and column, and so that
+``yes``/``no``, sexagesimal numbers, impossible dates, aliases and unknown tags
+become located problems instead of silently changed data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import unicodedata
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import yaml
+
+from storyportal.core.issues import Issue
+
+try:  # the C parser is about twice as fast; fall back where libyaml is absent
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+Path = tuple  # a key path such as ("metrics", 0, "value")
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\Z")
+MAX_DEPTH = 8
+# PyYAML's composer recurses once per nesting level and crashes the interpreter
+# (not a Python exception) on ~100,000 nested brackets; refuse far earlier.
+HARD_DEPTH = 64
+_YAML11_SHORT_BOOLS = {"y", "Y", "n", "N"}
+# YAML treats these as line breaks (so its line numbers would not match the
+# editor's) or refuses them outright; both are invisible in most editors.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+
+
+class Mark(NamedTuple):
+    """A 1-based position. A tuple, not a dataclass: there is one per key and value, and the
+    garbage collector does not track tuples of ints."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class Parsed:
+    """A YAML document as plain values, with the position of every key and value."""
+
+    data: Any
+    values: dict[Path, Mark] = field(default_factory=dict)
+    keys: dict[Path, Mark] = field(default_factory=dict)
+
+    def mark(self, path: Path, *, key: bool = False) -> Mark:
+        """Where ``path`` is, or the nearest parent that is known."""
+        path = tuple(path)
+        while path:
+            found = (self.keys if key else self.values).get(path) or self.values.get(path)
+            if found:
+                return found
+            path = path[:-1]
+        return self.values.get((), Mark(1, 1))
+
+
+class _Builder:
+    """Turns a composed node tree into values, collecting issues as it goes."""
+
+    def __init__(self, source: str, line_offset: int, aliases=()):
+        self.source = source
+        self.offset = line_offset
+        self.issues: list[Issue] = []
+        self.parsed = Parsed(None)
+        self._seen: set[int] = set()
+        # The composer replaces each alias by the anchored node and forgets where
+        # the alias was; the parser's events still know, in document order.
+        self._aliases = deque(aliases)
+
+    def mark(self, node) -> Mark:
+        return Mark(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+
+    def problem(self, node, rule: str, message: str, hint: str = "") -> None:
+        m = self.mark(node)
+        self.issues.append(Issue(self.source, m.line, m.col, rule, message, hint=hint))
+
+    def is_alias(self, node) -> Mark | None:
+        """The position of the alias if ``node`` was met before, else None (and remember it)."""
+        if id(node) in self._seen:
+            return self._aliases.popleft() if self._aliases else self.mark(node)
+        self._seen.add(id(node))
+        return None
+
+    def alias_problem(self, mark: Mark) -> None:
+        self.issues.append(
+            Issue(
+                self.source,
+                mark.line,
+                mark.col,
+                "yaml-alias",
+                "Anchors and aliases (& and *) are not allowed here",
+                hint="write the value out in full",
+            )
+        )
+
+    def skip(self, node) -> None:
+        """Walk a subtree that is not built, so that alias positions stay in step."""
+        if self.is_alias(node) is not None:
+            return
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                self.skip(key_node)
+                self.skip(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                self.skip(item)
+
+    def build(self, node, path: Path = ()) -> Any:
+        alias = self.is_alias(node)
+        if alias is not None:
+            self.parsed.values[path] = alias
+            self.alias_problem(alias)
+            return None
+        self.parsed.values[path] = self.mark(node)
+        if len(path) > MAX_DEPTH:
+            self.problem(node, "yaml-too-deep", f"The data is nested more than {MAX_DEPTH} levels deep")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.build_mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            self.check_tag(node, "seq")
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.build_scalar(node)
+
+    def build_mapping(self, node, path: Path) -> dict:
+        self.check_tag(node, "map")
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            alias = self.is_alias(key_node)
+            if alias is not None or not isinstance(key_node, yaml.ScalarNode):
+                if alias is not None:
+                    self.alias_problem(alias)
+                else:
+                    self.problem(
+                        key_node,
+                        "yaml-complex-key",
+                        "A field name must be plain text",
+                        "write the name followed by ':', like title:",
+                    )
+                    self.skip_children(key_node)
+                self.skip(value_node)
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.problem(
+                    key_node, "yaml-alias", "Merge keys (<<) are not allowed here", "write the fields out in full"
+                )
+                self.skip(value_node)
+                continue
+            if key in result:
+                first = self.parsed.keys[path + (key,)]
+                self.problem(
+                    key_node,
+                    "yaml-duplicate-key",
+                    f"The field '{key}' appears twice (first on line {first.line})",
+                    "keep only one of them",
+                )
+                self.skip(value_node)
+                continue
+            self.parsed.keys[path + (key,)] = self.mark(key_node)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def skip_children(self, node) -> None:
+        # ``node`` itself is already remembered; walk only what it contains.
+        self._seen.discard(id(node))
+        self.skip(node)
+
+    def check_tag(self, node, kind: str) -> bool:
+        if node.tag == _TAG + kind:
+            return True
+        tag = node.tag.replace(_TAG, "!!")
+        self.problem(node, "yaml-tag", f"The YAML tag '{tag}' is not allowed", "remove the tag; write plain values")
+        return False
+
+    def build_scalar(self, node) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _TAG + "str" and not node.style and text in _YAML11_SHORT_BOOLS:
+            # PyYAML reads these as text, but YAML 1.1 (and tools built on it) as true/false.
+            return self.as_bool(node, text)
+        if not tag.startswith(_TAG) or tag[len(_TAG) :] not in _SCALARS:
+            self.check_tag(node, "str")
+            return text
+        return _SCALARS[tag[len(_TAG) :]](self, node, text)
+
+    # -- one small converter per implicit YAML 1.1 type ------------------------
+
+    def as_str(self, node, text):
+        return text
+
+    def as_null(self, node, text):
+        return None
+
+    def as_bool(self, node, text):
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        self.problem(
+            node,
+            "yaml-ambiguous-bool",
+            f"'{text}' is read by YAML as true/false, not as text",
+            f'put it in quotes ("{text}") if you meant the word, or write true or false',
+        )
+        return text
+
+    def as_int(self, node, text):
+        if _PLAIN_INT.match(text):
+            return int(text)
+        return self.ambiguous_number(node, text)
+
+    def as_float(self, node, text):
+        if _PLAIN_FLOAT.match(text):
+            return float(text)
+        return self.ambiguous_number(node, text)
+
+    def ambiguous_number(self, node, text):
+        self.problem(
+            node,
+            "yaml-ambiguous-number",
+            f"'{text}' is read by YAML as a number in a special notation, not as text",
+            f'put it in quotes ("{text}")',
+        )
+        return text
+
+    def as_timestamp(self, node, text):
+        if not _DATE.match(text):
+            self.problem(
+                node,
+                "yaml-datetime",
+                f"'{text}' has a time; a date is expected here",
+                f"write just the date, like {text[:10]}",
+            )
+            return text
+        try:
+            year, month, day = (int(p) for p in text.split("-"))
+            return dt.date(year, month, day)
+        except ValueError:
+            self.problem(
+                node, "yaml-invalid-date", f"'{text}' is not a real date", "write a date that exists, as YYYY-MM-DD"
+            )
+            return text
+
+
+_SCALARS = {
+    "str": _Builder.as_str,
+    "null": _Builder.as_null,
+    "bool": _Builder.as_bool,
+    "int": _Builder.as_int,
+    "float": _Builder.as_float,
+    "timestamp": _Builder.as_timestamp,
+}
+
+_TAB = ("a tab character is used; YAML needs spaces for indentation", "replace the tab with spaces")
+_INDENT_HINT = "check the indentation, and put text containing ':' or '#' in quotes"
+_PLAIN_WORDS = {
+    "mapping values are not allowed here": ("a ':' appears where YAML did not expect one", _INDENT_HINT),
+    "but found another document": (
+        "there is more than one YAML document (a second '---')",
+        "keep one block of fields; remove the extra '---' line",
+    ),
+    "found a tab character that violates indentation": _TAB,
+    "found character that cannot start any token": (
+        "a character appears that cannot start a value here",
+        "put the value in quotes",
+    ),
+}
+
+
+def parse_yaml(text: str, source: str, line_offset: int = 0) -> tuple[Parsed | None, list[Issue]]:
+    """Parse one YAML document; return it with positions, or None and the syntax problem."""
+    bad = _bad_character(text, source, line_offset)
+    if bad:
+        return None, [bad]
+    try:
+        aliases, too_deep = _scan_events(text, line_offset) if _needs_event_scan(text) else ([], None)
+        if too_deep:
+            return None, [
+                Issue(
+                    source,
+                    too_deep.line,
+                    too_deep.col,
+                    "yaml-too-deep",
+                    f"The data is nested more than {MAX_DEPTH} levels deep",
+                )
+            ]
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_issue(exc, text, source, line_offset)]
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors; bad characters are caught above
+        return None, [Issue(source, 1 + line_offset, 1, "yaml-syntax", f"The YAML could not be read: {exc}")]
+    builder = _Builder(source, line_offset, aliases)
+    if node is not None:
+        builder.parsed.data = builder.build(node)
+    return builder.parsed, builder.issues
+
+
+def _needs_event_scan(text: str) -> bool:
+    """Only a text with an alias, or with enough structure to nest HARD_DEPTH deep, needs the scan.
+
+    Every level of nesting takes at least one ':', '-', '?', '[' or '{', so fewer of them
+    than HARD_DEPTH cannot nest that deep; an alias always starts with '*'.
+    """
+    if "*" in text:
+        return True
+    return sum(text.count(c) for c in ":-?[{") >= HARD_DEPTH
+
+
+def _scan_events(text: str, line_offset: int) -> tuple[list[Mark], Mark | None]:
+    """Alias positions in document order, and where nesting first gets absurdly deep."""
+    try:
+        return _walk_events(text, line_offset)
+    except yaml.MarkedYAMLError as exc:
+        # libyaml (PyYAML >= 6.0.4) refuses over 1,000 flow levels while scanning ahead, before any
+        # event: walk the text up to that point, where our own, lower limit is reached first.
+        if "nesting depth" not in (exc.problem or "") or exc.problem_mark is None:
+            raise
+        with contextlib.suppress(yaml.YAMLError):
+            return _walk_events(text[: exc.problem_mark.index], line_offset)
+        raise
+
+
+def _walk_events(text: str, line_offset: int) -> tuple[list[Mark], Mark | None]:
+    aliases: list[Mark] = []
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > HARD_DEPTH:
+                return aliases, Mark(event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases.append(Mark(event.start_mark.line + 1 + line_offset, event.start_mark.column + 1))
+    return aliases, None
+
+
+def _bad_character(text: str, source: str, line_offset: int) -> Issue | None:
+    found = _BAD_CHARS.search(text)
+    if not found:
+        return None
+    before = text[: found.start()]
+    line, col = before.count("\n") + 1 + line_offset, found.start() - (before.rfind("\n") + 1) + 1
+    char = found.group()
+    name = unicodedata.name(char, "a control character")
+    return Issue(
+        source,
+        line,
+        col,
+        "yaml-invisible-character",
+        f"There is an invisible character here (U+{ord(char):04X}, {name}) that YAML does not accept as text",
+        hint="delete it and type the text again; it often comes from copying out of Word or a PDF",
+    )
+
+
+def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, source: str, line_offset: int) -> Issue:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
+    problem = (exc.problem or exc.context or "syntax error").strip()
+    words, hint = _PLAIN_WORDS.get(problem, (problem, _INDENT_HINT))
+    if mark and _char_at(text, mark.line, mark.column) == "\t":
+        words, hint = _TAB
+    return Issue(source, line, col, "yaml-syntax", f"The YAML could not be read: {words}", hint=hint)
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.split("\n")
+    return lines[line][col : col + 1] if line < len(lines) else ""

@@ -1,0 +1,312 @@
+"""The sales enablement index (``/sales/``, ``/sales/index.json``, ``/sales/index.csv``)
+and the internal reference-call roster.
+
+The index lists every *published* story, newest first (ties by slug), one row
+per story. It holds only what a story page already shows: nothing from an
+advocate's ``private`` block and nothing from ``reference_calls`` (who takes
+calls, how often, and the account owner are internal; see :func:`roster`).
+
+Columns, in order:
+
+``slug``
+    The story's slug (its file or folder name).
+``url``
+    The story's absolute address: ``site_url`` + ``stories/<slug>/``. Without a
+    ``site_url`` in mkdocs.yml it is root-relative (``/stories/<slug>/``).
+``title``
+    The story's headline.
+``type``
+    ``case-study``, ``testimonial`` or ``video``.
+``company``
+    The primary advocate's company name.
+``industry``, ``industry_label``
+    The story's industry: taxonomy slug, and its label for people.
+``company_size``, ``company_size_label``
+    The company size band: slug and label.
+``region``, ``region_label``
+    The region: slug and label.
+``products``
+    Product slugs; a list in JSON, joined with ``"; "`` in the CSV.
+``use_cases``
+    Use-case slugs; a list in JSON, joined with ``"; "`` in the CSV.
+``headline_metric``
+    The first metric as value and label ("40% faster onboarding"), or "".
+``published``
+    Publication date, ISO 8601 (2026-03-14).
+``updated``
+    Date of the last update, ISO 8601, or "" if never updated.
+``lang``
+    The story's language code.
+``stale``
+    true when the story's last change (``updated``, else ``published``) lies
+    more than ``stale_after_months`` (site setting, default 18) calendar months
+    before the build date. Exactly that many months old is not yet stale.
+``featured``
+    true when the story is marked featured.
+
+Formats:
+
+- JSON: ``{"columns": [...], "generated_for": "<build date>", "stories": [...]}``,
+  keys sorted, UTF-8 (not ASCII-escaped), one-space indent, final newline.
+- CSV: RFC 4180 (comma separated, CRLF line ends, fields quoted when needed),
+  a header row of the column names, booleans as ``true``/``false``. It is safe
+  to open in a spreadsheet: any cell starting with ``=``, ``+``, ``-``, ``@``,
+  a tab or a carriage return gets a leading apostrophe ``'`` so it is read as
+  text, not as a formula. That includes harmless-looking values such as the
+  metric ``-30% churn`` (the cell reads ``'-30% churn``): a spreadsheet cannot
+  tell a number from a formula by its first character, so neither do we.
+  The JSON keeps every value exactly as written.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, fields
+
+from storyportal.core.model import Advocate, Story
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("slug", "The story's slug (its file or folder name)."),
+    ("url", "Absolute address of the story page: site_url + stories/<slug>/."),
+    ("title", "The story's headline."),
+    ("type", "case-study, testimonial or video."),
+    ("company", "The primary advocate's company name."),
+    ("industry", "Industry slug from the taxonomy."),
+    ("industry_label", "Industry label for people."),
+    ("company_size", "Company size band slug."),
+    ("company_size_label", "Company size band label."),
+    ("region", "Region slug."),
+    ("region_label", "Region label."),
+    ("products", 'Product slugs (a list in JSON; joined with "; " in the CSV).'),
+    ("use_cases", 'Use-case slugs (a list in JSON; joined with "; " in the CSV).'),
+    ("headline_metric", 'The first metric, value and label ("40% faster onboarding"), or "".'),
+    ("published", "Publication date, ISO 8601."),
+    ("updated", 'Date of the last update, ISO 8601, or "".'),
+    ("lang", "The story's language code."),
+    ("stale", "true when the last change is older than stale_after_months before the build date."),
+    ("featured", "true when the story is featured."),
+)
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+REFERENCE_CALL = "reference-call"
+
+
+@dataclass(frozen=True)
+class SalesRow:
+    """One published story, public fields only. Field order is the column order."""
+
+    slug: str
+    url: str
+    title: str
+    type: str
+    company: str
+    industry: str
+    industry_label: str
+    company_size: str
+    company_size_label: str
+    region: str
+    region_label: str
+    products: tuple[str, ...]
+    use_cases: tuple[str, ...]
+    headline_metric: str
+    published: dt.date
+    updated: dt.date | None
+    lang: str
+    stale: bool
+    featured: bool
+
+
+# -- building rows --------------------------------------------------------------
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (clamped to that month's end)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def is_stale(story: Story, today: dt.date, months: int) -> bool:
+    """Was the story last changed more than ``months`` months before ``today``?"""
+    return story.last_changed < months_before(today, months)
+
+
+def story_url(site_url: str, slug: str) -> str:
+    """Absolute story address; root-relative when the site has no ``site_url``."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return f"{base}stories/{slug}/"
+
+
+def headline_metric(story: Story) -> str:
+    if not story.metrics:
+        return ""
+    first = story.metrics[0]
+    return f"{first.value} {first.label}"
+
+
+def sales_row(story: Story, site_url: str, today: dt.date, stale_months: int) -> SalesRow:
+    """The index row of one story: public fields only."""
+    return SalesRow(
+        slug=story.slug,
+        url=story_url(site_url, story.slug),
+        title=story.title,
+        type=story.type,
+        company=story.company.name,
+        industry=story.industry.slug,
+        industry_label=story.industry.label,
+        company_size=story.company_size.slug,
+        company_size_label=story.company_size.label,
+        region=story.region.slug,
+        region_label=story.region.label,
+        products=tuple(t.slug for t in story.products),
+        use_cases=tuple(t.slug for t in story.use_cases),
+        headline_metric=headline_metric(story),
+        published=story.published,
+        updated=story.updated,
+        lang=story.lang,
+        stale=is_stale(story, today, stale_months),
+        featured=story.featured,
+    )
+
+
+def sales_rows(portal) -> list[SalesRow]:
+    """One row per published story, newest first, ties by slug."""
+    settings = portal.settings
+    return [sales_row(s, settings.site_url, portal.today, settings.portal.stale_after_months) for s in portal.published]
+
+
+# -- rendering ------------------------------------------------------------------
+
+
+def column_names() -> list[str]:
+    return [name for name, _ in COLUMNS]
+
+
+def _plain(value):
+    """A row value as JSON sees it: dates ISO (or ""), tuples as lists."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def row_dict(row: SalesRow) -> dict:
+    return {f.name: _plain(getattr(row, f.name)) for f in fields(row)}
+
+
+def render_json(rows: list[SalesRow], portal) -> str:
+    """``/sales/index.json``: columns, build date, and the rows (keys sorted)."""
+    data = {
+        "columns": column_names(),
+        "generated_for": portal.today.isoformat(),
+        "stories": [row_dict(r) for r in rows],
+    }
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+def csv_cell(value) -> str:
+    """A spreadsheet-safe cell: lists joined with "; ", booleans true/false, formulas defused."""
+    value = _plain(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = "; ".join(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def render_csv(rows: list[SalesRow]) -> str:
+    """``/sales/index.csv``: RFC 4180 with a header row, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(column_names())
+    for row in rows:
+        writer.writerow([csv_cell(getattr(row, name)) for name in column_names()])
+    return out.getvalue()
+
+
+# -- the reference-call roster (internal) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """An advocate who can take a reference call now. Internal: never on a public page."""
+
+    advocate: str  # advocate id
+    name: str
+    name_public: bool  # consent has the `name` scope; if not, do not name them to prospects
+    title: str | None
+    company: str  # company name
+    industry: str  # slug
+    industry_label: str
+    company_size: str  # slug
+    company_size_label: str
+    region: str  # slug
+    region_label: str
+    calls_left_this_quarter: int
+    max_per_quarter: int
+    calls_this_quarter: int
+    last_call: dt.date | None
+    owner: str | None  # account owner's e-mail: whom sales contacts
+    consent_expires: dt.date | None  # None: until revoked
+    stories: tuple[str, ...]  # slugs of the published stories naming this advocate
+
+
+def can_take_call(advocate: Advocate, on: dt.date) -> bool:
+    """Available, consent covers reference calls on ``on``, and calls left this quarter."""
+    calls = advocate.reference_calls
+    return calls.available and advocate.consent.allows(REFERENCE_CALL, on) and calls.left_in_quarter(on) > 0
+
+
+def roster_entry(advocate: Advocate, on: dt.date, stories: tuple[str, ...]) -> RosterEntry:
+    calls, company = advocate.reference_calls, advocate.company
+    return RosterEntry(
+        advocate=advocate.id,
+        name=advocate.name,
+        name_public=advocate.consent.allows("name", on),
+        title=advocate.title,
+        company=company.name,
+        industry=company.industry.slug,
+        industry_label=company.industry.label,
+        company_size=company.size.slug,
+        company_size_label=company.size.label,
+        region=company.region.slug,
+        region_label=company.region.label,
+        calls_left_this_quarter=calls.left_in_quarter(on),
+        max_per_quarter=calls.max_per_quarter,
+        calls_this_quarter=calls.used_in_quarter(on),
+        last_call=max(calls.log, default=None),
+        owner=calls.owner,
+        consent_expires=advocate.consent.expires,
+        stories=stories,
+    )
+
+
+def stories_of(portal, advocate_id: str) -> tuple[str, ...]:
+    """Slugs of the published stories that name the advocate, newest first."""
+    return tuple(s.slug for s in portal.published if any(a.id == advocate_id for a in s.advocates))
+
+
+def roster_key(entry: RosterEntry) -> tuple:
+    """Most calls left first, then least recently called (never called first), then id."""
+    last = entry.last_call.toordinal() if entry.last_call else 0
+    return (-entry.calls_left_this_quarter, last, entry.advocate)
+
+
+def roster(portal) -> list[RosterEntry]:
+    """Advocates who can take a reference call on the build date, best first."""
+    on = portal.today
+    entries = [
+        roster_entry(a, on, stories_of(portal, a.id))
+        for a in portal.registry.advocates.values()
+        if can_take_call(a, on)
+    ]
+    return sorted(entries, key=roster_key)

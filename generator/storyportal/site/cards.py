@@ -1,0 +1,368 @@
+"""Open Graph cards: one 1200x630 PNG per story, drawn with Pillow, cached by name.
+
+``plan_card`` gathers what a card shows (and the hash of the logo's bytes) into a
+``CardParams``; ``card_name`` turns those into ``cards/<hash16>.png`` before anything is
+drawn; ``render_card`` draws it only when the cache does not already hold that name.
+
+Fonts
+-----
+Pillow's bundled font covers ASCII only (accents, Polish letters and CJK come out as boxes),
+so cards use TrueType fonts found on the system, searched in the order of
+``FONT_SEARCH_PATHS``:
+
+- Latin, Greek, Cyrillic, Arabic, Hebrew: DejaVu Sans (Debian ``fonts-dejavu-core``:
+  ``/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf`` and ``DejaVuSans-Bold.ttf``), then
+  Noto Sans (``fonts-noto-core``) and Liberation Sans (``fonts-liberation``) if present;
+- Chinese and Japanese: Noto Sans CJK if present (Debian ``fonts-noto-cjk``, and the Arch and
+  Fedora paths), else Droid Sans Fallback (Debian ``fonts-droid-fallback``:
+  ``/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf``);
+- Korean: Droid Sans Fallback has no Hangul; it needs ``fonts-noto-cjk`` or ``fonts-nanum``
+  (``/usr/share/fonts/truetype/nanum/NanumGothic.ttf``).
+
+Every listed file that exists joins the chain, and each character is drawn with the first font
+of the chain whose character map (read with fontTools) has it. Titles are drawn left to right
+run by run: right-to-left scripts get correct glyphs (with libraqm) but a mixed-direction title
+is not reordered. With no TrueType font at all, cards fall back to Pillow's bundled font and
+``font_warning()`` says which packages to install.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
+
+from storyportal.site.images import write_atomically
+
+# Bump when the drawing changes: every card gets a new name, so no stale card is served.
+RENDERER_VERSION = "2"
+CARD_SIZE = (1200, 630)
+
+_DEJAVU = "/usr/share/fonts/truetype/dejavu/"
+_CJK = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian fonts-noto-cjk (has Hangul)
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Arch noto-fonts-cjk
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",  # Fedora google-noto-sans-cjk-fonts
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # Debian fonts-droid-fallback (no Hangul)
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",  # Debian fonts-nanum (Hangul)
+)
+# Where cards look for fonts, per weight, in order of preference. Every file that exists joins
+# the chain, and a character is drawn with the first font in the chain that has it.
+FONT_SEARCH_PATHS = {
+    "regular": (
+        _DEJAVU + "DejaVuSans.ttf",  # Debian fonts-dejavu-core
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",  # Debian fonts-noto-core
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",  # Debian fonts-liberation
+        *_CJK,
+    ),
+    "bold": (
+        _DEJAVU + "DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        *_CJK[:-1],
+        "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf",
+    ),
+}
+FONT_PACKAGES = "fonts-dejavu-core fonts-droid-fallback"
+
+# Layout, in pixels of the 1200x630 card.
+_MARGIN = 80
+_BACKGROUND = (24, 39, 68)
+_ACCENT = (94, 196, 255)
+_TEXT = (255, 255, 255)
+_MUTED = (200, 212, 230)
+_TITLE_SIZES = (68, 60, 54, 48, 42)  # largest first: the first that fits wins
+_TITLE_MAX_LINES = 4
+_TITLE_TOP, _TITLE_BOTTOM = 150, 470
+_LOGO_BOX = (260, 130)  # the white panel at the bottom right
+_LOGO_PADDING = 16
+
+
+@dataclass(frozen=True)
+class CardParams:
+    """Everything a card shows; ``logo_hash`` ties the name to the logo's bytes (see ``plan_card``)."""
+
+    title: str
+    company: str
+    logo: str | None  # repository-relative path, None when the logo may not be shown
+    industry: str  # label, not slug
+    type: str  # label, e.g. "Case study"
+    lang: str
+    logo_hash: str = ""
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One font file of a chain; ``cmap`` None means Pillow's bundled font (no file to ask)."""
+
+    path: str | None
+    cmap: frozenset[int] | None
+
+    def has(self, char: str) -> bool:
+        return self.cmap is None or ord(char) in self.cmap
+
+
+def plan_card(
+    root: Path, *, title: str, company: str, logo: str | None, industry: str, type: str, lang: str
+) -> CardParams:
+    """The parameters of a card, with the logo's bytes hashed so its name changes with the logo."""
+    logo_hash = _file_hash(root / logo) if logo else ""
+    return CardParams(_one_line(title), _one_line(company), logo, _one_line(industry), _one_line(type), lang, logo_hash)
+
+
+def _file_hash(path: Path) -> str:
+    stat = path.stat()
+    return _hash_of(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hash_of(path: str, mtime_ns: int, size: int) -> str:  # noqa: ARG001 (mtime and size key the cache)
+    # Every story of a company names the same logo: hash its bytes once per version of the file.
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _one_line(text: str) -> str:
+    # A YAML block scalar ends in a newline, and raqm cannot lay out control characters.
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def card_name(params: CardParams) -> str:
+    """``cards/<hash16>.png`` from the parameters, the renderer version and the fonts in use."""
+    key = "\x1f".join(
+        [
+            RENDERER_VERSION,
+            *_font_key(),
+            params.title,
+            params.company,
+            params.logo or "",
+            params.logo_hash,
+            params.industry,
+            params.type,
+            params.lang,
+        ]
+    )
+    return f"cards/{hashlib.sha256(key.encode()).hexdigest()[:16]}.png"
+
+
+def render_card(params: CardParams, root: Path, cache_dir: Path) -> Path:
+    """The cached card of ``params``, drawing it first only if the cache lacks it."""
+    target = cache_dir / card_name(params)
+    if target.is_file():
+        return target
+    logo = _load_logo(root, params) if params.logo else None
+    out = io.BytesIO()
+    draw_card(params, logo).save(out, "PNG", compress_level=6)  # optimize=True is 4x slower for 4% smaller
+    write_atomically(target, out.getvalue())
+    return target
+
+
+def draw_card(params: CardParams, logo: Image.Image | None = None) -> Image.Image:
+    """The card as an RGB image; no I/O except reading fonts."""
+    card = Image.new("RGB", CARD_SIZE, _BACKGROUND)
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((0, 0, 12, CARD_SIZE[1]), fill=_ACCENT)  # a stripe, so the card reads as ours in a feed
+    kicker = " · ".join(part for part in (params.type, params.industry) if part)
+    draw_text(draw, (_MARGIN, 100), kicker, "regular", 30, _ACCENT, params.lang)
+    _draw_title(draw, params)
+    text_width = CARD_SIZE[0] - 2 * _MARGIN - (_LOGO_BOX[0] + 24 if logo else 0)
+    company = _ellipsize(params.company, "regular", 38, text_width)
+    draw_text(draw, (_MARGIN, CARD_SIZE[1] - 70), company, "regular", 38, _MUTED, params.lang)
+    if logo is not None:
+        _paste_logo(card, logo)
+    return card
+
+
+def font_warning() -> str | None:
+    """Why cards cannot draw accents or CJK, or None when TrueType fonts were found."""
+    if any(face.path for face in font_chain("regular")):
+        return None
+    return (
+        f"no TrueType font found in {', '.join(FONT_SEARCH_PATHS['regular'])}; "
+        f"cards use Pillow's ASCII-only font; install the Debian packages {FONT_PACKAGES}"
+    )
+
+
+@functools.cache
+def font_chain(weight: str) -> tuple[FontFace, ...]:
+    """The fonts of ``weight`` found on this system, in fallback order (Pillow's own font if none)."""
+    faces = tuple(FontFace(path, _cmap(path)) for path in FONT_SEARCH_PATHS[weight] if os.path.isfile(path))
+    return faces or (FontFace(None, None),)
+
+
+def _cmap(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    # fontNumber=0: the first face of a .ttc collection, the one Pillow opens with index=0.
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap())
+
+
+@functools.lru_cache(maxsize=1)
+def _font_key() -> tuple[str, ...]:
+    # The same parameters drawn with other fonts give other pixels, so the fonts are part of the name.
+    # Read once per process: installing a font package means restarting the preview.
+    # Only paths and sizes: reading the fonts' character maps is needed to draw, not to name.
+    paths = [path for weight in ("regular", "bold") for path in FONT_SEARCH_PATHS[weight] if os.path.isfile(path)]
+    return tuple([f"{path}:{os.path.getsize(path)}" for path in paths] or ["default"]) + (
+        f"raqm={features.check('raqm')}",
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _font(face: FontFace, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if face.path is None:
+        return ImageFont.load_default(size=size)
+    return ImageFont.truetype(face.path, size, index=0)
+
+
+def runs(text: str, weight: str) -> list[tuple[FontFace, str]]:
+    """Split ``text`` into runs, each drawn with the first font of the chain that has its glyphs."""
+    chain = font_chain(weight)
+    result: list[tuple[FontFace, list[str]]] = []
+    for char in text:
+        face = _face_for(char, chain, result[-1][0] if result else None)
+        if result and result[-1][0] is face:
+            result[-1][1].append(char)
+        else:
+            result.append((face, [char]))
+    return [(face, "".join(chars)) for face, chars in result]
+
+
+def _face_for(char: str, chain: tuple[FontFace, ...], current: FontFace | None) -> FontFace:
+    # A space keeps the current run's font rather than splitting a run for nothing.
+    if current is not None and char.isspace() and current.has(char):
+        return current
+    # A character no font has is drawn with the first, showing its missing-glyph box.
+    return next((face for face in chain if face.has(char)), chain[0])
+
+
+def text_width(text: str, weight: str, size: int) -> float:
+    """The advance width of ``text`` drawn with the font chain of ``weight`` at ``size``."""
+    return sum(_font(face, size).getlength(run) for face, run in runs(text, weight))
+
+
+def draw_text(
+    draw: ImageDraw.ImageDraw,
+    origin: tuple[int, int],
+    text: str,
+    weight: str,
+    size: int,
+    fill: tuple[int, int, int],
+    lang: str = "",
+) -> None:
+    """Draw ``text`` run by run from ``origin`` (left, baseline), so every font shares the baseline."""
+    x, baseline = origin
+    for face, run in runs(text, weight):
+        font = _font(face, size)
+        extra = {"language": lang} if lang and getattr(font, "layout_engine", None) == ImageFont.Layout.RAQM else {}
+        draw.text((x, baseline), run, font=font, fill=fill, anchor="ls", **extra)
+        x += font.getlength(run)
+
+
+def _draw_title(draw: ImageDraw.ImageDraw, params: CardParams) -> None:
+    width = CARD_SIZE[0] - 2 * _MARGIN
+    size, lines = fit_title(params.title, width)
+    line_height = round(size * 1.2)
+    for number, line in enumerate(lines):
+        draw_text(draw, (_MARGIN, _TITLE_TOP + size + number * line_height), line, "bold", size, _TEXT, params.lang)
+
+
+def fit_title(title: str, width: int) -> tuple[int, list[str]]:
+    """The largest title size whose wrapped lines fit the title area, and those lines."""
+    for size in _TITLE_SIZES:
+        lines = wrap(title, "bold", size, width)
+        if len(lines) <= _TITLE_MAX_LINES and len(lines) * size * 1.2 <= _TITLE_BOTTOM - _TITLE_TOP:
+            return size, lines
+    size = _TITLE_SIZES[-1]
+    lines = wrap(title, "bold", size, width)
+    if len(lines) > _TITLE_MAX_LINES:
+        # Too long even at the smallest size: keep what fits and say it was cut.
+        lines = lines[: _TITLE_MAX_LINES - 1] + [
+            _ellipsize(" ".join(lines[_TITLE_MAX_LINES - 1 :]), "bold", size, width)
+        ]
+    return size, lines
+
+
+def wrap(text: str, weight: str, size: int, width: int) -> list[str]:
+    """Greedy line breaking at spaces and between CJK characters, never wider than ``width``."""
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(text):
+        if line and text_width((line + token).rstrip(), weight, size) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+        while text_width(line.rstrip(), weight, size) > width and len(line) > 1:
+            # One word wider than the line: break it where it overflows.
+            cut = _overflow_at(line, weight, size, width)
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _tokens(text: str) -> list[str]:
+    # Each wide (CJK) character is its own token, since those scripts break between characters;
+    # other text breaks after spaces. A token carries its trailing space.
+    tokens: list[str] = []
+    for char in " ".join(text.split()):
+        if (
+            char == " "
+            and tokens
+            or tokens
+            and not tokens[-1].endswith(" ")
+            and not _is_wide(char)
+            and not _is_wide(tokens[-1][-1])
+        ):
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    return tokens
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _overflow_at(line: str, weight: str, size: int, width: int) -> int:
+    cut = 1
+    while cut < len(line) and text_width(line[: cut + 1], weight, size) <= width:
+        cut += 1
+    return cut
+
+
+def _ellipsize(text: str, weight: str, size: int, width: int) -> str:
+    if text_width(text, weight, size) <= width:
+        return text
+    while text and text_width(text + "…", weight, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _load_logo(root: Path, params: CardParams) -> Image.Image:
+    data = (root / params.logo).read_bytes()
+    if hashlib.sha256(data).hexdigest() != params.logo_hash:
+        # The name promises these logo bytes; drawing others under it would poison the cache.
+        raise ValueError(f"{params.logo} changed after its card was planned (or was never hashed); use plan_card")
+    with Image.open(io.BytesIO(data)) as img:
+        return ImageOps.exif_transpose(img).convert("RGBA")
+
+
+def _paste_logo(card: Image.Image, logo: Image.Image) -> None:
+    # Logos are made for light backgrounds, so they sit on a white panel rather than on the dark card.
+    box_w, box_h = _LOGO_BOX
+    left, top = CARD_SIZE[0] - _MARGIN - box_w, CARD_SIZE[1] - 40 - box_h
+    ImageDraw.Draw(card).rounded_rectangle((left, top, left + box_w, top + box_h), radius=14, fill=(255, 255, 255))
+    inner = (box_w - 2 * _LOGO_PADDING, box_h - 2 * _LOGO_PADDING)
+    fitted = ImageOps.contain(logo, inner, Image.Resampling.LANCZOS)
+    offset = (left + (box_w - fitted.width) // 2, top + (box_h - fitted.height) // 2)
+    card.paste(fitted, offset, fitted)

@@ -1,0 +1,86 @@
+"""What a template sees as ``sp``: the planned page data and a few safe helpers.
+
+Values from stories and the registry stay plain strings here; templates escape
+them (they run under ``{% autoescape true %}``). Only HTML built by this module
+or sanitised by :mod:`storyportal.core.body` is marked safe.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from storyportal.site.plan import FIRST_VIEW, IndustryView, SitePlan, StoryView
+
+
+@dataclass(frozen=True)
+class ImageTag:
+    src: str  # site path of the fallback image
+    width: int
+    height: int
+    srcset: tuple[tuple[str, int], ...] = ()  # (site path, width) of WebP copies
+
+
+@dataclass
+class PageContext:
+    kind: str
+    plan: SitePlan
+    page_url: str  # the current page's site path, e.g. "stories/acme/"
+    images: Callable[[str, str], ImageTag | None]  # (repository path, kind) -> tag data
+    story: StoryView | None = None
+    industry: IndustryView | None = None
+    sales: Any = None
+    roster: Any = None
+    report: Any = None
+    card_image: str | None = None  # site path of the Open Graph card
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def first_cards(self):
+        return self.plan.cards[:FIRST_VIEW]
+
+    def url(self, path: str) -> str:
+        """A link from this page to the site path ``path``, relative so any base path works."""
+        if path.startswith(("http://", "https://", "#")):
+            return path
+        here = "/" + posixpath.dirname(self.page_url)  # page URLs are folders: "stories/acme/"
+        rel = posixpath.relpath("/" + path, here)
+        if path.endswith("/") or path == "":
+            rel = "./" if rel == "." else rel + "/"
+        return rel
+
+    def data_url(self, name: str) -> str:
+        return self.url(name)
+
+    @property
+    def card_image_url(self) -> str:
+        if not self.card_image:
+            return ""
+        return (self.plan.site_url or "/") + self.card_image
+
+    def image(self, repo_path: str | None, kind: str, alt: str = "") -> Markup:
+        """An <img> with srcset and intrinsic size, every attribute escaped."""
+        tag = self.images(repo_path, kind) if repo_path else None
+        if tag is None:
+            return Markup("")
+        srcset = ", ".join(f"{self.url(path)} {width}w" for path, width in tag.srcset)
+        attrs = {
+            "src": self.url(tag.src),
+            "width": tag.width,
+            "height": tag.height,
+            "alt": alt,
+            "loading": "eager" if kind == "hero" else "lazy",
+            "decoding": "async",
+        }
+        if srcset:
+            attrs["srcset"] = srcset
+            attrs["sizes"] = _SIZES.get(kind, "100vw")
+        inner = " ".join(f'{name}="{escape(value)}"' for name, value in attrs.items())
+        return Markup(f'<img class="sp-img sp-img--{escape(kind)}" {inner}>')
+
+
+_SIZES = {"logo": "160px", "photo": "96px", "hero": "(min-width: 76em) 1100px, 100vw"}

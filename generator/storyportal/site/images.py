@@ -1,0 +1,266 @@
+"""Responsive image renditions: planned from the file header, rendered once, cached by name.
+
+The pipeline follows Lektor's imagetools: ``plan_image`` reads only the header and decides
+every output name from the source bytes and the parameters, before any pixel is decoded;
+``render_rendition`` does the pixel work for one rendition, and only when the cache does not
+already hold a file of that name; ``write_renditions`` copies cached files into the site.
+
+Every output is stripped of all metadata (EXIF with GPS, XMP, ICC profile, comments): the
+pixels are copied into a fresh image, so nothing the camera wrote can reach the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+# Bump when the rendering changes (quality, resampling, colour handling): every name changes,
+# so no stale file in a cache or a CDN is ever served for the new output.
+RENDERER_VERSION = "1"
+
+# Widths of the WebP copies per kind of image; heroes take theirs from ``image_widths``.
+KIND_WIDTHS = {"logo": (160, 320), "photo": (96, 192), "hero": (480, 960, 1600)}
+
+EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
+_SAVE_FORMATS = {"webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}
+_SAVE_OPTIONS = {
+    "webp": {"quality": 80, "method": 6},
+    "jpeg": {"quality": 82, "optimize": True, "progressive": True},
+    "png": {"optimize": True},
+}
+# EXIF orientations 5 to 8 turn the picture a quarter: the displayed width is the stored height.
+_QUARTER_TURNS = {5, 6, 7, 8}
+_EXIF_ORIENTATION = 0x0112
+# How to undo each EXIF orientation: the table of ImageOps.exif_transpose.
+_TRANSPOSE = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One resized copy of a source image; ``output`` is its site-relative path."""
+
+    source: str  # repository-relative path
+    source_hash: str  # sha256 hex of the source bytes
+    width: int
+    height: int
+    format: str  # webp | jpeg | png
+    output: str  # img/<hash16>-<width>.<ext>
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """All renditions of one source, with what an ``<img>`` / ``<picture>`` needs."""
+
+    source: str
+    width: int  # intrinsic size, after EXIF orientation
+    height: int
+    renditions: tuple[Rendition, ...]
+
+    @property
+    def webp(self) -> tuple[Rendition, ...]:
+        return tuple(r for r in self.renditions if r.format == "webp")
+
+    @property
+    def fallback(self) -> Rendition:
+        """The copy in the original format family, for browsers without WebP."""
+        return next(r for r in self.renditions if r.format != "webp")
+
+    def srcset(self, prefix: str = "") -> str:
+        """``srcset`` of the WebP copies, narrowest first; ``prefix`` is prepended to each URL."""
+        return ", ".join(f"{prefix}{r.output} {r.width}w" for r in self.webp)
+
+    def img_attrs(self, prefix: str = "") -> dict[str, str | int]:
+        """``src``, ``width`` and ``height`` of the fallback, for the ``<img>`` inside ``<picture>``."""
+        fallback = self.fallback
+        return {"src": prefix + fallback.output, "width": fallback.width, "height": fallback.height}
+
+
+def widths_for(kind: str, hero_widths: list[int] | None = None) -> list[int]:
+    """The rendition widths of a kind of image (``logo``, ``photo``, ``hero``)."""
+    if kind == "hero" and hero_widths:
+        return sorted(set(hero_widths))
+    return list(KIND_WIDTHS[kind])
+
+
+def plan_image(root: Path, rel: str, widths: list[int], kind: str) -> ImageSet:
+    """Decide every rendition of ``root/rel`` from its bytes and header, decoding no pixels.
+
+    The file must already have passed ``imagecheck.inspect_image``.
+    """
+    data = (root / rel).read_bytes()
+    with Image.open(io.BytesIO(data)) as img:
+        size = _displayed_size(img)
+        fallback_format = _fallback_format(img, kind)
+    hasher = hashlib.sha256(data)  # hashed once, then extended with each rendition's parameters
+    renditions = [_rendition(hasher, rel, size, w, "webp") for w in _fitting_widths(widths, size[0])]
+    fallback_width = min(size[0], max(widths))
+    renditions.append(_rendition(hasher, rel, size, fallback_width, fallback_format))
+    return ImageSet(rel, size[0], size[1], tuple(renditions))
+
+
+def _displayed_size(img: Image.Image) -> tuple[int, int]:
+    turned = _orientation(img) in _QUARTER_TURNS
+    return (img.height, img.width) if turned else (img.width, img.height)
+
+
+def _orientation(img: Image.Image) -> int:
+    """The EXIF orientation (1 to 8) found in the header, without decoding pixels.
+
+    Pillow's ``getexif()`` on a PNG decodes the whole image to look for an eXIf chunk after the
+    pixel data; planning must stay header-only, so a PNG's orientation counts only when its eXIf
+    chunk comes first (as Pillow and most tools write it). Rendering uses this same function, so
+    the planned size and the rendered size always agree.
+    """
+    if img.format == "PNG":
+        exif = Image.Exif()
+        exif.load(img.info.get("exif", b""))
+    else:
+        exif = img.getexif()
+    orientation = exif.get(_EXIF_ORIENTATION, 1)
+    return orientation if orientation in _TRANSPOSE else 1
+
+
+def _has_alpha(img: Image.Image) -> bool:
+    return img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in img.info
+
+
+def _fallback_format(img: Image.Image, kind: str) -> str:
+    # JPEG would flatten transparency and blur the hard edges of a drawn logo.
+    if _has_alpha(img) or (kind == "logo" and img.format == "PNG"):
+        return "png"
+    return "jpeg"
+
+
+def _fitting_widths(widths: list[int], original: int) -> list[int]:
+    # Never upscale; an image narrower than every width still gets one WebP copy at its own width.
+    fitting = sorted({w for w in widths if w <= original})
+    return fitting or [original]
+
+
+def _rendition(source: hashlib._Hash, rel: str, size: tuple[int, int], width: int, fmt: str) -> Rendition:
+    height = max(1, round(size[1] * width / size[0]))
+    options = sorted(_SAVE_OPTIONS[fmt].items())
+    digest = source.copy()
+    digest.update(f"|{RENDERER_VERSION}|{fmt}|{width}x{height}|{options}".encode())
+    output = f"img/{digest.hexdigest()[:16]}-{width}.{EXTENSIONS[fmt]}"
+    return Rendition(rel, source.hexdigest(), width, height, fmt, output)
+
+
+def render_rendition(root: Path, rendition: Rendition, cache_dir: Path) -> Path:
+    """The cached file of ``rendition``, rendering it first only if the cache lacks it."""
+    target = cache_dir / rendition.output
+    if target.is_file():
+        return target
+    data = (root / rendition.source).read_bytes()
+    if hashlib.sha256(data).hexdigest() != rendition.source_hash:
+        # The name promises these exact source bytes; rendering other bytes under it would poison the cache.
+        raise ValueError(f"{rendition.source} changed after its renditions were planned; plan it again")
+    write_atomically(target, _encode(data, rendition))
+    return target
+
+
+def _encode(data: bytes, rendition: Rendition) -> bytes:
+    with Image.open(io.BytesIO(data)) as img:
+        img = _upright(img)
+        img = _to_srgb(img, _target_mode(img, rendition.format))
+        img = img.resize((rendition.width, rendition.height), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        _pixels_only(img).save(out, _SAVE_FORMATS[rendition.format], **_SAVE_OPTIONS[rendition.format])
+    return out.getvalue()
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    # Not ImageOps.exif_transpose: it reads a PNG's orientation from anywhere in the file, while
+    # planning reads only the header; the same function on both sides keeps the sizes equal.
+    method = _TRANSPOSE[_orientation(img)]
+    return img.transpose(method) if method is not None else img
+
+
+def _target_mode(img: Image.Image, fmt: str) -> str:
+    return "RGBA" if fmt != "jpeg" and _has_alpha(img) else "RGB"
+
+
+def _to_srgb(img: Image.Image, mode: str) -> Image.Image:
+    """Convert to ``mode`` in sRGB, so the profile can be dropped without shifting colours."""
+    icc = img.info.get("icc_profile")
+    if icc:
+        try:
+            from PIL import ImageCms
+
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(img, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+        except Exception:  # a broken or unusual profile: plain conversion is the best we can do
+            pass
+    if mode == "RGB" and _has_alpha(img):
+        # Flatten onto white rather than letting convert() drop alpha onto black.
+        background = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, img.convert("RGBA")).convert("RGB")
+    return img.convert(mode)
+
+
+def _pixels_only(img: Image.Image) -> Image.Image:
+    # A fresh image carries no info dict at all: no EXIF, GPS, XMP, ICC, comment or DPI reaches the encoder.
+    return Image.frombytes(img.mode, img.size, img.tobytes())
+
+
+def write_atomically(target: Path, content: bytes) -> None:
+    # A half-written file would later pass for a finished one, since the cache trusts names.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as file:
+        file.write(content)
+    os.replace(temp, target)
+
+
+def write_renditions(renditions, root: Path, cache_dir: Path, out_dir: Path) -> list[Path]:
+    """Render what the cache lacks, then copy each rendition to ``out_dir/<output>``; the written paths."""
+    written = []
+    for rendition in sorted({r.output: r for r in renditions}.values(), key=lambda r: r.output):
+        cached = render_rendition(root, rendition, cache_dir)
+        target = out_dir / rendition.output
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+        written.append(target)
+    return written
+
+
+_KEEP_FORMAT = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "png"}
+
+
+def stripped_copy(root: Path, rel: str, cache_dir: Path) -> Path:
+    """An image a story body shows, at its own size and format but with its pixels only.
+
+    Upright, in sRGB, with no EXIF, GPS, XMP, ICC or comment; cached by content.
+    A GIF keeps its name but only its first frame, written as GIF.
+    """
+    data = (root / rel).read_bytes()
+    suffix = Path(rel).suffix.lower()
+    digest = hashlib.sha256(data + RENDERER_VERSION.encode()).hexdigest()[:16]
+    target = cache_dir / "body" / f"{digest}{suffix}"
+    if target.is_file():
+        return target
+    with Image.open(io.BytesIO(data)) as img:
+        fmt = img.format
+        upright = _upright(img)
+        clean = _to_srgb(upright, _target_mode(upright, _KEEP_FORMAT.get(fmt, "png")))
+        out = io.BytesIO()
+        save_as = fmt if fmt in ("JPEG", "PNG", "WEBP", "GIF") else "PNG"
+        _pixels_only(clean).save(out, save_as, **({"quality": 90} if save_as in ("JPEG", "WEBP") else {}))
+    write_atomically(target, out.getvalue())
+    return target

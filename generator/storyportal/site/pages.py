@@ -1,0 +1,187 @@
+"""Which pages the site has, with their templates and titles; no MkDocs import."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from markupsafe import Markup
+
+from storyportal.core.config import Audience
+from storyportal.core.model import Status
+from storyportal.core.portal import Portal
+from storyportal.sales import index as sales
+from storyportal.sales import report
+from storyportal.site.context import PageContext
+from storyportal.site.plan import SitePlan
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    kind: str  # home | stories | story | industry | sales | roster | report
+    template: str
+    title: str
+    description: str
+    key: str = ""  # story slug or industry slug
+    hide: tuple[str, ...] = ("navigation", "toc")
+    noindex: bool = False
+
+
+@dataclass
+class SitePages:
+    plan: SitePlan
+    pages: MappingProxyType  # src_uri -> PageSpec
+    data: MappingProxyType  # src_uri -> text of generated data files
+    extras: dict  # kind -> object for templates (sales rows, roster, report)
+    allowed_contacts: set
+
+    def context(self, spec: PageSpec, page_url: str, images) -> PageContext:
+        ctx = PageContext(
+            spec.kind,
+            self.plan,
+            page_url,
+            images,
+            sales=self.extras.get("sales"),
+            roster=self.extras.get("roster"),
+            report=self.extras.get("report"),
+        )
+        if spec.kind == "story":
+            ctx.story = SafeStoryView(self.plan.stories[spec.key])
+            ctx.card_image = ctx.story.card_image
+        if spec.kind == "industry":
+            ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
+        return ctx
+
+
+def preview_error_pages(portal: Portal) -> dict[str, PageSpec]:
+    """Preview only: a page for each story that is not published, listing its located problems."""
+    pages = {}
+    for source, status in sorted(portal.status.items()):
+        if status in (Status.INVALID, Status.WITHHELD):
+            slug = source.rsplit("/", 2)[-2] if source.endswith("/index.md") else source.rsplit("/", 1)[-1][:-3]
+            pages[f"stories/{slug}.md"] = PageSpec(
+                "preview-error", "main.html", f"Not published: {slug}", f"{source} has problems", source, noindex=True
+            )
+    return pages
+
+
+def preview_errors_html(portal: Portal, source: str | None = None) -> str:
+    """The located problems, escaped, as a list for the preview page or the home banner."""
+    issues = [i for i in portal.issues if source is None or i.path == source]
+    if not issues:
+        return ""
+    items = "".join(
+        f"<li><code>{html.escape(i.path)}:{i.line}:{i.col}</code> {html.escape(i.severity.value)}: "
+        f"{html.escape(i.message)}{html.escape(' (' + i.hint + ')') if i.hint else ''} "
+        f"<code>[{html.escape(i.rule)}]</code></li>"
+        for i in issues
+    )
+    head = "This story is not published" if source else f"{len(issues)} problem(s) keep stories from being published"
+    return (
+        f'<div class="admonition failure sp-preview-errors" role="alert"><p class="admonition-title">{head} '
+        f"(shown only in the preview)</p><ul>{items}</ul></div>"
+    )
+
+
+class SafeStoryView:
+    """A StoryView for templates: the sanitised body and the JSON-LD are marked safe, nothing else."""
+
+    def __init__(self, view):
+        self._view = view
+
+    def __getattr__(self, name):
+        return getattr(self._view, name)
+
+    @property
+    def body_html(self) -> Markup:
+        return Markup(self._view.body_html)  # sanitised by render.render_body
+
+    @property
+    def jsonld(self) -> Markup:
+        return Markup(self._view.jsonld)  # escaped by plan.safe_json_for_script
+
+
+def plan_pages(plan: SitePlan, portal: Portal) -> SitePages:
+    name = plan.site_name
+    pages = {
+        "index.md": PageSpec("home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",)),
+        "stories/index.md": PageSpec(
+            "stories",
+            "sp_stories.html",
+            "Customer stories",
+            "Every customer story, filterable by industry, size, region, product and use case.",
+        ),
+    }
+    for slug, view in plan.stories.items():
+        pages[f"stories/{slug}.md"] = PageSpec("story", "sp_story.html", view.card.title, view.card.summary, slug)
+    for industry in plan.industries:
+        pages[f"industries/{industry.term.slug}.md"] = PageSpec(
+            "industry",
+            "sp_industry.html",
+            f"{industry.term.label} customer stories",
+            f"{len(industry.cards)} customer stories from {industry.term.label}.",
+            industry.term.slug,
+            hide=("toc",),
+        )
+    extras, data, allowed = _sales_pages(plan, portal, pages)
+    data.update(plan.data_files)
+    return SitePages(plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed)
+
+
+def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
+    """/sales/ for everyone; the roster and the report only in the internal build."""
+    extras, data, allowed = {}, {}, set()
+    rows = sales.sales_rows(portal)
+    extras["sales"] = SalesView(rows, portal.settings.portal.stale_after_months)
+    data["sales/index.json"] = sales.render_json(rows, portal)
+    data["sales/index.csv"] = sales.render_csv(rows)
+    pages["sales/index.md"] = PageSpec(
+        "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales.", noindex=True
+    )
+    if plan.audience is Audience.INTERNAL:
+        extras["roster"] = sales.roster(portal)
+        allowed |= {r.owner.lower() for r in extras["roster"] if r.owner}
+        pages["sales/roster.md"] = PageSpec(
+            "roster",
+            "sp_roster.html",
+            "Reference-call roster",
+            "Who can take a reference call this quarter.",
+            noindex=True,
+        )
+        extras["report"] = ReportView(report.program_report(portal))
+        pages["sales/report.md"] = PageSpec(
+            "report", "sp_report.html", "Program report", "The reference program's health.", noindex=True
+        )
+    return extras, data, allowed
+
+
+@dataclass(frozen=True)
+class SalesView:
+    rows: list
+    stale_months: int
+
+
+class ReportView:
+    """The program report for its template, with the heatmap SVG (escaped by report.py) marked safe."""
+
+    def __init__(self, program):
+        self.report = program
+        self.matrix_svg = Markup(report.render_matrix_svg(program))
+
+    def __getattr__(self, name):
+        return getattr(self.report, name)
+
+
+def redirect_html(old: str, target: str, plan: SitePlan) -> str:
+    """A redirect page for an alias: works without JavaScript, tells search engines the real URL."""
+    depth = old.strip("/").count("/") + 1
+    rel = "../" * depth + target
+    canonical = (plan.site_url or "/") + target
+    href = html.escape(rel, quote=True)
+    return (
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Redirecting</title>\n'
+        f'<link rel="canonical" href="{html.escape(canonical, quote=True)}">\n'
+        f'<meta name="robots" content="noindex">\n<meta http-equiv="refresh" content="0; url={href}">\n'
+        f'</head><body><p>This story has moved: <a href="{href}">{href}</a></p></body></html>\n'
+    )

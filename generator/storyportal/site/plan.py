@@ -1,0 +1,345 @@
+"""Page data: everything the site shows, decided before anything is written.
+
+Views are frozen records built from the Portal; templates only format them.
+Nothing here reads an advocate's private block, and internal data (the
+reference-call roster) is planned only for the internal audience.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from storyportal.core.body import render_body
+from storyportal.core.config import FACETS, Audience
+from storyportal.core.model import Metric, Story, Term, Video
+from storyportal.core.portal import Portal
+
+TYPE_LABELS = {"case-study": "Case study", "testimonial": "Testimonial", "video": "Video"}
+FACET_LABELS = {
+    "type": "Story type",
+    "industry": "Industry",
+    "company_size": "Company size",
+    "region": "Region",
+    "products": "Product",
+    "use_cases": "Use case",
+    "lang": "Language",
+}
+LANG_LABELS = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "it": "Italiano",
+    "nl": "Nederlands",
+    "pt": "Português",
+    "ja": "日本語",
+    "zh": "中文",
+    "pl": "Polski",
+    "sv": "Svenska",
+}
+CARD_CHUNK = 200  # cards per JSON chunk of the /stories/ index
+FIRST_VIEW = 24  # cards rendered into the /stories/ page itself
+
+
+@dataclass(frozen=True)
+class CardView:
+    slug: str
+    url: str  # site-relative, e.g. stories/acme/
+    title: str
+    summary: str
+    company: str
+    logo: str | None  # repository path of the logo, only where consent allows
+    type: str
+    type_label: str
+    industry: Term
+    metric: str
+    published: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str | None  # only with the name scope
+    title: str | None
+    company: str
+
+
+@dataclass(frozen=True)
+class StoryView:
+    card: CardView
+    story: Story
+    lang_label: str
+    speaker: Speaker
+    quote: str | None
+    metrics: tuple[Metric, ...]
+    video: Video | None
+    body_html: str
+    body_images: tuple[tuple[str, str], ...]
+    related: tuple[CardView, ...]
+    canonical: str
+    card_image: str  # site path of the 1200x630 Open Graph card
+    jsonld: str  # already safe inside <script type="application/ld+json">
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    slug: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    values: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True)
+class IndustryView:
+    term: Term
+    cards: tuple[CardView, ...]
+
+    @property
+    def url(self) -> str:
+        return f"industries/{self.term.slug}/"
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    stories: MappingProxyType  # slug -> StoryView, newest first
+    cards: tuple[CardView, ...]  # every published story, newest first
+    facets: tuple[Facet, ...]
+    industries: tuple[IndustryView, ...]  # industries that have stories
+    featured: tuple[CardView, ...]
+    aliases: tuple[tuple[str, str], ...]  # (old path without leading slash, target url)
+    data_files: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # output path -> text
+    audience: Audience = Audience.PUBLIC
+    site_name: str = ""
+    site_url: str = ""
+
+
+def safe_json_for_script(data) -> str:
+    """JSON that cannot close its <script> element or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def plan_card(story: Story, on) -> CardView:
+    metric = f"{story.metrics[0].value} {story.metrics[0].label}" if story.metrics else ""
+    logo = story.company.logo if story.shows("logo", on) else None
+    return CardView(
+        story.slug,
+        story.url,
+        story.title,
+        story.summary,
+        story.company.name,
+        logo,
+        story.type,
+        TYPE_LABELS[story.type],
+        story.industry,
+        metric,
+        story.published.isoformat(),
+        story.lang,
+    )
+
+
+def plan_speaker(story: Story, on) -> Speaker:
+    person = story.primary
+    name = person.name if story.shows("name", on) else None
+    return Speaker(name, person.title, person.company.name)
+
+
+RELATED_POOL = 30  # newest candidates looked at per (industry, product) group; keeps 10,000 stories linear
+
+
+class RelatedIndex:
+    """Candidates for "related stories": the same industry, sharing a product where possible."""
+
+    def __init__(self, published: tuple[Story, ...]):
+        self.groups: dict[tuple, list[Story]] = {}
+        self.terms = {s.slug: (frozenset(s.products), frozenset(s.use_cases)) for s in published}
+        for story in published:  # newest first, so each group is in recency order
+            for product in story.products or (None,):
+                self.groups.setdefault((story.industry.slug, product.slug if product else None), []).append(story)
+            self.groups.setdefault((story.industry.slug, "*"), []).append(story)
+
+    def candidates(self, story: Story) -> list[Story]:
+        keys = [(story.industry.slug, p.slug) for p in story.products] + [(story.industry.slug, "*")]
+        found = {}
+        for key in keys:
+            for other in self.groups.get(key, ())[:RELATED_POOL]:
+                found.setdefault(other.slug, other)
+        return list(found.values())
+
+
+def related_cards(story: Story, index: RelatedIndex, cards: dict, count: int) -> tuple[CardView, ...]:
+    """Other stories of the same industry, most shared products and use cases first, then newest."""
+    products, use_cases = index.terms[story.slug]
+
+    def score(other: Story) -> int:
+        theirs = index.terms[other.slug]
+        return 2 * len(products & theirs[0]) + len(use_cases & theirs[1])
+
+    ranked = sorted(
+        (s for s in index.candidates(story) if s.slug != story.slug),
+        key=lambda s: (-score(s), -s.published.toordinal(), s.slug),
+    )
+    return tuple(cards[s.slug] for s in ranked[:count])
+
+
+def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, site_url: str, card: str) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "VideoObject" if story.video else "Article",
+        "headline" if not story.video else "name": story.title,
+        "description": story.summary,
+        "datePublished" if not story.video else "uploadDate": story.published.isoformat(),
+        "dateModified": story.last_changed.isoformat(),
+        "inLanguage": story.lang,
+        "url": canonical,
+        "image": (site_url or "/") + card,
+        "about": {"@type": "Organization", "name": story.company.name},
+        "publisher": {"@type": "Organization", "name": site_name},
+    }
+    if story.video:
+        data["thumbnailUrl"] = data["image"]
+        data["embedUrl"] = story.video.embed_url.split("?")[0]
+    if speaker.name:
+        data["author"] = {"@type": "Person", "name": speaker.name}
+    return safe_json_for_script(data)
+
+
+def plan_story(story: Story, portal: Portal, related: RelatedIndex, cards: dict, card_path) -> StoryView:
+    on, settings = portal.today, portal.settings
+    canonical = settings.site_url + story.url if settings.site_url else "/" + story.url
+    speaker = plan_speaker(story, on)
+    body = render_body(story.body, story.source.rsplit("/", 1)[0], story.slug)
+    return StoryView(
+        card=cards[story.slug],
+        story=story,
+        lang_label=LANG_LABELS.get(story.lang, story.lang),
+        speaker=speaker,
+        quote=story.quote,
+        metrics=story.metrics,
+        video=story.video,
+        body_html=body.html,
+        body_images=body.images,
+        related=related_cards(story, related, cards, settings.portal.related_stories),
+        canonical=canonical,
+        card_image=card_path(story, cards[story.slug]),
+        jsonld=plan_jsonld(
+            story, speaker, canonical, settings.site_name, settings.site_url, card_path(story, cards[story.slug])
+        ),
+    )
+
+
+def story_facet_values(story: Story, facet: str) -> tuple[str, ...]:
+    if facet == "type":
+        return (story.type,)
+    if facet == "lang":
+        return (story.lang,)
+    value = getattr(story, facet)
+    return tuple(t.slug for t in value) if isinstance(value, tuple) else (value.slug,)
+
+
+def facet_names(published) -> tuple[str, ...]:
+    """The facets of the index; the language facet appears once two languages are present."""
+    langs = {s.lang for s in published}
+    return ("type",) + FACETS + (("lang",) if len(langs) > 1 else ())
+
+
+def facet_terms(portal: Portal, facet: str, published) -> list[tuple[str, str]]:
+    if facet == "type":
+        return list(TYPE_LABELS.items())
+    if facet == "lang":
+        return [(code, LANG_LABELS.get(code, code)) for code in sorted({s.lang for s in published})]
+    return [(t.slug, t.label) for t in portal.taxonomy.terms(facet)]
+
+
+def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
+    facets = []
+    for name in facet_names(published):
+        counts: dict[str, int] = {}
+        for story in published:
+            for value in story_facet_values(story, name):
+                counts[value] = counts.get(value, 0) + 1
+        values = tuple(
+            FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published)
+        )
+        facets.append(Facet(name, FACET_LABELS[name], values))
+    return tuple(facets)
+
+
+def plan_index_files(published, cards: dict, facets: tuple[Facet, ...], logo_url) -> dict[str, str]:
+    """The /stories/ index for the browser: compact facet ids first, cards and text in later chunks."""
+    positions = {f.name: {v.slug: i for i, v in enumerate(f.values)} for f in facets}
+    rows = []
+    for story in published:
+        rows.append([story.slug] + [[positions[f.name][v] for v in story_facet_values(story, f.name)] for f in facets])
+    index = {
+        "v": 1,
+        "chunk": CARD_CHUNK,
+        "count": len(rows),
+        "facets": [{"name": f.name, "label": f.label, "values": [[v.slug, v.label] for v in f.values]} for f in facets],
+        "stories": rows,
+    }
+    files = {"stories/facets.json": json.dumps(index, ensure_ascii=False, separators=(",", ":"))}
+    for start in range(0, len(published), CARD_CHUNK):
+        chunk = [_card_json(cards[s.slug], logo_url) for s in published[start : start + CARD_CHUNK]]
+        files[f"stories/cards-{start // CARD_CHUNK}.json"] = json.dumps(
+            chunk, ensure_ascii=False, separators=(",", ":")
+        )
+    text = [" ".join([s.title, s.summary, s.company.name, " ".join(s.tags)]).lower() for s in published]
+    files["stories/text.json"] = json.dumps(text, ensure_ascii=False, separators=(",", ":"))
+    return files
+
+
+def _card_json(card: CardView, logo_url) -> dict:
+    logo = logo_url(card.logo) if card.logo else None
+    return {
+        "slug": card.slug,
+        "url": card.url,
+        "title": card.title,
+        "summary": card.summary,
+        "company": card.company,
+        "type": card.type_label,
+        "industry": card.industry.label,
+        "metric": card.metric,
+        "date": card.published,
+        "lang": card.lang,
+        "logo": logo,
+    }
+
+
+def _no_card(story: Story, card: CardView) -> str:  # noqa: ARG001 (the card_path signature)
+    return f"cards/{story.slug}.png"
+
+
+def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) -> SitePlan:
+    """Plan every page of the public (or internal) site from a loaded portal."""
+    published = portal.published
+    cards = {s.slug: plan_card(s, portal.today) for s in published}
+    related = RelatedIndex(published)
+    views = {s.slug: plan_story(s, portal, related, cards, card_path) for s in published}
+    facets = plan_facets(portal, published)
+    industries = tuple(
+        IndustryView(term, tuple(cards[s.slug] for s in published if s.industry == term))
+        for term in portal.taxonomy.terms("industry")
+    )
+    aliases = tuple(sorted((alias.strip("/") + "/", s.url) for s in published for alias in s.aliases))
+    settings = portal.settings
+    return SitePlan(
+        stories=MappingProxyType(views),
+        cards=tuple(cards[s.slug] for s in published),
+        facets=facets,
+        industries=tuple(i for i in industries if i.cards),
+        featured=tuple(cards[s.slug] for s in published if s.featured),
+        aliases=aliases,
+        data_files=MappingProxyType(plan_index_files(published, cards, facets, logo_url)),
+        audience=settings.portal.audience,
+        site_name=settings.site_name,
+        site_url=settings.site_url,
+    )
