@@ -32,8 +32,11 @@ demo: setup
 	@echo "  python3 -m http.server --directory site 8000   then http://127.0.0.1:8000/"
 
 # tests/test_lock.py (part of this run) checks that .venv holds exactly the locked versions.
+# pytest's exit 5 means it collected no test at all: that fails too, and says so.
 test: setup-test
-	$(VPY) -m pytest -q -p no:cacheprovider tests
+	@echo "$(VPY) -m pytest -q -p no:cacheprovider tests"; \
+	$(VPY) -m pytest -q -p no:cacheprovider tests; rc=$$?; \
+	if [ $$rc = 5 ]; then echo "make test: pytest collected no test (exit 5): the suite is missing"; fi; exit $$rc
 
 # Every check runs, even after one failed; the target fails if any did.
 check: setup
