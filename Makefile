@@ -3,15 +3,15 @@
 #   make demo   set up, then build the demo portal into site/ (and site-internal/)
 #   make test   set up, then run every test (browser tests in Debian's Chromium)
 # Set-up means: Debian packages through apt (only those missing), a virtual environment in
-# .venv/ made by $(PYTHON) -m venv, and in it the exact versions of requirements.lock plus this
+# .venv/ made by $(PYTHON) -m venv, and in it the exact versions of requirements.txt plus this
 # project (editable). Nothing is installed into $(PYTHON) itself. Every tool runs from .venv/.
 # Other targets: make check (linters, types, import contracts, fast tests), make lock (refresh
-# requirements.lock), make serve, make bench.
+# requirements.txt), make serve, make bench.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
-LOCK := requirements.lock
+LOCK := requirements.txt
 # Written after a successful install; older than the lock or pyproject.toml = install again.
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9

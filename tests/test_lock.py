@@ -1,4 +1,4 @@
-"""What is installed is what requirements.lock pins: the tests ran on the locked versions.
+"""What is installed is what requirements.txt pins: the tests ran on the locked versions.
 
 `make test` (and so CI) installs the lock into .venv/; this fails when the environment drifted
 from it (a stale .venv, a hand-installed upgrade, a lock edited without `make lock`).
@@ -17,7 +17,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCK = ROOT / "requirements.lock"
+LOCK = ROOT / "requirements.txt"
 PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;\\]+)\s*(?:;(?P<marker>[^\\]+))?\\?\s*$")
 
 

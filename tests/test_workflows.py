@@ -89,7 +89,7 @@ def test_pip_downloads_are_cached(name):
     assert setups and all(s["with"]["cache"] == "pip" for s in setups)
 
 
-LOCK_INSTALL = ["pip install --require-hashes -r requirements.lock", "pip install --no-deps -e ."]
+LOCK_INSTALL = ["pip install --require-hashes -r requirements.txt", "pip install --no-deps -e ."]
 
 
 @pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
@@ -97,7 +97,7 @@ def test_the_workflow_installs_exactly_the_locked_versions(name):
     installs = [line.strip() for s in steps(load(name)) for line in s.get("run", "").splitlines()
                 if re.search(r"\bpip\b.*\binstall\b", line)]
     assert installs == LOCK_INSTALL  # the lock, hash-checked, then the project without resolving anything
-    assert (ROOT / "requirements.lock").is_file()
+    assert (ROOT / "requirements.txt").is_file()
 
 
 @pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
@@ -106,11 +106,11 @@ def test_the_workflow_python_is_one_the_project_supports(name):
     (setup,) = [s for s in steps(load(name)) if s.get("uses", "").startswith("actions/setup-python@")]
     version = setup["with"]["python-version"]
     assert requires == ">=3.11" and version in ("3.11", "3.12")
-    assert setup["with"]["cache-dependency-path"] == "requirements.lock"
+    assert setup["with"]["cache-dependency-path"] == "requirements.txt"
 
 
 IMAGE_INPUTS = ["'stories/**/*.png'", "'stories/**/*.jpg'", "'stories/**/*.jpeg'", "'stories/**/*.webp'",
-                "'assets/**'", "'requirements.lock'"]
+                "'assets/**'", "'requirements.txt'"]
 
 
 @pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
@@ -254,3 +254,11 @@ def test_the_build_step_builds_the_demo(checkout, tmp_path, name):
     assert (checkout / "site" / "index.html").is_file()
     (cache,) = [s for s in steps(load(name)) if s.get("uses", "").startswith("actions/cache@")]
     assert any((checkout / cache["with"]["path"]).iterdir())  # the folder the cache step keeps is where renditions go
+
+
+def test_dependabot_proposes_python_and_action_updates_from_the_lock_and_the_workflows():
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
+    assert {(u["package-ecosystem"], u["directory"]) for u in config["updates"]} == {("pip", "/"),
+                                                                                    ("github-actions", "/")}
+    # Dependabot's pip updater finds requirements*.txt files, so the lock must keep that name.
+    assert "requirements.txt" in (ROOT / "Makefile").read_text()
