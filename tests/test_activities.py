@@ -279,3 +279,28 @@ def test_request_appends_to_an_existing_log_keeping_every_comment(demo):
     assert (added, removed) == (["        outcome: scheduled"], ["        outcome: requested"])
     assert [l for l in before.splitlines() if "#" in l] == [
         l for l in (demo / "advocates.yaml").read_text().splitlines() if "#" in l]
+
+
+# -- match --activity --------------------------------------------------------------------
+
+
+def two_advocates(site, first_requests: list, second_requests: list):
+    for ident, requests in (("ana", first_requests), ("ben", second_requests)):
+        site.advocate(ident, scopes=ACTIVITY_SCOPES, name=ident.title(),
+                      activities={"site-visit": {"limit": 2}}, requests=requests)
+
+
+def test_match_activity_asks_the_less_asked_advocate_first(site):
+    two_advocates(site, [ask(1, "2026-02-01")], [])
+    code, out, _ = site.cli("match", "--activity", "site-visit", "--industry", "retail", "--format", "json")
+    import json
+    assert code == 0
+    assert [a["advocate"] for a in json.loads(out)["advocates"]] == ["ben", "ana"]
+
+
+def test_match_activity_skips_who_cannot_be_asked_and_says_why(site):
+    two_advocates(site, [ask(1, "2026-02-01"), ask(2, "2026-03-01")], [])
+    code, out, _ = site.cli("match", "--activity", "site-visit", "--industry", "retail")
+    assert code == 0
+    assert "\nNot to be asked now:\n  - Ana (Acme Corp): the limit of 2 per year is reached for 2026 (next from 2027-01-01)\n" in out
+    assert " 1. Ben, VP Customer Experience, Acme Corp\n    why: same industry\n    2 of 2 left in 2026 · not asked yet\n" in out

@@ -35,14 +35,22 @@ def register(commands, common) -> None:
     parser.add_argument("--rep", help="who asks: the sales rep's name or e-mail")
     parser.add_argument("--opportunity", help="the deal: its name or CRM id")
     parser.add_argument("--date", type=_date, default=None, help="the day of the ask (default: the build date)")
-    parser.add_argument("--outcome", choices=[o.value for o in Outcome], default=None,
-                        help="requested (default for a new ask), scheduled, done, declined or cancelled")
-    parser.add_argument("--update", type=int, metavar="N", default=None,
-                        help="move request number N on: give its new --outcome")
-    parser.add_argument("--force", action="store_true",
-                        help="record the ask even past a limit or cool-down (needs --reason)")
+    parser.add_argument(
+        "--outcome",
+        choices=[o.value for o in Outcome],
+        default=None,
+        help="requested (default for a new ask), scheduled, done, declined or cancelled",
+    )
+    parser.add_argument(
+        "--update", type=int, metavar="N", default=None, help="move request number N on: give its new --outcome"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="record the ask even past a limit or cool-down (needs --reason)"
+    )
     parser.add_argument("--reason", default=None, help="why --force is right this time; kept in the log")
-    parser.add_argument("--dry-run", action="store_true", help="show the change to advocates.yaml as a diff; write nothing")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show the change to advocates.yaml as a diff; write nothing"
+    )
     parser.set_defaults(run=run_request)
 
 
@@ -84,7 +92,7 @@ def run_request(args) -> int:
 
 def _usage_problem(args) -> str | None:
     if args.force and not (args.reason or "").strip():
-        return "--force needs --reason \"why this ask goes ahead\": the reason is kept in the log"
+        return '--force needs --reason "why this ask goes ahead": the reason is kept in the log'
     if args.update is not None:
         if not args.outcome:
             return "--update N needs the new --outcome (scheduled, done, declined or cancelled)"
@@ -118,12 +126,21 @@ def _new(args, portal, data) -> str | int:
     if now.refusals and not args.force:
         return _refused(_who(advocate), what, on, now.refusals)
     outcome = args.outcome or Outcome.REQUESTED.value
-    request = request_log.NewRequest(advocate.id, on, args.activity, args.rep.strip(), args.opportunity.strip(),
-                                     outcome, args.reason.strip() if args.force else None)
+    request = request_log.NewRequest(
+        advocate.id,
+        on,
+        args.activity,
+        args.rep.strip(),
+        args.opportunity.strip(),
+        outcome,
+        args.reason.strip() if args.force else None,
+    )
     number = request_log.add_request(data, request)
-    return (f"Recorded request {number} in {portal.settings.portal.registry}: {what} with {_who(advocate)}, "
-            f"asked by {request.rep} for \"{request.opportunity}\" on {on.isoformat()} ({outcome}).\n"
-            f"Move it on with: storyportal request --update {number} --outcome scheduled\n")
+    return (
+        f"Recorded request {number} in {portal.settings.portal.registry}: {what} with {_who(advocate)}, "
+        f'asked by {request.rep} for "{request.opportunity}" on {on.isoformat()} ({outcome}).\n'
+        f"Move it on with: storyportal request --update {number} --outcome scheduled\n"
+    )
 
 
 def _unknown_advocate(ident: str, portal) -> int:
@@ -147,7 +164,12 @@ def _update(args, portal, data) -> str | int:
         left = standing(advocate, activity, portal.today, ignore=args.update).left
         if left == 0:
             what = label_of(activity)
-            return _refused(_who(advocate), what, portal.today, [f"the limit for this period is reached ({outcome.value} would pass it)"])
+            return _refused(
+                _who(advocate),
+                what,
+                portal.today,
+                [f"the limit for this period is reached ({outcome.value} would pass it)"],
+            )
     request_log.set_outcome(entry, outcome.value, args.reason.strip() if args.force else None)
     return f"Request {args.update} ({label_of(activity)} with {_who(advocate)}) is now {outcome.value}.\n"
 

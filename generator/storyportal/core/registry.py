@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 from types import MappingProxyType
 
+from storyportal.core.activities import ACTIVITIES, Activity, Period
 from storyportal.core.config import FACETS, PortalConfig
 from storyportal.core.errors import closest, validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text
 from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Issue
-from storyportal.core.activities import ACTIVITIES, Activity, Period
 from storyportal.core.model import (
     ActivityTerms,
     Advocate,

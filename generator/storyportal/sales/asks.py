@@ -17,7 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from storyportal.core.activities import ASKED, COUNTED, Activity, Outcome, label_of, period_end, period_key, period_label
+from storyportal.core.activities import (
+    ASKED,
+    COUNTED,
+    Activity,
+    Outcome,
+    label_of,
+    period_end,
+    period_key,
+    period_label,
+)
 from storyportal.core.model import ActivityTerms, Advocate, Request
 
 FATIGUE_DAYS = 365
