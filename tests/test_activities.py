@@ -304,3 +304,22 @@ def test_match_activity_skips_who_cannot_be_asked_and_says_why(site):
     assert code == 0
     assert "\nNot to be asked now:\n  - Ana (Acme Corp): the limit of 2 per year is reached for 2026 (next from 2027-01-01)\n" in out
     assert " 1. Ben, VP Customer Experience, Acme Corp\n    why: same industry\n    2 of 2 left in 2026 · not asked yet\n" in out
+
+
+# -- the report ---------------------------------------------------------------------------
+
+
+def test_the_report_lists_asks_declines_and_gaps(site):
+    advocate_with(site, {"site-visit": {"limit": 1}, "webinar": {"cooldown_days": 60}},
+                  [ask(1, "2026-03-01"), ask(2, "2026-05-20", "webinar", "declined")])
+    code, out, _ = site.cli("report", "--build-date", "2026-06-01")
+    assert code == 0
+    assert out.split("Reference activities this period")[1] == (
+        " (asks scheduled or done)\n"
+        "  Jane Doe (Acme Corp): Site visit 1 of 1 in 2026, last asked 2026-03-01; at limit\n"
+        "  Jane Doe (Acme Corp): Webinar 0 (no limit) in 2026, last asked 2026-05-20; cool-down until 2026-07-19\n"
+        "\nDeclined asks in the last 12 months (ask them less)\n"
+        "  Jane Doe (Acme Corp): 1 declined\n"
+        "\nActivities with nobody to ask in an industry today\n"
+        "  Site visit: every industry\n"
+        "  Webinar: every industry\n")
