@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import io
 import os
 import shutil
@@ -254,9 +255,9 @@ def run_in(root: Path, *args: str) -> tuple[int, str, str]:
 
 
 def added_and_removed(before: str, after: str) -> tuple[list[str], list[str]]:
-    import difflib
+
     lines = list(difflib.ndiff(before.splitlines(), after.splitlines()))
-    return [l[2:] for l in lines if l.startswith("+ ")], [l[2:] for l in lines if l.startswith("- ")]
+    return [line[2:] for line in lines if line.startswith("+ ")], [line[2:] for line in lines if line.startswith("- ")]
 
 
 def test_request_changes_only_the_lines_it_adds_in_the_demo_registry(demo):
@@ -277,8 +278,8 @@ def test_request_appends_to_an_existing_log_keeping_every_comment(demo):
     assert code == 0
     added, removed = added_and_removed(before, (demo / "advocates.yaml").read_text())
     assert (added, removed) == (["        outcome: scheduled"], ["        outcome: requested"])
-    assert [l for l in before.splitlines() if "#" in l] == [
-        l for l in (demo / "advocates.yaml").read_text().splitlines() if "#" in l]
+    assert [line for line in before.splitlines() if "#" in line] == [
+        line for line in (demo / "advocates.yaml").read_text().splitlines() if "#" in line]
 
 
 # -- match --activity --------------------------------------------------------------------
@@ -323,3 +324,43 @@ def test_the_report_lists_asks_declines_and_gaps(site):
         "\nActivities with nobody to ask in an industry today\n"
         "  Site visit: every industry\n"
         "  Webinar: every industry\n")
+
+
+# -- the request log stays internal -----------------------------------------------------
+
+REP, DEAL, WHY = "reprep-5v5v@ourco.example", "OPPDEAL-8z8z Northwind renewal", "EXCEPTION-4q4q CEO asked"
+
+
+def logged_portal(site):
+    advocate_with(site, {"site-visit": {"limit": 2}, "webinar": {}}, [
+        {"id": 1, "date": dt.date(2026, 5, 2), "activity": "site-visit", "rep": REP, "opportunity": DEAL,
+         "outcome": "done", "exception": WHY},
+        {"id": 2, "date": dt.date(2026, 5, 9), "activity": "webinar", "rep": REP, "opportunity": DEAL,
+         "outcome": "declined"}])
+    site.story()
+
+
+def every_file(out: Path) -> str:
+    return "\n".join(p.read_bytes().decode("latin-1") for p in sorted(out.rglob("*")) if p.is_file()).lower()
+
+
+def test_the_public_build_holds_no_request_log_value(site):
+    logged_portal(site)
+    text = every_file(site.build())
+    assert [m for m in (REP, DEAL, WHY, "reprep-5v5v", "OPPDEAL-8z8z", "EXCEPTION-4q4q") if m.lower() in text] == []
+
+
+def test_the_internal_roster_shows_the_request_log(site):
+    logged_portal(site)
+    roster = (site.build("--audience", "internal") / "sales" / "roster" / "index.html").read_text(encoding="utf-8")
+    assert (f"<li>#2 2026-05-09 webinar, declined: {DEAL} ({REP})</li>"
+            f"<li>#1 2026-05-02 site-visit, done: {DEAL} ({REP}); exception: {WHY}</li>") in roster
+    assert "<li><strong>Site visit</strong>: 1 of 2 left in 2026 (last asked 2026-05-02)</li>" in roster
+
+
+def test_a_request_log_value_pasted_into_a_story_fails_the_public_build(site):
+    logged_portal(site)
+    site.story(body="## Challenge\n\nWe won OPPDEAL-8z8z Northwind renewal.\n\n## Solution\n\nS.\n\n## Results\n\nR.\n")
+    code, _, err = site.cli("build", "--build-date", "2026-06-01")
+    assert code == 1
+    assert "Leak guard" in err and "opportunity" in err

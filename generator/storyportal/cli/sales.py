@@ -66,8 +66,12 @@ def add_match(commands, common) -> None:
         "--limit", type=_positive, default=5, help="how many stories and advocates to list (default: 5)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for tools")
-    parser.add_argument("--activity", choices=ACTIVITY_IDS, default=None,
-                        help="rank advocates for this activity (site-visit, webinar, ...) instead of reference calls")
+    parser.add_argument(
+        "--activity",
+        choices=ACTIVITY_IDS,
+        default=None,
+        help="rank advocates for this activity (site-visit, webinar, ...) instead of reference calls",
+    )
     parser.set_defaults(run=run_match)
 
 

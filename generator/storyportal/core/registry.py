@@ -149,7 +149,9 @@ class _RegistryReader:
             )
         else:
             terms[Activity.REFERENCE_CALL.value] = ActivityTerms(rc.available, rc.max_per_quarter, Period.QUARTER)
-        return ReferenceCalls(rc.available, rc.max_per_quarter, tuple(sorted(rc.log)), rc.owner), MappingProxyType(terms)
+        return ReferenceCalls(rc.available, rc.max_per_quarter, tuple(sorted(rc.log)), rc.owner), MappingProxyType(
+            terms
+        )
 
     def check_request_ids(self, advocates: dict) -> None:
         """Request numbers are unique across the registry: ``request --update N`` names one."""

@@ -69,7 +69,10 @@ def _key(m: ActivityMatch) -> tuple:
 def candidates(portal, activity: str) -> list[tuple[RosterEntry, Standing]]:
     """Every advocate set up for ``activity``, with where they stand on the build date."""
     return [
-        (roster_entry(advocate, portal.today, stories_of(portal, advocate.id)), standing(advocate, activity, portal.today))
+        (
+            roster_entry(advocate, portal.today, stories_of(portal, advocate.id)),
+            standing(advocate, activity, portal.today),
+        )
         for advocate in portal.registry.advocates.values()
         if activity in advocate.activities
     ]

@@ -149,3 +149,51 @@ def markdown_lines(use, tired, gaps, md, table) -> list[str]:
     out += ["", "## Activities with nobody to ask in an industry today", ""]
     out += [f"- {label_of(g.activity)}: {', '.join(md(i) for i in g.industries)}" for g in gaps] or ["None."]
     return out
+
+
+# -- the internal roster ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityCell:
+    activity: str
+    label: str
+    left: str  # "1 of 2 left in 2026", "no limit (0 in 2026)"
+    last_asked: dt.date | None
+    blocked: str  # why they cannot be asked now ("at limit", "cool-down until ..."), or ""
+
+
+@dataclass(frozen=True)
+class AdvocateActivities:
+    """One advocate's activities and recent asks, for the internal roster."""
+
+    advocate: str
+    name: str
+    company: str
+    cells: tuple[ActivityCell, ...]
+    requests: tuple  # the newest asks first (core.model.Request), at most RECENT_ASKS
+
+
+RECENT_ASKS = 5
+
+
+def _left(now: Standing) -> str:
+    if now.limit is None:
+        return f"no limit ({now.used} in {now.period})"
+    return f"{now.left} of {now.limit} left in {now.period}"
+
+
+def activity_roster(portal) -> tuple[AdvocateActivities, ...]:
+    """Every advocate set up for any activity: what they can still do this period, and their last asks."""
+    rows = []
+    for a in portal.registry.advocates.values():
+        if not a.activities:
+            continue
+        cells = []
+        for activity in sorted(a.activities, key=ACTIVITY_IDS.index):
+            now = standing(a, activity, portal.today)
+            blocked = "" if now.can_ask else _status(now)
+            cells.append(ActivityCell(activity, label_of(activity), _left(now), now.last_asked, blocked))
+        recent = tuple(sorted(a.requests, key=lambda r: (r.date, r.id), reverse=True)[:RECENT_ASKS])
+        rows.append(AdvocateActivities(a.id, a.name, a.company.name, tuple(cells), recent))
+    return tuple(sorted(rows, key=lambda r: (r.name.casefold(), r.advocate)))
