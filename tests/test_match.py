@@ -235,7 +235,8 @@ def test_unknown_industry_exits_2_with_did_you_mean(site):
 def test_unreadable_config_exits_2_in_one_line(site):
     code, out, err = site.cli("match", "-f", "missing.yml")
     assert (code, out) == (2, "")
-    assert err == "storyportal: error: missing.yml: Cannot read the site configuration: No such file or directory\n"
+    assert err == ("storyportal: error: missing.yml: There is no missing.yml here, so this is not a portal's folder "
+                   "(run this in the portal's folder, where missing.yml is, or give its path with -f)\n")
 
 
 def test_bad_limit_is_refused(site):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +12,9 @@ from storyportal.core.errors import validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text, split_front_matter
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.schema import StoryIn
+from storyportal.core.slugs import SLUG, slugify
 from storyportal.core.yamlload import Parsed, parse_yaml
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 IGNORED = ("README.md",)
 
@@ -40,10 +39,6 @@ class StoryFile:
     body: str
     body_line: int
     issues: tuple[Issue, ...]
-
-
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "story"
 
 
 def discover_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], list[Issue]]:
@@ -114,8 +109,8 @@ def _symlink(rel: str) -> Issue:
 def _stray(rel: str) -> Issue:
     return Issue(
         rel,
-        0,
-        0,
+        1,
+        1,
         "story-stray-file",
         "This file is not a story or an image, so it is never published",
         Severity.WARNING,
@@ -130,8 +125,8 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
             issues.append(
                 Issue(
                     ref.source,
-                    0,
-                    0,
+                    1,
+                    1,
                     "story-slug-invalid",
                     f"The file name '{ref.slug}' becomes the web address, so it may use only lowercase letters a-z, digits and '-'",
                     hint=f"rename it to '{slugify(ref.slug)}'",
@@ -142,8 +137,8 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
             issues.append(
                 Issue(
                     ref.source,
-                    0,
-                    0,
+                    1,
+                    1,
                     "story-duplicate-slug",
                     f"Another story already uses the address /stories/{ref.slug}/: {seen[key]}",
                     hint="rename one of them",
@@ -159,8 +154,8 @@ def read_story(ref: StoryRef, raw: bytes, config: PortalConfig) -> StoryFile:
     if len(raw) > config.max_story_bytes:
         problem = Issue(
             ref.source,
-            0,
-            0,
+            1,
+            1,
             "story-too-large",
             f"The file is {len(raw):,} bytes; the limit is {config.max_story_bytes:,}",
             hint="shorten it, or move large content such as images into separate files",
