@@ -77,3 +77,10 @@ def test_an_invalid_file_name_gets_a_transliterated_rename_hint(site):
     assert [i.format() for i in site.load().issues] == [
         "stories/Fidélisation.md:1:1: error: The file name 'Fidélisation' becomes the web address, so it may use only "
         "lowercase letters a-z, digits and '-' (rename it to 'fidelisation') [story-slug-invalid]"]
+
+
+def test_a_file_name_in_chinese_characters_gets_no_guessed_rename(site):
+    site.story("東京")
+    assert [i.format() for i in site.load().issues] == [
+        "stories/東京.md:1:1: error: The file name '東京' becomes the web address, so it may use only lowercase letters "
+        "a-z, digits and '-' (rename it to an address in lowercase letters a-z, digits and '-') [story-slug-invalid]"]

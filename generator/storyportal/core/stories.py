@@ -12,7 +12,7 @@ from storyportal.core.errors import validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text, split_front_matter
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.schema import StoryIn
-from storyportal.core.slugs import SLUG, slugify
+from storyportal.core.slugs import SLUG, slugify, unspellable_script
 from storyportal.core.yamlload import Parsed, parse_yaml
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
@@ -129,7 +129,7 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
                     1,
                     "story-slug-invalid",
                     f"The file name '{ref.slug}' becomes the web address, so it may use only lowercase letters a-z, digits and '-'",
-                    hint=f"rename it to '{slugify(ref.slug)}'",
+                    hint=_rename_hint(ref.slug),
                 )
             )
         key = ref.slug.lower()
@@ -146,6 +146,12 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
             )
         seen.setdefault(key, ref.source)
     return issues
+
+
+def _rename_hint(slug: str) -> str:
+    if unspellable_script(slug):  # a guessed spelling would be a worse address than the writer's own choice
+        return "rename it to an address in lowercase letters a-z, digits and '-'"
+    return f"rename it to '{slugify(slug)}'"
 
 
 def read_story(ref: StoryRef, raw: bytes, config: PortalConfig) -> StoryFile:
