@@ -157,8 +157,8 @@ def test_a_quoted_iso_date_and_whole_numbers_are_accepted(site):
 @pytest.mark.parametrize("value, message", [
     ('"2026-02-30"', "'published' is not a real date: '2026-02-30' (write a date that exists, as YYYY-MM-DD) "
                      "[story-invalid-value]"),
-    ('"14.03.2026"', "'published' must be a date like 2026-03-14, not '14.03.2026' (write YYYY-MM-DD, without "
-                     "quotes) [story-field-type]"),
+    ('"14.03.2026"', "'published' must be a date like 2026-03-14, not '14.03.2026' (write it as YYYY-MM-DD, like "
+                     "2026-03-14) [story-field-type]"),
 ])
 def test_a_quoted_date_that_is_not_iso_or_not_real_is_refused(site, value, message):
     assert issues(site, story(FRONT.replace("2026-03-14", value))) == [f"{P}:6:12: error: {message}"]
@@ -198,3 +198,10 @@ def test_validate_outside_a_portal_says_where_to_run_it(tmp_path):
     assert (code, err.getvalue()) == (2, "mkdocs.yml: error: There is no mkdocs.yml here, so this is not a portal's "
                                          "folder (run this in the portal's folder, where mkdocs.yml is, or give its "
                                          "path with -f) [config-missing]\n")
+
+
+def test_a_quoted_iso_date_in_the_registry_is_accepted(site):
+    site.advocate(consent={"scopes": ["name", "case-study"], "granted": "2026-01-10", "expires": "2026-12-31"})
+    site.story()
+    portal = site.load()
+    assert (portal.issues, portal.registry.advocates["jane-doe"].consent.expires) == ((), dt.date(2026, 12, 31))

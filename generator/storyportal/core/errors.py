@@ -141,7 +141,7 @@ def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str,
     if kind in ("date_type", "date_from_datetime_parsing", "date_parsing"):
         return (
             f"'{name}' must be a date like 2026-03-14, not {shown}",
-            "write YYYY-MM-DD, without quotes",
+            "write it as YYYY-MM-DD, like 2026-03-14",
             f"{prefix}-field-type",
         )
     if kind == "bool_type":
