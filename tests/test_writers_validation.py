@@ -77,6 +77,16 @@ def test_an_unknown_field_and_a_missing_section_come_in_one_run(site):
     ]
 
 
+def test_a_yaml_slip_and_an_empty_section_come_in_one_run(site):
+    body = BODY.replace("C\n", "")
+    assert issues(site, story(FRONT.replace('title: "T"', 'title:"T"'), body)) == [
+        f"{P}:2:7: error: There is no space after 'title:', so YAML does not see the field 'title' "
+        '(put a space after the colon: title: "T") [yaml-space-after-colon]',
+        f"{P}:16:1: error: The section '## Results' is empty (write the story of this part; the questions in "
+        "<!-- --> are only guidance) [case-study-section-empty]",
+    ]
+
+
 def test_a_testimonial_with_errors_is_not_asked_for_sections(site):
     front = FRONT.replace("case-study", "testimonial").replace('"T"', '""') + 'quote: "Q"\n'
     assert issues(site, story(front, "Just a line.\n")) == [

@@ -345,7 +345,7 @@ def resolve_story(
 
 def _sections_of_unreadable(file: StoryFile, config: PortalConfig) -> list[Issue]:
     """Section problems of a story whose front matter has errors, so a writer sees all in one run."""
-    data = file.parsed.data if file.parsed is not None else None
+    data = file.parsed.data if file.parsed is not None else dict(file.front_hints)
     if not isinstance(data, dict):
         return []
     lang = data.get("lang") if isinstance(data.get("lang"), str) else config.lang

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,9 @@ class StoryFile:
     body: str
     body_line: int
     issues: tuple[Issue, ...]
+    # When the YAML cannot be read: the plain `type:` and `lang:` lines, so that the
+    # sections can still be checked in the same run.
+    front_hints: tuple[tuple[str, str], ...] = ()
 
 
 def discover_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], list[Issue]]:
@@ -148,6 +152,9 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
     return issues
 
 
+_HINT_LINE = re.compile(r"""^(type|lang):[ \t]+["']?([A-Za-z0-9-]+)["']?[ \t]*(?:#.*)?$""", re.M)
+
+
 def _rename_hint(slug: str) -> str:
     if unspellable_script(slug):  # a guessed spelling would be a worse address than the writer's own choice
         return "rename it to an address in lowercase letters a-z, digits and '-'"
@@ -175,7 +182,8 @@ def read_story(ref: StoryRef, raw: bytes, config: PortalConfig) -> StoryFile:
         return StoryFile(ref, digest, None, None, "", 1, tuple(issues))
     parsed, issues = parse_yaml(split.front, ref.source, split.front_line)
     if parsed is None:
-        return StoryFile(ref, digest, None, None, split.body, split.body_line, tuple(issues))
+        hints = tuple(_HINT_LINE.findall(split.front))
+        return StoryFile(ref, digest, None, None, split.body, split.body_line, tuple(issues), hints)
     data = parsed.data if parsed.data is not None else {}
     front, shape_issues = validate_model(StoryIn, data, parsed, (), ref.source, "story")
     issues = without_repeats(issues, shape_issues)
