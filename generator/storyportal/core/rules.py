@@ -153,7 +153,7 @@ def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | 
     return rel
 
 
-def check_sections(check: StoryCheck, kind, config: PortalConfig, lang: str) -> None:
+def check_sections(check: StoryCheck, kind: object, config: PortalConfig, lang: str) -> None:
     """A case study has each required ``##`` section, with text in it; a near-miss heading is named."""
     if kind != StoryType.CASE_STUDY.value:
         return
