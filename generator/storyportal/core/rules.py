@@ -153,17 +153,19 @@ def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | 
     return rel
 
 
-def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang: str) -> None:
-    if front.type is not StoryType.CASE_STUDY:
+def check_sections(check: StoryCheck, kind: object, config: PortalConfig, lang: str) -> None:
+    """A case study has each required ``##`` section, with text in it; a near-miss heading is named."""
+    if kind != StoryType.CASE_STUDY.value:
         return
     sections = _sections(check.file.body)
     required = config.sections_for(lang)
     missing = [s for s in required if s.lower() not in sections]
-    if missing:
+    unexplained = [name for name in missing if not _near_miss(check, name, required)]
+    if unexplained:
         check.at_body(
             "case-study-section-missing",
-            "A case study needs the sections " + ", ".join(f"'## {s}'" for s in missing),
-            "add each as a heading line: ## " + missing[0],
+            "A case study needs the sections " + ", ".join(f"'## {s}'" for s in unexplained),
+            "add each as a heading line: ## " + unexplained[0],
         )
     for name in required:
         line, text = sections.get(name.lower(), (0, "x"))
@@ -178,6 +180,35 @@ def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang
                     hint="write the story of this part; the questions in <!-- --> are only guidance",
                 )
             )
+
+
+_ANY_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+
+
+def _near_miss(check: StoryCheck, name: str, required: list[str]) -> bool:
+    """Report a missing section at the heading that is most like it (``## Result``, ``### Results``)."""
+    taken = {r.lower() for r in required}
+    headings = {}
+    for index, line in enumerate(check.file.body.split("\n")):
+        found = _ANY_HEADING.match(line)
+        if found and not (found.group(1) == "##" and found.group(2).lower() in taken):
+            headings.setdefault(found.group(2), (index, found.group(0).strip()))
+    near = closest(name, headings, cutoff=0.75)
+    if near is None:
+        return False
+    index, shown = headings[near]
+    line = check.file.body_line + index
+    check.issues.append(
+        Issue(
+            check.file.ref.source,
+            line,
+            1,
+            "case-study-section-missing",
+            f"The section '## {name}' is missing: found '{shown}' on line {line}",
+            hint=f"did you mean '## {name}'?",
+        )
+    )
+    return True
 
 
 _COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
@@ -292,7 +323,7 @@ def resolve_story(
 ) -> tuple[Story | None, Status, list[Issue]]:
     """Turn a shape-checked story into a record, and decide whether it may be published."""
     if file.front is None:
-        return None, Status.INVALID, list(file.issues)
+        return None, Status.INVALID, list(file.issues) + _sections_of_unreadable(file, config)
     front, check = file.front, StoryCheck(file)
     advocates = resolve_advocates(check, front, registry)
     company = advocates[0].company if advocates else None
@@ -301,7 +332,7 @@ def resolve_story(
     check_type_fields(check, front)
     check_dates(check, front)
     check_aliases(check, front)
-    check_sections(check, front, config, lang)
+    check_sections(check, front.type.value, config, lang)
     check_body_images(check, root, config)
     video = check_video(check, front)
     image = check_image(check, root, config, front.image, ("image",))
@@ -310,6 +341,17 @@ def resolve_story(
     story = _record(file, front, advocates, facets, lang, video, image)
     check_consent(check, story, on)
     return story, _status(front, check, on), check.issues
+
+
+def _sections_of_unreadable(file: StoryFile, config: PortalConfig) -> list[Issue]:
+    """Section problems of a story whose front matter has errors, so a writer sees all in one run."""
+    data = file.parsed.data if file.parsed is not None else dict(file.front_hints)
+    if not isinstance(data, dict):
+        return []
+    lang = data.get("lang") if isinstance(data.get("lang"), str) else config.lang
+    check = StoryCheck(file)
+    check_sections(check, data.get("type"), config, lang)
+    return check.issues
 
 
 def _facets(check, front: StoryIn, taxonomy: Taxonomy, company):
