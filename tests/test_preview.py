@@ -128,7 +128,7 @@ def test_storyportal_serve_renders_only_the_changed_story_page(site, monkeypatch
     preview.rebuild()
     EDITS["body"](site)
     preview.rebuild()
-    assert preview.instance.rendered == {"stories/alpha.md"}
+    assert preview.instance.preview.rendered == {"stories/alpha.md"}
 
 
 def test_an_unchanged_story_page_is_reused_while_serving(site, monkeypatch):
@@ -137,5 +137,5 @@ def test_an_unchanged_story_page_is_reused_while_serving(site, monkeypatch):
     preview.rebuild()
     EDITS["body"](site)
     preview.rebuild()
-    reused = [k for k, (key, _) in preview.instance.page_cache.items()]
-    assert "stories/beta.md" in reused and preview.instance.reused == {"stories/beta.md", "stories/gamma.md"}
+    reused = [k for k, (key, _) in preview.instance.preview.page_cache.items()]
+    assert "stories/beta.md" in reused and preview.instance.preview.reused == {"stories/beta.md", "stories/gamma.md"}
