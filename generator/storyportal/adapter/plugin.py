@@ -134,8 +134,8 @@ class StoryPortalPlugin(BasePlugin):
         )
 
     def _warn_missing_fonts(self) -> None:
-        """Once per instance: without TrueType fonts every card shows boxes for accents and CJK."""
-        if self.fonts_checked or not self.plan.stories:
+        """Every build (the preview: its first): without TrueType fonts cards show boxes for accents and CJK."""
+        if not self.plan.stories or (self.preview.serving and self.fonts_checked):
             return
         self.fonts_checked = True
         problem = font_warning()
