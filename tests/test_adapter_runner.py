@@ -18,13 +18,13 @@ def build(site):
 
 
 def test_a_private_value_only_in_the_search_index_fails_the_build(site):
-    # One word of the note emphasised: the page has "at <em>risk</em>", Material's search index
+    # One word of the note in bold: the page has "at <strong>risk</strong>", Material's search index
     # has the plain text (the current guard finds the JSON as written; no normalising needed).
     site.extra_plugins = ["search"]
     site.advocate("jane-doe", private={"notes": "Renewal at risk, budget frozen"})
     site.story("northwind")
     before = tree(site.build())
-    site.story("northwind", body=CASE_STUDY_BODY + "\nRenewal at *risk*, budget frozen.\n")
+    site.story("northwind", body=CASE_STUDY_BODY + "\nRenewal at **risk**, budget frozen.\n")
     code, out, err = build(site)
     assert code == 1
     assert err.splitlines()[-3:] == [
