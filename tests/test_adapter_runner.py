@@ -103,3 +103,21 @@ def test_the_build_puts_back_only_the_environment_keys_it_set(site, monkeypatch)
     assert os.environ.get("STORYPORTAL_TEST_HOOK") == "set during the build"
     assert "STORYPORTAL_AUDIENCE" not in os.environ
     assert os.environ["SOURCE_DATE_EPOCH"] == "1780000000"
+
+
+def test_a_build_after_a_preview_in_the_same_process_is_a_real_build(site):
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from storyportal.adapter.plugin import StoryPortalPlugin
+
+    plugins = dict(MkDocsConfig._schema)["plugins"]  # where MkDocs keeps plugin instances between builds
+    kept = StoryPortalPlugin()
+    kept.on_startup(command="serve", dirty=True)
+    plugins.plugin_cache["storyportal"] = kept
+    site.story("northwind")
+    try:
+        out = site.build()
+    finally:
+        plugins.plugin_cache.clear()
+    assert (out / ".storyportal-build.json").is_file()
+    assert 'http-equiv="Content-Security-Policy"' in (out / "stories" / "northwind" / "index.html").read_text()

@@ -118,7 +118,12 @@ def run_build(args) -> Path:
     try:
         with _environment(args):
             config = load_config(config_file=str(config_file), site_dir=str(temp), strict=args.strict)
-            build(config)
+            # As `mkdocs build` does: a plugin instance kept from a preview in this process learns it builds.
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
         check_output(temp, config)
     except BuildRefused as exc:
         raise _refused(temp, target, str(exc)) from None
