@@ -66,7 +66,7 @@ class StoryPortalPlugin(BasePlugin):
         self.preview.start(command=command, dirty=dirty)
 
     def on_config(self, config):
-        settings = self._settings(config)
+        settings = read_settings(self.config, config)
         if self.loader is None or self.loader.settings != settings:
             self.loader = PortalLoader(settings)
             self.media = MediaPlanner(
@@ -76,7 +76,7 @@ class StoryPortalPlugin(BasePlugin):
             )
         self.media.reset()
         portal = self.loader.load(build_date(settings.portal.build_date))
-        self._report(portal)
+        report_portal(portal)
         self.portal = portal
         self.plan = plan_site(
             portal,
@@ -96,42 +96,6 @@ class StoryPortalPlugin(BasePlugin):
         config.extra_css = ["assets/storyportal.css", *config.extra_css]
         config.extra_javascript = ["assets/storyportal.js", *config.extra_javascript]
         return config
-
-    def _settings(self, config) -> SiteSettings:
-        block = {k: v for k, v in self.config.items() if v is not None}
-        audience = os.environ.get("STORYPORTAL_AUDIENCE")
-        if audience:
-            block["audience"] = audience
-        date = os.environ.get("STORYPORTAL_BUILD_DATE")
-        if date:
-            block["build_date"] = date
-        text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
-        portal, issues = parse_portal_config(block, text, Path(config.config_file_path).name)
-        if portal is None:
-            raise PluginError("storyportal settings are invalid:\n" + "\n".join(i.format() for i in issues))
-        site_url = config.site_url or ""
-        return SiteSettings(
-            root=Path(config.config_file_path).resolve().parent,
-            site_name=config.site_name,
-            site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
-            portal=portal,
-        )
-
-    def _report(self, portal) -> None:
-        """Errors fail --strict; a withheld story (consent) is only information."""
-        if not (portal.settings.root / portal.settings.portal.registry).is_file():
-            raise PluginError(f"The advocate registry {portal.settings.portal.registry} does not exist")
-        for issue in portal.issues:
-            if issue.severity is Severity.ERROR:
-                log.error(issue.format())
-            else:
-                log.info(issue.format())
-        counts = Counter(portal.status.values())
-        log.info(
-            f"{len(portal.status)} stories: {counts[Status.PUBLISHED]} published, {counts[Status.WITHHELD]} withheld, "
-            f"{counts[Status.INVALID]} with errors, {counts[Status.DRAFT]} drafts, {counts[Status.SCHEDULED]} scheduled "
-            f"(judged on {portal.today.isoformat()})"
-        )
 
     def _warn_missing_fonts(self) -> None:
         """Every build (the preview: its first): without TrueType fonts cards show boxes for accents and CJK."""
@@ -159,7 +123,9 @@ class StoryPortalPlugin(BasePlugin):
             files.append(File.generated(config, src_uri, content=text))
         for old, target in self.plan.aliases:
             files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
-        for output, source in sorted({**self._body_images(), **self.media.outputs()}.items()):
+        for output, source in sorted(
+            {**body_images(self.plan, self.portal.settings, self.media.cache_dir), **self.media.outputs()}.items()
+        ):
             files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
         self.files = files
         return files
@@ -173,26 +139,6 @@ class StoryPortalPlugin(BasePlugin):
 
     def _spec(self, page):
         return self.pages.pages.get(page.file.src_uri) if page.file.src_uri in self.owned else None
-
-    def _body_images(self) -> dict[str, Path]:
-        """Images a story body shows, copied beside its page; only real images inside the repository."""
-        found = {}
-        settings = self.portal.settings
-        for view in self.plan.stories.values():
-            for repo_path, output in view.body_images:
-                folder, name = repo_path.rsplit("/", 1) if "/" in repo_path else ("", repo_path)
-                rel, problem = resolve_ref(settings.root, folder, name)
-                if problem is None:
-                    _, problem = inspect_image(
-                        settings.root / rel, settings.portal.max_image_bytes, settings.portal.max_image_pixels
-                    )
-                if problem is not None:
-                    log.error(
-                        f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]"
-                    )
-                    continue
-                found[output] = stripped_copy(settings.root, rel, self.media.cache_dir)  # no EXIF or GPS
-        return found
 
     def on_page_markdown(self, markdown, *, page, config, files):
         spec = self._spec(page)
@@ -275,6 +221,63 @@ class StoryPortalPlugin(BasePlugin):
         return server
 
 
+def read_settings(options, config) -> SiteSettings:
+    """Our block of mkdocs.yml, checked, with the audience and build date `storyportal build` passes."""
+    block = {k: v for k, v in options.items() if v is not None}
+    audience = os.environ.get("STORYPORTAL_AUDIENCE")
+    if audience:
+        block["audience"] = audience
+    date = os.environ.get("STORYPORTAL_BUILD_DATE")
+    if date:
+        block["build_date"] = date
+    text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
+    portal, issues = parse_portal_config(block, text, Path(config.config_file_path).name)
+    if portal is None:
+        raise PluginError("storyportal settings are invalid:\n" + "\n".join(i.format() for i in issues))
+    site_url = config.site_url or ""
+    return SiteSettings(
+        root=Path(config.config_file_path).resolve().parent,
+        site_name=config.site_name,
+        site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
+        portal=portal,
+    )
+
+
+def report_portal(portal: Portal) -> None:
+    """Errors fail --strict; a withheld story (consent) is only information."""
+    if not (portal.settings.root / portal.settings.portal.registry).is_file():
+        raise PluginError(f"The advocate registry {portal.settings.portal.registry} does not exist")
+    for issue in portal.issues:
+        if issue.severity is Severity.ERROR:
+            log.error(issue.format())
+        else:
+            log.info(issue.format())
+    counts = Counter(portal.status.values())
+    log.info(
+        f"{len(portal.status)} stories: {counts[Status.PUBLISHED]} published, {counts[Status.WITHHELD]} withheld, "
+        f"{counts[Status.INVALID]} with errors, {counts[Status.DRAFT]} drafts, {counts[Status.SCHEDULED]} scheduled "
+        f"(judged on {portal.today.isoformat()})"
+    )
+
+
+def body_images(plan: SitePlan, settings: SiteSettings, cache_dir: Path) -> dict[str, Path]:
+    """Images a story body shows, copied beside its page; only real images inside the repository."""
+    found = {}
+    for view in plan.stories.values():
+        for repo_path, output in view.body_images:
+            folder, name = repo_path.rsplit("/", 1) if "/" in repo_path else ("", repo_path)
+            rel, problem = resolve_ref(settings.root, folder, name)
+            if problem is None:
+                _, problem = inspect_image(
+                    settings.root / rel, settings.portal.max_image_bytes, settings.portal.max_image_pixels
+                )
+            if problem is not None:
+                log.error(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
+                continue
+            found[output] = stripped_copy(settings.root, rel, cache_dir)  # no EXIF or GPS
+    return found
+
+
 def raise_on_leaks(leaks) -> None:
     """Log up to 50 leaks and abort the build if there is any."""
     if not leaks:
@@ -286,13 +289,13 @@ def raise_on_leaks(leaks) -> None:
 
 def build_marker(portal: Portal) -> str:
     """The marker's text: who built the site, on which date, for whom, with how many stories."""
-    counts = Counter(status.value for status in portal.status.values())
+    counts = Counter(portal.status.values())
     record = {
         "storyportal": __version__,
         "build_date": portal.today.isoformat(),
         "audience": portal.settings.portal.audience.value,
-        "published": counts[Status.PUBLISHED.value],
-        "withheld": counts[Status.WITHHELD.value],
+        "published": counts[Status.PUBLISHED],
+        "withheld": counts[Status.WITHHELD],
     }
     return json.dumps(record, indent=2, sort_keys=True) + "\n"
 
