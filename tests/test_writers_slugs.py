@@ -58,7 +58,7 @@ def test_new_refuses_a_title_it_cannot_spell_and_asks_for_slug(site):
     code, out, err = site.cli("new", "case-study", "--advocate", "jane-doe", "--title", "東京 launch",
                               "--build-date", DATE)
     assert (code, out) == (1, "")
-    assert err == ("storyportal new: the title is written partly in Chinese characters, which has no Latin spelling "
+    assert err == ("storyportal: error: the title is written partly in Chinese characters, which has no Latin spelling "
                    "fit for a web address: choose the address yourself with --slug, in lowercase letters a-z, digits "
                    "and '-' (for example --slug tokyo-launch)\n")
     assert list((site.root / "stories").iterdir()) == []

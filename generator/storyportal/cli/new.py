@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from storyportal.cli.output import Exit, format_text
+from storyportal.cli.output import Exit, fail, format_text
 from storyportal.core.config import PortalConfig, SiteSettings, load_settings
 from storyportal.core.errors import closest
 from storyportal.core.model import Advocate, Registry
@@ -83,8 +83,7 @@ def run_new(args) -> int:
         path = write_story(settings, story)
     except Refusal as exc:
         # A refusal, not a crash: the writer's mistake in their own words, as `new` was asked.
-        sys.stderr.write(f"storyportal new: {exc}\n")
-        return Exit.PROBLEMS
+        return fail(str(exc), Exit.PROBLEMS)
     sys.stdout.write(next_steps(path, story))
     return Exit.OK
 
