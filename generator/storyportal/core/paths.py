@@ -82,3 +82,20 @@ def walk_exact(root: Path, rel: str) -> PathProblem | None:
                 "replace the link with the real file",
             )
     return None
+
+
+def confine_to_story(rel: str, ref: str, folder: str, nested: bool) -> PathProblem | None:
+    """A story shows only images kept with it: under its own folder, or beside a flat ``<slug>.md``.
+
+    Logos and photos of the registry are shown by the registry, each gated by its consent
+    scope; a story that named ``../assets/logos/acme.png`` would show them without it.
+    """
+    inside = rel.startswith(folder + "/") and (nested or "/" not in rel[len(folder) + 1 :])
+    if inside:
+        return None
+    where = f"in {folder}/" if nested else f"beside the story file, in {folder}/"
+    return PathProblem(
+        "path-outside-story",
+        f"'{ref}' is not one of this story's own images; a story may show only images kept {where}",
+        "copy the image there; company logos and people's photos come from advocates.yaml, with their consent",
+    )

@@ -21,7 +21,7 @@ from storyportal.core.errors import closest
 from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
-from storyportal.core.paths import resolve_ref
+from storyportal.core.paths import PathProblem, confine_to_story, resolve_ref
 from storyportal.core.schema import StoryIn, StoryType
 from storyportal.core.stories import StoryFile
 from storyportal.core.video import parse_video_url
@@ -141,12 +141,22 @@ def check_video(check: StoryCheck, front: StoryIn):
     return video
 
 
+def story_image(file: StoryFile, root: Path, config: PortalConfig, ref: str) -> tuple[str | None, PathProblem | None]:
+    """``ref`` as a repository path, if it is a real image among the story's own files."""
+    folder = file.ref.folder
+    rel, problem = resolve_ref(root, folder, ref)
+    if rel is not None:  # a path that leaves the story is refused before asking whether it exists
+        nested = file.ref.source == f"{folder}/index.md" and folder.endswith("/" + file.ref.slug)
+        problem = confine_to_story(rel, ref, folder, nested) or problem
+    if rel is not None and problem is None:
+        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    return (rel, None) if problem is None else (None, problem)
+
+
 def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | None, path: tuple) -> str | None:
     if ref is None:
         return None
-    rel, problem = resolve_ref(root, check.file.ref.folder, ref)
-    if problem is None:
-        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    rel, problem = story_image(check.file, root, config, ref)
     if problem is not None:
         check.at(path, problem.rule, problem.message, problem.hint)
         return None
@@ -222,9 +232,7 @@ def _check_body_image(check: StoryCheck, root: Path, config: PortalConfig, ref: 
     body = check.file.body
     line = check.file.body_line + body.count("\n", 0, offset)
     col = offset - body.rfind("\n", 0, offset)
-    rel, problem = resolve_ref(root, check.file.ref.folder, ref)
-    if problem is None:
-        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    _, problem = story_image(check.file, root, config, ref)
     if problem is not None:
         check.issues.append(Issue(check.file.ref.source, line, col, problem.rule, problem.message, hint=problem.hint))
 
@@ -277,14 +285,41 @@ def check_consent(check: StoryCheck, story: Story, on: dt.date) -> None:
                 f"their consent covers: {', '.join(sorted(advocate.consent.scopes))}",
                 Severity.WARNING,
             )
-    if story.quote and story.advocates and "quote" not in story.primary.consent.scopes:
-        check.at(
-            ("quote",),
-            "consent-quote-missing",
-            f"{story.primary.id} has not agreed to be quoted, so this story is withheld",
-            "remove the quote, or ask the program owner for the quote scope",
-            Severity.WARNING,
-        )
+    check_field_consent(check, story)
+
+
+@dataclass(frozen=True)
+class PersonField:
+    """A story field that shows a person, whatever the story's type, and the scope it needs."""
+
+    field: str
+    scope: str
+    rule: str
+    agreed: str  # "has not agreed to <agreed>"
+    everyone: bool  # every advocate named (anyone may be on camera), or only the primary (their words)
+
+
+PERSON_FIELDS = (
+    PersonField("quote", "quote", "consent-quote-missing", "be quoted", everyone=False),
+    PersonField("video", "video", "consent-video-missing", "appear on video", everyone=True),
+)
+
+
+def check_field_consent(check: StoryCheck, story: Story) -> None:
+    """Each field that shows a person needs its own scope: the type's scope does not imply it."""
+    for person_field in PERSON_FIELDS:
+        if not getattr(story, person_field.field) or person_field.scope == story.type:
+            continue  # absent, or the type check above already asked every advocate for this scope
+        shown = story.advocates if person_field.everyone else story.advocates[:1]
+        for advocate in shown:
+            if person_field.scope not in advocate.consent.scopes:
+                check.at(
+                    (person_field.field,),
+                    person_field.rule,
+                    f"{advocate.id} has not agreed to {person_field.agreed}, so this story is withheld",
+                    f"remove the {person_field.field}, or ask the program owner for the {person_field.scope} scope",
+                    Severity.WARNING,
+                )
 
 
 def resolve_story(

@@ -1,0 +1,92 @@
+"""Every field that shows a person needs its own scope, whatever the story's type (issue 13, finding 2).
+
+A video, a quote, a name, a photo and a logo each show someone; consenting to a kind of story
+(a testimonial) is not consenting to appear on camera in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from storyportal.core.config import load_settings
+from storyportal.core.model import Status
+from storyportal.core.portal import load_portal
+from storyportal.site.images import plan_image, widths_for
+from storyportal.site.plan import plan_site
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_DATE = dt.date(2026, 11, 24)
+VELO = "stories/velo-freight-dispatch-video.md"
+P = "stories/northwind.md"
+YT = "https://www.youtube.com/watch?v=abcdefghijk"
+NO_VIDEO = ["name", "quote", "logo", "case-study", "testimonial"]
+
+
+def copy_demo(dest: Path) -> Path:
+    for name in ("stories", "assets", "docs"):
+        shutil.copytree(REPO / name, dest / name)
+    for name in ("advocates.yaml", "mkdocs.yml"):
+        shutil.copy(REPO / name, dest / name)
+    return dest / "mkdocs.yml"
+
+
+def test_attack_demo_video_retyped_as_testimonial_is_still_withheld(tmp_path):
+    config = copy_demo(tmp_path)
+    story = tmp_path / VELO
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.replace("type: video\n", "type: testimonial\nquote: We see every delivery.\n", 1),
+                     encoding="utf-8")
+    settings, _ = load_settings(config)
+    portal = load_portal(settings, DEMO_DATE)
+    assert [i.format() for i in portal.issues_for(VELO)] == [
+        f"{VELO}:16:3: warning: ana-souza has not agreed to appear on video, so this story is withheld "
+        "(remove the video, or ask the program owner for the video scope) [consent-video-missing]"]
+    assert portal.status[VELO] is Status.WITHHELD
+    assert "velo-freight-dispatch-video" not in plan_site(portal).stories
+
+
+@pytest.mark.parametrize("kind", ["testimonial", "case-study"])
+def test_a_video_in_any_story_type_needs_the_video_scope(site, kind):
+    site.advocate(scopes=NO_VIDEO)
+    site.story(type=kind, quote="We love it.", video={"url": YT})
+    portal = site.load()
+    assert ([(i.line, i.col, i.rule) for i in portal.issues], portal.status[P]) == (
+        [(10, 3, "consent-video-missing")], Status.WITHHELD)
+
+
+def test_every_advocate_named_needs_the_video_scope(site):
+    site.advocate("jane-doe")
+    site.advocate("bob", scopes=NO_VIDEO)
+    site.story(type="testimonial", advocates=["jane-doe", "bob"], quote="We love it.", video={"url": YT})
+    assert site.issues() == [
+        f"{P}:11:3: warning: bob has not agreed to appear on video, so this story is withheld "
+        "(remove the video, or ask the program owner for the video scope) [consent-video-missing]"]
+
+
+def test_a_video_with_the_video_scope_is_published(site):
+    site.advocate(scopes=NO_VIDEO + ["video"])
+    site.story(type="testimonial", quote="We love it.", video={"url": YT})
+    assert (site.issues(), site.load().status[P]) == ([], Status.PUBLISHED)
+
+
+def photo_files(site) -> set[str]:
+    """The file names the advocate's photo would be published under."""
+    planned = plan_image(site.root, "assets/people/jane.png", widths_for("photo"), "photo")
+    return {r.output for r in planned.renditions}
+
+
+@pytest.mark.parametrize("scopes, published", [
+    (["quote", "logo", "testimonial"], False),
+    (["name", "quote", "logo", "testimonial"], True),
+], ids=["without-name-scope", "with-name-scope"])
+def test_the_photo_is_published_only_with_the_name_scope(site, scopes, published):
+    site.image("assets/people/jane.png", size=(200, 200))
+    site.advocate(scopes=scopes, photo="assets/people/jane.png")
+    site.story(type="testimonial", quote="We love it.")
+    out = site.build()
+    found = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert photo_files(site) <= found if published else not photo_files(site) & found
