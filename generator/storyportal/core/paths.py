@@ -99,3 +99,24 @@ def confine_to_story(rel: str, ref: str, folder: str, nested: bool) -> PathProbl
         f"'{ref}' is not one of this story's own images; a story may show only images kept {where}",
         "copy the image there; company logos and people's photos come from advocates.yaml, with their consent",
     )
+
+
+# Where the site writes files of its own besides story pages. A redirect page there would
+# replace one of them, or need a folder where the build writes a file, and abort the build.
+# tests/test_attack_addresses.py builds a full site and checks every file it writes is covered.
+SITE_FOLDERS = frozenset({"assets", "cards", "embed", "img", "industries", "sales", "search"})
+LISTING_PAGES = {"stories/": "the list of stories"}
+
+
+def reserved_address(path: str) -> str | None:
+    """Why the site address ``path`` (``a/b/``) belongs to a page or file the build writes, or None."""
+    path = path.strip("/") + "/"
+    parts = path[:-1].split("/")
+    dotted = next((part for part in parts if "." in part), None)
+    if dotted is not None:  # every page is a folder; names with a dot are the build's files
+        return f"'{dotted}' is a file name (like sitemap.xml or 404.html), and the site's pages are folders"
+    if parts[0] in SITE_FOLDERS:
+        return f"everything under /{parts[0]}/ is written by the site itself"
+    if path in LISTING_PAGES:
+        return f"it is the address of {LISTING_PAGES[path]}"
+    return None

@@ -21,7 +21,7 @@ from storyportal.core.errors import closest
 from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
-from storyportal.core.paths import PathProblem, confine_to_story, resolve_ref
+from storyportal.core.paths import PathProblem, confine_to_story, reserved_address, resolve_ref
 from storyportal.core.schema import StoryIn, StoryType
 from storyportal.core.stories import StoryFile
 from storyportal.core.video import parse_video_url
@@ -239,13 +239,24 @@ def _check_body_image(check: StoryCheck, root: Path, config: PortalConfig, ref: 
 
 def check_aliases(check: StoryCheck, front: StoryIn) -> None:
     for index, alias in enumerate(front.aliases):
-        if not _ALIAS.match(alias) or "/../" in alias or "//" in alias:
+        if not _ALIAS.match(alias) or "/../" in alias or "//" in alias or "/./" in alias:
             check.at(
                 ("aliases", index),
                 "story-alias-invalid",
                 f"'{alias}' is not a site address like /stories/old-name/",
                 "start and end it with '/', lowercase letters, digits and '-'",
             )
+        elif reason := reserved_address(alias):
+            _alias_reserved(check, index, alias, reason)
+
+
+def _alias_reserved(check: StoryCheck, index: int, alias: str, reason: str) -> None:
+    check.at(
+        ("aliases", index),
+        "story-alias-reserved",
+        f"The old address {alias} cannot redirect to this story: {reason}",
+        "give the address the story really had before, like /stories/old-name/, or remove it",
+    )
 
 
 def check_consent(check: StoryCheck, story: Story, on: dt.date) -> None:
@@ -401,12 +412,15 @@ def _record(file: StoryFile, front: StoryIn, advocates, facets, lang, video, ima
 
 def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list[Issue]:
     """An alias must not repeat another alias or shadow a story's own address."""
-    owners = {f"/{s.url}": s.source for s in stories}
+    pages = {f"/stories/{f.ref.slug}/": source for source, f in files.items()}  # whatever their status
+    owners = dict(pages)
     issues = []
     for story in sorted(stories, key=lambda s: s.source):
         check = StoryCheck(files[story.source])
         for index, alias in enumerate(story.aliases):
-            if alias in owners and owners[alias] != story.source:
+            if reason := _inside_story_page(alias, story, pages):
+                _alias_reserved(check, index, alias, reason)
+            elif alias in owners and owners[alias] != story.source:
                 check.at(
                     ("aliases", index),
                     "story-duplicate-alias",
@@ -416,3 +430,15 @@ def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list
             owners.setdefault(alias, story.source)
         issues += check.issues
     return issues
+
+
+def _inside_story_page(alias: str, story: Story, pages: dict[str, str]) -> str | None:
+    """A redirect over the story's own page, or inside any story's folder (its images live there)."""
+    if alias == f"/{story.url}":
+        return "it is this story's own address"
+    parts = alias.strip("/").split("/")
+    for depth in range(1, len(parts)):
+        owner = pages.get("/" + "/".join(parts[:depth]) + "/")
+        if owner is not None:
+            return f"it is inside the address of {owner}"
+    return None

@@ -18,6 +18,8 @@ from storyportal.core.yamlload import Parsed, parse_yaml
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 IGNORED = ("README.md",)
+# A story's page is stories/<slug>.md; MkDocs makes stories/index.md the folder's own page, /stories/.
+RESERVED_SLUGS = {"index": "/stories/, the list of every story"}
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,18 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
                     "story-slug-invalid",
                     f"The file name '{ref.slug}' becomes the web address, so it may use only lowercase letters a-z, digits and '-'",
                     hint=f"rename it to '{slugify(ref.slug)}'",
+                )
+            )
+        if ref.slug in RESERVED_SLUGS:
+            issues.append(
+                Issue(
+                    ref.source,
+                    0,
+                    0,
+                    "story-slug-reserved",
+                    f"The name '{ref.slug}' would give this story the address {RESERVED_SLUGS[ref.slug]}, "
+                    "which the site needs for its own page",
+                    hint="name the file after the story, like northwind-onboarding.md",
                 )
             )
         key = ref.slug.lower()
