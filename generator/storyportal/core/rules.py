@@ -9,13 +9,14 @@ break the next deploy.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyportal.core.body import body_image_refs
+from storyportal.core.body import body_image_refs, hide_comments
 from storyportal.core.config import PortalConfig
 from storyportal.core.errors import closest
 from storyportal.core.imagecheck import inspect_image
@@ -44,6 +45,11 @@ class StoryCheck:
 
     def at_body(self, rule: str, message: str, hint: str = "") -> None:
         self.issues.append(Issue(self.file.ref.source, self.file.body_line, 1, rule, message, hint=hint))
+
+    @functools.cached_property
+    def visible_body(self) -> str:
+        """The body as readers see it: comments hidden, line breaks kept (so lines still match)."""
+        return hide_comments(self.file.body)[0]
 
     @property
     def errors(self) -> bool:
@@ -166,7 +172,7 @@ def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | 
 def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang: str) -> None:
     if front.type is not StoryType.CASE_STUDY:
         return
-    sections = _sections(check.file.body)
+    sections = _sections(check.visible_body)
     required = config.sections_for(lang)
     missing = [s for s in required if s.lower() not in sections]
     if missing:
@@ -177,7 +183,7 @@ def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang
         )
     for name in required:
         line, text = sections.get(name.lower(), (0, "x"))
-        if not _COMMENT.sub("", text).strip():
+        if not text.strip():
             check.issues.append(
                 Issue(
                     check.file.ref.source,
@@ -188,9 +194,6 @@ def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang
                     hint="write the story of this part; the questions in <!-- --> are only guidance",
                 )
             )
-
-
-_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
 
 
 def _sections(body: str) -> dict[str, tuple[int, str]]:
@@ -214,7 +217,7 @@ def check_body_images(check: StoryCheck, root: Path, config: PortalConfig) -> No
     A quick scan locates the usual forms; the renderer's own list (``body_image_refs``)
     catches the rest (reference-style images, unusual attributes), at the line that names them.
     """
-    body = check.file.body
+    body = check.visible_body
     if not _MAY_HAVE_IMAGES.search(body):
         return  # most stories: no Markdown rendering during validation
     seen = set()
@@ -229,12 +232,25 @@ def check_body_images(check: StoryCheck, root: Path, config: PortalConfig) -> No
 
 
 def _check_body_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str, offset: int) -> None:
-    body = check.file.body
+    body = check.visible_body
     line = check.file.body_line + body.count("\n", 0, offset)
     col = offset - body.rfind("\n", 0, offset)
     _, problem = story_image(check.file, root, config, ref)
     if problem is not None:
         check.issues.append(Issue(check.file.ref.source, line, col, problem.rule, problem.message, hint=problem.hint))
+
+
+def check_comments(check: StoryCheck) -> None:
+    """An unclosed ``<!--`` hides the rest of the story: say so, rather than guess what was meant."""
+    _, start = hide_comments(check.file.body)
+    if start is None:
+        return
+    body = check.file.body
+    line = check.file.body_line + body.count("\n", 0, start)
+    col = start - body.rfind("\n", 0, start)
+    message = "A comment opened with <!-- is never closed with -->, so everything after it would be hidden"
+    hint = "close the note with --> where it ends"
+    check.issues.append(Issue(check.file.ref.source, line, col, "story-unclosed-comment", message, hint=hint))
 
 
 def check_aliases(check: StoryCheck, front: StoryIn) -> None:
@@ -347,6 +363,7 @@ def resolve_story(
     check_type_fields(check, front)
     check_dates(check, front)
     check_aliases(check, front)
+    check_comments(check)
     check_sections(check, front, config, lang)
     check_body_images(check, root, config)
     video = check_video(check, front)
