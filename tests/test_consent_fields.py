@@ -73,20 +73,24 @@ def test_a_video_with_the_video_scope_is_published(site):
     assert (site.issues(), site.load().status[P]) == ([], Status.PUBLISHED)
 
 
-def photo_files(site) -> set[str]:
-    """The file names the advocate's photo would be published under."""
-    planned = plan_image(site.root, "assets/people/jane.png", widths_for("photo"), "photo")
-    return {r.output for r in planned.renditions}
+IMAGES = {"photo": "assets/people/jane.png", "logo": "assets/logos/acme.png"}
+IMAGE_SCOPE_CASES = [
+    ("photo-without-name-scope", "photo", ["quote", "logo", "testimonial"], False),
+    ("photo-with-name-scope", "photo", ["name", "quote", "logo", "testimonial"], True),
+    ("logo-without-logo-scope", "logo", ["name", "quote", "testimonial"], False),
+    ("logo-with-logo-scope", "logo", ["name", "quote", "logo", "testimonial"], True),
+]
 
 
-@pytest.mark.parametrize("scopes, published", [
-    (["quote", "logo", "testimonial"], False),
-    (["name", "quote", "logo", "testimonial"], True),
-], ids=["without-name-scope", "with-name-scope"])
-def test_the_photo_is_published_only_with_the_name_scope(site, scopes, published):
-    site.image("assets/people/jane.png", size=(200, 200))
-    site.advocate(scopes=scopes, photo="assets/people/jane.png")
+@pytest.mark.parametrize("kind, scopes, published", [c[1:] for c in IMAGE_SCOPE_CASES],
+                         ids=[c[0] for c in IMAGE_SCOPE_CASES])
+def test_a_registry_image_is_published_only_with_its_scope(site, kind, scopes, published):
+    for rel in IMAGES.values():
+        site.image(rel, size=(400, 400))
+    site.company("acme", logo=IMAGES["logo"])
+    site.advocate(scopes=scopes, photo=IMAGES["photo"])
     site.story(type="testimonial", quote="We love it.")
     out = site.build()
-    found = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert photo_files(site) <= found if published else not photo_files(site) & found
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    files = {r.output for r in plan_image(site.root, IMAGES[kind], widths_for(kind), kind).renditions}
+    assert (files & written) == (files if published else set())
