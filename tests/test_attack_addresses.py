@@ -35,6 +35,22 @@ def test_attack_an_alias_on_a_generated_address_is_a_located_error(site, alias):
     assert (located(portal), portal.status[P]) == ([(P, 9, 3, "story-alias-reserved")], Status.INVALID)
 
 
+def test_every_alias_problem_of_a_story_is_reported_at_once(site):
+    site.story("southwind", title="Southwind", aliases=["/stories/old/"])
+    site.story("northwind", aliases=["/sitemap.xml/", "/stories/southwind/", "/stories/old/", "/stories/northwind/"])
+    assert located(site.load()) == [(P, 9, 3, "story-alias-reserved"), (P, 10, 3, "story-duplicate-alias"),
+                                    (P, 11, 3, "story-duplicate-alias"), (P, 12, 3, "story-alias-reserved")]
+
+
+def test_a_story_with_errors_does_not_withhold_another_by_its_aliases(site):
+    site.story("a-broken", industry="retial", aliases=["/stories/old/"])
+    site.story("northwind", aliases=["/stories/old/"])
+    portal = site.load()
+    assert (located(portal), portal.status[P]) == (
+        [("stories/a-broken.md", 8, 11, "story-taxonomy-unknown"), ("stories/a-broken.md", 10, 3, "story-duplicate-alias")],
+        Status.PUBLISHED)
+
+
 def test_alias_reserved_message(site):
     site.story("northwind", aliases=["/sitemap.xml/"])
     assert site.issues() == [

@@ -31,11 +31,14 @@ REPLACE_CASES = [
     ("home-page-is-kept", "index.md", None),
     ("a-new-page", "about.md", None),
     ("a-page-beside-stories", "stories/how-we-choose.md", None),
+    ("an-html-file", "landing.html", ("docs/landing.html", 1, 1, "docs-raw-html")),
+    ("an-svg-file", "pics/Logo.SVG", ("docs/pics/Logo.SVG", 1, 1, "docs-raw-html")),
+    ("an-image", "pics/team.png", None),
 ]
 
 
 @pytest.mark.parametrize("src_uri, expected", [c[1:] for c in REPLACE_CASES], ids=[c[0] for c in REPLACE_CASES])
-def test_a_docs_file_may_not_replace_what_the_build_writes(src_uri, expected):
+def test_a_docs_file_may_not_replace_what_the_build_writes_or_run_script(src_uri, expected):
     text = "# Page\n" if src_uri.endswith(".md") else None
     assert found({src_uri: text}) == (([expected], [src_uri]) if expected else ([], []))
 
@@ -78,8 +81,9 @@ def test_attack_a_script_in_a_docs_page_is_never_published(site):
     site.story("northwind")
     site.write("docs/evil.js", "window.__xss = 1;\n")
     site.write("docs/about.md", "# About us\n\n<script src=\"../evil.js\"></script>\n")
+    site.write("docs/landing.html", "<script src=\"evil.js\"></script>\n")
     out = site.build()
-    assert not (out / "about").exists()
+    assert not (out / "about").exists() and not (out / "landing.html").exists()
 
 
 def test_attack_docs_cannot_replace_the_theme_script(site):

@@ -428,30 +428,39 @@ def _record(file: StoryFile, front: StoryIn, advocates, facets, lang, video, ima
 
 
 def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list[Issue]:
-    """An alias must not repeat another alias or shadow a story's own address."""
+    """An alias must not repeat another alias or take a story's address (or a place inside it).
+
+    Publishable stories claim their aliases, in file order; a story that already has errors is
+    checked too (every problem in one pass), but claims nothing, so it cannot withhold another.
+    """
     pages = {f"/stories/{f.ref.slug}/": source for source, f in files.items()}  # whatever their status
     owners = dict(pages)
+    valid = {s.source for s in stories}
+    others = [s for s, f in files.items() if s not in valid and f.front is not None]
     issues = []
-    for story in sorted(stories, key=lambda s: s.source):
-        check = StoryCheck(files[story.source])
-        for index, alias in enumerate(story.aliases):
-            if reason := _inside_story_page(alias, story, pages):
+    for source in sorted(valid) + sorted(others):
+        check = StoryCheck(files[source])
+        for index, alias in enumerate(files[source].front.aliases):
+            if not _ALIAS.match(alias) or reserved_address(alias):
+                continue  # reported by check_aliases
+            if reason := _inside_story_page(alias, files[source].ref.slug, pages):
                 _alias_reserved(check, index, alias, reason)
-            elif alias in owners and owners[alias] != story.source:
+            elif owners.get(alias, source) != source:
                 check.at(
                     ("aliases", index),
                     "story-duplicate-alias",
                     f"The address {alias} is already used by {owners[alias]}",
                     "remove one of them",
                 )
-            owners.setdefault(alias, story.source)
+            elif source in valid:
+                owners[alias] = source
         issues += check.issues
     return issues
 
 
-def _inside_story_page(alias: str, story: Story, pages: dict[str, str]) -> str | None:
+def _inside_story_page(alias: str, slug: str, pages: dict[str, str]) -> str | None:
     """A redirect over the story's own page, or inside any story's folder (its images live there)."""
-    if alias == f"/{story.url}":
+    if alias == f"/stories/{slug}/":
         return "it is this story's own address"
     parts = alias.strip("/").split("/")
     for depth in range(1, len(parts)):

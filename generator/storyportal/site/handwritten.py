@@ -17,6 +17,8 @@ from storyportal.core.issues import Issue
 
 KEPT = frozenset({"index.md"})  # a hand-written home page replaces the generated one on purpose
 MARKDOWN = (".md", ".markdown")
+# Documents a browser runs scripts in when opened: MkDocs would copy them into the site as they are.
+ACTIVE = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
@@ -45,7 +47,8 @@ def check_docs(
     folders = {posixpath.dirname(path) for path in taken}
     issues, refused = [], set()
     for src_uri in sorted(docs):
-        found = _replaces(docs_dir, src_uri, taken, folders) + _raw_html(docs_dir, src_uri, docs[src_uri] or "")
+        found = _replaces(docs_dir, src_uri, taken, folders) or _active(docs_dir, src_uri)
+        found += _raw_html(docs_dir, src_uri, docs[src_uri] or "")
         if found:
             issues += found
             refused.add(src_uri)
@@ -65,6 +68,14 @@ def _replaces(docs_dir: str, src_uri: str, taken: dict[str, str], folders: set[s
         return []
     hint = "give the page another name; stories go in stories/, with their consent checked"
     return [Issue(f"{docs_dir}/{src_uri}", 1, 1, "docs-replaces-page", message, hint=hint)]
+
+
+def _active(docs_dir: str, src_uri: str) -> list[Issue]:
+    if not src_uri.lower().endswith(ACTIVE):
+        return []
+    message = "An HTML, SVG or XML file in docs/ would be published as it is, scripts included"
+    hint = "write the page in Markdown; put images in PNG, JPEG or WebP"
+    return [Issue(f"{docs_dir}/{src_uri}", 1, 1, "docs-raw-html", message, hint=hint)]
 
 
 def _raw_html(docs_dir: str, src_uri: str, text: str) -> list[Issue]:
