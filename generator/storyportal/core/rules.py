@@ -439,8 +439,8 @@ def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list
     others = [s for s, f in files.items() if s not in valid and f.front is not None]
     issues = []
     for source in sorted(valid) + sorted(others):
-        check = StoryCheck(files[source])
-        for index, alias in enumerate(files[source].front.aliases):
+        check, front = StoryCheck(files[source]), files[source].front
+        for index, alias in enumerate(front.aliases if front else ()):
             if not _ALIAS.match(alias) or reserved_address(alias):
                 continue  # reported by check_aliases
             if reason := _inside_story_page(alias, files[source].ref.slug, pages):
