@@ -255,7 +255,7 @@ def check_comments(check: StoryCheck) -> None:
 
 def check_aliases(check: StoryCheck, front: StoryIn) -> None:
     for index, alias in enumerate(front.aliases):
-        if not _ALIAS.match(alias) or "/../" in alias or "//" in alias or "/./" in alias:
+        if not _alias_shape(alias):
             check.at(
                 ("aliases", index),
                 "story-alias-invalid",
@@ -264,6 +264,10 @@ def check_aliases(check: StoryCheck, front: StoryIn) -> None:
             )
         elif reason := reserved_address(alias):
             _alias_reserved(check, index, alias, reason)
+
+
+def _alias_shape(alias: str) -> bool:
+    return bool(_ALIAS.match(alias)) and not any(bad in alias for bad in ("/../", "//", "/./"))
 
 
 def _alias_reserved(check: StoryCheck, index: int, alias: str, reason: str) -> None:
@@ -441,7 +445,7 @@ def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list
     for source in sorted(valid) + sorted(others):
         check, front = StoryCheck(files[source]), files[source].front
         for index, alias in enumerate(front.aliases if front else ()):
-            if not _ALIAS.match(alias) or reserved_address(alias):
+            if not _alias_shape(alias) or reserved_address(alias):
                 continue  # reported by check_aliases
             if reason := _inside_story_page(alias, files[source].ref.slug, pages):
                 _alias_reserved(check, index, alias, reason)
