@@ -62,3 +62,18 @@ def test_a_story_image_stays_in_the_story_folder(site, nested, ref, expected):
 def test_a_missing_image_outside_the_folder_names_the_folder_rule(site):
     site.story("northwind", image="../assets/logos/nothing.png")
     assert located(site.load()) == [(FLAT, 8, 8, "path-outside-story")]
+
+
+BODY_FORMS = [
+    ("raw-img-tag", 'Text.\n\n<img src="../../assets/logos/acme.png" alt="">\n', 12),
+    ("reference-style", "Text.\n\n![logo][l]\n\n[l]: ../../assets/logos/acme.png\n", 14),
+    ("dot-segments", "Text.\n\n![logo](./../../assets/logos/acme.png)\n", 12),
+]
+
+
+@pytest.mark.parametrize("body, line", [c[1:] for c in BODY_FORMS], ids=[c[0] for c in BODY_FORMS])
+def test_attack_every_body_image_form_is_confined(site, body, line):
+    site.image("assets/logos/acme.png")
+    site.advocate(scopes=NO_LOGO_NO_NAME)
+    site.story("northwind", folder=True, type="testimonial", quote="Fine.", body=body)
+    assert [(i.line, i.rule) for i in site.load().issues] == [(line, "path-outside-story")]
