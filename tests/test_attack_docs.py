@@ -29,6 +29,8 @@ REPLACE_CASES = [
     ("theme-script", "assets/storyportal.js", ("docs/assets/storyportal.js", 1, 1, "docs-replaces-page")),
     ("file-where-a-folder-is", "img", ("docs/img", 1, 1, "docs-replaces-page")),
     ("home-page-is-kept", "index.md", None),
+    ("home-page-as-readme-is-kept", "README.md", None),
+    ("home-page-as-html-is-not", "index.html", ("docs/index.html", 1, 1, "docs-raw-html")),
     ("a-new-page", "about.md", None),
     ("a-page-beside-stories", "stories/how-we-choose.md", None),
     ("an-html-file", "landing.html", ("docs/landing.html", 1, 1, "docs-raw-html")),

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from storyportal.core.issues import Issue
 
-KEPT = frozenset({"index.md"})  # a hand-written home page replaces the generated one on purpose
+KEPT = frozenset({"index.html"})  # a hand-written home page (index.md, README.md) replaces ours on purpose
 MARKDOWN = (".md", ".markdown")
 # Documents a browser runs scripts in when opened: MkDocs would copy them into the site as they are.
 ACTIVE = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
@@ -56,9 +56,9 @@ def check_docs(
 
 
 def _replaces(docs_dir: str, src_uri: str, taken: dict[str, str], folders: set[str]) -> list[Issue]:
-    if src_uri in KEPT:
-        return []
     dest = page_dest(src_uri)
+    if dest in KEPT:
+        return []
     if dest in taken:
         what = f"the generated page /{posixpath.dirname(dest)}/" if dest.endswith("index.html") else dest
         message = f"This hand-written file would replace {what}, which the site builds itself"
