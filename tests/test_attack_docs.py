@@ -28,6 +28,7 @@ REPLACE_CASES = [
     ("data-file", "sales/index.json", ("docs/sales/index.json", 1, 1, "docs-replaces-page")),
     ("theme-script", "assets/storyportal.js", ("docs/assets/storyportal.js", 1, 1, "docs-replaces-page")),
     ("file-where-a-folder-is", "img", ("docs/img", 1, 1, "docs-replaces-page")),
+    ("file-where-a-parent-folder-is", "industries", ("docs/industries", 1, 1, "docs-replaces-page")),
     ("home-page-is-kept", "index.md", None),
     ("home-page-as-readme-is-kept", "README.md", None),
     ("home-page-as-html-is-not", "index.html", ("docs/index.html", 1, 1, "docs-raw-html")),

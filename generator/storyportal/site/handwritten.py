@@ -4,7 +4,8 @@
 there may not take the address of a page or file the build writes (``docs/stories/<slug>.md``
 would replace a consent-checked story page), and its Markdown may hold no raw HTML tags (a
 same-origin ``<script src>`` passes the Content-Security-Policy). HTML examples belong in fenced
-code blocks. The one page docs/ may provide is the home page, ``index.md``: a documented choice.
+code blocks. The one page docs/ may replace is the home page (``index.md`` or ``README.md``): a
+documented choice, kept from before.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def check_docs(
     generated pages' ``src_uri``; ``files`` the output paths of every other file the build writes.
     """
     taken = {page_dest(p): p for p in pages} | {f: f for f in files}
-    folders = {posixpath.dirname(path) for path in taken}
+    folders = {"/".join(path.split("/")[:depth]) for path in taken for depth in range(1, path.count("/") + 1)}
     issues, refused = [], set()
     for src_uri in sorted(docs):
         found = _replaces(docs_dir, src_uri, taken, folders) or _active(docs_dir, src_uri)
