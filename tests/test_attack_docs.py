@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from sitebuilder import BUILD_DATE
-from storyportal.site.handwritten import check_docs
+from storyportal.site.handwritten import MARKDOWN, check_docs
 
 PAGES = ["index.md", "stories/index.md", "stories/northwind.md", "sales/index.md", "industries/retail.md"]
 FILES = ["sales/index.json", "stories/facets.json", "assets/storyportal.js", "img/abc-160.webp"]
@@ -22,6 +22,7 @@ def found(docs: dict) -> list[tuple]:
 
 REPLACE_CASES = [
     ("story-page", "stories/northwind.md", ("docs/stories/northwind.md", 1, 1, "docs-replaces-page")),
+    ("story-page-as-mkd", "stories/northwind.mkd", ("docs/stories/northwind.mkd", 1, 1, "docs-replaces-page")),
     ("story-page-as-folder", "stories/northwind/index.md", ("docs/stories/northwind/index.md", 1, 1, "docs-replaces-page")),
     ("sales-page", "sales/index.md", ("docs/sales/index.md", 1, 1, "docs-replaces-page")),
     ("story-list", "stories/README.md", ("docs/stories/README.md", 1, 1, "docs-replaces-page")),
@@ -61,6 +62,11 @@ HTML_CASES = [
 @pytest.mark.parametrize("text, expected", [c[1:] for c in HTML_CASES], ids=[c[0] for c in HTML_CASES])
 def test_docs_markdown_holds_no_raw_html(text, expected):
     assert found({"about.md": text}) == (expected, ["about.md"] if expected else [])
+
+
+def test_every_extension_mkdocs_renders_counts_as_a_page():
+    from mkdocs.utils import markdown_extensions
+    assert set(MARKDOWN) == set(markdown_extensions)
 
 
 def test_attack_docs_cannot_replace_a_story_page(site):

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from storyportal.core.issues import Issue
 
 KEPT = frozenset({"index.html"})  # a hand-written home page (index.md, README.md) replaces ours on purpose
-MARKDOWN = (".md", ".markdown")
+MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # what MkDocs renders as a page (utils.markdown_extensions)
 # Documents a browser runs scripts in when opened: MkDocs would copy them into the site as they are.
 ACTIVE = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -27,7 +27,7 @@ _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
 
 def page_dest(src_uri: str) -> str:
     """Where MkDocs (with directory URLs) writes a page: ``a/b.md`` -> ``a/b/index.html``."""
-    if not src_uri.endswith(MARKDOWN):
+    if not src_uri.lower().endswith(MARKDOWN):
         return src_uri
     folder, name = posixpath.split(src_uri)
     stem = name.rsplit(".", 1)[0]
