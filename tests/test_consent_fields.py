@@ -6,12 +6,15 @@ A video, a quote, a name, a photo and a logo each show someone; consenting to a 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
 import pytest
 
+from storyportal.cli.main import main as cli_main
 from storyportal.core.config import load_settings
 from storyportal.core.model import Status
 from storyportal.core.portal import load_portal
@@ -27,26 +30,41 @@ NO_VIDEO = ["name", "quote", "logo", "case-study", "testimonial"]
 
 
 def copy_demo(dest: Path) -> Path:
-    for name in ("stories", "assets", "docs"):
+    for name in ("stories", "assets", "docs", "theme"):
         shutil.copytree(REPO / name, dest / name)
     for name in ("advocates.yaml", "mkdocs.yml"):
         shutil.copy(REPO / name, dest / name)
     return dest / "mkdocs.yml"
 
 
-def test_attack_demo_video_retyped_as_testimonial_is_still_withheld(tmp_path):
-    config = copy_demo(tmp_path)
-    story = tmp_path / VELO
+def retyped_demo(dest: Path) -> Path:
+    """The demo, with its withheld video story turned into a testimonial with a quote."""
+    config = copy_demo(dest)
+    story = dest / VELO
     text = story.read_text(encoding="utf-8")
     story.write_text(text.replace("type: video\n", "type: testimonial\nquote: We see every delivery.\n", 1),
                      encoding="utf-8")
-    settings, _ = load_settings(config)
+    return config
+
+
+def test_attack_demo_video_retyped_as_testimonial_is_still_withheld(tmp_path):
+    settings, _ = load_settings(retyped_demo(tmp_path))
     portal = load_portal(settings, DEMO_DATE)
     assert [i.format() for i in portal.issues_for(VELO)] == [
         f"{VELO}:16:3: warning: ana-souza has not agreed to appear on video, so this story is withheld "
         "(remove the video, or ask the program owner for the video scope) [consent-video-missing]"]
     assert portal.status[VELO] is Status.WITHHELD
     assert "velo-freight-dispatch-video" not in plan_site(portal).stories
+
+
+@pytest.mark.slow
+def test_attack_demo_video_retyped_as_testimonial_is_not_in_the_built_site(tmp_path):
+    config = retyped_demo(tmp_path / "demo")
+    out = tmp_path / "site"
+    with contextlib.redirect_stderr(io.StringIO()):
+        code = cli_main(["build", "-f", str(config), "-d", str(out), "--build-date", DEMO_DATE.isoformat()])
+    text = "".join(p.read_text("utf-8", "ignore") for p in out.rglob("*") if p.is_file())
+    assert (code, "v8Hc3Np_Ue1" in text, "inside Velo Freight's dispatch room" in text) == (0, False, False)
 
 
 @pytest.mark.parametrize("kind", ["testimonial", "case-study"])
