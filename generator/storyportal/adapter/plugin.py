@@ -32,6 +32,7 @@ from storyportal.core.model import Status
 from storyportal.core.paths import resolve_ref
 from storyportal.core.portal import Portal, PortalLoader, build_date
 from storyportal.site.cards import font_warning
+from storyportal.site.handwritten import check_docs
 from storyportal.site.images import stripped_copy
 from storyportal.site.leakguard import scan_output
 from storyportal.site.media import MediaPlanner
@@ -113,6 +114,8 @@ class StoryPortalPlugin(BasePlugin):
                     f"{file.src_uri}: symbolic links in {Path(config.docs_dir).name}/ are never published [path-symlink]"
                 )
                 files.remove(file)
+        images = {**body_images(self.plan, self.portal.settings, self.media.cache_dir), **self.media.outputs()}
+        self._refuse_docs(files, config, images)
         self.owned = set()
         for src_uri in self.pages.pages:
             if files.get_file_from_path(src_uri) is None:
@@ -123,12 +126,30 @@ class StoryPortalPlugin(BasePlugin):
             files.append(File.generated(config, src_uri, content=text))
         for old, target in self.plan.aliases:
             files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
-        for output, source in sorted(
-            {**body_images(self.plan, self.portal.settings, self.media.cache_dir), **self.media.outputs()}.items()
-        ):
+        for output, source in sorted(images.items()):
             files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
         self.files = files
         return files
+
+    def _refuse_docs(self, files: Files, config, images: dict) -> None:
+        """docs/ may add pages, never replace a generated one or publish raw HTML (site/handwritten.py)."""
+        docs_dir = Path(config.docs_dir)
+        docs = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(docs_dir)}
+        theme = [u for u in docs if any(os.path.isfile(os.path.join(d, u)) for d in config.theme.dirs)]
+        written = [*self.pages.data, *(old + "index.html" for old, _ in self.plan.aliases), *images, *theme]
+        written += [*config.theme.static_templates, "sitemap.xml.gz"]
+        texts = {
+            u: Path(f.abs_src_path).read_text("utf-8", "replace") if f.is_documentation_page() else None
+            for u, f in docs.items()
+        }
+        issues, refused = check_docs(docs_dir.name, texts, self.pages.pages, written)
+        for issue in issues:
+            log.error(issue.format())
+        for src_uri in refused:
+            files.remove(docs[src_uri])
+            if src_uri in theme:  # MkDocs left the theme's own file out for it: put it back
+                folder = next(d for d in config.theme.dirs if os.path.isfile(os.path.join(d, src_uri)))
+                files.append(File(src_uri, folder, config.site_dir, config.use_directory_urls))
 
     def on_nav(self, nav, *, config, files):
         self.preview.note_nav(config, nav)

@@ -226,8 +226,8 @@ def story_images(view) -> list[tuple[str, str]]:
         found.append((view.card.logo, "logo"))
     if view.story.image:
         found.append((view.story.image, "hero"))
-    if view.story.primary.photo:
-        found.append((view.story.primary.photo, "photo"))
+    if view.speaker.photo:  # planned (and so published) only where consent lets the page show it
+        found.append((view.speaker.photo, "photo"))
     return found
 
 

@@ -18,6 +18,8 @@ from storyportal.core.yamlload import Parsed, parse_yaml
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 IGNORED = ("README.md",)
+# A story's page is stories/<slug>.md; MkDocs makes stories/index.md the folder's own page, /stories/.
+RESERVED_SLUGS = {"index": "/stories/, the list of every story"}
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,18 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
                     "story-slug-invalid",
                     f"The file name '{ref.slug}' becomes the web address, so it may use only lowercase letters a-z, digits and '-'",
                     hint=_rename_hint(ref.slug),
+                )
+            )
+        if ref.slug in RESERVED_SLUGS:
+            issues.append(
+                Issue(
+                    ref.source,
+                    1,
+                    1,
+                    "story-slug-reserved",
+                    f"The name '{ref.slug}' would give this story the address {RESERVED_SLUGS[ref.slug]}, "
+                    "which the site needs for its own page",
+                    hint="name the file after the story, like northwind-onboarding.md",
                 )
             )
         key = ref.slug.lower()
