@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,6 @@ class Advocate:
     consent: Consent
     photo: str | None = None
     reference_calls: ReferenceCalls = ReferenceCalls()
-    # The values of the private block, kept only so the leak guard can look for them.
-    private_values: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,17 @@ class Registry:
     companies: MappingProxyType  # id -> Company
     advocates: MappingProxyType  # id -> Advocate
     broken: frozenset[str] = frozenset()  # advocate ids whose entries have errors
+    # Taken from the registry as parsed, broken entries included (core.privacy), only to be looked for.
+    private: tuple[PrivateValue, ...] = field(default=(), repr=False)
 
-    def private_values(self) -> list[tuple[str, str, str]]:
+    def private_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) for every private value, for the leak guard."""
-        return [(a.id, key, value) for a in self.advocates.values() for key, value in a.private_values]
+        return list(self.private)
+
+    @functools.cached_property
+    def private_matcher(self) -> PrivateMatcher:
+        """One matcher for every story of a build (a frozen record: built once, on first use)."""
+        return build_matcher(self.private)
 
 
 @dataclass(frozen=True)

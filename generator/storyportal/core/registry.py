@@ -13,6 +13,7 @@ from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Issue
 from storyportal.core.model import Advocate, Company, Consent, ReferenceCalls, Registry, Taxonomy, Term
 from storyportal.core.paths import resolve_ref
+from storyportal.core.privacy import registry_private_values
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn
 from storyportal.core.yamlload import Parsed, parse_yaml
 
@@ -114,7 +115,6 @@ class _RegistryReader:
             Consent(frozenset(s.value for s in c.scopes), c.granted, c.expires, c.revoked),
             self.image(base + ("photo",), model.photo),
             ReferenceCalls(rc.available, rc.max_per_quarter, tuple(sorted(rc.log)), rc.owner),
-            tuple(_flatten_private(model.private)),
         )
 
     def unknown_company(self, path: tuple, ident: str, companies: dict) -> None:
@@ -125,15 +125,6 @@ class _RegistryReader:
             f"The company '{ident}' is not in the companies section",
             f"did you mean '{near}'?" if near else "add it under companies:",
         )
-
-
-def _flatten_private(value, key: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, dict):
-        return [pair for k, v in value.items() for pair in _flatten_private(v, f"{key}.{k}" if key else str(k))]
-    if isinstance(value, list):
-        return [pair for v in value for pair in _flatten_private(v, key)]
-    text = str(value).strip() if value is not None else ""
-    return [(key, text)] if text else []
 
 
 def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
@@ -174,5 +165,6 @@ def _read_entries(root, config, taxonomy, parsed, top: RegistryIn, issues: list[
             broken.add(ident)
         else:
             advocates[ident] = advocate
-    registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken))
+    private = registry_private_values(parsed.data)  # from the raw entries: broken ones are guarded too
+    registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private)
     return registry, without_repeats(issues, reader.issues)

@@ -39,6 +39,13 @@ _YAML11_SHORT_BOOLS = {"y", "Y", "n", "N"}
 # YAML treats these as line breaks (so its line numbers would not match the
 # editor's) or refuses them outright; both are invisible in most editors.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+# YAML accepts these, but they hide inside text: a zero-width space or word joiner makes an id,
+# e-mail or word look right and not match; a bidirectional control (U+202A-202E, U+2066-2069)
+# makes a title display differently from what it says. Zero-width (non-)joiners are allowed
+# only between two non-ASCII characters, where they shape emoji (👩‍💻) and scripts such as Persian.
+_HIDDEN_CHARS = re.compile(
+    "[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]|(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])"
+)
 
 
 class Mark(NamedTuple):
@@ -304,7 +311,7 @@ def parse_yaml(text: str, source: str, line_offset: int = 0) -> tuple[Parsed | N
     builder = _Builder(source, line_offset, aliases)
     if node is not None:
         builder.parsed.data = builder.build(node)
-    return builder.parsed, builder.issues
+    return builder.parsed, _hidden_characters(text, source, line_offset) + builder.issues
 
 
 def _needs_event_scan(text: str) -> bool:
@@ -363,6 +370,31 @@ def _bad_character(text: str, source: str, line_offset: int) -> Issue | None:
         f"There is an invisible character here (U+{ord(char):04X}, {name}) that YAML does not accept as text",
         hint="delete it and type the text again; it often comes from copying out of Word or a PDF",
     )
+
+
+def _hidden_characters(text: str, source: str, line_offset: int) -> list[Issue]:
+    """Every zero-width or direction-changing character that YAML would keep in a value."""
+    issues = []
+    for found in _HIDDEN_CHARS.finditer(text):
+        before = text[: found.start()]
+        line, col = before.count("\n") + 1 + line_offset, found.start() - (before.rfind("\n") + 1) + 1
+        char = found.group()
+        effect = (
+            "changes the direction the text is shown in, so it reads differently from what it says"
+            if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
+            else "hides inside the text, so it looks right but does not match"
+        )
+        issues.append(
+            Issue(
+                source,
+                line,
+                col,
+                "yaml-invisible-character",
+                f"There is an invisible character here (U+{ord(char):04X}, {unicodedata.name(char)}) that {effect}",
+                hint="delete it and type the text again; it often comes from copying out of Word, a PDF or a chat",
+            )
+        )
+    return issues
 
 
 def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, source: str, line_offset: int) -> Issue:
