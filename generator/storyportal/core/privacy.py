@@ -37,33 +37,48 @@ MIN_PHONE_DIGITS = 7  # the shortest national significant numbers
 # A contact field outside the private block (a misplaced ``email:``) is guarded too.
 _CONTACT_KEY = re.compile(r"e-?mail|phone|mobile|fax|tel(?:ephone)?\b", re.IGNORECASE)
 
-# Markup that separates words (a paragraph, a cell) becomes a space; inline markup
-# (bold, a link, a span) disappears, so a value with one word in bold reads as written.
-_BLOCK = (
-    "address|article|aside|blockquote|body|br|caption|dd|details|div|dl|dt|figcaption|figure|footer|form|h[1-6]"
-    "|head|header|hr|html|li|link|main|meta|nav|ol|option|p|pre|script|section|style|summary|table|tbody|td"
-    "|tfoot|th|thead|title|tr|ul"
-)
-_INLINE = "a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|img|ins|kbd|label|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr"
-_END = r"(?=[\s/>])[^<>]*>"  # a tag ends at the next '>'; no nested quantifier, so linear
-_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK}){_END}", re.IGNORECASE)
-_INLINE_TAG = re.compile(rf"</?(?:{_INLINE}){_END}", re.IGNORECASE)
+# Markup disappears, so a value with one word in bold or in a link reads as written. A tag is
+# '<', a name and then space, '/' or '>' (so '<jane@x.example>' is not one); it ends at the next
+# '>': no nested quantifier, so linear. The tags that start a block (a paragraph, a cell, a line
+# break) get a space first, found with str.replace (memchr-fast) rather than one more regex pass.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])[^<>]*>")
+_BLOCK_STARTS = ("<p", "<br", "<li", "<t", "<div", "<h", "<d")
 # Attribute values (a meta description, alt text, a link title) are text too: kept apart.
-_ATTRIBUTES = re.compile(rf"<(?:{_BLOCK}|{_INLINE})\s([^<>]*)>", re.IGNORECASE)
+# MkDocs, Material, our templates and the body sanitiser all write them in double quotes.
+_ATTRIBUTE = re.compile(r'="([^"<>]*)"')
 _JS_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([\"'\\/bfnrt]))")
 _JS_CHARS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_SPACES = re.compile(r"\s+")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")  # starts with a literal: fast
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # Unicode format characters (category Cf): zero-width spaces and joiners, bidi controls,
 # the soft hyphen, the BOM. Invisible, so dropping them changes nothing a reader sees.
 # All of them live in planes 0, 1 and 14 (scanning only those takes 7 ms at import, not 80).
-_FORMAT = dict.fromkeys(
+_FORMAT_CODES = [
     c for r in (range(0x20000), range(0xE0000, 0xE1000)) for c in r if unicodedata.category(chr(c)) == "Cf"
-)
+]
+
+
+def _char_class(codes: list[int]) -> re.Pattern:
+    """A character class of contiguous ranges: 4x faster to match than one entry per character."""
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    spans = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile(f"[{spans}]")
+
+
+# Split by plane: a class holding characters above U+FFFF is matched 3x slower, and they are rare.
+_FORMAT_BMP = _char_class([c for c in _FORMAT_CODES if c <= 0xFFFF])
+_FORMAT_ASTRAL = _char_class([c for c in _FORMAT_CODES if c > 0xFFFF])
 
 # Phone numbers: digits with the separators people type between them.
 _PHONE_VALUE = re.compile(r"\+?[0-9 ().\-/]+\Z")
-_PHONE_GAP = re.compile(r"(?<=[0-9])[ ().\-/]+(?=[0-9])")
+_PHONE_SEPARATORS = b" ().-/"
+_RUNS = bytes(c if 0x30 <= c <= 0x39 else 0x7C for c in range(256))  # a digit stays, all else is '|'
 _NOT_DIGITS = re.compile(r"[^0-9]+")
 # ITU country calling codes are prefix-free: these are the 1- and 2-digit ones, all others have 3.
 _SHORT_CODES = frozenset(
@@ -76,17 +91,33 @@ def normalise(text: str, attributes: bool = False) -> str:
     """The text as a reader sees it: unescaped, without markup or invisible characters,
     whitespace collapsed, case-folded. ``attributes`` appends the tags' attribute text."""
     if "%" in text:
-        text = urllib.parse.unquote(text)
+        text = _PERCENT.sub(lambda m: urllib.parse.unquote(m[0]), text)
     if "\\" in text:
         text = _unescape_js(text)
     if "<" in text:
-        extra = _ATTRIBUTES.findall(text) if attributes else []
-        text = _INLINE_TAG.sub("", _BLOCK_TAG.sub(" ", text))
-        text = "\n".join([text, *extra])
+        text = _strip_tags(text, attributes)
     if "&" in text:
         text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text).translate(_FORMAT)
-    return _SPACES.sub(" ", text).casefold().strip()
+    if not text.isascii():  # NFKC changes nothing in ASCII
+        text = unicodedata.normalize("NFKC", text)
+    text = " ".join(text.split())  # split() knows Unicode whitespace, and is 3x faster than \s+
+    if not text.isprintable():  # the only test fast enough to skip the usual case: no format character
+        text = " ".join(drop_format_characters(text).split())
+    return text.casefold()
+
+
+def _strip_tags(text: str, attributes: bool) -> str:
+    extra = _ATTRIBUTE.findall(text) if attributes else []
+    for start in _BLOCK_STARTS:
+        if start in text:
+            text = text.replace(start, " " + start)
+    return "\n".join([_TAG.sub("", text), *extra])
+
+
+def drop_format_characters(text: str) -> str:
+    """``text`` without zero-width characters, bidi controls, soft hyphens (Unicode category Cf)."""
+    text = _FORMAT_BMP.sub("", text)
+    return _FORMAT_ASTRAL.sub("", text) if _ASTRAL.search(text) else text
 
 
 def _unescape_js(text: str) -> str:
@@ -114,7 +145,7 @@ def phone_digits(value: str) -> str | None:
     ``+1 312 555 0187`` gives ``3125550187``, found again as ``(312) 555-0187``,
     ``312.555.0187`` or ``+13125550187``; ``020 7946 0000`` gives ``2079460000``.
     """
-    text = unicodedata.normalize("NFKC", value).translate(_FORMAT).strip()
+    text = drop_format_characters(unicodedata.normalize("NFKC", value)).strip()
     if not _PHONE_VALUE.match(text):
         return None
     digits = _NOT_DIGITS.sub("", text)
@@ -128,8 +159,10 @@ def phone_digits(value: str) -> str | None:
 
 
 def digit_runs(normalised: str) -> str:
-    """``|``-separated runs of digits, the separators inside a phone number removed."""
-    return "|" + _NOT_DIGITS.sub("|", _PHONE_GAP.sub("", normalised)) + "|"
+    """``|``-separated runs of digits, the separators people type inside a phone number removed
+    (bytes.translate: one C pass, 10x faster than two regex substitutions)."""
+    data = normalised.encode("utf-8", "replace").translate(_RUNS, _PHONE_SEPARATORS)
+    return "|" + data.decode("ascii") + "|"
 
 
 @dataclass(frozen=True)
