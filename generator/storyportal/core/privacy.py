@@ -97,7 +97,10 @@ def normalise(text: str, attributes: bool = False) -> str:
     if "<" in text:
         text = _strip_tags(text, attributes)
     if "&" in text:
+        escaped_twice = "&lt;" in text or "&amp;" in text  # HTML inside XML (a feed's description)
         text = html.unescape(text)
+        if escaped_twice:  # unescaping once more only ever joins more text: never hides a value
+            text = html.unescape(_strip_tags(text, attributes) if "<" in text else text)
     if not text.isascii():  # NFKC changes nothing in ASCII
         text = unicodedata.normalize("NFKC", text)
     text = " ".join(text.split())  # split() knows Unicode whitespace, and is 3x faster than \s+

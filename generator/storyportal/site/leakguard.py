@@ -80,7 +80,7 @@ def _gunzip(data: bytes) -> tuple[bytes, str]:
     except zlib.error:
         return b"", "a compressed file that cannot be unpacked, so it cannot be checked"
     if inflater.unconsumed_tail:
-        return unpacked, f"a compressed file over {MAX_UNPACKED // 2**20} MB unpacked, so it cannot be checked"
+        return unpacked, f"a compressed file that unpacks to more than {MAX_UNPACKED:,} bytes, so it cannot be checked"
     return unpacked, ""
 
 
