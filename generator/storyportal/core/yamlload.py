@@ -78,8 +78,9 @@ class Parsed:
 class _Builder:
     """Turns a composed node tree into values, collecting issues as it goes."""
 
-    def __init__(self, source: str, line_offset: int, aliases=()):
+    def __init__(self, source: str, line_offset: int, aliases=(), text: str = ""):
         self.source = source
+        self.text = text
         self.offset = line_offset
         self.issues: list[Issue] = []
         self.parsed = Parsed(None)
@@ -179,6 +180,7 @@ class _Builder:
                 self.skip(value_node)
                 continue
             self.parsed.keys[path + (key,)] = self.mark(key_node)
+            self.check_hidden(key_node)
             result[key] = self.build(value_node, path + (key,))
         return result
 
@@ -195,6 +197,7 @@ class _Builder:
         return False
 
     def build_scalar(self, node) -> Any:
+        self.check_hidden(node)
         tag, text = node.tag, node.value
         if tag == _TAG + "str" and not node.style and text in _YAML11_SHORT_BOOLS:
             # PyYAML reads these as text, but YAML 1.1 (and tools built on it) as true/false.
@@ -203,6 +206,40 @@ class _Builder:
             self.check_tag(node, "str")
             return text
         return _SCALARS[tag[len(_TAG) :]](self, node, text)
+
+    def check_hidden(self, node) -> None:
+        """Report each zero-width or direction-changing character of a scalar where it stands;
+        one written as an escape ("\\u202e" in double quotes) at the start of the value."""
+        if not _HIDDEN_CHARS.search(node.value):
+            return
+        start = node.start_mark.index
+        typed = list(_HIDDEN_CHARS.finditer(self.text, start, node.end_mark.index))
+        if typed:
+            for found in typed:
+                before = self.text[: found.start()]
+                line, col = before.count("\n") + 1 + self.offset, found.start() - (before.rfind("\n") + 1) + 1
+                self.hidden(Mark(line, col), found.group())
+        else:
+            for found in _HIDDEN_CHARS.finditer(node.value):
+                self.hidden(self.mark(node), found.group())
+
+    def hidden(self, mark: Mark, char: str) -> None:
+        bidi = "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
+        effect = (
+            "changes the direction the text is shown in, so it reads differently from what it says"
+            if bidi
+            else "hides inside the text, so it looks right but does not match"
+        )
+        self.issues.append(
+            Issue(
+                self.source,
+                mark.line,
+                mark.col,
+                "yaml-invisible-character",
+                f"There is an invisible character here (U+{ord(char):04X}, {unicodedata.name(char)}) that {effect}",
+                hint="delete it and type the text again; it often comes from copying out of Word, a PDF or a chat",
+            )
+        )
 
     # -- one small converter per implicit YAML 1.1 type ------------------------
 
@@ -308,10 +345,10 @@ def parse_yaml(text: str, source: str, line_offset: int = 0) -> tuple[Parsed | N
         return None, [_syntax_issue(exc, text, source, line_offset)]
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors; bad characters are caught above
         return None, [Issue(source, 1 + line_offset, 1, "yaml-syntax", f"The YAML could not be read: {exc}")]
-    builder = _Builder(source, line_offset, aliases)
+    builder = _Builder(source, line_offset, aliases, text)
     if node is not None:
         builder.parsed.data = builder.build(node)
-    return builder.parsed, _hidden_characters(text, source, line_offset) + builder.issues
+    return builder.parsed, builder.issues
 
 
 def _needs_event_scan(text: str) -> bool:
@@ -370,31 +407,6 @@ def _bad_character(text: str, source: str, line_offset: int) -> Issue | None:
         f"There is an invisible character here (U+{ord(char):04X}, {name}) that YAML does not accept as text",
         hint="delete it and type the text again; it often comes from copying out of Word or a PDF",
     )
-
-
-def _hidden_characters(text: str, source: str, line_offset: int) -> list[Issue]:
-    """Every zero-width or direction-changing character that YAML would keep in a value."""
-    issues = []
-    for found in _HIDDEN_CHARS.finditer(text):
-        before = text[: found.start()]
-        line, col = before.count("\n") + 1 + line_offset, found.start() - (before.rfind("\n") + 1) + 1
-        char = found.group()
-        effect = (
-            "changes the direction the text is shown in, so it reads differently from what it says"
-            if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
-            else "hides inside the text, so it looks right but does not match"
-        )
-        issues.append(
-            Issue(
-                source,
-                line,
-                col,
-                "yaml-invisible-character",
-                f"There is an invisible character here (U+{ord(char):04X}, {unicodedata.name(char)}) that {effect}",
-                hint="delete it and type the text again; it often comes from copying out of Word, a PDF or a chat",
-            )
-        )
-    return issues
 
 
 def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, source: str, line_offset: int) -> Issue:
