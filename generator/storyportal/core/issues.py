@@ -63,7 +63,7 @@ def visible(text: str) -> str:
     return text
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     char = match.group()
     if char in _NAMED:
         return _NAMED[char]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +39,9 @@ class Leak:
     what: str  # "private value of jane-doe.email", "an e-mail address" ...
 
 
-def scan_output(out_dir: Path, private_values: Iterable[PrivateValue], allowed: set[str] = frozenset()) -> list[Leak]:
+def scan_output(
+    out_dir: Path, private_values: Iterable[PrivateValue], allowed: Collection[str] = frozenset()
+) -> list[Leak]:
     """Every leak in ``out_dir``: private values anywhere, undeclared e-mails and phones in our text."""
     matcher = build_matcher(private_values)
     leaks: set[Leak] = set()
@@ -48,7 +50,7 @@ def scan_output(out_dir: Path, private_values: Iterable[PrivateValue], allowed: 
     return sorted(leaks, key=lambda leak: (leak.file, leak.what))
 
 
-def scan_file(path: Path, rel: str, matcher: PrivateMatcher, allowed: set[str]) -> list[Leak]:
+def scan_file(path: Path, rel: str, matcher: PrivateMatcher, allowed: Collection[str]) -> list[Leak]:
     """The leaks in one file, its text normalised once."""
     data, problem = _searchable_bytes(path)
     leaks = [Leak(rel, problem)] if problem else []
@@ -96,7 +98,7 @@ def image_metadata_text(path: Path) -> str:
     return "\n".join(p.decode("utf-8", "replace") if isinstance(p, bytes) else p for p in parts)
 
 
-def _contacts(rel: str, data: bytes, allowed: set[str]) -> list[Leak]:
+def _contacts(rel: str, data: bytes, allowed: Collection[str]) -> list[Leak]:
     found = []
     for match in EMAIL_DOMAIN.finditer(data):
         local = EMAIL_LOCAL.search(data, max(0, match.start() - 64), match.start())
