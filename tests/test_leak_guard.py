@@ -13,6 +13,7 @@ import gzip
 import html
 import io
 import json
+import os
 import string
 
 import pytest
@@ -90,6 +91,19 @@ def test_the_guard_passes_text_that_only_resembles_a_private_value(tmp_path, con
     assert leaks(tmp_path, [NOTE, PHONE]) == []
 
 
+SHORT = [("jane-doe", "city", "Oslo"), ("jane-doe", "notes", "None"), ("jane-doe", "diet", "n/a")]
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("<p>Moving to OSLO.</p>", [("page.html", "private value of jane-doe.city")]),
+    ("<p>Osloveien 3, Tromsø</p>", []),  # a short value inside a longer word
+    ("<style>.x{display:none}</style><script>var a = null, b = 'n/a';</script>", []),  # placeholders
+], ids=["short-value-as-a-word", "short-value-inside-a-word", "placeholder-words"])
+def test_a_short_value_counts_only_as_a_whole_word(tmp_path, content, expected):
+    (tmp_path / "page.html").write_text(content, encoding="utf-8")
+    assert leaks(tmp_path, SHORT) == expected
+
+
 def test_a_gzip_stream_that_unpacks_beyond_the_limit_is_refused(tmp_path, monkeypatch):
     from storyportal.site import leakguard
     monkeypatch.setattr(leakguard, "MAX_UNPACKED", 1000)
@@ -153,7 +167,8 @@ def test_the_registry_values_are_read_whatever_their_shape():
 
 # -- the property: any variant of a value, in any output file type ------------------------
 
-WORDS = st.text(alphabet=string.ascii_letters + string.digits + ".,'", min_size=2, max_size=8)
+EXAMPLES = int(os.environ.get("STORYPORTAL_FUZZ_EXAMPLES", "60"))
+WORDS = st.text(alphabet=string.ascii_letters + string.digits + ".,'éüßŁıİ東", min_size=2, max_size=8)
 SPACES = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "&nbsp;", "&#160;", "&#xa0;", " \n  ", "\u2009", "\u3000"])
 INVISIBLE = st.sampled_from(["", "", "\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "&shy;", "&#8203;",
                              "\u202e", "\u2066", "\ufeff", "<b></b>"])
@@ -199,7 +214,7 @@ def write_as(path, text: str) -> None:
     path.write_bytes(data)
 
 
-@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=written_forms(), name=st.sampled_from(FILE_TYPES))
 def test_the_guard_finds_every_variant_of_a_private_value_in_every_file_type(tmp_path_factory, count, case, name):
     count("leak-guard-variants")

@@ -33,6 +33,9 @@ from storyportal.core.yamlload import Parsed
 PrivateValue = tuple[str, str, str]  # (advocate id, field, value)
 
 MIN_LENGTH = 4  # shorter values (an NPS of 10) match everywhere and prove nothing
+WHOLE_WORD_BELOW = 8  # a shorter value ("Oslo", "vegan") counts only as a whole word, not inside another
+# What a registry holds when it holds nothing: these words are in every script and style sheet.
+PLACEHOLDERS = frozenset({"none", "null", "nil", "n/a", "tbd", "todo", "unknown", "true", "false", "yes", "no"})
 MIN_PHONE_DIGITS = 7  # the shortest national significant numbers
 # A contact field outside the private block (a misplaced ``email:``) is guarded too.
 _CONTACT_KEY = re.compile(r"e-?mail|phone|mobile|fax|tel(?:ephone)?\b", re.IGNORECASE)
@@ -106,7 +109,9 @@ def normalise(text: str, attributes: bool = False) -> str:
     text = " ".join(text.split())  # split() knows Unicode whitespace, and is 3x faster than \s+
     if not text.isprintable():  # the only test fast enough to skip the usual case: no format character
         text = " ".join(drop_format_characters(text).split())
-    return text.casefold()
+    text = text.casefold()
+    # Turkish i: "ı".upper() is "I", whose casefold is "i"; "İ" folds to "i" and a combining dot.
+    return text.replace("ı", "i").replace("i\u0307", "i") if not text.isascii() else text
 
 
 def _strip_tags(text: str, attributes: bool) -> str:
@@ -134,6 +139,8 @@ def _unescape_js(text: str) -> str:
 def value_forms(value: str) -> set[str]:
     """The normalised forms of a value: as written, inside a JSON string, in a form-encoded URL."""
     plain = normalise(value)
+    if plain in PLACEHOLDERS:
+        return set()
     forms = {plain, normalise(_json_inner(value)), plain.replace(" ", "+")}
     return {form for form in forms if len(form) >= MIN_LENGTH}
 
@@ -174,6 +181,7 @@ class PrivateMatcher:
 
     text: ahocorasick_rs.AhoCorasick | None
     text_labels: tuple[str, ...]
+    whole_word: tuple[bool, ...]  # per text pattern: must not continue a word on either side
     phones: ahocorasick_rs.AhoCorasick | None
     phone_labels: tuple[str, ...]
 
@@ -181,15 +189,22 @@ class PrivateMatcher:
         """The labels (``jane-doe.email``) of every private value in already normalised text."""
         found = set()
         if self.text is not None:
-            found |= {
-                self.text_labels[i] for i, _, _ in self.text.find_matches_as_indexes(normalised, overlapping=True)
-            }
+            for index, start, end in self.text.find_matches_as_indexes(normalised, overlapping=True):
+                if not self.whole_word[index] or _word_at(normalised, start, end):
+                    found.add(self.text_labels[index])
         if self.phones is not None:
             runs = digit_runs(normalised)
             for index, start, end in self.phones.find_matches_as_indexes(runs, overlapping=True):
                 if _phone_at(runs, start, end):
                     found.add(self.phone_labels[index])
         return found
+
+
+def _word_at(text: str, start: int, end: int) -> bool:
+    """Nothing alphanumeric glued to the match: "oslo" in "to oslo." but not in "osloveien"."""
+    glued_before = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    glued_after = end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+    return not (glued_before or glued_after)
 
 
 def _phone_at(runs: str, start: int, end: int) -> bool:
@@ -209,7 +224,8 @@ def build_matcher(values: Iterable[PrivateValue]) -> PrivateMatcher:
         digits = phone_digits(value)
         if digits:
             phones.setdefault(digits, label)
-    return PrivateMatcher(_automaton(texts), tuple(texts.values()), _automaton(phones), tuple(phones.values()))
+    whole = tuple(len(form) < WHOLE_WORD_BELOW for form in texts)
+    return PrivateMatcher(_automaton(texts), tuple(texts.values()), whole, _automaton(phones), tuple(phones.values()))
 
 
 def _automaton(patterns: dict[str, str]) -> ahocorasick_rs.AhoCorasick | None:
