@@ -28,7 +28,7 @@ import ahocorasick_rs
 
 from storyportal.core.body import render_body
 from storyportal.core.issues import Issue
-from storyportal.core.yamlload import Parsed
+from storyportal.core.stories import StoryFile
 
 PrivateValue = tuple[str, str, str]  # (advocate id, field, value)
 
@@ -40,12 +40,15 @@ MIN_PHONE_DIGITS = 7  # the shortest national significant numbers
 # A contact field outside the private block (a misplaced ``email:``) is guarded too.
 _CONTACT_KEY = re.compile(r"e-?mail|phone|mobile|fax|tel(?:ephone)?\b", re.IGNORECASE)
 
-# Markup disappears, so a value with one word in bold or in a link reads as written. A tag is
-# '<', a name and then space, '/' or '>' (so '<jane@x.example>' is not one); it ends at the next
-# '>': no nested quantifier, so linear. The tags that start a block (a paragraph, a cell, a line
-# break) get a space first, found with str.replace (memchr-fast) rather than one more regex pass.
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])[^<>]*>")
-_BLOCK_STARTS = ("<p", "<br", "<li", "<t", "<div", "<h", "<d")
+# Markup goes: inline tags (bold, a link, a span) leave nothing, so a value with one word in bold
+# reads as written; any other tag (a paragraph, a cell, a line break) leaves a space. A tag is '<',
+# a name and then space, '/' or '>' (so '<jane@x.example>' is not one), and ends at the next '>':
+# no nested quantifier, so linear. Names are matched in lower case (the text is lowered first).
+_INLINE_TAG = re.compile(
+    r"</?(?:[abiqsu]|em|abbr|bd[io]|cite|code|data|del|dfn|img|ins|kbd|label|mark|samp|small|span|strong"
+    r"|su[bp]|time|var|wbr)(?=[\s/>])[^<>]*>"
+)
+_TAG = re.compile(r"</?[a-z][a-z0-9-]*(?=[\s/>])[^<>]*>")
 # Attribute values (a meta description, alt text, a link title) are text too: kept apart.
 # MkDocs, Material, our templates and the body sanitiser all write them in double quotes.
 _ATTRIBUTE = re.compile(r'="([^"<>]*)"')
@@ -93,6 +96,7 @@ MAX_PHONE_PREFIX = 5  # digits allowed before the national number: 0, 1, 44, 004
 def normalise(text: str, attributes: bool = False) -> str:
     """The text as a reader sees it: unescaped, without markup or invisible characters,
     whitespace collapsed, case-folded. ``attributes`` appends the tags' attribute text."""
+    text = text.lower()  # first, so tag names and entities need no case-insensitive pattern
     if "%" in text:
         text = _PERCENT.sub(lambda m: urllib.parse.unquote(m[0]), text)
     if "\\" in text:
@@ -100,10 +104,14 @@ def normalise(text: str, attributes: bool = False) -> str:
     if "<" in text:
         text = _strip_tags(text, attributes)
     if "&" in text:
-        escaped_twice = "&lt;" in text or "&amp;" in text  # HTML inside XML (a feed's description)
+        # HTML escaped inside XML (a feed's description) is markup too. Unescaping once more only
+        # ever joins more text, so it never hides a value.
+        markup, twice = "&lt;" in text, "&amp;" in text
         text = html.unescape(text)
-        if escaped_twice:  # unescaping once more only ever joins more text: never hides a value
-            text = html.unescape(_strip_tags(text, attributes) if "<" in text else text)
+        if markup:
+            text = _strip_tags(text, attributes)
+        if markup or twice:
+            text = html.unescape(text)
     if not text.isascii():  # NFKC changes nothing in ASCII
         text = unicodedata.normalize("NFKC", text)
     text = " ".join(text.split())  # split() knows Unicode whitespace, and is 3x faster than \s+
@@ -116,10 +124,7 @@ def normalise(text: str, attributes: bool = False) -> str:
 
 def _strip_tags(text: str, attributes: bool) -> str:
     extra = _ATTRIBUTE.findall(text) if attributes else []
-    for start in _BLOCK_STARTS:
-        if start in text:
-            text = text.replace(start, " " + start)
-    return "\n".join([_TAG.sub("", text), *extra])
+    return "\n".join([_TAG.sub(" ", _INLINE_TAG.sub("", text)), *extra])
 
 
 def drop_format_characters(text: str) -> str:
@@ -286,28 +291,21 @@ RULE = "story-private-value"
 _MARKDOWN_MARKS = re.compile(r"[*_~`\\]|^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 
 
-def story_private_values(
-    source: str,
-    parsed: Parsed | None,
-    body: str,
-    body_line: int,
-    matcher: PrivateMatcher,
-    values: Iterable[PrivateValue],
-) -> list[Issue]:
+def story_private_values(file: StoryFile, matcher: PrivateMatcher, values: Iterable[PrivateValue]) -> list[Issue]:
     """Every private registry value in a story: in its front matter (at the value) and in
     its body as the page will show it (at the line where it starts)."""
-    issues = []
-    if parsed is not None:
-        for path, text in _strings(parsed.data, ()):
-            mark = parsed.mark(path)
-            issues += [
-                _issue(source, mark.line, mark.col, label) for label in sorted(matcher.find(normalise(text, True)))
-            ]
-    if body.strip():
-        page = normalise(render_body(body, "", "x").html, attributes=True)
-        for label in sorted(matcher.find(page)):
-            line, col = _locate(body, _forms_of(label, values))
-            issues.append(_issue(source, body_line + line, col, label))
+    source, issues = file.ref.source, []
+    if file.parsed is not None:
+        for path, text in _strings(file.parsed.data, ()):
+            mark = file.parsed.mark(path)
+            labels = sorted(matcher.find(normalise(text, attributes=True)))
+            issues += [_issue(source, mark.line, mark.col, label) for label in labels]
+    if file.body.strip():
+        # The arguments site.plan renders the page with: the build finds this rendering in the cache.
+        html = render_body(file.body, source.rsplit("/", 1)[0], file.ref.slug).html
+        for label in sorted(matcher.find(normalise(html, attributes=True))):
+            line, col = _locate(file.body, _forms_of(label, values))
+            issues.append(_issue(source, file.body_line + line, col, label))
     return issues
 
 

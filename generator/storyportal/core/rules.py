@@ -292,9 +292,7 @@ def resolve_story(
     file: StoryFile, registry: Registry, taxonomy: Taxonomy, config: PortalConfig, root: Path, on: dt.date
 ) -> tuple[Story | None, Status, list[Issue]]:
     """Turn a shape-checked story into a record, and decide whether it may be published."""
-    private = story_private_values(
-        file.ref.source, file.parsed, file.body, file.body_line, registry.private_matcher, registry.private
-    )
+    private = story_private_values(file, registry.private_matcher, registry.private)
     if file.front is None:
         return None, Status.INVALID, list(file.issues) + private
     front, check = file.front, StoryCheck(file)
