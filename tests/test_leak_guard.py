@@ -91,14 +91,16 @@ def test_the_guard_passes_text_that_only_resembles_a_private_value(tmp_path, con
     assert leaks(tmp_path, [NOTE, PHONE]) == []
 
 
-SHORT = [("jane-doe", "city", "Oslo"), ("jane-doe", "notes", "None"), ("jane-doe", "diet", "n/a")]
+SHORT = [("jane-doe", "city", "Oslo"), ("jane-doe", "notes", "None"), ("jane-doe", "diet", "n/a"),
+         ("jane-doe", "last_call", "2026-01-10")]
 
 
 @pytest.mark.parametrize("content, expected", [
     ("<p>Moving to OSLO.</p>", [("page.html", "private value of jane-doe.city")]),
     ("<p>Osloveien 3, Tromsø</p>", []),  # a short value inside a longer word
     ("<style>.x{display:none}</style><script>var a = null, b = 'n/a';</script>", []),  # placeholders
-], ids=["short-value-as-a-word", "short-value-inside-a-word", "placeholder-words"])
+    ('<img src="card.20260110.png">', []),  # a date is no phone number: its digits are not looked for
+], ids=["short-value-as-a-word", "short-value-inside-a-word", "placeholder-words", "date-digits"])
 def test_a_short_value_counts_only_as_a_whole_word(tmp_path, content, expected):
     (tmp_path / "page.html").write_text(content, encoding="utf-8")
     assert leaks(tmp_path, SHORT) == expected

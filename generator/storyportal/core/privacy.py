@@ -83,6 +83,7 @@ _FORMAT_ASTRAL = _char_class([c for c in _FORMAT_CODES if c > 0xFFFF])
 
 # Phone numbers: digits with the separators people type between them.
 _PHONE_VALUE = re.compile(r"\+?[0-9 ().\-/]+\Z")
+_DATE_LIKE = re.compile(r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}\Z|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}\Z")
 _PHONE_SEPARATORS = b" ().-/"
 _RUNS = bytes(c if 0x30 <= c <= 0x39 else 0x7C for c in range(256))  # a digit stays, all else is '|'
 _NOT_DIGITS = re.compile(r"[^0-9]+")
@@ -161,7 +162,7 @@ def phone_digits(value: str) -> str | None:
     ``312.555.0187`` or ``+13125550187``; ``020 7946 0000`` gives ``2079460000``.
     """
     text = drop_format_characters(unicodedata.normalize("NFKC", value)).strip()
-    if not _PHONE_VALUE.match(text):
+    if not _PHONE_VALUE.match(text) or _DATE_LIKE.match(text):  # a date's digits are on every page
         return None
     digits = _NOT_DIGITS.sub("", text)
     if text.startswith("+") or digits.startswith("00"):
