@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from storyportal.core.issues import Issue, Severity
+from storyportal.core.issues import Issue, Severity, visible
 
 
 class Exit(enum.IntEnum):
@@ -21,14 +21,14 @@ class Exit(enum.IntEnum):
 
 def fail(message: str, code: Exit = Exit.USAGE) -> int:
     """One line on stderr, ``storyportal: error: ...``; returns the exit status."""
-    sys.stderr.write(f"storyportal: error: {message}\n")
+    sys.stderr.write(f"storyportal: error: {visible(message)}\n")
     return int(code)
 
 
 def describe(issue: Issue) -> str:
     """``mkdocs.yml:3:5: message (hint)``, without the severity (the caller says "error")."""
     where = issue.path + (f":{issue.line}:{issue.col}" if issue.line else "")
-    return f"{where}: {issue.message}" + (f" ({issue.hint})" if issue.hint else "")
+    return visible(f"{where}: {issue.message}" + (f" ({issue.hint})" if issue.hint else ""))
 
 
 def format_text(issues: list[Issue]) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.activities import Outcome, Period
+from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,6 @@ class Advocate:
     reference_calls: ReferenceCalls = ReferenceCalls()
     activities: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # activity id -> ActivityTerms
     requests: tuple[Request, ...] = ()
-    # The values of the private block, kept only so the leak guard can look for them.
-    private_values: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,18 @@ class Registry:
     companies: MappingProxyType  # id -> Company
     advocates: MappingProxyType  # id -> Advocate
     broken: frozenset[str] = frozenset()  # advocate ids whose entries have errors
+    # Taken from the registry as parsed, broken entries included (core.privacy), only to be looked for.
+    private: tuple[PrivateValue, ...] = field(default=(), repr=False)
 
-    def private_values(self) -> list[tuple[str, str, str]]:
+    def private_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) for every private value, for the leak guard."""
-        return [(a.id, key, value) for a in self.advocates.values() for key, value in a.private_values]
+        return list(self.private)
+
+    @functools.cached_property
+    def private_matcher(self) -> PrivateMatcher:
+        """One matcher for every story of a build (a frozen record: built once, on first use).
+        Stories are public: the request log (reps, deals) may no more appear in one than a private value."""
+        return build_matcher([*self.private, *self.internal_values()])
 
     def internal_values(self) -> list[tuple[str, str, str]]:
         """(advocate id, field, value) the internal build may show but the public one never:

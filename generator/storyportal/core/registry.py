@@ -24,6 +24,7 @@ from storyportal.core.model import (
     Term,
 )
 from storyportal.core.paths import resolve_ref
+from storyportal.core.privacy import registry_private_values
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
 from storyportal.core.yamlload import Parsed, parse_yaml
 
@@ -127,7 +128,6 @@ class _RegistryReader:
             calls,
             activities,
             tuple(_request(r) for r in model.requests),
-            tuple(_flatten_private(model.private)),
         )
 
     def activities(self, base: tuple, model: AdvocateIn) -> tuple[ReferenceCalls, MappingProxyType]:
@@ -185,15 +185,6 @@ def _request(r: RequestIn) -> Request:
     return Request(r.id, r.date, r.activity.value, r.rep, r.opportunity, r.outcome, r.exception)
 
 
-def _flatten_private(value, key: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, dict):
-        return [pair for k, v in value.items() for pair in _flatten_private(v, f"{key}.{k}" if key else str(k))]
-    if isinstance(value, list):
-        return [pair for v in value for pair in _flatten_private(v, key)]
-    text = str(value).strip() if value is not None else ""
-    return [(key, text)] if text else []
-
-
 def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
     """Read and check the registry. None means it could not be read at all."""
     source = config.registry
@@ -239,5 +230,6 @@ def _read_entries(root, config, taxonomy, parsed, top: RegistryIn, issues: list[
         else:
             advocates[ident] = advocate
     reader.check_request_ids(top.advocates)
-    registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken))
+    private = registry_private_values(parsed.data)  # from the raw entries: broken ones are guarded too
+    registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private)
     return registry, without_repeats(issues, reader.issues)

@@ -23,6 +23,7 @@ from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
 from storyportal.core.paths import PathProblem, confine_to_story, reserved_address, resolve_ref
+from storyportal.core.privacy import story_private_values
 from storyportal.core.schema import StoryIn, StoryType
 from storyportal.core.stories import StoryFile
 from storyportal.core.video import parse_video_url
@@ -388,9 +389,11 @@ def resolve_story(
     file: StoryFile, registry: Registry, taxonomy: Taxonomy, config: PortalConfig, root: Path, on: dt.date
 ) -> tuple[Story | None, Status, list[Issue]]:
     """Turn a shape-checked story into a record, and decide whether it may be published."""
+    private = story_private_values(file, registry.private_matcher, [*registry.private, *registry.internal_values()])
     if file.front is None:
-        return None, Status.INVALID, list(file.issues) + _sections_of_unreadable(file, config)
+        return None, Status.INVALID, list(file.issues) + _sections_of_unreadable(file, config) + private
     front, check = file.front, StoryCheck(file)
+    check.issues += private
     advocates = resolve_advocates(check, front, registry)
     company = advocates[0].company if advocates else None
     facets = _facets(check, front, taxonomy, company)
