@@ -5,7 +5,7 @@ import os
 
 import yaml
 
-from sitebuilder import BUILD_DATE, CASE_STUDY_BODY, _dump
+from sitebuilder import BUILD_DATE, _dump
 
 
 def tree(folder):
