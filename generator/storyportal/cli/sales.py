@@ -87,7 +87,7 @@ def open_portal(args):
         fail(describe(problems[0]) if problems else f"cannot read {args.config_file}")
         return None
     portal = load_portal(settings, build_date(args.build_date))
-    if not (settings.root / settings.portal.registry).is_file():
+    if portal.registry_missing:
         fail(f"cannot read the advocate registry {settings.portal.registry}")
         return None
     return portal

@@ -8,6 +8,31 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 
+class StoryType(str, enum.Enum):
+    """The kinds of story (content contract v1); each is also the consent scope it needs."""
+
+    CASE_STUDY = "case-study"
+    TESTIMONIAL = "testimonial"
+    VIDEO = "video"
+
+    # Printed as its value ("case-study"), in messages and templates alike, like the text it replaced.
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def label(self) -> str:
+        """The name people read on cards, filters and reports."""
+        return TYPE_LABELS[self]
+
+
+TYPE_LABELS = MappingProxyType(
+    {StoryType.CASE_STUDY: "Case study", StoryType.TESTIMONIAL: "Testimonial", StoryType.VIDEO: "Video"}
+)
+
+
 @dataclass(frozen=True)
 class Term:
     """One allowed value of a facet: a slug for URLs and files, a label for people."""
@@ -130,7 +155,7 @@ class Status(str, enum.Enum):
 class Story:
     slug: str
     source: str  # repository-relative path of the Markdown file
-    type: str
+    type: StoryType
     title: str
     summary: str
     advocates: tuple[Advocate, ...]

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from storyportal.core.config import SiteSettings
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Registry, Status, Story, Taxonomy
-from storyportal.core.registry import build_taxonomy, load_registry
+from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry
 from storyportal.core.rules import check_unique_urls, resolve_story
 from storyportal.core.stories import StoryFile, discover_stories, read_story
 
@@ -35,8 +35,10 @@ class Portal:
         chosen = [s for s in self.stories if self.status[s.source] is Status.PUBLISHED]
         return tuple(sorted(chosen, key=lambda s: (-s.published.toordinal(), s.slug)))
 
-    def issues_for(self, source: str) -> list[Issue]:
-        return [i for i in self.issues if i.path == source]
+    @property
+    def registry_missing(self) -> bool:
+        """The advocate registry could not be read at all, so nothing was checked against it."""
+        return any(i.rule == REGISTRY_MISSING for i in self.issues)
 
 
 def build_date(explicit: dt.date | None = None) -> dt.date:

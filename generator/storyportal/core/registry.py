@@ -17,6 +17,7 @@ from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn
 from storyportal.core.yamlload import Parsed, parse_yaml
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+REGISTRY_MISSING = "registry-missing"  # the rule id callers test for: there is no registry to check against
 _COMPANY_FACETS = {"industry": "industry", "size": "company_size", "region": "region"}
 
 
@@ -145,7 +146,7 @@ def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple
     try:
         raw = path.read_bytes()
     except OSError:
-        return None, [Issue(source, 0, 0, "registry-missing", f"The advocate registry '{source}' does not exist")]
+        return None, [Issue(source, 0, 0, REGISTRY_MISSING, f"The advocate registry '{source}' does not exist")]
     text, issues = normalize_text(raw, source)
     if text is None:
         return None, issues

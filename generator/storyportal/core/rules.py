@@ -338,7 +338,7 @@ def _record(file: StoryFile, front: StoryIn, advocates, facets, lang, video, ima
     return Story(
         slug=file.ref.slug,
         source=file.ref.source,
-        type=front.type.value,
+        type=front.type,
         title=front.title,
         summary=front.summary,
         advocates=advocates,

@@ -13,14 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
-
-
-class StoryType(str, enum.Enum):
-    CASE_STUDY = "case-study"
-    TESTIMONIAL = "testimonial"
-    VIDEO = "video"
+from storyportal.core.model import StoryType
 
 
 class Scope(str, enum.Enum):

@@ -13,10 +13,9 @@ from types import MappingProxyType
 
 from storyportal.core.body import render_body
 from storyportal.core.config import FACETS, Audience
-from storyportal.core.model import Metric, Story, Term, Video
+from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
 
-TYPE_LABELS = {"case-study": "Case study", "testimonial": "Testimonial", "video": "Video"}
 FACET_LABELS = {
     "type": "Story type",
     "industry": "Industry",
@@ -51,7 +50,7 @@ class CardView:
     summary: str
     company: str
     logo: str | None  # repository path of the logo, only where consent allows
-    type: str
+    type: StoryType
     type_label: str
     industry: Term
     metric: str
@@ -119,6 +118,7 @@ class SitePlan:
     audience: Audience = Audience.PUBLIC
     site_name: str = ""
     site_url: str = ""
+    type_labels: MappingProxyType = field(default_factory=lambda: TYPE_LABELS)  # story type -> label, for templates
 
 
 def safe_json_for_script(data) -> str:
@@ -138,7 +138,7 @@ def plan_card(story: Story, on) -> CardView:
         story.company.name,
         logo,
         story.type,
-        TYPE_LABELS[story.type],
+        story.type.label,
         story.industry,
         metric,
         story.published.isoformat(),
@@ -253,7 +253,7 @@ def facet_names(published) -> tuple[str, ...]:
 
 def facet_terms(portal: Portal, facet: str, published) -> list[tuple[str, str]]:
     if facet == "type":
-        return list(TYPE_LABELS.items())
+        return [(kind.value, kind.label) for kind in StoryType]
     if facet == "lang":
         return [(code, LANG_LABELS.get(code, code)) for code in sorted({s.lang for s in published})]
     return [(t.slug, t.label) for t in portal.taxonomy.terms(facet)]
