@@ -135,7 +135,7 @@ class Metric:
 
 @dataclass(frozen=True)
 class Video:
-    provider: str  # youtube | vimeo | wistia | loom
+    provider: str  # the key of its row in storyportal.core.video.PROVIDERS
     video_id: str
     url: str  # canonical watch URL
     embed_url: str  # privacy-friendly player URL, loaded only on click

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from storyportal.core.model import StoryType
+from storyportal.core.video import PROVIDER_NAMES
 
 
 class Scope(str, enum.Enum):
@@ -41,7 +42,7 @@ class MetricIn(_Strict):
 
 class VideoIn(_Strict):
     url: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
-        description="A YouTube, Vimeo, Wistia or Loom address."
+        description=f"A {PROVIDER_NAMES} address."
     )
     duration: Annotated[str, StringConstraints(pattern=r"^([0-9]{1,2}:)?[0-5]?[0-9]:[0-5][0-9]$")] | None = Field(
         None, description='Length as "m:ss" or "h:mm:ss", in quotes.'

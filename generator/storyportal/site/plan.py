@@ -15,6 +15,7 @@ from storyportal.core.body import render_body
 from storyportal.core.config import FACETS, Audience
 from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
+from storyportal.core.video import EMBED_ORIGINS, provider
 
 FACET_LABELS = {
     "type": "Story type",
@@ -80,6 +81,8 @@ class StoryView:
     canonical: str
     card_image: str  # site path of the 1200x630 Open Graph card
     jsonld: str  # already safe inside <script type="application/ld+json">
+    video_provider: str = ""  # the video host's name for people: "Watch on YouTube"
+    video_origins: str = ""  # every player origin the facade script may load, space-separated
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,8 @@ def plan_story(story: Story, portal: Portal, related: RelatedIndex, cards: dict,
         jsonld=plan_jsonld(
             story, speaker, canonical, settings.site_name, settings.site_url, card_path(story, cards[story.slug])
         ),
+        video_provider=provider(story.video.provider).name if story.video else "",
+        video_origins=" ".join(EMBED_ORIGINS) if story.video else "",
     )
 
 
