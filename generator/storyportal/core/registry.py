@@ -7,7 +7,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from storyportal.core.config import FACETS, PortalConfig
-from storyportal.core.errors import closest, validate_model, without_repeats
+from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed, validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text
 from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Issue
@@ -67,12 +67,11 @@ class _RegistryReader:
     def term(self, path: tuple, facet: str, slug: str) -> Term | None:
         term = self.taxonomy.term(facet, slug)
         if term is None:
-            near = closest(slug, self.taxonomy.facets[facet])
             self.issue(
                 path,
                 "registry-taxonomy-unknown",
                 f"'{slug}' is not one of the allowed values of {facet}",
-                f"did you mean '{near}'?" if near else "allowed: " + ", ".join(self.taxonomy.facets[facet]),
+                did_you_mean_or_allowed(slug, self.taxonomy.facets[facet]),
             )
         return term
 
@@ -119,12 +118,11 @@ class _RegistryReader:
         )
 
     def unknown_company(self, path: tuple, ident: str, companies: dict) -> None:
-        near = closest(ident, companies)
         self.issue(
             path,
             "registry-company-unknown",
             f"The company '{ident}' is not in the companies section",
-            f"did you mean '{near}'?" if near else "add it under companies:",
+            did_you_mean(ident, companies, "add it under companies:"),
         )
 
 

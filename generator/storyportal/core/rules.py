@@ -17,7 +17,7 @@ from pathlib import Path
 
 from storyportal.core.body import body_image_refs
 from storyportal.core.config import PortalConfig
-from storyportal.core.errors import closest
+from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed
 from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
@@ -88,17 +88,16 @@ def _odd_characters(ident: str) -> str:
 
 def _near_id(ident: str, known) -> str:
     cleaned = unicodedata.normalize("NFKC", ident).translate(_INVISIBLE)
-    near = closest(cleaned, known, cutoff=0.75)
-    if near and near != ident:
-        return f"did you mean '{near}'? (ids must match exactly, character for character)"
+    hint = did_you_mean(cleaned, known, cutoff=0.75)  # ident itself is not in known: it would not be unknown
+    if hint:
+        return hint + " (ids must match exactly, character for character)"
     return "add the advocate to advocates.yaml first, or check the spelling"
 
 
 def resolve_term(check: StoryCheck, taxonomy: Taxonomy, facet: str, slug, path: tuple) -> Term | None:
     term = taxonomy.term(facet, slug)
     if term is None:
-        near = closest(slug, taxonomy.facets[facet])
-        hint = f"did you mean '{near}'?" if near else "allowed: " + ", ".join(taxonomy.facets[facet])
+        hint = did_you_mean_or_allowed(slug, taxonomy.facets[facet])
         check.at(path, "story-taxonomy-unknown", f"'{slug}' is not one of the allowed values of {facet}", hint)
     return term
 

@@ -42,7 +42,7 @@ import json
 from dataclasses import dataclass, fields
 from fractions import Fraction
 
-from storyportal.core.errors import closest
+from storyportal.core.errors import did_you_mean_or_allowed
 from storyportal.core.model import TYPE_LABELS, Taxonomy
 from storyportal.sales.index import RosterEntry, SalesRow, roster, row_dict, sales_rows
 
@@ -160,9 +160,7 @@ def normalize(taxonomy: Taxonomy, facet: str, value: str) -> str:
 def unknown_value(taxonomy: Taxonomy, facet: str, value: str) -> str:
     """'unknown industry 'retial': did you mean 'retail'?' (or the allowed values)."""
     slugs = [t.slug for t in taxonomy.terms(facet)]
-    suggestion = closest(value, slugs)
-    hint = f"did you mean '{suggestion}'?" if suggestion else f"allowed: {', '.join(slugs)}"
-    return f"unknown {FACET_NAMES[facet]} '{value}': {hint}"
+    return f"unknown {FACET_NAMES[facet]} '{value}': {did_you_mean_or_allowed(value, slugs)}"
 
 
 def resolve_prospect(taxonomy: Taxonomy, prospect: Prospect) -> tuple[Prospect, list[str]]:
