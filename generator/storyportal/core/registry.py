@@ -9,10 +9,9 @@ from types import MappingProxyType
 from storyportal.core.config import FACETS, PortalConfig
 from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed, validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text
-from storyportal.core.imagecheck import inspect_image
+from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Issue
 from storyportal.core.model import Advocate, Company, Consent, ReferenceCalls, Registry, Taxonomy, Term
-from storyportal.core.paths import resolve_ref
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn
 from storyportal.core.yamlload import Parsed, parse_yaml
 
@@ -78,12 +77,9 @@ class _RegistryReader:
     def image(self, path: tuple, ref: str | None) -> str | None:
         if ref is None:
             return None
-        rel, problem = resolve_ref(self.root, "", ref)
-        if problem is None:
-            _, problem = inspect_image(self.root / rel, self.config.max_image_bytes, self.config.max_image_pixels)
+        rel, problem = resolve_image(self.root, "", ref, self.config)
         if problem is not None:
             self.issue(path, problem.rule, problem.message, problem.hint)
-            return None
         return rel
 
     def advocate(self, ident: str, data, companies: dict) -> Advocate | None:

@@ -18,10 +18,9 @@ from pathlib import Path
 from storyportal.core.body import body_image_refs
 from storyportal.core.config import PortalConfig
 from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed
-from storyportal.core.imagecheck import inspect_image
+from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
-from storyportal.core.paths import resolve_ref
 from storyportal.core.schema import StoryIn, StoryType
 from storyportal.core.stories import StoryFile
 from storyportal.core.video import parse_video_url
@@ -143,12 +142,9 @@ def check_video(check: StoryCheck, front: StoryIn):
 def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | None, path: tuple) -> str | None:
     if ref is None:
         return None
-    rel, problem = resolve_ref(root, check.file.ref.folder, ref)
-    if problem is None:
-        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    rel, problem = resolve_image(root, check.file.ref.folder, ref, config)
     if problem is not None:
         check.at(path, problem.rule, problem.message, problem.hint)
-        return None
     return rel
 
 
@@ -221,9 +217,7 @@ def _check_body_image(check: StoryCheck, root: Path, config: PortalConfig, ref: 
     body = check.file.body
     line = check.file.body_line + body.count("\n", 0, offset)
     col = offset - body.rfind("\n", 0, offset)
-    rel, problem = resolve_ref(root, check.file.ref.folder, ref)
-    if problem is None:
-        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    _, problem = resolve_image(root, check.file.ref.folder, ref, config)
     if problem is not None:
         check.issues.append(Issue(check.file.ref.source, line, col, problem.rule, problem.message, hint=problem.hint))
 

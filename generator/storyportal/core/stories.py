@@ -11,12 +11,12 @@ from pathlib import Path
 from storyportal.core.config import PortalConfig
 from storyportal.core.errors import validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text, split_front_matter
+from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.schema import StoryIn
 from storyportal.core.yamlload import Parsed, parse_yaml
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 IGNORED = ("README.md",)
 
 
