@@ -87,6 +87,8 @@ class StoryView:
 
 @dataclass(frozen=True)
 class FacetValue:
+    """One checkbox of a filter: how many published stories have the value."""
+
     slug: str
     label: str
     count: int
