@@ -16,6 +16,7 @@ from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed
 from storyportal.core.imagecheck import resolve_image
 from storyportal.core.model import StoryType
 from storyportal.core.paths import PathProblem
+from storyportal.core.schema import Scope
 from storyportal.core.video import EMBED_ORIGINS, PROVIDER_NAMES, PROVIDERS, parse_video_url
 from storyportal.site.plan import plan_site
 
@@ -31,6 +32,10 @@ def test_a_story_type_reads_as_its_value_in_text():
 def test_story_types_and_their_labels():
     assert [(t.value, t.label) for t in StoryType] == [
         ("case-study", "Case study"), ("testimonial", "Testimonial"), ("video", "Video")]
+
+
+def test_every_story_type_is_a_consent_scope():
+    assert {t.value for t in StoryType} - {s.value for s in Scope} == set()
 
 
 def test_the_story_record_holds_the_type_enum(site):

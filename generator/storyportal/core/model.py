@@ -31,6 +31,7 @@ class StoryType(str, enum.Enum):
 TYPE_LABELS = MappingProxyType(
     {StoryType.CASE_STUDY: "Case study", StoryType.TESTIMONIAL: "Testimonial", StoryType.VIDEO: "Video"}
 )
+TYPE_NAMES = ", ".join(t.value for t in list(StoryType)[:-1]) + f" or {list(StoryType)[-1].value}"  # for help texts
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from storyportal.core.model import StoryType
+from storyportal.core.model import TYPE_NAMES, StoryType
 from storyportal.core.video import PROVIDER_NAMES
 
 
@@ -56,7 +56,7 @@ class StoryIn(_Strict):
     title: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(
         description="The story's headline, at most 120 characters."
     )
-    type: Annotated[StoryType, Field(strict=False)] = Field(description="case-study, testimonial or video.")
+    type: Annotated[StoryType, Field(strict=False)] = Field(description=f"{TYPE_NAMES}.")
     advocates: Annotated[
         list[Annotated[str, StringConstraints(min_length=1, max_length=80)]], Field(min_length=1, max_length=10)
     ] = Field(description="Ids from advocates.yaml, the primary advocate first.")
