@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,16 +23,16 @@ def closest(word: str, choices, cutoff: float = 0.6) -> str | None:
     return found[0] if found else None
 
 
-def did_you_mean(word: str, choices, otherwise: str = "", cutoff: float = 0.6) -> str:
+def did_you_mean(word: str, choices: Iterable[Any], otherwise: str = "", cutoff: float = 0.6) -> str:
     """The hint for a value that is not allowed: "did you mean 'retail'?", else ``otherwise``."""
     near = closest(word, choices, cutoff)
     return f"did you mean '{near}'?" if near else otherwise
 
 
-def did_you_mean_or_allowed(word: str, allowed) -> str:
+def did_you_mean_or_allowed(word: str, allowed: Iterable[Any]) -> str:
     """The hint for a value outside a short closed list (a taxonomy): the nearest, else the whole list."""
-    allowed = [str(a) for a in allowed]
-    return did_you_mean(word, allowed, "allowed: " + ", ".join(allowed))
+    names = [str(a) for a in allowed]
+    return did_you_mean(word, names, "allowed: " + ", ".join(names))
 
 
 def validate_model(model: type[BaseModel], data, parsed: Parsed, base: tuple, source: str, prefix: str):

@@ -23,8 +23,9 @@ def resolve_image(root: Path, base: str, ref: str, config: PortalConfig) -> tupl
     Returns the repository path, or None and the problem to report where ``ref`` was written.
     """
     rel, problem = resolve_ref(root, base, ref)
-    if problem is None:
-        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    if rel is None or problem is not None:
+        return None, problem
+    _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
     return (None, problem) if problem is not None else (rel, None)
 
 

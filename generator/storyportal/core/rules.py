@@ -20,8 +20,8 @@ from storyportal.core.config import PortalConfig
 from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed
 from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Issue, Severity
-from storyportal.core.model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
-from storyportal.core.schema import StoryIn, StoryType
+from storyportal.core.model import Advocate, Metric, Registry, Status, Story, StoryType, Taxonomy, Term
+from storyportal.core.schema import StoryIn
 from storyportal.core.stories import StoryFile
 from storyportal.core.video import parse_video_url
 

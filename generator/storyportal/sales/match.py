@@ -43,7 +43,7 @@ from dataclasses import dataclass, fields
 from fractions import Fraction
 
 from storyportal.core.errors import did_you_mean_or_allowed
-from storyportal.core.model import TYPE_LABELS, Taxonomy
+from storyportal.core.model import StoryType, Taxonomy
 from storyportal.sales.index import RosterEntry, SalesRow, roster, row_dict, sales_rows
 
 WEIGHTS = {"industry": 3, "company_size": 1, "region": 1, "products": 2, "use_cases": 2}
@@ -271,7 +271,7 @@ def describe_prospect(prospect: Prospect, taxonomy: Taxonomy) -> str:
 
 def _story_text(number: int, m: StoryMatch) -> list[str]:
     row = m.row
-    facts = [TYPE_LABELS[row.type], row.company, f"published {row.published.isoformat()}"]
+    facts = [StoryType(row.type).label, row.company, f"published {row.published.isoformat()}"]
     if row.headline_metric:
         facts.append(row.headline_metric)
     if row.stale:
