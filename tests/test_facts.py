@@ -155,3 +155,18 @@ def test_the_sales_commands_refuse_a_missing_registry_in_one_line(site):
     site.flush = lambda: None
     assert site.cli("match", "--industry", "retail") == (
         2, "", "storyportal: error: cannot read the advocate registry advocates.yaml\n")
+
+
+def test_a_registry_id_with_a_trailing_line_break_is_not_a_slug(site):
+    site.registry("""
+        companies:
+          acme: {name: Acme, industry: retail, size: 201-1000, region: emea}
+        advocates:
+          "jane-doe\\n":
+            name: Jane Doe
+            company: acme
+            consent: {scopes: [case-study], granted: 2026-01-10}
+        """)
+    site.story()
+    assert [(i.path, i.line, i.col, i.rule) for i in site.load().issues] == [
+        ("advocates.yaml", 4, 3, "registry-id-invalid"), ("stories/northwind.md", 5, 3, "story-advocate-unknown")]

@@ -11,11 +11,11 @@ from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed, valid
 from storyportal.core.frontmatter import normalize_text
 from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Issue
-from storyportal.core.model import Advocate, Company, Consent, ReferenceCalls, Registry, Taxonomy, Term
+from storyportal.core.model import SLUG_SHAPE, Advocate, Company, Consent, ReferenceCalls, Registry, Taxonomy, Term
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn
 from storyportal.core.yamlload import Parsed, parse_yaml
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ID_PATTERN = SLUG_SHAPE + r"\Z"
 REGISTRY_MISSING = "registry-missing"  # the rule id callers test for: there is no registry to check against
 _COMPANY_FACETS = {"industry": "industry", "size": "company_size", "region": "region"}
 

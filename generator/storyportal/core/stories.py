@@ -13,10 +13,11 @@ from storyportal.core.errors import validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text, split_front_matter
 from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import Issue, Severity
+from storyportal.core.model import SLUG_SHAPE
 from storyportal.core.schema import StoryIn
 from storyportal.core.yamlload import Parsed, parse_yaml
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+SLUG = re.compile(SLUG_SHAPE + r"\Z")
 IGNORED = ("README.md",)
 
 

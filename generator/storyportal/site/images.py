@@ -21,6 +21,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from storyportal.core.config import HERO_WIDTHS
+
 # Bump when the rendering changes (quality, resampling, colour handling): every name changes,
 # so no stale file in a cache or a CDN is ever served for the new output.
 RENDERER_VERSION = "1"
@@ -38,7 +40,7 @@ class ImageKind:
 IMAGE_KINDS = {
     "logo": ImageKind((160, 320), "160px"),
     "photo": ImageKind((96, 192), "96px"),
-    "hero": ImageKind((480, 960, 1600), "(min-width: 76em) 1100px, 100vw", eager=True),
+    "hero": ImageKind(HERO_WIDTHS, "(min-width: 76em) 1100px, 100vw", eager=True),
 }
 
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
