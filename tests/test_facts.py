@@ -170,3 +170,9 @@ def test_a_registry_id_with_a_trailing_line_break_is_not_a_slug(site):
     site.story()
     assert [(i.path, i.line, i.col, i.rule) for i in site.load().issues] == [
         ("advocates.yaml", 4, 3, "registry-id-invalid"), ("stories/northwind.md", 5, 3, "story-advocate-unknown")]
+
+
+def test_the_stories_page_tells_its_script_the_first_view_size(site):
+    site.story()
+    html = (site.build() / "stories" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'data-sp-page="([^"]*)"', html) == ["24"]

@@ -8,7 +8,6 @@
 (function () {
   "use strict";
 
-  var PAGE = 24; // cards per "show more" step, same as the server-rendered first view
   var teardown = []; // undo functions for window-level listeners of the current page
 
   /* ---- URL state: ?industry=retail,healthcare&type=video&q=onboarding ---------------------- */
@@ -236,6 +235,8 @@
     this.more = root.querySelector("[data-sp-more]");
     this.siteRoot = root.getAttribute("data-sp-root") || "";
     this.total = parseInt(root.getAttribute("data-sp-total"), 10) || 0;
+    // Cards per "show more" step: as many as the server-rendered first view (plan.FIRST_VIEW).
+    this.page = parseInt(root.getAttribute("data-sp-page"), 10) || Math.max(this.list.children.length, 1);
     this.index = null; // facets.json
     this.items = null;
     this.text = null; // text.json, only once a search is typed
@@ -285,7 +286,7 @@
   StoryBrowser.prototype.start = function () {
     var self = this;
     bindForm(this.form, this.ui, function (state, how) { self.change(state, how); });
-    this.more.addEventListener("click", function () { self.render(self.shown + PAGE, true); });
+    this.more.addEventListener("click", function () { self.render(self.shown + self.page, true); });
     this.ui.apply(this.state);
     if (!isEmpty(this.state)) {
       this.update(); // a shared filtered link: restore the view now
@@ -313,7 +314,7 @@
       var result = filterItems(self.items, self.state, self.ui.names, function (i) { return self.text[i] || ""; });
       self.result = result;
       self.ui.showCounts(result.counts, self.state);
-      return self.render(PAGE, false);
+      return self.render(self.page, false);
     }).catch(function (err) {
       self.status.textContent = "The story list could not be loaded. Reload the page to try again.";
       if (window.console) console.error(err);

@@ -44,6 +44,11 @@ class PageContext:
     def first_cards(self):
         return self.plan.cards[:FIRST_VIEW]
 
+    @property
+    def first_view(self) -> int:
+        """Cards in the first view of /stories/, and per "show more" step of its script."""
+        return FIRST_VIEW
+
     def url(self, path: str) -> str:
         """A link from this page to the site path ``path``, relative so any base path works."""
         if path.startswith(("http://", "https://", "#")):
