@@ -21,6 +21,14 @@ from storyportal.core.model import SLUG_SHAPE
 from storyportal.core.yamlload import Mark, parse_yaml
 
 FACETS = ("industry", "company_size", "region", "products", "use_cases")
+# What one value of each facet is called, for people: filter legends, "unknown company size 'x'".
+FACET_LABELS = {
+    "industry": "Industry",
+    "company_size": "Company size",
+    "region": "Region",
+    "products": "Product",
+    "use_cases": "Use case",
+}
 TermSlug = Annotated[str, StringConstraints(pattern=f"^{SLUG_SHAPE}$", max_length=60)]
 HERO_WIDTHS = (480, 960, 1600)  # the default widths of the resized copies of hero images
 Label = Annotated[str, StringConstraints(min_length=1, max_length=80)]

@@ -42,6 +42,7 @@ import json
 from dataclasses import dataclass, fields
 from fractions import Fraction
 
+from storyportal.core.config import FACET_LABELS
 from storyportal.core.errors import did_you_mean_or_allowed
 from storyportal.core.model import StoryType, Taxonomy
 from storyportal.sales.index import RosterEntry, SalesRow, roster, row_dict, sales_rows
@@ -55,13 +56,7 @@ FACET_OF = {
     "products": "products",
     "use_cases": "use_cases",
 }
-FACET_NAMES = {
-    "industry": "industry",
-    "company_size": "company size",
-    "region": "region",
-    "products": "product",
-    "use_cases": "use case",
-}
+FACET_NAMES = {facet: label.lower() for facet, label in FACET_LABELS.items()}  # "unknown company size 'x'"
 
 
 @dataclass(frozen=True)

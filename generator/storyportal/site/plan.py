@@ -12,20 +12,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.body import render_body
-from storyportal.core.config import FACETS, Audience
+from storyportal.core.config import FACET_LABELS, FACETS, Audience
 from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
 from storyportal.core.video import EMBED_ORIGINS, provider
 
-FACET_LABELS = {
-    "type": "Story type",
-    "industry": "Industry",
-    "company_size": "Company size",
-    "region": "Region",
-    "products": "Product",
-    "use_cases": "Use case",
-    "lang": "Language",
-}
+FILTER_LABELS = {"type": "Story type", **FACET_LABELS, "lang": "Language"}  # the filters of /stories/
 LANG_LABELS = {
     "en": "English",
     "de": "Deutsch",
@@ -276,7 +268,7 @@ def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
         values = tuple(
             FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published)
         )
-        facets.append(Facet(name, FACET_LABELS[name], values))
+        facets.append(Facet(name, FILTER_LABELS[name], values))
     return tuple(facets)
 
 
