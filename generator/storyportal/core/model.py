@@ -73,6 +73,14 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
 
+class ConsentProblem(str, enum.Enum):
+    """Why a consent does not hold on a day, whatever its scopes (the rule ids are consent-<value>)."""
+
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    NOT_YET_GRANTED = "not-yet-granted"
+
+
 @dataclass(frozen=True)
 class Consent:
     scopes: frozenset[str]
@@ -80,14 +88,14 @@ class Consent:
     expires: dt.date | None = None
     revoked: bool = False
 
-    def problem(self, on: dt.date) -> str | None:
-        """Why this consent does not hold on ``on``: revoked, expired, not-yet-granted, or None."""
+    def problem(self, on: dt.date) -> ConsentProblem | None:
+        """Why this consent does not hold on ``on``, or None."""
         if self.revoked:
-            return "revoked"
+            return ConsentProblem.REVOKED
         if self.expires is not None and on > self.expires:
-            return "expired"
+            return ConsentProblem.EXPIRED
         if on < self.granted:
-            return "not-yet-granted"
+            return ConsentProblem.NOT_YET_GRANTED
         return None
 
     def allows(self, scope: str, on: dt.date) -> bool:
