@@ -14,7 +14,7 @@ import pytest
 from storyportal.adapter.csp import add_csp
 from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed
 from storyportal.core.imagecheck import resolve_image
-from storyportal.core.model import StoryType
+from storyportal.core.model import StoryType, or_list
 from storyportal.core.paths import PathProblem
 from storyportal.core.schema import Scope
 from storyportal.core.video import EMBED_ORIGINS, PROVIDER_NAMES, PROVIDERS, parse_video_url
@@ -57,6 +57,15 @@ def test_the_sales_table_shows_the_type_label(site):
 
 
 # -- video providers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["case-study", "testimonial", "video"], "case-study, testimonial or video"),
+    (["YouTube", "Vimeo"], "YouTube or Vimeo"),
+    (["Loom"], "Loom"),
+], ids=["three", "two", "one"])
+def test_or_list(words, expected):
+    assert or_list(words) == expected
 
 
 def test_provider_names_for_people():

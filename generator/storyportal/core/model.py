@@ -35,7 +35,14 @@ class StoryType(str, enum.Enum):
 TYPE_LABELS = MappingProxyType(
     {StoryType.CASE_STUDY: "Case study", StoryType.TESTIMONIAL: "Testimonial", StoryType.VIDEO: "Video"}
 )
-TYPE_NAMES = ", ".join(t.value for t in list(StoryType)[:-1]) + f" or {list(StoryType)[-1].value}"  # for help texts
+
+
+def or_list(words: list[str]) -> str:
+    """``a, b or c``: a closed set in a message or a help text."""
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+
+TYPE_NAMES = or_list([t.value for t in StoryType])  # case-study, testimonial or video
 
 
 @dataclass(frozen=True)

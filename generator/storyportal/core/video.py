@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from storyportal.core.model import Video
+from storyportal.core.model import Video, or_list
 
 _WISTIA_ACCOUNT = re.compile(r"[a-z0-9-]{1,63}\.wistia\.com\Z")
 
@@ -109,7 +109,7 @@ PROVIDERS = (
         "https://www.loom.com/embed/{id}?autoplay=1",
     ),
 )
-PROVIDER_NAMES = ", ".join(p.name for p in PROVIDERS[:-1]) + " or " + PROVIDERS[-1].name  # YouTube, ... or Loom
+PROVIDER_NAMES = or_list([p.name for p in PROVIDERS])  # YouTube, Vimeo, Wistia or Loom
 EMBED_ORIGINS = tuple(p.embed_origin for p in PROVIDERS)
 
 
