@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from storyportal.core.model import TYPE_NAMES, StoryType
+from storyportal.core.model import TYPE_NAMES
+from storyportal.core.model import StoryType as StoryType  # re-exported: the schema's callers name it from here
 from storyportal.core.video import PROVIDER_NAMES
 
 

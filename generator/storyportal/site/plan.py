@@ -115,7 +115,7 @@ class SitePlan:
     audience: Audience = Audience.PUBLIC
     site_name: str = ""
     site_url: str = ""
-    type_labels: MappingProxyType = field(default_factory=lambda: TYPE_LABELS)  # story type -> label, for templates
+    type_labels: MappingProxyType[StoryType, str] = field(default_factory=lambda: TYPE_LABELS)  # for templates
 
 
 def safe_json_for_script(data) -> str:
