@@ -83,7 +83,8 @@ MESSAGES = [
      f"{R}:4:15: error: 'retial' is not one of the allowed values of industry (did you mean 'retail'?) [registry-taxonomy-unknown]"),
     ("scope-did-you-mean", COMPANY + ADVOCATE.replace("[case-study]", "[case-studdy]"),
      f"{R}:12:16: error: 'consent > scopes > item 1' cannot be 'case-studdy'; allowed: name, quote, logo, case-study, "
-     "testimonial, video, reference-call (did you mean 'case-study'?) [registry-invalid-value]"),
+     "testimonial, video, reference-call, site-visit, webinar, event-speaker, press, analyst, peer-review, "
+     "advisory-board (did you mean 'case-study'?) [registry-invalid-value]"),
     ("consent-true-says-group", COMPANY + ADVOCATE.split("    consent:")[0] + "    consent: \"true\"\n",
      f"{R}:11:14: error: 'consent' must be a group of fields, not 'true' (indent its fields under it) [registry-field-type]"),
     ("dates-named", COMPANY + ADVOCATE + "      expires: 2025-01-01\n",

@@ -131,6 +131,15 @@ def test_render_text(site):
 
         Companies with no published story
           MedCo (Healthcare)
+
+        Reference activities this period (asks scheduled or done)
+          Jane Doe (Acme Corp): Reference call 1 of 1 in 2026 Q2, last asked 2026-05-02; at limit
+
+        Declined asks in the last 12 months (ask them less)
+          none
+
+        Activities with nobody to ask in an industry today
+          Reference call: every industry
     """)
 
 
@@ -167,13 +176,27 @@ def test_render_markdown(site):
         ## Companies with no published story
 
         - MedCo (Healthcare)
+
+        ## Reference activities this period
+
+        | Advocate | Company | Activity | Period | Asks | Last asked | Now |
+        | --- | --- | --- | --- | --- | --- | --- |
+        | Jane Doe | Acme Corp | Reference call | 2026 Q2 | 1 of 1 | 2026-05-02 | at limit |
+
+        ## Declined asks in the last 12 months
+
+        None.
+
+        ## Activities with nobody to ask in an industry today
+
+        - Reference call: every industry
     """)
 
 
 def test_render_markdown_when_all_is_well(site):
     site.story()
     text = render_markdown(program_report(site.load()))
-    assert text.count("None.") == 4
+    assert text.count("None.") == 7
 
 
 def test_render_json(site):
@@ -198,6 +221,11 @@ def test_render_json(site):
                       "calls_this_quarter": 1, "max_per_quarter": 1}],
         "stale": [{"slug": "old-words", "title": "Acme in 2024", "company": "Acme Corp", "last_changed": "2024-01-05"}],
         "companies_without_story": [{"company": "medco", "name": "MedCo", "industry": "Healthcare"}],
+        "activity_use": [{"activity": "reference-call", "advocate": "jane-doe", "company": "Acme Corp",
+                          "last_asked": "2026-05-02", "limit": 1, "name": "Jane Doe", "period": "2026 Q2",
+                          "status": "at limit", "used": 1}],
+        "fatigue": [],
+        "activity_gaps": [{"activity": "reference-call", "industries": ["every industry"]}],
     }
     assert text == json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,47 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(name):
 def test_pip_downloads_are_cached(name):
     setups = [s for s in steps(load(name)) if s.get("uses", "").startswith("actions/setup-python@")]
     assert setups and all(s["with"]["cache"] == "pip" for s in setups)
+
+
+LOCK_INSTALL = ["pip install --require-hashes -r requirements.txt", "pip install --no-deps -e ."]
+
+
+@pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
+def test_the_workflow_installs_exactly_the_locked_versions(name):
+    installs = [line.strip() for s in steps(load(name)) for line in s.get("run", "").splitlines()
+                if re.search(r"\bpip\b.*\binstall\b", line)]
+    assert installs == LOCK_INSTALL  # the lock, hash-checked, then the project without resolving anything
+    assert (ROOT / "requirements.txt").is_file()
+
+
+@pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
+def test_the_workflow_python_is_one_the_project_supports(name):
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    (setup,) = [s for s in steps(load(name)) if s.get("uses", "").startswith("actions/setup-python@")]
+    version = setup["with"]["python-version"]
+    assert requires == ">=3.11" and version in ("3.11", "3.12")
+    assert setup["with"]["cache-dependency-path"] == "requirements.txt"
+
+
+IMAGE_INPUTS = ["'stories/**/*.png'", "'stories/**/*.jpg'", "'stories/**/*.jpeg'", "'stories/**/*.webp'",
+                "'assets/**'", "'requirements.txt'"]
+
+
+@pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
+def test_the_image_cache_is_restored_before_the_build_and_keyed_on_its_inputs(name):
+    all_steps = steps(load(name))
+    (cache,) = [s for s in all_steps if s.get("uses", "").startswith("actions/cache@")]
+    (build,) = [s for s in all_steps if s.get("name") == "Build the site"]
+    assert all_steps.index(cache) < all_steps.index(build)
+    assert cache["with"]["path"] == ".cache/storyportal/"
+    key = cache["with"]["key"]
+    renderer, inputs = re.fullmatch(r"storyportal-images-\$\{\{ runner\.os \}\}-\$\{\{ hashFiles\((.+?)\) \}\}"
+                                    r"-\$\{\{ hashFiles\((.+?)\) \}\}", key).groups()
+    assert renderer == "'generator/**/images.py', 'generator/**/cards.py'"
+    assert inputs.split(", ") == IMAGE_INPUTS
+    assert cache["with"]["restore-keys"].splitlines() == [key.rsplit("${{ hashFiles(", 1)[0]]  # same renderer, any inputs
+    for pattern in ("generator/**/images.py", "generator/**/cards.py"):
+        assert list(ROOT.glob(pattern)), pattern  # the renderer's files exist where the key looks
 
 
 def test_deploy_runs_on_main_nightly_and_by_hand_with_the_official_pages_actions():
@@ -210,3 +252,13 @@ def test_the_build_step_builds_the_demo(checkout, tmp_path, name):
     done = run_step(build, checkout, tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert (checkout / "site" / "index.html").is_file()
+    (cache,) = [s for s in steps(load(name)) if s.get("uses", "").startswith("actions/cache@")]
+    assert any((checkout / cache["with"]["path"]).iterdir())  # the folder the cache step keeps is where renditions go
+
+
+def test_dependabot_proposes_python_and_action_updates_from_the_lock_and_the_workflows():
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
+    assert {(u["package-ecosystem"], u["directory"]) for u in config["updates"]} == {("pip", "/"),
+                                                                                    ("github-actions", "/")}
+    # Dependabot's pip updater finds requirements*.txt files, so the lock must keep that name.
+    assert "requirements.txt" in (ROOT / "Makefile").read_text()

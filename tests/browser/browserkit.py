@@ -18,8 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-AXE_INSTALL = "npm install --prefix tests/browser --no-save --no-package-lock axe-core@4.14.1"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"  # vendored: see vendor/axe-core/README.md
 BUILD_DATE = "2026-11-24"  # the demo's stories are judged on a fixed day, not on the day the tests run
 
 

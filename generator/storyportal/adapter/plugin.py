@@ -265,7 +265,7 @@ class StoryPortalPlugin(BasePlugin):
             )
         if not self.portal.settings.portal.leak_guard or self.serving:
             return  # the preview is never published; `storyportal build` and CI builds are guarded
-        leaks = scan_output(Path(config.site_dir), self.portal.registry.private_values(), self.pages.allowed_contacts)
+        leaks = scan_output(Path(config.site_dir), self.pages.guarded_values, self.pages.allowed_contacts)
         if leaks:
             for leak in leaks[:50]:
                 log.error(f"{leak.file}: {leak.what}")

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 from storyportal import __version__
-from storyportal.cli import build, new, sales, validate
+from storyportal.cli import build, new, request, sales, validate
 
 # The order of ``storyportal --help``.
-COMMANDS = (validate, build, new, sales)
+COMMANDS = (validate, build, new, sales, request)
 
 
 def _date(text: str) -> dt.date:

@@ -12,8 +12,12 @@ import sys
 from pathlib import Path
 
 from storyportal.cli.output import Exit, describe, fail
+from storyportal.core.activities import ACTIVITY_IDS
 from storyportal.core.config import load_settings
 from storyportal.core.portal import build_date, load_portal
+from storyportal.sales.activity_match import match_activity
+from storyportal.sales.activity_match import render_json as activity_json
+from storyportal.sales.activity_match import render_text as activity_text
 from storyportal.sales.match import Prospect, match, resolve_prospect
 from storyportal.sales.match import render_json as match_json
 from storyportal.sales.match import render_text as match_text
@@ -62,6 +66,12 @@ def add_match(commands, common) -> None:
         "--limit", type=_positive, default=5, help="how many stories and advocates to list (default: 5)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for tools")
+    parser.add_argument(
+        "--activity",
+        choices=ACTIVITY_IDS,
+        default=None,
+        help="rank advocates for this activity (site-visit, webinar, ...) instead of reference calls",
+    )
     parser.set_defaults(run=run_match)
 
 
@@ -105,6 +115,10 @@ def run_match(args) -> int:
     prospect, problems = resolve_prospect(portal.taxonomy, wanted)
     if problems:
         return fail("; ".join(problems))
+    if args.activity:
+        found = match_activity(portal, prospect, args.activity, args.limit)
+        sys.stdout.write(activity_json(found) if args.format == "json" else activity_text(found, portal.taxonomy))
+        return Exit.OK
     result = match(portal, prospect, args.limit)
     sys.stdout.write(match_json(result) if args.format == "json" else match_text(result, portal.taxonomy))
     return Exit.OK

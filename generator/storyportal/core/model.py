@@ -7,6 +7,8 @@ import enum
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from storyportal.core.activities import Outcome, Period
+
 # A slug or id: lowercase a-z, digits and '-', not starting with '-'. Stories, registry ids and
 # taxonomy values share it, because each ends up in a URL, a file name or a CSS-safe attribute.
 SLUG_SHAPE = r"[a-z0-9][a-z0-9-]*"
@@ -124,6 +126,29 @@ class ReferenceCalls:
 
 
 @dataclass(frozen=True)
+class ActivityTerms:
+    """What an advocate agreed to for one activity: availability, a limit per period, a cool-down."""
+
+    available: bool = False
+    limit: int | None = None  # None: no limit
+    period: Period = Period.YEAR
+    cooldown_days: int = 0
+
+
+@dataclass(frozen=True)
+class Request:
+    """One ask in the registry's request log. Internal: never on a public page."""
+
+    id: int
+    date: dt.date
+    activity: str
+    rep: str
+    opportunity: str
+    outcome: Outcome
+    exception: str | None = None  # the reason given with --force
+
+
+@dataclass(frozen=True)
 class Advocate:
     id: str
     name: str
@@ -132,6 +157,8 @@ class Advocate:
     consent: Consent
     photo: str | None = None
     reference_calls: ReferenceCalls = ReferenceCalls()
+    activities: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # activity id -> ActivityTerms
+    requests: tuple[Request, ...] = ()
     # The values of the private block, kept only so the leak guard can look for them.
     private_values: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
@@ -145,6 +172,17 @@ class Registry:
     def private_values(self) -> list[tuple[str, str, str]]:
         """(advocate id, field, value) for every private value, for the leak guard."""
         return [(a.id, key, value) for a in self.advocates.values() for key, value in a.private_values]
+
+    def internal_values(self) -> list[tuple[str, str, str]]:
+        """(advocate id, field, value) the internal build may show but the public one never:
+        the request log's reps, opportunities and exception reasons."""
+        return [
+            (a.id, f"requests.{r.id}.{name}", value)
+            for a in self.advocates.values()
+            for r in a.requests
+            for name, value in (("rep", r.rep), ("opportunity", r.opportunity), ("exception", r.exception or ""))
+            if value.strip()
+        ]
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,25 @@ import re
 from pathlib import Path
 from types import MappingProxyType
 
+from storyportal.core.activities import ACTIVITIES, Activity, Period
 from storyportal.core.config import FACETS, PortalConfig
 from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed, validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text
 from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Issue
-from storyportal.core.model import SLUG_SHAPE, Advocate, Company, Consent, ReferenceCalls, Registry, Taxonomy, Term
-from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn
+from storyportal.core.model import (
+    SLUG_SHAPE,
+    ActivityTerms,
+    Advocate,
+    Company,
+    Consent,
+    ReferenceCalls,
+    Registry,
+    Request,
+    Taxonomy,
+    Term,
+)
+from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
 from storyportal.core.yamlload import Parsed, parse_yaml
 
 ID_PATTERN = SLUG_SHAPE + r"\Z"
@@ -101,7 +113,7 @@ class _RegistryReader:
                 f"The consent expires ({c.expires}) before it was granted ({c.granted})",
                 "check both dates; expires is the last day the consent holds",
             )
-        rc = model.reference_calls
+        calls, activities = self.activities(base, model)
         return Advocate(
             ident,
             model.name,
@@ -109,9 +121,52 @@ class _RegistryReader:
             company,
             Consent(frozenset(s.value for s in c.scopes), c.granted, c.expires, c.revoked),
             self.image(base + ("photo",), model.photo),
-            ReferenceCalls(rc.available, rc.max_per_quarter, tuple(sorted(rc.log)), rc.owner),
+            calls,
+            activities,
+            tuple(_request(r) for r in model.requests),
             tuple(_flatten_private(model.private)),
         )
+
+    def activities(self, base: tuple, model: AdvocateIn) -> tuple[ReferenceCalls, MappingProxyType]:
+        """The activity terms; the older ``reference_calls`` block is the ``reference-call`` activity."""
+        terms = {
+            a.value: ActivityTerms(t.available, t.limit, t.per or ACTIVITIES[a].period, t.cooldown_days)
+            for a, t in model.activities.items()
+        }
+        rc = model.reference_calls
+        if rc is None:
+            return ReferenceCalls(), MappingProxyType(terms)
+        if Activity.REFERENCE_CALL.value in terms:
+            self.issue(
+                base + ("activities", Activity.REFERENCE_CALL.value),
+                "registry-activity-twice",
+                "Reference calls are set twice: in 'reference_calls' and under 'activities'",
+                "keep one: move available and max_per_quarter under activities: reference-call:",
+                key=True,
+            )
+        else:
+            terms[Activity.REFERENCE_CALL.value] = ActivityTerms(rc.available, rc.max_per_quarter, Period.QUARTER)
+        return ReferenceCalls(rc.available, rc.max_per_quarter, tuple(sorted(rc.log)), rc.owner), MappingProxyType(
+            terms
+        )
+
+    def check_request_ids(self, advocates: dict) -> None:
+        """Request numbers are unique across the registry: ``request --update N`` names one."""
+        seen: dict[object, str] = {}
+        for ident, data in advocates.items():
+            requests = data.get("requests") if isinstance(data, dict) else None
+            for index, entry in enumerate(requests if isinstance(requests, list) else []):
+                number = entry.get("id") if isinstance(entry, dict) else None
+                if number is None or isinstance(number, bool):
+                    continue
+                if number in seen:
+                    self.issue(
+                        ("advocates", ident, "requests", index, "id"),
+                        "registry-request-id-repeated",
+                        f"Request {number} is logged twice (also under '{seen[number]}')",
+                        "give each request its own number; storyportal request does this for you",
+                    )
+                seen.setdefault(number, ident)
 
     def unknown_company(self, path: tuple, ident: str, companies: dict) -> None:
         self.issue(
@@ -120,6 +175,10 @@ class _RegistryReader:
             f"The company '{ident}' is not in the companies section",
             did_you_mean(ident, companies, "add it under companies:"),
         )
+
+
+def _request(r: RequestIn) -> Request:
+    return Request(r.id, r.date, r.activity.value, r.rep, r.opportunity, r.outcome, r.exception)
 
 
 def _flatten_private(value, key: str = "") -> list[tuple[str, str]]:
@@ -144,6 +203,12 @@ def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple
     text, issues = normalize_text(raw, source)
     if text is None:
         return None, issues
+    return read_registry_text(text, root, config, taxonomy)
+
+
+def read_registry_text(text: str, root: Path, config: PortalConfig, taxonomy: Taxonomy):
+    """The registry from its text (``storyportal request`` checks what it would write)."""
+    source = config.registry
     parsed, issues = parse_yaml(text, source)
     if parsed is None:
         return None, issues
@@ -169,5 +234,6 @@ def _read_entries(root, config, taxonomy, parsed, top: RegistryIn, issues: list[
             broken.add(ident)
         else:
             advocates[ident] = advocate
+    reader.check_request_ids(top.advocates)
     registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken))
     return registry, without_repeats(issues, reader.issues)

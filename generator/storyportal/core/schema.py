@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from storyportal.core.activities import Activity, Outcome, Period
 from storyportal.core.model import TYPE_NAMES
 from storyportal.core.model import StoryType as StoryType  # re-exported: the schema's callers name it from here
 from storyportal.core.video import PROVIDER_NAMES
@@ -25,7 +26,15 @@ class Scope(str, enum.Enum):
     CASE_STUDY = "case-study"
     TESTIMONIAL = "testimonial"
     VIDEO = "video"
-    REFERENCE_CALL = "reference-call"
+    # One scope per reference activity; the list and its meaning live in core/activities.py.
+    REFERENCE_CALL = Activity.REFERENCE_CALL.value
+    SITE_VISIT = Activity.SITE_VISIT.value
+    WEBINAR = Activity.WEBINAR.value
+    EVENT_SPEAKER = Activity.EVENT_SPEAKER.value
+    PRESS = Activity.PRESS.value
+    ANALYST = Activity.ANALYST.value
+    PEER_REVIEW = Activity.PEER_REVIEW.value
+    ADVISORY_BOARD = Activity.ADVISORY_BOARD.value
 
 
 class _Strict(BaseModel):
@@ -110,7 +119,7 @@ class CompanyIn(_Strict):
 
 
 class ConsentIn(_Strict):
-    scopes: Annotated[list[Annotated[Scope, Field(strict=False)]], Field(max_length=10)] = Field(
+    scopes: Annotated[list[Annotated[Scope, Field(strict=False)]], Field(max_length=len(Scope))] = Field(
         description="What the advocate agreed to."
     )
     granted: dt.date = Field(description="When consent was given.")
@@ -127,6 +136,37 @@ class ReferenceCallsIn(_Strict):
     )
 
 
+class ActivityIn(_Strict):
+    available: bool = Field(True, description="Whether the advocate can be asked for this activity now.")
+    limit: Annotated[int, Field(ge=0, le=1000)] | None = Field(
+        None, description="At most this many scheduled or done per period; none means no limit."
+    )
+    per: Annotated[Period, Field(strict=False)] | None = Field(
+        None, description="month, quarter or year (default: quarter for calls, year for the others)."
+    )
+    cooldown_days: Annotated[int, Field(ge=0, le=3650)] = Field(
+        0, description="Days to leave between two asks of this activity."
+    )
+
+
+class RequestIn(_Strict):
+    id: Annotated[int, Field(ge=1, le=10**9)] = Field(description="The request's number, unique in the registry.")
+    date: dt.date = Field(description="The day of the ask (or of the activity once scheduled).")
+    activity: Annotated[Activity, Field(strict=False)] = Field(description="What was asked.")
+    rep: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The sales rep who asked (internal)."
+    )
+    opportunity: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The deal: a name or CRM id (internal)."
+    )
+    outcome: Annotated[Outcome, Field(strict=False)] = Field(
+        Outcome.REQUESTED, description="requested, scheduled, done, declined or cancelled."
+    )
+    exception: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = Field(
+        None, description="Why the ask went ahead past a limit or cool-down (storyportal request --force)."
+    )
+
+
 class AdvocateIn(_Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(description="The person's name.")
     title: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = Field(
@@ -137,8 +177,14 @@ class AdvocateIn(_Strict):
         None, description="Path of a photo, relative to the repository root."
     )
     consent: ConsentIn = Field(description="What the advocate agreed to, and until when.")
-    reference_calls: ReferenceCallsIn = Field(
-        ReferenceCallsIn(), description="Sales only: reference-call availability."
+    reference_calls: ReferenceCallsIn | None = Field(
+        None, description="Sales only: reference-call availability (the reference-call activity)."
+    )
+    activities: dict[Annotated[Activity, Field(strict=False)], ActivityIn] = Field(
+        {}, description="Sales only: per activity, availability, a limit per period and a cool-down."
+    )
+    requests: Annotated[list[RequestIn], Field(max_length=100_000)] = Field(
+        [], description="Internal: the log of asks, written by storyportal request."
     )
     private: dict[str, Any] = Field({}, description="Never leaves advocates.yaml.")
 

@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from storyportal.core.model import TYPE_LABELS, Story, StoryType, Term, quarter_of
+from storyportal.sales import activity_report as activities
+from storyportal.sales.activity_report import ActivityGap, ActivityUse, Fatigue
 from storyportal.sales.index import is_stale
 
 STORY_TYPES = tuple(StoryType)
@@ -95,6 +97,9 @@ class ProgramReport:
     at_quota: tuple[QuotaUse, ...]
     stale: tuple[StaleStory, ...]
     companies_without_story: tuple[CompanyGap, ...]
+    activity_use: tuple[ActivityUse, ...] = ()
+    fatigue: tuple[Fatigue, ...] = ()
+    activity_gaps: tuple[ActivityGap, ...] = ()
 
 
 # -- gathering ------------------------------------------------------------------
@@ -171,6 +176,9 @@ def program_report(portal) -> ProgramReport:
         at_quota=advocates_at_quota(portal),
         stale=stale_stories(portal),
         companies_without_story=companies_without_story(portal),
+        activity_use=activities.activity_use(portal),
+        fatigue=activities.fatigue(portal),
+        activity_gaps=activities.activity_gaps(portal),
     )
 
 
@@ -215,6 +223,7 @@ def render_text(report: ProgramReport) -> str:
     out += [f"  {s.slug}: last changed {s.last_changed.isoformat()} ({s.company})" for s in report.stale] or ["  none"]
     out += ["", "Companies with no published story"]
     out += [f"  {c.name} ({c.industry})" for c in report.companies_without_story] or ["  none"]
+    out += activities.text_lines(report.activity_use, report.fatigue, report.activity_gaps)
     return "\n".join(out) + "\n"
 
 
@@ -265,6 +274,7 @@ def render_markdown(report: ProgramReport) -> str:
     ]
     out += ["", "## Companies with no published story", ""]
     out += [f"- {md(c.name)} ({md(c.industry)})" for c in report.companies_without_story] or ["None."]
+    out += activities.markdown_lines(report.activity_use, report.fatigue, report.activity_gaps, md, _md_table)
     return "\n".join(out) + "\n"
 
 

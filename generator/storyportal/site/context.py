@@ -36,6 +36,7 @@ class PageContext:
     industry: IndustryView | None = None
     sales: Any = None
     roster: Any = None
+    activities: Any = None  # internal: sales.activity_report.activity_roster
     report: Any = None
     card_image: str | None = None  # site path of the Open Graph card
     extra: dict = field(default_factory=dict)

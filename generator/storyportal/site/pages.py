@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from markupsafe import Markup
@@ -13,6 +13,7 @@ from storyportal.core.model import Status
 from storyportal.core.portal import Portal
 from storyportal.sales import index as sales
 from storyportal.sales import report
+from storyportal.sales.activity_report import activity_roster
 from storyportal.site.context import PageContext
 from storyportal.site.plan import SitePlan
 
@@ -35,6 +36,7 @@ class SitePages:
     data: MappingProxyType  # src_uri -> text of generated data files
     extras: dict  # kind -> object for templates (sales rows, roster, report)
     allowed_contacts: set
+    guarded_values: list = field(default_factory=list)  # (advocate, field, value) the leak guard looks for
 
     def context(self, spec: PageSpec, page_url: str, images) -> PageContext:
         ctx = PageContext(
@@ -44,6 +46,7 @@ class SitePages:
             images,
             sales=self.extras.get("sales"),
             roster=self.extras.get("roster"),
+            activities=self.extras.get("activities"),
             report=self.extras.get("report"),
         )
         if spec.kind == "story":
@@ -126,7 +129,17 @@ def plan_pages(plan: SitePlan, portal: Portal) -> SitePages:
         )
     extras, data, allowed = _sales_pages(plan, portal, pages)
     data.update(plan.data_files)
-    return SitePages(plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed)
+    return SitePages(
+        plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed, guarded_values(plan, portal)
+    )
+
+
+def guarded_values(plan: SitePlan, portal: Portal) -> list[tuple[str, str, str]]:
+    """Private values never appear; the request log (reps, deals) only in the internal build."""
+    values = portal.registry.private_values()
+    if plan.audience is not Audience.INTERNAL:
+        values += portal.registry.internal_values()
+    return values
 
 
 def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
@@ -141,7 +154,10 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
     )
     if plan.audience is Audience.INTERNAL:
         extras["roster"] = sales.roster(portal)
+        extras["activities"] = activity_roster(portal)
         allowed |= {r.owner.lower() for r in extras["roster"] if r.owner}
+        # The request log's reps may be e-mail addresses: the internal roster shows them.
+        allowed |= {q.rep.lower() for row in extras["activities"] for q in row.requests}
         pages["sales/roster.md"] = PageSpec(
             "roster",
             "sp_roster.html",
