@@ -23,10 +23,10 @@ class Scope(str, enum.Enum):
     NAME = "name"
     QUOTE = "quote"
     LOGO = "logo"
-    CASE_STUDY = "case-study"
-    TESTIMONIAL = "testimonial"
-    VIDEO = "video"
-    # One scope per reference activity; the list and its meaning live in core/activities.py.
+    # One scope per story type (core/model.py) and per reference activity (core/activities.py).
+    CASE_STUDY = StoryType.CASE_STUDY.value
+    TESTIMONIAL = StoryType.TESTIMONIAL.value
+    VIDEO = StoryType.VIDEO.value
     REFERENCE_CALL = Activity.REFERENCE_CALL.value
     SITE_VISIT = Activity.SITE_VISIT.value
     WEBINAR = Activity.WEBINAR.value
