@@ -42,7 +42,8 @@ def test_missing_mkdocs_yml_exits_2(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     code = cli_main(["validate", *DATE])
     assert (code, capsys.readouterr().err) == (
-        2, "mkdocs.yml:0:0: error: Cannot read the site configuration: No such file or directory [config-missing]\n")
+        2, "mkdocs.yml: error: There is no mkdocs.yml here, so this is not a portal's folder (run this in the "
+           "portal's folder, where mkdocs.yml is, or give its path with -f) [config-missing]\n")
 
 
 def test_broken_mkdocs_yml_exits_2(tmp_path, monkeypatch, capsys):
@@ -91,7 +92,7 @@ def test_github_escapes_percent_and_newline_in_messages(site):
 def test_github_escapes_colon_and_comma_in_file_paths(site):
     site.story("a:b,c%d")
     out = site.cli("validate", "--format", "github", *DATE)[1]
-    assert out.startswith("::error file=stories/a%3Ab%2Cc%25d.md,title=story-slug-invalid::")
+    assert out.startswith("::error file=stories/a%3Ab%2Cc%25d.md,line=1,col=1,title=story-slug-invalid::")
 
 
 def test_github_keeps_colon_and_comma_in_message_text(site):
@@ -124,11 +125,11 @@ def test_step_summary_row_exact(site, tmp_path, monkeypatch):
 def test_every_problem_is_reported_at_once(site):
     site.advocate("jane-doe")
     site.story("one", sumary="typo", industry="retial", image="nope.png")
-    site.story("two", text="---\ntitle: 2024\ntype: testimonial\nadvocates: [jane-do]\nsummary: S\npublished: 2024-02-30\n---\nB\n")
+    site.story("two", text="---\ntitle: true\ntype: testimonial\nadvocates: [jane-do]\nsummary: S\npublished: 2024-02-30\n---\nB\n")
     site.write("stories/notes.txt", "x")
     out = site.cli("validate", *DATE)[1]
     assert [line.split(": ")[0] + " " + line.rsplit(" ", 1)[1] for line in out.splitlines()] == [
-        "stories/notes.txt:0:0 [story-stray-file]",
+        "stories/notes.txt:1:1 [story-stray-file]",
         "stories/one.md:8:1 [story-unknown-field]",
         "stories/two.md:2:8 [story-field-type]",
         "stories/two.md:6:12 [yaml-invalid-date]",

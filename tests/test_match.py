@@ -155,7 +155,8 @@ def test_load_is_spread_between_equally_good_advocates(site):
     site.advocates["alex"]["reference_calls"]["log"] = [dt.date(2026, 5, 4)]
     result = match(site.load(), prospect)
     assert advocate_ids(result) == ["blair", "alex"]  # alex was called this quarter
-    assert [(m.score, m.weighted_score) for m in result.advocates] == [(3, 3.0), (3, 2.5)]
+    assert [(m.score, m.tie_break) for m in result.advocates] == [
+        (3, "more of this quarter's calls left (2 of 2)"), (3, "")]
 
 
 def test_a_much_better_match_wins_even_when_busier(site):
@@ -164,8 +165,8 @@ def test_a_much_better_match_wins_even_when_busier(site):
     site.advocate("partial", company="other", reference_calls=calls(max_per_quarter=2))
     site.story()
     result = match(site.load(), Prospect(industry="retail", region="emea", size="201-1000"))
-    assert [(m.entry.advocate, m.score, m.weighted_score) for m in result.advocates] == [
-        ("perfect", 5, 3.75), ("partial", 3, 3.0)]
+    assert [(m.entry.advocate, m.score, m.tie_break) for m in result.advocates] == [
+        ("perfect", 5, ""), ("partial", 3, "")]
 
 
 def test_ties_go_to_fewer_calls_then_least_recently_called(site):
@@ -193,20 +194,22 @@ def test_match_command_text(site):
     assert (code, err) == (0, "")
     assert out == dedent("""
         Stories for Retail, Analytics (as of 2026-06-01)
+        Ranked by score: same industry 3, each product or use case 2, same size band 1, same region 1; on the same score, same industry first, then newest.
 
          1. How Acme cut onboarding time by 40%
             Case study · Acme Corp · published 2026-03-14 · 40% faster onboarding
-            why: same industry, uses analytics
+            why: same industry, uses analytics (score 5)
             https://stories.test/stories/northwind/
 
         Reference calls (ask the account owner; never contact the advocate directly)
+        Ranked by score; on the same score, same industry first, then whoever has more of this quarter's calls left.
 
          1. Jane Doe, VP Customer Experience, Acme Corp
-            why: same industry, uses analytics
+            why: same industry, uses analytics (score 5)
             calls left this quarter: 1 of 2 · last call 2026-04-20
             ask: alex@ourco.example
          2. Fiona Grant, Digital Services Manager, Acme Corp (do not name to the prospect)
-            why: same industry
+            why: same industry (score 3)
             calls left this quarter: 1 of 1 · no calls yet
             ask: owner@ourco.example
     """)
@@ -235,7 +238,8 @@ def test_unknown_industry_exits_2_with_did_you_mean(site):
 def test_unreadable_config_exits_2_in_one_line(site):
     code, out, err = site.cli("match", "-f", "missing.yml")
     assert (code, out) == (2, "")
-    assert err == "storyportal: error: missing.yml: Cannot read the site configuration: No such file or directory\n"
+    assert err == ("storyportal: error: missing.yml: There is no missing.yml here, so this is not a portal's folder "
+                   "(run this in the portal's folder, where missing.yml is, or give its path with -f)\n")
 
 
 def test_bad_limit_is_refused(site):

@@ -124,7 +124,7 @@ def test_missing_registry_exits_2(site):
     site.flush()
     (site.root / R).unlink()
     code, out, err = run_cli_without_flush(site, "validate", "--build-date", BUILD_DATE.isoformat())
-    assert (code, out, err) == (2, "", "advocates.yaml:0:0: error: The advocate registry 'advocates.yaml' does not exist [registry-missing]\n")
+    assert (code, out, err) == (2, "", "advocates.yaml: error: The advocate registry 'advocates.yaml' does not exist [registry-missing]\n")
 
 
 def run_cli_without_flush(site, *args):

@@ -110,6 +110,9 @@ def test_render_text(site):
     assert render_text(program_report(site.load())) == dedent("""
         Customer reference program, 2026-06-01
 
+        Withheld now: 0 stories not on the site
+          none
+
         Published stories by industry and type (– = none yet)
           Industry    Case study  Testimonial  Video
           Retail               1            1      –
@@ -147,6 +150,10 @@ def test_render_markdown(site):
     tiny_portal(site)
     assert render_markdown(program_report(site.load())) == dedent("""
         # Customer reference program, 2026-06-01
+
+        ## Withheld now: 0 stories not on the site
+
+        None.
 
         ## Published stories by industry and type
 
@@ -196,7 +203,7 @@ def test_render_markdown(site):
 def test_render_markdown_when_all_is_well(site):
     site.story()
     text = render_markdown(program_report(site.load()))
-    assert text.count("None.") == 7
+    assert text.count("None.") == 8
 
 
 def test_render_json(site):
@@ -215,6 +222,7 @@ def test_render_json(site):
             "empty": [{"industry": "retail", "type": "video"}, {"industry": "healthcare", "type": "case-study"},
                       {"industry": "healthcare", "type": "testimonial"}, {"industry": "healthcare", "type": "video"}],
         },
+        "withheld": [],
         "expiring": [{"advocate": "jane-doe", "name": "Jane Doe", "company": "Acme Corp", "expires": "2026-06-21",
                       "days_left": 20, "within": 30}],
         "at_quota": [{"advocate": "jane-doe", "name": "Jane Doe", "company": "Acme Corp",

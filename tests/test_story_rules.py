@@ -330,13 +330,13 @@ def test_too_many_pixels_by_configuration(site):
 def test_duplicate_slug_flat_and_folder(site):
     site.story("a")
     site.story("a", folder=True)
-    assert located(site.load()) == [("stories/a.md", 0, 0, "error", "story-duplicate-slug")]
+    assert located(site.load()) == [("stories/a.md", 1, 1, "error", "story-duplicate-slug")]
 
 
 def test_invalid_slug(site):
     site.story("My Story")
     assert site.issues() == [
-        "stories/My Story.md:0:0: error: The file name 'My Story' becomes the web address, so it may use only "
+        "stories/My Story.md:1:1: error: The file name 'My Story' becomes the web address, so it may use only "
         "lowercase letters a-z, digits and '-' (rename it to 'my-story') [story-slug-invalid]"]
 
 
@@ -377,7 +377,7 @@ def test_case_study_sections_default_language(site):
 def test_stray_data_file(site):
     site.write("stories/notes.csv", "a,b\n")
     site.story()
-    assert located(site.load()) == [("stories/notes.csv", 0, 0, "warning", "story-stray-file")]
+    assert located(site.load()) == [("stories/notes.csv", 1, 1, "warning", "story-stray-file")]
 
 
 def test_symlink_in_stories(site):
@@ -389,7 +389,7 @@ def test_symlink_in_stories(site):
 def test_story_file_too_large(site):
     site.plugin["max_story_bytes"] = 1000
     site.story(body="## Challenge\n\n" + "x" * 2000)
-    assert located(site.load()) == [(P, 0, 0, "error", "story-too-large")]
+    assert located(site.load()) == [(P, 1, 1, "error", "story-too-large")]
 
 
 @pytest.mark.parametrize("body", [

@@ -16,7 +16,7 @@ def test_unknown_advocate_is_located_on_its_list_item(site):
 
 
 def test_validate_command_exits_1_on_errors(site):
-    site.story(title=12)
+    site.story(title=True)
     code, out, err = site.cli("validate", "--build-date", BUILD_DATE.isoformat())
     assert code == 1
     assert "[story-field-type]" in out

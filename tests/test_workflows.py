@@ -152,7 +152,8 @@ def test_codeowners_give_code_to_developers_and_content_to_customer_programs():
         if line.strip() and not line.startswith("#"):
             path, team = line.split()
             owners[path] = team
-    developers = ["/mkdocs.yml", "/theme/", "/generator/", "/.github/", "/pyproject.toml", "/bench/", "/tests/"]
+    developers = ["*", "/mkdocs.yml", "/theme/", "/generator/", "/.github/", "/pyproject.toml", "/bench/", "/tests/",
+                  "/docs/", "/.cache/", "/Makefile", "/.ci/", "/setup.py", "/setup.cfg"]
     content = ["/stories/", "/advocates.yaml", "/assets/"]
     assert owners == {**{p: "@lumen-cloud/web-developers" for p in developers},
                       **{p: "@lumen-cloud/customer-programs" for p in content}}

@@ -54,7 +54,7 @@ LOCATED = [
     ("datetime-with-t", HEAD.replace("2026-01-01", "2026-03-14T10:00:00") + "---\nB\n", [(P, 6, 12, "yaml-datetime")]),
     ("datetime-with-space-no-seconds", HEAD.replace("2026-01-01", "2026-03-14 10:00") + "---\nB\n",
      [(P, 6, 12, "story-field-type")]),
-    ("number-as-title", HEAD.replace("title: T", "title: 2024") + "---\nB\n", [(P, 2, 8, "story-field-type")]),
+    ("number-as-title", HEAD.replace("title: T", "title: 20.24") + "---\nB\n", [(P, 2, 8, "story-field-type")]),
     ("tab-indentation", HEAD + "tags:\n\t- x\n---\nB\n", [(P, 9, 1, "yaml-syntax")]),
     ("tab-before-a-key", HEAD + "tags: [x]\n\tregion: emea\n---\nB\n", [(P, 9, 1, "yaml-syntax")]),
     ("unclosed-front-matter", HEAD + "Body without a closing fence\n", [(P, 1, 1, "frontmatter-unclosed")]),
@@ -125,8 +125,8 @@ EXACT = [
     ("datetime-without-seconds", HEAD.replace("2026-01-01", "2026-03-14 10:00") + "---\nB\n",
      f"{P}:6:12: error: 'published' must be a date like 2026-03-14, but '2026-03-14 10:00' also has a time "
      "(write just the date, like 2026-03-14) [story-field-type]"),
-    ("number-meant-as-text", HEAD.replace("title: T", "title: 2024") + "---\nB\n",
-     f"{P}:2:8: error: 'title' must be text, not 2024 (put it in quotes: \"2024\") [story-field-type]"),
+    ("number-meant-as-text", HEAD.replace("title: T", "title: 20.24") + "---\nB\n",
+     f"{P}:2:8: error: 'title' must be text, not 20.24 (put it in quotes: \"20.24\") [story-field-type]"),
     ("tab", HEAD + "tags:\n\t- x\n---\nB\n",
      f"{P}:9:1: error: The YAML could not be read: a tab character is used; YAML needs spaces for indentation "
      "(replace the tab with spaces) [yaml-syntax]"),
@@ -158,7 +158,7 @@ def test_crlf_keeps_line_numbers(site):
 
 
 def test_bom_keeps_columns(site):
-    raw = "\ufeff" + HEAD.replace("title: T", "title: 2024") + "---\nB\n"
+    raw = "\ufeff" + HEAD.replace("title: T", "title: 20.24") + "---\nB\n"
     assert located(site, raw) == [(P, 2, 8, "story-field-type")]
 
 

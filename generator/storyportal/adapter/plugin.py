@@ -7,31 +7,41 @@ Markdown, and their HTML comes from the core. Only this module imports MkDocs.
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+from collections import Counter
 from pathlib import Path
 from types import MappingProxyType
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
+from storyportal import __version__
 from storyportal.adapter import preview
 from storyportal.adapter.csp import add_csp
+from storyportal.adapter.preview import KEYED_KINDS, StoryPortalFile
 from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
 from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Severity
+from storyportal.core.model import Status
 from storyportal.core.paths import resolve_ref
-from storyportal.core.portal import PortalLoader, build_date
+from storyportal.core.portal import Portal, PortalLoader, build_date
+from storyportal.site.cards import font_warning
+from storyportal.site.handwritten import check_docs
 from storyportal.site.images import stripped_copy
 from storyportal.site.leakguard import scan_output
 from storyportal.site.media import MediaPlanner
 from storyportal.site.pages import SitePages, plan_pages, preview_error_pages, preview_errors_html, redirect_html
-from storyportal.site.plan import plan_site
+from storyportal.site.plan import SitePlan, plan_site
 
 log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
+
+MARKER = ".storyportal-build.json"  # only this plugin writes it; `storyportal build` refuses a site without it
 
 
 class StoryPortalPlugin(BasePlugin):
@@ -40,26 +50,24 @@ class StoryPortalPlugin(BasePlugin):
 
     def __init__(self):
         super().__init__()
+        # Kept across `serve` rebuilds: parsed records, planned images, the preview's caches.
         self.loader: PortalLoader | None = None
         self.media: MediaPlanner | None = None
+        self.preview = preview.Preview()
+        self.fonts_checked = False
+        # Set again by every build (on_config, on_files).
+        self.portal: Portal | None = None
+        self.plan: SitePlan | None = None
         self.pages: SitePages | None = None
+        self.owned: set[str] = set()  # src_uri of our virtual pages; a hand-written docs/index.md stays the author's
+        self.files: Files | None = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `serve` rebuilds, with its caches.
-        self.serving = command == "serve"
-        # `storyportal serve` (or `mkdocs serve --dirty`): MkDocs skips pages we say are unchanged,
-        # and the ledger keeps the output folder exactly what a full build would write.
-        self.fast = self.serving and dirty
-        self.ledger = preview.OutputLedger()
-        self.search_entries = preview.SearchEntries()
-        self.bytecode = preview.memory_bytecode_cache()
-
-    serving = False
-    fast = False
-    page_cache: dict | None = None  # src_uri -> (input key, final HTML), while serving without --dirty
+        self.preview.start(command=command, dirty=dirty)
 
     def on_config(self, config):
-        settings = self._settings(config)
+        settings = read_settings(self.config, config)
         if self.loader is None or self.loader.settings != settings:
             self.loader = PortalLoader(settings)
             self.media = MediaPlanner(
@@ -68,11 +76,8 @@ class StoryPortalPlugin(BasePlugin):
                 list(settings.portal.image_widths),
             )
         self.media.reset()
-        self.reused: set[str] = set()  # story pages whose last output was reused (serve only)
-        self.page_keys: dict[str, str] = {}
-        self.rendered: set[str] = set()  # story pages rendered in this dirty preview build
         portal = self.loader.load(build_date(settings.portal.build_date))
-        self._report(portal)
+        report_portal(portal)
         self.portal = portal
         self.plan = plan_site(
             portal,
@@ -83,42 +88,24 @@ class StoryPortalPlugin(BasePlugin):
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
                 self.media.image_tag(path, kind)
-        if self.serving:  # a writer sees why a story is missing, where they look
+        self.preview.begin(portal, self.plan, self.media.image_tag)
+        if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
+        self._warn_missing_fonts()
         _set_nav(config)
+        _quiet_nav_list(config)
         config.extra_css = ["assets/storyportal.css", *config.extra_css]
         config.extra_javascript = ["assets/storyportal.js", *config.extra_javascript]
         return config
 
-    def _settings(self, config) -> SiteSettings:
-        block = {k: v for k, v in self.config.items() if v is not None}
-        audience = os.environ.get("STORYPORTAL_AUDIENCE")
-        if audience:
-            block["audience"] = audience
-        date = os.environ.get("STORYPORTAL_BUILD_DATE")
-        if date:
-            block["build_date"] = date
-        text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
-        portal, issues = parse_portal_config(block, text, Path(config.config_file_path).name)
-        if portal is None:
-            raise PluginError("storyportal settings are invalid:\n" + "\n".join(i.format() for i in issues))
-        site_url = config.site_url or ""
-        return SiteSettings(
-            root=Path(config.config_file_path).resolve().parent,
-            site_name=config.site_name,
-            site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
-            portal=portal,
-        )
-
-    def _report(self, portal) -> None:
-        """Errors fail --strict; a withheld story (consent) is only information."""
-        if not (portal.settings.root / portal.settings.portal.registry).is_file():
-            raise PluginError(f"The advocate registry {portal.settings.portal.registry} does not exist")
-        for issue in portal.issues:
-            if issue.severity is Severity.ERROR:
-                log.error(issue.format())
-            else:
-                log.info(issue.format())
+    def _warn_missing_fonts(self) -> None:
+        """Every build (the preview: its first): without TrueType fonts cards show boxes for accents and CJK."""
+        if not self.plan.stories or (self.preview.serving and self.fonts_checked):
+            return
+        self.fonts_checked = True
+        problem = font_warning()
+        if problem is not None:
+            log.warning(f"social cards: {problem}")
 
     def on_files(self, files: Files, *, config) -> Files:
         for file in list(files):  # MkDocs follows symlinks: one could publish advocates.yaml
@@ -127,179 +114,125 @@ class StoryPortalPlugin(BasePlugin):
                     f"{file.src_uri}: symbolic links in {Path(config.docs_dir).name}/ are never published [path-symlink]"
                 )
                 files.remove(file)
-        self.owned = set()  # our virtual pages; a hand-written docs/index.md stays the author's
+        images = {**body_images(self.plan, self.portal.settings, self.media.cache_dir), **self.media.outputs()}
+        self._refuse_docs(files, config, images)
+        self.owned = set()
         for src_uri in self.pages.pages:
             if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, content=""))
+                files.append(StoryPortalFile.generated(config, src_uri, content=""))
                 self.owned.add(src_uri)
-        if self.fast:
-            self._mark_unchanged_pages(files)
+        files = self.preview.mark_pages(files, {uri: self.pages.pages[uri] for uri in self.owned})
         for src_uri, text in sorted(self.pages.data.items()):
             files.append(File.generated(config, src_uri, content=text))
         for old, target in self.plan.aliases:
             files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
-        for output, source in sorted({**self._body_images(), **self.media.outputs()}.items()):
+        for output, source in sorted(images.items()):
             files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
         self.files = files
         return files
 
-    def _mark_unchanged_pages(self, files: Files) -> None:
-        """A dirty build renders a page only if its file says it changed: say so from our keys."""
-        for file in files.documentation_pages():
-            spec = self.pages.pages.get(file.src_uri) if file.src_uri in self.owned else None
-            if spec is not None and spec.kind in ("story", "preview-error"):
-                file.is_modified = lambda f=file, s=spec: not self.ledger.unchanged(f.src_uri, self._page_key(s))
-            else:  # listings, home, hand-written pages: they show other pages, so always render them
-                file.is_modified = lambda: True
+    def _refuse_docs(self, files: Files, config, images: dict) -> None:
+        """docs/ may add pages, never replace a generated one or publish raw HTML (site/handwritten.py)."""
+        docs_dir = Path(config.docs_dir)
+        docs = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(docs_dir)}
+        theme = [u for u in docs if any(os.path.isfile(os.path.join(d, u)) for d in config.theme.dirs)]
+        written = [*self.pages.data, *(old + "index.html" for old, _ in self.plan.aliases), *images, *theme]
+        written += [*config.theme.static_templates, "sitemap.xml.gz"]
+        texts = {
+            u: Path(f.abs_src_path).read_text("utf-8", "replace") if f.is_documentation_page() else None
+            for u, f in docs.items()
+        }
+        issues, refused = check_docs(docs_dir.name, texts, self.pages.pages, written)
+        for issue in issues:
+            log.error(issue.format())
+        for src_uri in refused:
+            files.remove(docs[src_uri])
+            if src_uri in theme:  # MkDocs left the theme's own file out for it: put it back
+                folder = next(d for d in config.theme.dirs if os.path.isfile(os.path.join(d, src_uri)))
+                files.append(File(src_uri, folder, config.site_dir, config.use_directory_urls))
 
     def on_nav(self, nav, *, config, files):
-        previous = getattr(self, "fingerprint", "")
-        self.fingerprint = preview.site_fingerprint(config, nav) if self.serving else ""
-        if self.serving and previous and previous != self.fingerprint:
-            log.info("preview: mkdocs.yml, the theme or the navigation changed: every page is rendered again")
+        self.preview.note_nav(config, nav)
         return nav
 
     def on_env(self, env, *, config, files):
-        return preview.add_cached_template(env, self.bytecode) if self.serving else env
+        return self.preview.add_template(env)
 
     def _spec(self, page):
         return self.pages.pages.get(page.file.src_uri) if page.file.src_uri in self.owned else None
-
-    def _body_images(self) -> dict[str, Path]:
-        """Images a story body shows, copied beside its page; only real images inside the repository."""
-        found = {}
-        settings = self.portal.settings
-        for view in self.plan.stories.values():
-            for repo_path, output in view.body_images:
-                folder, name = repo_path.rsplit("/", 1) if "/" in repo_path else ("", repo_path)
-                rel, problem = resolve_ref(settings.root, folder, name)
-                if problem is None:
-                    _, problem = inspect_image(
-                        settings.root / rel, settings.portal.max_image_bytes, settings.portal.max_image_pixels
-                    )
-                if problem is not None:
-                    log.error(
-                        f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]"
-                    )
-                    continue
-                found[output] = stripped_copy(settings.root, rel, self.media.cache_dir)  # no EXIF or GPS
-        return found
 
     def on_page_markdown(self, markdown, *, page, config, files):
         spec = self._spec(page)
         if spec is None:
             return markdown
         page.meta = _page_meta(spec)
-        if self.serving and self._cached(page, spec) is not None:
+        if self.preview.cached(page.file.src_uri, spec) is not None:
             page.meta["template"] = preview.CACHED_TEMPLATE  # unchanged inputs: reuse the last output
         return ""
 
-    def _cached(self, page, spec) -> str | None:
-        if spec.kind != "story" or self.page_cache is None:
-            return None
-        key = self._page_key(spec)
-        found = self.page_cache.get(page.file.src_uri)
-        return found[1] if found and found[0] == key else None
-
-    def _page_key(self, spec) -> str:
-        if spec.kind == "preview-error":
-            return preview.key(self.fingerprint, spec.title, preview_errors_html(self.portal, spec.key))
-        if spec.key not in self.page_keys:  # asked three times per page and build: compute once
-            view = self.plan.stories[spec.key]
-            tags = [self.media.image_tag(p, k) for p, k in preview.story_images(view)]
-            self.page_keys[spec.key] = preview.key(self.fingerprint, repr(view), repr(tags))
-        return self.page_keys[spec.key]
-
     def on_page_content(self, html, *, page, config, files):
         spec = self._spec(page)
-        if spec is not None and spec.kind == "story":
+        return html if spec is None or spec.kind not in KEYED_KINDS else self._content(spec)
+
+    def _content(self, spec) -> str:
+        if spec.kind == "story":
             return self.plan.stories[spec.key].body_html  # indexed by search; sanitised by the core
-        if spec is not None and spec.kind == "preview-error":
-            return preview_errors_html(self.portal, spec.key)
-        return html
+        return preview_errors_html(self.portal, spec.key)
+
+    def _fill_skipped(self, page) -> None:
+        """What populating a page skipped by a dirty build would have given it (for search)."""
+        spec = self._spec(page)
+        page.markdown, page.meta, page.content, page.toc = "", _page_meta(spec), self._content(spec), get_toc([])
 
     def on_page_context(self, context, *, page, config, nav):
         spec = self._spec(page)
         if spec is not None and spec.kind != "preview-error":
             context["sp"] = self.pages.context(spec, page.url, self.media.image_tag)
-            if self.serving:
-                context["sp_cached"] = self._cached(page, spec)
+            if self.preview.serving:
+                context["sp_cached"] = self.preview.cached(page.file.src_uri, spec)
         return context
 
-    def on_post_page(self, output, *, page, config):
+    def _preview_page(self, output, *, page, config):
+        if not self.preview.serving:
+            return output
         spec = self._spec(page)
-        if self.serving and spec is not None and spec.kind == "home":
+        if spec is not None and spec.kind == "home":  # a writer sees why a story is missing
             output = output.replace(
                 '<article class="md-content__inner md-typeset">',
                 '<article class="md-content__inner md-typeset">' + preview_errors_html(self.portal),
                 1,
             )
-        if not self.serving:
-            return add_csp(output)
+        return self.preview.wrote(page.file.src_uri, spec, output)
+
+    @event_priority(-100)  # last: the hashes must be those of the page as it is written
+    def _content_security_policy(self, output, *, page, config):
         # No CSP in the preview: the live-reload server injects an inline script into every page.
-        if self.fast:
-            story = spec is not None and spec.kind == "story"
-            keyed = spec is not None and spec.kind in ("story", "preview-error")
-            self.ledger.wrote(page.file.src_uri, self._page_key(spec) if keyed else None)
-            if story:
-                self.rendered.add(page.file.src_uri)
-            return output
-        if spec is None or spec.kind != "story":
-            return output
-        cached = self._cached(page, spec)
-        if cached is None:
-            cached = output
-            self.page_cache = self.page_cache if self.page_cache is not None else {}
-            self.page_cache[page.file.src_uri] = (self._page_key(spec), cached)
-        else:
-            self.reused.add(page.file.src_uri)
-        return cached
+        return output if self.preview.serving else add_csp(output)
 
-    def on_post_build(self, *, config):
-        if self.fast:
-            self._finish_dirty_build(config)
-        elif self.serving:
-            log.info(
-                f"preview: {len(self.reused)} unchanged story page(s) reused, "
-                f"{len(self.plan.stories) - len(self.reused)} rendered"
-            )
-        if not self.portal.settings.portal.leak_guard or self.serving:
+    on_post_page = CombinedEvent(_preview_page, _content_security_policy)
+
+    def _finish_preview(self, *, config):
+        self.preview.finish(config, self.files, self._fill_skipped)
+
+    @event_priority(-100)  # after every writer: Material's search index is written at default priority
+    def _guard_and_mark(self, *, config):
+        if self.preview.serving:
             return  # the preview is never published; `storyportal build` and CI builds are guarded
-        leaks = scan_output(Path(config.site_dir), self.pages.guarded_values, self.pages.allowed_contacts)
-        if leaks:
-            for leak in leaks[:50]:
-                log.error(f"{leak.file}: {leak.what}")
-            raise PluginError(
-                f"Leak guard: {len(leaks)} private value(s) found in the built site; nothing may be published"
-            )
-
-    def _finish_dirty_build(self, config) -> None:
-        """Put back what a dirty build leaves out: the full search index, and no stale files."""
         site_dir = Path(config.site_dir)
-        pages = [f.page for f in self.files.documentation_pages() if f.page is not None]
-        for page in pages:
-            if page.content is None:  # skipped: give it what populating it would have given
-                spec = self._spec(page)
-                content = (
-                    self.plan.stories[spec.key].body_html
-                    if spec.kind == "story"
-                    else preview_errors_html(self.portal, spec.key)
-                )
-                page.markdown, page.meta, page.content, page.toc = "", _page_meta(spec), content, get_toc([])
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        if search is not None and hasattr(search, "search_index"):
-            self.search_entries.rebuild(search, pages)
-            if hasattr(search, "search_index_prev"):
-                search.search_index_prev = None  # Material would merge the last index in again
-            target = site_dir / "search" / "search_index.json"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(preview.SearchEntries.generate(search.search_index), encoding="utf-8")
-        stale = self.ledger.sweep(site_dir, {f.dest_uri for f in self.files})
-        self.ledger.forget_missing({f.src_uri for f in self.files.documentation_pages()})
-        log.info(
-            f"preview: {len(self.plan.stories) - len(self.rendered)} unchanged story page(s) kept, "
-            f"{len(self.rendered)} rendered, {len(stale)} stale file(s) removed"
-        )
+        if self.portal.settings.portal.leak_guard:
+            raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts()))
+        (site_dir / MARKER).write_text(build_marker(self.portal), encoding="utf-8")
+
+    on_post_build = CombinedEvent(_finish_preview, _guard_and_mark)
+
+    def private_values(self):
+        """What the leak guard looks for: every private value in the registry, and in the public
+        build the request log (reps, deals) that only the internal roster shows."""
+        return self.pages.guarded_values
+
+    def allowed_contacts(self) -> set:
+        """E-mail addresses and phone numbers the site may show (declared public)."""
+        return self.pages.allowed_contacts
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent
@@ -308,6 +241,85 @@ class StoryPortalPlugin(BasePlugin):
             if (root / path).exists():
                 server.watch(str(root / path))
         return server
+
+
+def read_settings(options, config) -> SiteSettings:
+    """Our block of mkdocs.yml, checked, with the audience and build date `storyportal build` passes."""
+    block = {k: v for k, v in options.items() if v is not None}
+    audience = os.environ.get("STORYPORTAL_AUDIENCE")
+    if audience:
+        block["audience"] = audience
+    date = os.environ.get("STORYPORTAL_BUILD_DATE")
+    if date:
+        block["build_date"] = date
+    text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
+    portal, issues = parse_portal_config(block, text, Path(config.config_file_path).name)
+    if portal is None:
+        raise PluginError("storyportal settings are invalid:\n" + "\n".join(i.format() for i in issues))
+    site_url = config.site_url or ""
+    return SiteSettings(
+        root=Path(config.config_file_path).resolve().parent,
+        site_name=config.site_name,
+        site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
+        portal=portal,
+    )
+
+
+def report_portal(portal: Portal) -> None:
+    """Errors fail --strict; a withheld story (consent) is only information."""
+    if not (portal.settings.root / portal.settings.portal.registry).is_file():
+        raise PluginError(f"The advocate registry {portal.settings.portal.registry} does not exist")
+    for issue in portal.issues:
+        if issue.severity is Severity.ERROR:
+            log.error(issue.format())
+        else:
+            log.info(issue.format())
+    counts = Counter(portal.status.values())
+    log.info(
+        f"{len(portal.status)} stories: {counts[Status.PUBLISHED]} published, {counts[Status.WITHHELD]} withheld, "
+        f"{counts[Status.INVALID]} with errors, {counts[Status.DRAFT]} drafts, {counts[Status.SCHEDULED]} scheduled "
+        f"(judged on {portal.today.isoformat()})"
+    )
+
+
+def body_images(plan: SitePlan, settings: SiteSettings, cache_dir: Path) -> dict[str, Path]:
+    """Images a story body shows, copied beside its page; only real images inside the repository."""
+    found = {}
+    for view in plan.stories.values():
+        for repo_path, output in view.body_images:
+            folder, name = repo_path.rsplit("/", 1) if "/" in repo_path else ("", repo_path)
+            rel, problem = resolve_ref(settings.root, folder, name)
+            if problem is None:
+                _, problem = inspect_image(
+                    settings.root / rel, settings.portal.max_image_bytes, settings.portal.max_image_pixels
+                )
+            if problem is not None:
+                log.error(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
+                continue
+            found[output] = stripped_copy(settings.root, rel, cache_dir)  # no EXIF or GPS
+    return found
+
+
+def raise_on_leaks(leaks) -> None:
+    """Log up to 50 leaks and abort the build if there is any."""
+    if not leaks:
+        return
+    for leak in leaks[:50]:
+        log.error(f"{leak.file}: {leak.what}")
+    raise PluginError(f"Leak guard: {len(leaks)} private value(s) found in the built site; nothing may be published")
+
+
+def build_marker(portal: Portal) -> str:
+    """The marker's text: who built the site, on which date, for whom, with how many stories."""
+    counts = Counter(portal.status.values())
+    record = {
+        "storyportal": __version__,
+        "build_date": portal.today.isoformat(),
+        "audience": portal.settings.portal.audience.value,
+        "published": counts[Status.PUBLISHED],
+        "withheld": counts[Status.WITHHELD],
+    }
+    return json.dumps(record, indent=2, sort_keys=True) + "\n"
 
 
 class CachedFile(File):
@@ -357,3 +369,12 @@ def _set_nav(config) -> None:
     """
     if config.nav is None:
         config.nav = [{"Home": "index.md"}, {"Stories": "stories/index.md"}]
+
+
+def _quiet_nav_list(config) -> None:
+    """Story pages are left out of the navigation on purpose: MkDocs would list every one of them.
+
+    Only MkDocs' default (info) is lowered; a level the site chose is kept.
+    """
+    if config.validation.nav.omitted_files == logging.INFO:
+        config.validation.nav.omitted_files = logging.DEBUG

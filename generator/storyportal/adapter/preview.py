@@ -9,9 +9,174 @@ would write. Anything else (home, indexes, sitemap, search) is always rebuilt.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from storyportal.site.pages import preview_errors_html
+
+log = get_plugin_logger(__name__)
+
 CACHED_TEMPLATE = "storyportal/cached.html"
+KEYED_KINDS = ("story", "preview-error")  # pages made from one story: skipped when their key is unchanged
+
+
+class Preview:
+    """The preview machinery of one plugin instance, kept across `serve` rebuilds with its caches.
+
+    Two modes: `storyportal serve` (a dirty MkDocs build, ``fast``) skips the pages whose inputs
+    are unchanged and keeps the output folder exactly what a full build writes (the ledger and the
+    search entries); plain `mkdocs serve` renders every page but reuses a story page's last output
+    (``page_cache``). Outside `serve` nothing here does anything.
+    """
+
+    def __init__(self):
+        self.serving = False
+        self.fast = False
+        self.ledger = OutputLedger()
+        self.search_entries = SearchEntries()
+        self.bytecode = memory_bytecode_cache()
+        self.page_cache: dict[str, tuple[str, str]] = {}  # src_uri -> (input key, final HTML), mkdocs serve
+        self.fingerprint = ""  # what every page shares: settings, navigation, theme
+        # Per build, reset by begin():
+        self.page_keys: dict[str, str] = {}  # story slug -> input key, computed once per build
+        self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
+        self.rendered: set[str] = set()  # story pages rendered in this dirty build (storyportal serve)
+        self.portal = None
+        self.plan = None
+        self.image_tag: Callable | None = None
+
+    def start(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+        # `storyportal serve` (or `mkdocs serve --dirty`): MkDocs skips pages we say are unchanged.
+        self.fast = self.serving and dirty
+        self.ledger, self.search_entries, self.bytecode = OutputLedger(), SearchEntries(), memory_bytecode_cache()
+
+    def begin(self, portal, plan, image_tag: Callable) -> None:
+        """A new build of ``portal``: page keys are computed again, counts start from zero."""
+        self.portal, self.plan, self.image_tag = portal, plan, image_tag
+        self.page_keys, self.reused, self.rendered = {}, set(), set()
+
+    def mark_pages(self, files: Files, specs: dict) -> Files:
+        """Give every page a StoryPortalFile, so that a dirty build asks us whether it changed.
+
+        ``specs`` maps our own pages' src_uri to their PageSpec; any other page (hand-written,
+        another plugin's) shows the navigation and other pages, so it is always rendered.
+        """
+        if not self.fast:
+            return files
+        marked = []
+        for file in files:
+            if file.is_documentation_page():
+                file = file if isinstance(file, StoryPortalFile) else StoryPortalFile.copy_of(file)
+                file.preview, file.spec = self, specs.get(file.src_uri)
+            marked.append(file)
+        return Files(marked)
+
+    def changed(self, src_uri: str, spec) -> bool:
+        if not self.fast or spec is None or spec.kind not in KEYED_KINDS:
+            return True  # listings, home, hand-written pages: they show other pages
+        return not self.ledger.unchanged(src_uri, self.key(spec))
+
+    def note_nav(self, config, nav) -> None:
+        previous = self.fingerprint
+        self.fingerprint = site_fingerprint(config, nav) if self.serving else ""
+        if self.serving and previous and previous != self.fingerprint:
+            log.info("preview: mkdocs.yml, the theme or the navigation changed: every page is rendered again")
+
+    def add_template(self, env):
+        return add_cached_template(env, self.bytecode) if self.serving else env
+
+    def key(self, spec) -> str:
+        """Everything the page is made from; asked three times per page and build, computed once."""
+        if spec.kind == "preview-error":
+            return key(self.fingerprint, spec.title, preview_errors_html(self.portal, spec.key))
+        if spec.key not in self.page_keys:
+            view = self.plan.stories[spec.key]
+            tags = [self.image_tag(p, k) for p, k in story_images(view)]
+            self.page_keys[spec.key] = key(self.fingerprint, repr(view), repr(tags))
+        return self.page_keys[spec.key]
+
+    def cached(self, src_uri: str, spec) -> str | None:
+        """The last output of this story page, if its inputs are unchanged (mkdocs serve)."""
+        if not self.serving or spec.kind != "story":
+            return None
+        found = self.page_cache.get(src_uri)
+        return found[1] if found and found[0] == self.key(spec) else None
+
+    def wrote(self, src_uri: str, spec, output: str) -> str:
+        """Record a page's output: in the ledger (storyportal serve) or the page cache (mkdocs serve)."""
+        if self.fast:
+            keyed = spec is not None and spec.kind in KEYED_KINDS
+            self.ledger.wrote(src_uri, self.key(spec) if keyed else None)
+            if spec is not None and spec.kind == "story":
+                self.rendered.add(src_uri)
+            return output
+        if spec is None or spec.kind != "story":
+            return output
+        cached = self.cached(src_uri, spec)
+        if cached is None:
+            self.page_cache[src_uri] = (self.key(spec), output)
+            return output
+        self.reused.add(src_uri)
+        return cached
+
+    def finish(self, config, files: Files, fill: Callable) -> None:
+        """After a preview build: put back what a dirty build leaves out, and say what was reused."""
+        if self.fast:
+            self._finish_dirty_build(config, files, fill)
+        elif self.serving:
+            log.info(
+                f"preview: {len(self.reused)} unchanged story page(s) reused, "
+                f"{len(self.plan.stories) - len(self.reused)} rendered"
+            )
+
+    def _finish_dirty_build(self, config, files: Files, fill: Callable) -> None:
+        """The full search index, and no stale files; ``fill`` gives a skipped page its content."""
+        site_dir = Path(config.site_dir)
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        for page in pages:
+            if page.content is None:  # skipped: give it what populating it would have given
+                fill(page)
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and hasattr(search, "search_index"):
+            self.search_entries.rebuild(search, pages)
+            if hasattr(search, "search_index_prev"):
+                search.search_index_prev = None  # Material would merge the last index in again
+            target = site_dir / "search" / "search_index.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(SearchEntries.generate(search.search_index), encoding="utf-8")
+        stale = self.ledger.sweep(site_dir, {f.dest_uri for f in files})
+        self.ledger.forget_missing({f.src_uri for f in files.documentation_pages()})
+        log.info(
+            f"preview: {len(self.plan.stories) - len(self.rendered)} unchanged story page(s) kept, "
+            f"{len(self.rendered)} rendered, {len(stale)} stale file(s) removed"
+        )
+
+
+class StoryPortalFile(File):
+    """A page whose ``is_modified`` the preview answers in a dirty build.
+
+    MkDocs' own answer compares the source's modification time with the output's, which says
+    nothing about the registry, related stories or the theme a page is made from.
+    """
+
+    preview: Preview | None = None
+    spec = None  # our PageSpec, or None for a page we did not make
+
+    @classmethod
+    def copy_of(cls, file: File) -> StoryPortalFile:
+        """The same file, every attribute kept (another plugin's changes included)."""
+        copy = cls.__new__(cls)
+        copy.__dict__.update(file.__dict__)
+        return copy
+
+    def is_modified(self) -> bool:
+        if self.preview is None:
+            return super().is_modified()
+        return self.preview.changed(self.src_uri, self.spec)
 
 
 def key(*parts) -> str:
@@ -61,8 +226,8 @@ def story_images(view) -> list[tuple[str, str]]:
         found.append((view.card.logo, "logo"))
     if view.story.image:
         found.append((view.story.image, "hero"))
-    if view.story.primary.photo:
-        found.append((view.story.primary.photo, "photo"))
+    if view.speaker.photo:  # planned (and so published) only where consent lets the page show it
+        found.append((view.speaker.photo, "photo"))
     return found
 
 

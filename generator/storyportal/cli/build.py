@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from storyportal.adapter.runner import run_build, run_serve
+from storyportal.adapter import runner
+from storyportal.cli.output import Exit, fail
 from storyportal.core.config import Audience
 
 
@@ -25,16 +27,16 @@ def register(commands, common) -> None:
         help="public (default), or internal to add the reference-call roster and the program report",
     )
     build.add_argument("--strict", action="store_true", help="fail on any warning, as mkdocs build --strict")
-    build.set_defaults(run=run_build)
+    build.set_defaults(run=build_site)
 
     serve = commands.add_parser("serve", help="preview the site; rebuilds after every save")
     common(serve)
     serve.add_argument(
         "-a",
         "--dev-addr",
-        default="127.0.0.1:8000",
+        default=runner.DEFAULT_ADDRESS,
         metavar="HOST:PORT",
-        help="address to serve on (default 127.0.0.1:8000)",
+        help=f"address to serve on (default {runner.DEFAULT_ADDRESS})",
     )
     serve.add_argument(
         "--audience",
@@ -42,4 +44,21 @@ def register(commands, common) -> None:
         default=Audience.PUBLIC.value,
         help="public (default), or internal to preview the roster and the program report",
     )
-    serve.set_defaults(run=run_serve)
+    serve.set_defaults(run=serve_site)
+
+
+def build_site(args) -> int:
+    try:
+        target = runner.run_build(args)
+    except runner.BuildRefused as exc:
+        return fail(str(exc), Exit.PROBLEMS)
+    sys.stderr.write(f"storyportal: built {target}\n")
+    return Exit.OK
+
+
+def serve_site(args) -> int:
+    try:
+        runner.run_serve(args)
+    except runner.CannotServe as exc:
+        return fail(str(exc), Exit.USAGE)
+    return Exit.OK

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from storyportal import __version__
 from storyportal.cli import build, new, request, sales, validate
+from storyportal.cli.output import Exit
 
 # The order of ``storyportal --help``.
 COMMANDS = (validate, build, new, sales, request)
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        return 130
+        return Exit.INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

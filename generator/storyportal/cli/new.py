@@ -19,14 +19,14 @@ from pathlib import Path
 
 import yaml
 
-from storyportal.cli.output import Exit, format_text
+from storyportal.cli.output import Exit, fail, format_text
 from storyportal.core.config import PortalConfig, SiteSettings, load_settings
 from storyportal.core.errors import closest
 from storyportal.core.model import Advocate, Registry
 from storyportal.core.portal import build_date
 from storyportal.core.registry import build_taxonomy, load_registry
 from storyportal.core.schema import StoryType
-from storyportal.core.stories import SLUG, slugify
+from storyportal.core.slugs import SLUG, slugify, unspellable_script
 
 MAX_SLUG = 60
 
@@ -77,12 +77,13 @@ def run_new(args) -> int:
     today = build_date(args.build_date or settings.portal.build_date)
     try:
         registry = load_story_registry(settings)
-        story = plan_new_story(registry, args.type, args.advocate, args.title, args.slug, args.lang, today)
+        story = plan_new_story(
+            registry, args.type, args.advocate, args.title, args.slug, args.lang, today, settings.portal.lang
+        )
         path = write_story(settings, story)
     except Refusal as exc:
         # A refusal, not a crash: the writer's mistake in their own words, as `new` was asked.
-        sys.stderr.write(f"storyportal new: {exc}\n")
-        return Exit.PROBLEMS
+        return fail(str(exc), Exit.PROBLEMS)
     sys.stdout.write(next_steps(path, story))
     return Exit.OK
 
@@ -97,7 +98,14 @@ def load_story_registry(settings: SiteSettings) -> Registry:
 
 
 def plan_new_story(
-    registry: Registry, kind: str, ids: list[str], title: str, slug: str | None, lang: str | None, today: dt.date
+    registry: Registry,
+    kind: str,
+    ids: list[str],
+    title: str,
+    slug: str | None,
+    lang: str | None,
+    today: dt.date,
+    site_lang: str = "en",
 ) -> NewStory:
     """Check the request against the registry; raise Refusal with the reason."""
     advocates = tuple(check_advocate(registry, ident, kind, today) for ident in ids)
@@ -106,7 +114,7 @@ def plan_new_story(
             f"{advocates[0].id} has not agreed to be quoted, and a testimonial is a quote "
             "(ask the program owner for the quote scope in advocates.yaml)"
         )
-    slug = slug if slug is not None else default_slug(title, advocates[0], kind)
+    slug = slug if slug is not None else default_slug(title, advocates[0], kind, lang or site_lang)
     if not SLUG.match(slug):
         raise Refusal(
             f"'{slug}' cannot be a file name and web address: use lowercase letters a-z, digits "
@@ -143,11 +151,19 @@ def check_advocate(registry: Registry, ident: str, kind: str, today: dt.date) ->
     return advocate
 
 
-def default_slug(title: str, advocate: Advocate, kind: str) -> str:
-    """From the title, cut at a word boundary; without a title, ``<company>-<type>``."""
+def default_slug(title: str, advocate: Advocate, kind: str, lang: str | None = None) -> str:
+    """From the title, transliterated and cut at a word boundary; without a title, ``<company>-<type>``."""
     if not title.strip():
         return f"{advocate.company.id}-{kind}"
-    slug = slugify(title)
+    script = unspellable_script(title)
+    if script:
+        # Guessing would publish an address readers cannot read (東京 becomes "dongjing").
+        raise Refusal(
+            f"the title is written partly in {script}, which has no Latin spelling fit for a web address: "
+            "choose the address yourself with --slug, in lowercase letters a-z, digits and '-' "
+            "(for example --slug tokyo-launch)"
+        )
+    slug = slugify(title, lang)
     if len(slug) > MAX_SLUG:
         slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
     return slug

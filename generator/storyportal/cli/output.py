@@ -16,6 +16,7 @@ class Exit(enum.IntEnum):
     OK = 0
     PROBLEMS = 1  # the command ran and found problems (or refused, as ``new`` does)
     USAGE = 2  # the command could not run: unreadable configuration, bad option, busy port
+    INTERRUPTED = 130  # Ctrl-C, the status shells give a command ended by SIGINT
 
 
 def fail(message: str, code: Exit = Exit.USAGE) -> int:

@@ -96,7 +96,8 @@ def open_portal(args):
     if settings is None:
         fail(describe(problems[0]) if problems else f"cannot read {args.config_file}")
         return None
-    portal = load_portal(settings, build_date(args.build_date))
+    # The site's own build date, so that "published" means what the built site shows.
+    portal = load_portal(settings, build_date(args.build_date or settings.portal.build_date))
     if portal.registry_missing:
         fail(f"cannot read the advocate registry {settings.portal.registry}")
         return None

@@ -104,7 +104,8 @@ class RenderedBody:
 @functools.lru_cache(maxsize=50_000)  # pure: a preview re-renders only bodies that changed
 def render_body(text: str, folder: str, slug: str) -> RenderedBody:
     """Render a story body; ``folder`` is the story's repository folder, for image paths."""
-    raw = _markdown().reset().convert(text)
+    visible, _ = hide_comments(text)  # before Markdown: an indented comment would become a code block
+    raw = _markdown().reset().convert(visible)
     clean = nh3.clean(
         raw,
         tags=TAGS,
@@ -119,6 +120,26 @@ def render_body(text: str, folder: str, slug: str) -> RenderedBody:
     images: list[tuple[str, str]] = []
     html = _IMG.sub(lambda m: _rewrite_image(m.group(0), folder, slug, images), clean)
     return RenderedBody(_link_fragments(html), tuple(images))
+
+
+def hide_comments(text: str) -> tuple[str, int | None]:
+    """``text`` with each ``<!-- ... -->`` replaced by its line breaks, wherever it stands (indented,
+    in a list, in code); and the offset of a ``<!--`` never closed, which hides the rest of the text.
+
+    The validator and the renderer both read the body through this, so they agree on what is
+    hidden; keeping the line breaks keeps every line number of the visible text.
+    """
+    out, pos = [], 0
+    while (start := text.find("<!--", pos)) != -1:
+        end = text.find("-->", start + 4)
+        out.append(text[pos:start])
+        if end == -1:
+            out.append("\n" * text.count("\n", start))
+            return "".join(out), start
+        out.append("\n" * text.count("\n", start, end))
+        pos = end + 3
+    out.append(text[pos:])
+    return "".join(out), None
 
 
 def _link_fragments(html: str) -> str:

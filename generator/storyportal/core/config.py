@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from storyportal.core.errors import validate_model
 from storyportal.core.issues import Issue
-from storyportal.core.model import SLUG_SHAPE
+from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Mark, parse_yaml
 
 FACETS = ("industry", "company_size", "region", "products", "use_cases")
@@ -131,6 +131,8 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
     try:
         text = config_file.read_text(encoding="utf-8-sig")
         data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - tags are neutralised above
+    except FileNotFoundError:
+        return None, [_not_a_portal(config_file)]
     except OSError as exc:
         return None, [Issue(source, 0, 0, "config-missing", f"Cannot read the site configuration: {exc.strerror}")]
     except yaml.YAMLError as exc:
@@ -152,6 +154,18 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
         site_url=str(data.get("site_url") or ""),
         portal=portal,
     ), issues
+
+
+def _not_a_portal(config_file: Path) -> Issue:
+    # The usual cause is a terminal opened in another folder, not a missing file.
+    return Issue(
+        config_file.name,
+        0,
+        0,
+        "config-missing",
+        f"There is no {config_file} here, so this is not a portal's folder",
+        hint=f"run this in the portal's folder, where {config_file.name} is, or give its path with -f",
+    )
 
 
 def parse_portal_config(block: dict, text: str, source: str) -> tuple[PortalConfig | None, list[Issue]]:

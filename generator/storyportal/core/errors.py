@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -117,7 +118,21 @@ def _issue(err: dict, model, parsed: Parsed, base: tuple, source: str, prefix: s
 
 def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str, str, str]:
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    if kind == "string_too_long":
+    if value is None:  # `title:` with nothing after it
+        return f"'{name}' is empty: nothing is written after it", _fill_hint(name), f"{prefix}-required-field"
+    if kind == "text_blank":
+        return (
+            f"'{name}' has no visible text, only {_blanks(value)}",
+            "type the text; delete what is there first, as it may hold characters you cannot see",
+            _BLANK_RULES.get(prefix, f"{prefix}-invalid-value"),
+        )
+    if kind == "date_impossible":
+        return (
+            f"'{name}' is not a real date: {shown}",
+            "write a date that exists, as YYYY-MM-DD",
+            f"{prefix}-invalid-value",
+        )
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
         return (
             f"'{name}' is {len(value)} characters long; the limit is {ctx['max_length']}",
             "shorten it",
@@ -139,7 +154,7 @@ def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str,
     if kind in ("date_type", "date_from_datetime_parsing", "date_parsing"):
         return (
             f"'{name}' must be a date like 2026-03-14, not {shown}",
-            "write YYYY-MM-DD, without quotes",
+            "write it as YYYY-MM-DD, like 2026-03-14",
             f"{prefix}-field-type",
         )
     if kind == "bool_type":
@@ -167,6 +182,27 @@ def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str,
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"'{name}' is out of range: {shown}", "", f"{prefix}-invalid-value"
     return f"'{name}' is not valid: {shown}", "", f"{prefix}-invalid-value"
+
+
+def _fill_hint(name: str) -> str:
+    last = name.split(" > ")[-1]
+    if last.startswith("item "):
+        return "write the value after the '- ', or remove the empty line"
+    return f"write the value on the same line, after '{last}: '"
+
+
+# Only stories and the registry hold text that readers see.
+_BLANK_RULES = {"story": "story-text-blank", "registry": "registry-text-blank"}
+_BLANK_NAMES = {" ": "spaces", "\t": "tabs", "\n": "line breaks", "\u00a0": "non-breaking spaces"}
+
+
+def _blanks(text: str) -> str:
+    """What a blank text holds, for people: "spaces and tabs", "U+200B ZERO WIDTH SPACE"."""
+    names = [
+        _BLANK_NAMES.get(c) or f"U+{ord(c):04X} {unicodedata.name(c, 'an invisible character')}"
+        for c in dict.fromkeys(text)
+    ]
+    return " and ".join(names)
 
 
 _DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]+[0-9]{1,2}:[0-9]{2}")

@@ -25,8 +25,13 @@ def resolve_image(root: Path, base: str, ref: str, config: PortalConfig) -> tupl
     rel, problem = resolve_ref(root, base, ref)
     if rel is None or problem is not None:
         return None, problem
-    _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+    problem = image_problem(root, rel, config)
     return (None, problem) if problem is not None else (rel, None)
+
+
+def image_problem(root: Path, rel: str, config: PortalConfig) -> PathProblem | None:
+    """What is wrong with the image file at the repository path ``rel``, within the site's limits; or None."""
+    return inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)[1]
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ class Issue:
     hint: str = ""
 
     def format(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message}"
+        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path  # 0: no line to point at
+        text = f"{where}: {self.severity.value}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return f"{text} [{self.rule}]"

@@ -9,10 +9,6 @@ from types import MappingProxyType
 
 from storyportal.core.activities import Outcome, Period
 
-# A slug or id: lowercase a-z, digits and '-', not starting with '-'. Stories, registry ids and
-# taxonomy values share it, because each ends up in a URL, a file name or a CSS-safe attribute.
-SLUG_SHAPE = r"[a-z0-9][a-z0-9-]*"
-
 
 class StoryType(str, enum.Enum):
     """The kinds of story (content contract v1); each is also the consent scope it needs."""

@@ -81,3 +81,41 @@ def walk_exact(root: Path, rel: str) -> PathProblem | None:
                 "replace the link with the real file",
             )
     return None
+
+
+def confine_to_story(rel: str, ref: str, folder: str, nested: bool) -> PathProblem | None:
+    """A story shows only images kept with it: under its own folder, or beside a flat ``<slug>.md``.
+
+    Logos and photos of the registry are shown by the registry, each gated by its consent
+    scope; a story that named ``../assets/logos/acme.png`` would show them without it.
+    """
+    inside = rel.startswith(folder + "/") and (nested or "/" not in rel[len(folder) + 1 :])
+    if inside:
+        return None
+    where = f"in {folder}/" if nested else f"beside the story file, in {folder}/"
+    return PathProblem(
+        "path-outside-story",
+        f"'{ref}' is not one of this story's own images; a story may show only images kept {where}",
+        "copy the image there; company logos and people's photos come from advocates.yaml, with their consent",
+    )
+
+
+# Where the site writes files of its own besides story pages. A redirect page there would
+# replace one of them, or need a folder where the build writes a file, and abort the build.
+# tests/test_attack_addresses.py builds a full site and checks every file it writes is covered.
+SITE_FOLDERS = frozenset({"assets", "cards", "embed", "img", "industries", "sales", "search"})
+LISTING_PAGES = {"stories/": "the list of stories"}
+
+
+def reserved_address(path: str) -> str | None:
+    """Why the site address ``path`` (``a/b/``) belongs to a page or file the build writes, or None."""
+    path = path.strip("/") + "/"
+    parts = path[:-1].split("/")
+    dotted = next((part for part in parts if "." in part), None)
+    if dotted is not None:  # every page is a folder; names with a dot are the build's files
+        return f"'{dotted}' is a file name (like sitemap.xml or 404.html), and the site's pages are folders"
+    if parts[0] in SITE_FOLDERS:
+        return f"everything under /{parts[0]}/ is written by the site itself"
+    if path in LISTING_PAGES:
+        return f"it is the address of {LISTING_PAGES[path]}"
+    return None

@@ -35,6 +35,10 @@ class Portal:
         chosen = [s for s in self.stories if self.status[s.source] is Status.PUBLISHED]
         return tuple(sorted(chosen, key=lambda s: (-s.published.toordinal(), s.slug)))
 
+    def issues_for(self, source: str) -> list[Issue]:
+        """The problems of one story file or of the registry, in reading order."""
+        return [i for i in self.issues if i.path == source]
+
     @property
     def registry_missing(self) -> bool:
         """The advocate registry could not be read at all, so nothing was checked against it."""

@@ -13,7 +13,6 @@ from storyportal.core.frontmatter import normalize_text
 from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Issue
 from storyportal.core.model import (
-    SLUG_SHAPE,
     ActivityTerms,
     Advocate,
     Company,
@@ -25,6 +24,7 @@ from storyportal.core.model import (
     Term,
 )
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
+from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Parsed, parse_yaml
 
 ID_PATTERN = SLUG_SHAPE + r"\Z"

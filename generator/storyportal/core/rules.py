@@ -9,18 +9,20 @@ break the next deploy.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyportal.core.body import body_image_refs
+from storyportal.core.body import body_image_refs, hide_comments
 from storyportal.core.config import PortalConfig
-from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed
-from storyportal.core.imagecheck import resolve_image
+from storyportal.core.errors import closest, did_you_mean, did_you_mean_or_allowed
+from storyportal.core.imagecheck import image_problem
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.model import Advocate, Metric, Registry, Status, Story, StoryType, Taxonomy, Term
+from storyportal.core.paths import PathProblem, confine_to_story, reserved_address, resolve_ref
 from storyportal.core.schema import StoryIn
 from storyportal.core.stories import StoryFile
 from storyportal.core.video import parse_video_url
@@ -43,6 +45,11 @@ class StoryCheck:
 
     def at_body(self, rule: str, message: str, hint: str = "") -> None:
         self.issues.append(Issue(self.file.ref.source, self.file.body_line, 1, rule, message, hint=hint))
+
+    @functools.cached_property
+    def visible_body(self) -> str:
+        """The body as readers see it: comments hidden, line breaks kept (so lines still match)."""
+        return hide_comments(self.file.body)[0]
 
     @property
     def errors(self) -> bool:
@@ -139,30 +146,44 @@ def check_video(check: StoryCheck, front: StoryIn):
     return video
 
 
+def story_image(file: StoryFile, root: Path, config: PortalConfig, ref: str) -> tuple[str | None, PathProblem | None]:
+    """``ref`` as a repository path, if it is a real image among the story's own files."""
+    folder = file.ref.folder
+    rel, problem = resolve_ref(root, folder, ref)
+    if rel is not None:  # a path that leaves the story is refused before asking whether it exists
+        nested = file.ref.source == f"{folder}/index.md" and folder.endswith("/" + file.ref.slug)
+        problem = confine_to_story(rel, ref, folder, nested) or problem
+    if rel is not None and problem is None:
+        problem = image_problem(root, rel, config)
+    return (rel, None) if problem is None else (None, problem)
+
+
 def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | None, path: tuple) -> str | None:
     if ref is None:
         return None
-    rel, problem = resolve_image(root, check.file.ref.folder, ref, config)
+    rel, problem = story_image(check.file, root, config, ref)
     if problem is not None:
         check.at(path, problem.rule, problem.message, problem.hint)
     return rel
 
 
-def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang: str) -> None:
-    if front.type is not StoryType.CASE_STUDY:
+def check_sections(check: StoryCheck, kind: object, config: PortalConfig, lang: str) -> None:
+    """A case study has each required ``##`` section, with text in it; a near-miss heading is named."""
+    if kind != StoryType.CASE_STUDY.value:
         return
-    sections = _sections(check.file.body)
+    sections = _sections(check.visible_body)
     required = config.sections_for(lang)
     missing = [s for s in required if s.lower() not in sections]
-    if missing:
+    unexplained = [name for name in missing if not _near_miss(check, name, required)]
+    if unexplained:
         check.at_body(
             "case-study-section-missing",
-            "A case study needs the sections " + ", ".join(f"'## {s}'" for s in missing),
-            "add each as a heading line: ## " + missing[0],
+            "A case study needs the sections " + ", ".join(f"'## {s}'" for s in unexplained),
+            "add each as a heading line: ## " + unexplained[0],
         )
     for name in required:
         line, text = sections.get(name.lower(), (0, "x"))
-        if not _COMMENT.sub("", text).strip():
+        if not text.strip():
             check.issues.append(
                 Issue(
                     check.file.ref.source,
@@ -175,7 +196,33 @@ def check_sections(check: StoryCheck, front: StoryIn, config: PortalConfig, lang
             )
 
 
-_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
+_ANY_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+
+
+def _near_miss(check: StoryCheck, name: str, required: list[str]) -> bool:
+    """Report a missing section at the heading that is most like it (``## Result``, ``### Results``)."""
+    taken = {r.lower() for r in required}
+    headings = {}
+    for index, line in enumerate(check.visible_body.split("\n")):  # a heading in a comment is no heading
+        found = _ANY_HEADING.match(line)
+        if found and not (found.group(1) == "##" and found.group(2).lower() in taken):
+            headings.setdefault(found.group(2), (index, found.group(0).strip()))
+    near = closest(name, headings, cutoff=0.75)
+    if near is None:
+        return False
+    index, shown = headings[near]
+    line = check.file.body_line + index
+    check.issues.append(
+        Issue(
+            check.file.ref.source,
+            line,
+            1,
+            "case-study-section-missing",
+            f"The section '## {name}' is missing: found '{shown}' on line {line}",
+            hint=f"did you mean '## {name}'?",
+        )
+    )
+    return True
 
 
 def _sections(body: str) -> dict[str, tuple[int, str]]:
@@ -199,7 +246,7 @@ def check_body_images(check: StoryCheck, root: Path, config: PortalConfig) -> No
     A quick scan locates the usual forms; the renderer's own list (``body_image_refs``)
     catches the rest (reference-style images, unusual attributes), at the line that names them.
     """
-    body = check.file.body
+    body = check.visible_body
     if not _MAY_HAVE_IMAGES.search(body):
         return  # most stories: no Markdown rendering during validation
     seen = set()
@@ -214,23 +261,51 @@ def check_body_images(check: StoryCheck, root: Path, config: PortalConfig) -> No
 
 
 def _check_body_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str, offset: int) -> None:
-    body = check.file.body
+    body = check.visible_body
     line = check.file.body_line + body.count("\n", 0, offset)
     col = offset - body.rfind("\n", 0, offset)
-    _, problem = resolve_image(root, check.file.ref.folder, ref, config)
+    _, problem = story_image(check.file, root, config, ref)
     if problem is not None:
         check.issues.append(Issue(check.file.ref.source, line, col, problem.rule, problem.message, hint=problem.hint))
 
 
+def check_comments(check: StoryCheck) -> None:
+    """An unclosed ``<!--`` hides the rest of the story: say so, rather than guess what was meant."""
+    _, start = hide_comments(check.file.body)
+    if start is None:
+        return
+    body = check.file.body
+    line = check.file.body_line + body.count("\n", 0, start)
+    col = start - body.rfind("\n", 0, start)
+    message = "A comment opened with <!-- is never closed with -->, so everything after it would be hidden"
+    hint = "close the note with --> where it ends"
+    check.issues.append(Issue(check.file.ref.source, line, col, "story-unclosed-comment", message, hint=hint))
+
+
 def check_aliases(check: StoryCheck, front: StoryIn) -> None:
     for index, alias in enumerate(front.aliases):
-        if not _ALIAS.match(alias) or "/../" in alias or "//" in alias:
+        if not _alias_shape(alias):
             check.at(
                 ("aliases", index),
                 "story-alias-invalid",
                 f"'{alias}' is not a site address like /stories/old-name/",
                 "start and end it with '/', lowercase letters, digits and '-'",
             )
+        elif reason := reserved_address(alias):
+            _alias_reserved(check, index, alias, reason)
+
+
+def _alias_shape(alias: str) -> bool:
+    return bool(_ALIAS.match(alias)) and not any(bad in alias for bad in ("/../", "//", "/./"))
+
+
+def _alias_reserved(check: StoryCheck, index: int, alias: str, reason: str) -> None:
+    check.at(
+        ("aliases", index),
+        "story-alias-reserved",
+        f"The old address {alias} cannot redirect to this story: {reason}",
+        "give the address the story really had before, like /stories/old-name/, or remove it",
+    )
 
 
 def check_consent(check: StoryCheck, story: Story, on: dt.date) -> None:
@@ -270,14 +345,41 @@ def check_consent(check: StoryCheck, story: Story, on: dt.date) -> None:
                 f"their consent covers: {', '.join(sorted(advocate.consent.scopes))}",
                 Severity.WARNING,
             )
-    if story.quote and story.advocates and "quote" not in story.primary.consent.scopes:
-        check.at(
-            ("quote",),
-            "consent-quote-missing",
-            f"{story.primary.id} has not agreed to be quoted, so this story is withheld",
-            "remove the quote, or ask the program owner for the quote scope",
-            Severity.WARNING,
-        )
+    check_field_consent(check, story)
+
+
+@dataclass(frozen=True)
+class PersonField:
+    """A story field that shows a person, whatever the story's type, and the scope it needs."""
+
+    field: str
+    scope: str
+    rule: str
+    agreed: str  # "has not agreed to <agreed>"
+    everyone: bool  # every advocate named (anyone may be on camera), or only the primary (their words)
+
+
+PERSON_FIELDS = (
+    PersonField("quote", "quote", "consent-quote-missing", "be quoted", everyone=False),
+    PersonField("video", "video", "consent-video-missing", "appear on video", everyone=True),
+)
+
+
+def check_field_consent(check: StoryCheck, story: Story) -> None:
+    """Each field that shows a person needs its own scope: the type's scope does not imply it."""
+    for person_field in PERSON_FIELDS:
+        if not getattr(story, person_field.field) or person_field.scope == story.type:
+            continue  # absent, or the type check above already asked every advocate for this scope
+        shown = story.advocates if person_field.everyone else story.advocates[:1]
+        for advocate in shown:
+            if person_field.scope not in advocate.consent.scopes:
+                check.at(
+                    (person_field.field,),
+                    person_field.rule,
+                    f"{advocate.id} has not agreed to {person_field.agreed}, so this story is withheld",
+                    f"remove the {person_field.field}, or ask the program owner for the {person_field.scope} scope",
+                    Severity.WARNING,
+                )
 
 
 def resolve_story(
@@ -285,7 +387,7 @@ def resolve_story(
 ) -> tuple[Story | None, Status, list[Issue]]:
     """Turn a shape-checked story into a record, and decide whether it may be published."""
     if file.front is None:
-        return None, Status.INVALID, list(file.issues)
+        return None, Status.INVALID, list(file.issues) + _sections_of_unreadable(file, config)
     front, check = file.front, StoryCheck(file)
     advocates = resolve_advocates(check, front, registry)
     company = advocates[0].company if advocates else None
@@ -294,7 +396,8 @@ def resolve_story(
     check_type_fields(check, front)
     check_dates(check, front)
     check_aliases(check, front)
-    check_sections(check, front, config, lang)
+    check_comments(check)
+    check_sections(check, front.type.value, config, lang)
     check_body_images(check, root, config)
     video = check_video(check, front)
     image = check_image(check, root, config, front.image, ("image",))
@@ -303,6 +406,17 @@ def resolve_story(
     story = _record(file, front, advocates, facets, lang, video, image)
     check_consent(check, story, on)
     return story, _status(front, check, on), check.issues
+
+
+def _sections_of_unreadable(file: StoryFile, config: PortalConfig) -> list[Issue]:
+    """Section problems of a story whose front matter has errors, so a writer sees all in one run."""
+    data = file.parsed.data if file.parsed is not None else dict(file.front_hints)
+    if not isinstance(data, dict):
+        return []
+    lang = data.get("lang") if isinstance(data.get("lang"), str) else config.lang
+    check = StoryCheck(file)
+    check_sections(check, data.get("type"), config, lang)
+    return check.issues
 
 
 def _facets(check, front: StoryIn, taxonomy: Taxonomy, company):
@@ -358,19 +472,43 @@ def _record(file: StoryFile, front: StoryIn, advocates, facets, lang, video, ima
 
 
 def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list[Issue]:
-    """An alias must not repeat another alias or shadow a story's own address."""
-    owners = {f"/{s.url}": s.source for s in stories}
+    """An alias must not repeat another alias or take a story's address (or a place inside it).
+
+    Publishable stories claim their aliases, in file order; a story that already has errors is
+    checked too (every problem in one pass), but claims nothing, so it cannot withhold another.
+    """
+    pages = {f"/stories/{f.ref.slug}/": source for source, f in files.items()}  # whatever their status
+    owners = dict(pages)
+    valid = {s.source for s in stories}
+    others = [s for s, f in files.items() if s not in valid and f.front is not None]
     issues = []
-    for story in sorted(stories, key=lambda s: s.source):
-        check = StoryCheck(files[story.source])
-        for index, alias in enumerate(story.aliases):
-            if alias in owners and owners[alias] != story.source:
+    for source in sorted(valid) + sorted(others):
+        check, front = StoryCheck(files[source]), files[source].front
+        for index, alias in enumerate(front.aliases if front else ()):
+            if not _alias_shape(alias) or reserved_address(alias):
+                continue  # reported by check_aliases
+            if reason := _inside_story_page(alias, files[source].ref.slug, pages):
+                _alias_reserved(check, index, alias, reason)
+            elif owners.get(alias, source) != source:
                 check.at(
                     ("aliases", index),
                     "story-duplicate-alias",
                     f"The address {alias} is already used by {owners[alias]}",
                     "remove one of them",
                 )
-            owners.setdefault(alias, story.source)
+            elif source in valid:
+                owners[alias] = source
         issues += check.issues
     return issues
+
+
+def _inside_story_page(alias: str, slug: str, pages: dict[str, str]) -> str | None:
+    """A redirect over the story's own page, or inside any story's folder (its images live there)."""
+    if alias == f"/stories/{slug}/":
+        return "it is this story's own address"
+    parts = alias.strip("/").split("/")
+    for depth in range(1, len(parts)):
+        owner = pages.get("/" + "/".join(parts[:depth]) + "/")
+        if owner is not None:
+            return f"it is inside the address of {owner}"
+    return None

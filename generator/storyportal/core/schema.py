@@ -2,21 +2,66 @@
 
 These models say what a field may hold; cross-file rules (does the advocate
 exist, does the consent cover the story) live in :mod:`storyportal.core.rules`.
-Models are strict: a number is not text, ``"true"`` is not a boolean.
+Models are strict where a wrong value could be meant two ways (``"true"`` is not a
+boolean, ``1.50`` is not text), and accept what can only be meant one way: a whole
+number where text is expected (a metric ``value: 66``) and a quoted ISO date
+(``published: "2026-11-20"``). Text a reader sees must have visible characters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
+import unicodedata
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from storyportal.core.activities import Activity, Outcome, Period
 from storyportal.core.model import TYPE_NAMES
 from storyportal.core.model import StoryType as StoryType  # re-exported: the schema's callers name it from here
 from storyportal.core.video import PROVIDER_NAMES
+
+# Letters that show nothing: Hangul fillers and the braille blank (format characters are found by category).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def _number_as_text(value: Any) -> Any:
+    """A whole number written without quotes is unambiguous as text; a bool or a float is not."""
+    return str(value) if type(value) is int else value
+
+
+def _visible(text: str) -> str:
+    """Refuse text made only of spaces, tabs, line breaks and invisible characters."""
+    if all(c.isspace() or c in _BLANK_LETTERS or unicodedata.category(c) in ("Cf", "Cc") for c in text):
+        raise PydanticCustomError("text_blank", "the text has no visible characters")
+    return text
+
+
+def _iso_date(value: Any) -> Any:
+    """``"2026-11-20"`` in quotes means the date; anything else is left for the date check to refuse."""
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("date_impossible", "not a real date") from None
+    return value
+
+
+def ShownText(max_length: int) -> Any:  # noqa: N802 - used like a type
+    """Required text that readers see: a whole number is taken as text, blanks are refused."""
+    return Annotated[
+        str,
+        BeforeValidator(_number_as_text),
+        StringConstraints(min_length=1, max_length=max_length),
+        AfterValidator(_visible),
+    ]
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class Scope(str, enum.Enum):
@@ -42,12 +87,8 @@ class _Strict(BaseModel):
 
 
 class MetricIn(_Strict):
-    value: Annotated[str, StringConstraints(min_length=1, max_length=24)] = Field(
-        description='The headline number, as text: "40%", "3x", "$1.2M".'
-    )
-    label: Annotated[str, StringConstraints(min_length=1, max_length=80)] = Field(
-        description="What the number measures: faster onboarding."
-    )
+    value: ShownText(24) = Field(description='The headline number, as text: "40%", "3x", "$1.2M".')
+    label: ShownText(80) = Field(description="What the number measures: faster onboarding.")
 
 
 class VideoIn(_Strict):
@@ -63,18 +104,16 @@ class VideoIn(_Strict):
 class StoryIn(_Strict):
     """The front matter of ``stories/<slug>.md`` (content contract v1)."""
 
-    title: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(
-        description="The story's headline, at most 120 characters."
-    )
+    title: ShownText(120) = Field(description="The story's headline, at most 120 characters.")
     type: Annotated[StoryType, Field(strict=False)] = Field(description=f"{TYPE_NAMES}.")
     advocates: Annotated[
         list[Annotated[str, StringConstraints(min_length=1, max_length=80)]], Field(min_length=1, max_length=10)
     ] = Field(description="Ids from advocates.yaml, the primary advocate first.")
-    summary: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+    summary: ShownText(300) = Field(
         description="One sentence for cards, search results and link previews, at most 300 characters."
     )
-    published: dt.date = Field(description="The publication date, YYYY-MM-DD.")
-    updated: dt.date | None = Field(None, description="The date of the last real update; not before published.")
+    published: Date = Field(description="The publication date, YYYY-MM-DD.")
+    updated: Date | None = Field(None, description="The date of the last real update; not before published.")
     industry: str | None = Field(None, description="Taxonomy slug; defaults to the company's industry.")
     company_size: str | None = Field(None, description="Taxonomy slug; defaults to the company's size.")
     region: str | None = Field(None, description="Taxonomy slug; defaults to the company's region.")
@@ -86,7 +125,7 @@ class StoryIn(_Strict):
     metrics: Annotated[list[MetricIn], Field(max_length=6)] = Field(
         [], description="The headline numbers of the story."
     )
-    quote: Annotated[str, StringConstraints(min_length=1, max_length=600)] | None = Field(
+    quote: ShownText(600) | None = Field(
         None, description="A pull quote by the primary advocate; required for a testimonial."
     )
     video: VideoIn | None = Field(None, description="The video; required for a video story.")
@@ -104,9 +143,7 @@ class StoryIn(_Strict):
 
 
 class CompanyIn(_Strict):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(
-        description="The company's public name."
-    )
+    name: ShownText(120) = Field(description="The company's public name.")
     industry: str = Field(description="Taxonomy slug.")
     size: str = Field(description="Taxonomy slug (company_size).")
     region: str = Field(description="Taxonomy slug.")
@@ -122,8 +159,8 @@ class ConsentIn(_Strict):
     scopes: Annotated[list[Annotated[Scope, Field(strict=False)]], Field(max_length=len(Scope))] = Field(
         description="What the advocate agreed to."
     )
-    granted: dt.date = Field(description="When consent was given.")
-    expires: dt.date | None = Field(None, description="Last day the consent holds; none means until revoked.")
+    granted: Date = Field(description="When consent was given.")
+    expires: Date | None = Field(None, description="Last day the consent holds; none means until revoked.")
     revoked: bool = Field(False, description="true once the advocate withdrew consent.")
 
 
@@ -168,10 +205,8 @@ class RequestIn(_Strict):
 
 
 class AdvocateIn(_Strict):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(description="The person's name.")
-    title: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = Field(
-        None, description="Job title."
-    )
+    name: ShownText(120) = Field(description="The person's name.")
+    title: ShownText(120) | None = Field(None, description="Job title.")
     company: str = Field(description="A company id from the companies section.")
     photo: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
         None, description="Path of a photo, relative to the repository root."

@@ -13,12 +13,13 @@ from storyportal.core.errors import validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text, split_front_matter
 from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import Issue, Severity
-from storyportal.core.model import SLUG_SHAPE
 from storyportal.core.schema import StoryIn
+from storyportal.core.slugs import SLUG, slugify, unspellable_script
 from storyportal.core.yamlload import Parsed, parse_yaml
 
-SLUG = re.compile(SLUG_SHAPE + r"\Z")
 IGNORED = ("README.md",)
+# A story's page is stories/<slug>.md; MkDocs makes stories/index.md the folder's own page, /stories/.
+RESERVED_SLUGS = {"index": "/stories/, the list of every story"}
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,9 @@ class StoryFile:
     body: str
     body_line: int
     issues: tuple[Issue, ...]
-
-
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "story"
+    # When the YAML cannot be read: the plain `type:` and `lang:` lines, so that the
+    # sections can still be checked in the same run.
+    front_hints: tuple[tuple[str, str], ...] = ()
 
 
 def discover_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], list[Issue]]:
@@ -115,8 +115,8 @@ def _symlink(rel: str) -> Issue:
 def _stray(rel: str) -> Issue:
     return Issue(
         rel,
-        0,
-        0,
+        1,
+        1,
         "story-stray-file",
         "This file is not a story or an image, so it is never published",
         Severity.WARNING,
@@ -131,11 +131,23 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
             issues.append(
                 Issue(
                     ref.source,
-                    0,
-                    0,
+                    1,
+                    1,
                     "story-slug-invalid",
                     f"The file name '{ref.slug}' becomes the web address, so it may use only lowercase letters a-z, digits and '-'",
-                    hint=f"rename it to '{slugify(ref.slug)}'",
+                    hint=_rename_hint(ref.slug),
+                )
+            )
+        if ref.slug in RESERVED_SLUGS:
+            issues.append(
+                Issue(
+                    ref.source,
+                    1,
+                    1,
+                    "story-slug-reserved",
+                    f"The name '{ref.slug}' would give this story the address {RESERVED_SLUGS[ref.slug]}, "
+                    "which the site needs for its own page",
+                    hint="name the file after the story, like northwind-onboarding.md",
                 )
             )
         key = ref.slug.lower()
@@ -143,8 +155,8 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
             issues.append(
                 Issue(
                     ref.source,
-                    0,
-                    0,
+                    1,
+                    1,
                     "story-duplicate-slug",
                     f"Another story already uses the address /stories/{ref.slug}/: {seen[key]}",
                     hint="rename one of them",
@@ -154,14 +166,23 @@ def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
     return issues
 
 
+_HINT_LINE = re.compile(r"""^(type|lang):[ \t]+["']?([A-Za-z0-9-]+)["']?[ \t]*(?:#.*)?$""", re.M)
+
+
+def _rename_hint(slug: str) -> str:
+    if unspellable_script(slug):  # a guessed spelling would be a worse address than the writer's own choice
+        return "rename it to an address in lowercase letters a-z, digits and '-'"
+    return f"rename it to '{slugify(slug)}'"
+
+
 def read_story(ref: StoryRef, raw: bytes, config: PortalConfig) -> StoryFile:
     """Decode, split and shape-check one story; never raises."""
     digest = hashlib.sha256(raw).hexdigest()
     if len(raw) > config.max_story_bytes:
         problem = Issue(
             ref.source,
-            0,
-            0,
+            1,
+            1,
             "story-too-large",
             f"The file is {len(raw):,} bytes; the limit is {config.max_story_bytes:,}",
             hint="shorten it, or move large content such as images into separate files",
@@ -175,7 +196,8 @@ def read_story(ref: StoryRef, raw: bytes, config: PortalConfig) -> StoryFile:
         return StoryFile(ref, digest, None, None, "", 1, tuple(issues))
     parsed, issues = parse_yaml(split.front, ref.source, split.front_line)
     if parsed is None:
-        return StoryFile(ref, digest, None, None, split.body, split.body_line, tuple(issues))
+        hints = tuple(_HINT_LINE.findall(split.front))
+        return StoryFile(ref, digest, None, None, split.body, split.body_line, tuple(issues), hints)
     data = parsed.data if parsed.data is not None else {}
     front, shape_issues = validate_model(StoryIn, data, parsed, (), ref.source, "story")
     issues = without_repeats(issues, shape_issues)

@@ -267,6 +267,12 @@ _TAB = ("a tab character is used; YAML needs spaces for indentation", "replace t
 _INDENT_HINT = "check the indentation, and put text containing ':' or '#' in quotes"
 _PLAIN_WORDS = {
     "mapping values are not allowed here": ("a ':' appears where YAML did not expect one", _INDENT_HINT),
+    # libyaml (the C parser) words the same problems differently
+    "mapping values are not allowed in this context": ("a ':' appears where YAML did not expect one", _INDENT_HINT),
+    "could not find expected ':'": (
+        "a line is not a field: the ':' between the name and the value is missing",
+        "write each field as name: value",
+    ),
     "but found another document": (
         "there is more than one YAML document (a second '---')",
         "keep one block of fields; remove the extra '---' line",
@@ -365,14 +371,63 @@ def _bad_character(text: str, source: str, line_offset: int) -> Issue | None:
     )
 
 
+# ``title: “Acme: a story”``: quotes pasted from a word processor are text to YAML, not quotes.
+_CURLY_VALUE = re.compile(r"^([ \t]*(?:-[ \t]+)?([^\s#:\-\"'][^:#]*?)):[ \t]+([“”„‘’‚«»‹›])(.*?)[ \t]*$")
+# ``title:"Acme"``: without a space after it, the colon does not end the field name.
+_NO_SPACE = re.compile(r"^([ \t]*(?:-[ \t]+)?)([A-Za-z_][A-Za-z0-9_-]*):(?!//)([^\s:].*?)[ \t]*$")
+_CURLY = "“”„‘’‚«»‹›"
+
+
 def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, source: str, line_offset: int) -> Issue:
     mark = exc.problem_mark or exc.context_mark
+    typed = _typing_slip(exc, text, source, line_offset)
+    if typed is not None:
+        return typed
     line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
     problem = (exc.problem or exc.context or "syntax error").strip()
     words, hint = _PLAIN_WORDS.get(problem, (problem, _INDENT_HINT))
     if mark and _char_at(text, mark.line, mark.column) == "\t":
         words, hint = _TAB
     return Issue(source, line, col, "yaml-syntax", f"The YAML could not be read: {words}", hint=hint)
+
+
+def _typing_slip(exc: yaml.MarkedYAMLError, text: str, source: str, line_offset: int) -> Issue | None:
+    """A curly quote or a missing space after a colon on (or just before) the line YAML stopped at."""
+    lines = text.split("\n")
+    marks = [m.line for m in (exc.problem_mark, exc.context_mark) if m is not None]
+    if not marks:
+        return None
+    near = dict.fromkeys([marks[0], *marks[1:], marks[0] - 1])  # nearest first
+    for index in (i for i in near if 0 <= i < len(lines)):
+        found = _CURLY_VALUE.match(lines[index])
+        if found:
+            return _curly_issue(found, source, index + 1 + line_offset)
+    for index in (i for i in near if 0 <= i < len(lines)):
+        found = _NO_SPACE.match(lines[index])
+        if found:
+            indent, key, rest = found.groups()
+            return Issue(
+                source,
+                index + 1 + line_offset,
+                len(indent) + len(key) + 2,
+                "yaml-space-after-colon",
+                f"There is no space after '{key}:', so YAML does not see the field '{key}'",
+                hint=f"put a space after the colon: {key}: {rest}",
+            )
+    return None
+
+
+def _curly_issue(found: re.Match, source: str, line: int) -> Issue:
+    key, name, quote, rest = found.group(1).strip(), found.group(2).strip(), found.group(3), found.group(4)
+    inner = rest.rstrip(_CURLY).replace("\\", "\\\\").replace('"', '\\"')
+    return Issue(
+        source,
+        line,
+        found.start(3) + 1,
+        "yaml-typographic-quotes",
+        f"The value of '{name}' starts with a typographic quote {quote}, which YAML reads as text, not as a quote",
+        hint=f'type straight quotes " instead, as in: {key}: "{inner}"',
+    )
 
 
 def _char_at(text: str, line: int, col: int) -> str:

@@ -20,26 +20,32 @@ will actually do. A story's facets are its own; an advocate's are their
 company's industry, size and region plus the products and use cases of the
 published stories that name them.
 
-Stories: published only, score above 0 (every story when the prospect names
-nothing), highest score first, ties newest first, then by slug.
+Stories: published only (on the build date the site is built with: no drafts,
+no scheduled stories, no withheld ones, so every address exists), score above 0
+(every story when the prospect names nothing), highest score first. On the same
+score a story from the prospect's industry comes first, then the newest, then by
+slug.
 
 Advocates: only those who can take a call on the build date (the roster of
-:func:`storyportal.sales.roster`: available, consent covers ``reference-call``
-and has not expired or been revoked, calls left this quarter). To spread the
-load, the score is multiplied by a load factor that falls with this quarter's
-calls: ``(1 + calls left / max per quarter) / 2``, so 1 for an advocate not yet
-called this quarter, 3/4 for one who has used half their calls, never below 1/2.
-Relevance still leads (a much better match wins even when busier), but between
-similar matches the one called less often is named first, so the same person is
-not always asked. Ties go to the higher relevance, then more calls left, then
-fewer calls this quarter, then the least recently called, then the id.
+:func:`storyportal.sales.index.roster`: available, consent covers ``reference-call``
+and has not expired or been revoked, calls left this quarter). Relevance leads:
+an advocate who used a call this quarter is never ranked below a less relevant
+one (an earlier version multiplied the score by a load factor down to 1/2, which
+put a same-industry advocate with one call used below two advocates from other
+industries). On the same score, the advocate from the prospect's industry comes
+first; then, to spread the load so the same person is not always asked, the one
+with the larger share of this quarter's calls left, then more calls left, fewer
+calls this quarter, the least recently called, and the id.
+
+Each result says why it scores what it does and, when it ties with the next
+result, which of these tie-breaks put it ahead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 
 from storyportal.core.config import FACET_LABELS
@@ -112,14 +118,15 @@ class StoryMatch:
     row: SalesRow  # public fields only
     score: int
     reasons: tuple[Reason, ...]
+    tie_break: str = ""  # why it is ahead of the next result with the same score
 
 
 @dataclass(frozen=True)
 class AdvocateMatch:
     entry: RosterEntry  # internal: calls left, owner to contact, stories
-    score: int  # relevance before the load factor
-    weighted_score: float  # score x load factor, rounded for display
+    score: int
     reasons: tuple[Reason, ...]
+    tie_break: str = ""  # why it is ahead of the next result with the same score
 
 
 @dataclass(frozen=True)
@@ -201,27 +208,46 @@ def advocate_facets(entry: RosterEntry, rows: dict[str, SalesRow]) -> Facets:
     )
 
 
+def _same_industry(prospect: Prospect, industry: str) -> bool:
+    return prospect.industry is not None and prospect.industry == industry
+
+
+def story_key(prospect: Prospect, m: StoryMatch) -> tuple:
+    """Score, then the prospect's industry, then newest, then slug."""
+    return (-m.score, not _same_industry(prospect, m.row.industry), -m.row.published.toordinal(), m.row.slug)
+
+
+def story_tie(step: int, m: StoryMatch) -> str:
+    """Why ``m`` is ahead of a story with the same score; ``step`` is the deciding part of the key."""
+    if step == 1:
+        return "same industry as the prospect"
+    if step == 2:
+        return f"newer (published {m.row.published.isoformat()})"
+    return "the same in every way, so by address"
+
+
 def rank_stories(prospect: Prospect, rows: list[SalesRow]) -> list[StoryMatch]:
-    """Best first; ties newest first, then by slug."""
+    """Best first (see the module docstring)."""
     found = []
     for row in rows:
         reasons = reasons_for(prospect, row_facets(row))
         if reasons or prospect.is_empty:
             found.append(StoryMatch(row, sum(r.weight for r in reasons), reasons))
-    return sorted(found, key=lambda m: (-m.score, -m.row.published.toordinal(), m.row.slug))
+    return sorted(found, key=lambda m: story_key(prospect, m))
 
 
-def load_factor(entry: RosterEntry) -> Fraction:
-    """1 when no call was taken this quarter, falling towards 1/2 as the quota fills."""
-    return (1 + Fraction(entry.calls_left_this_quarter, max(entry.max_per_quarter, 1))) / 2
+def share_left(entry: RosterEntry) -> Fraction:
+    """The share of this quarter's calls still free: 1 when nobody has called yet."""
+    return Fraction(entry.calls_left_this_quarter, max(entry.max_per_quarter, 1))
 
 
-def advocate_key(match: AdvocateMatch) -> tuple:
+def advocate_key(prospect: Prospect, match: AdvocateMatch) -> tuple:
     entry = match.entry
     last = entry.last_call.toordinal() if entry.last_call else 0
     return (
-        -match.score * load_factor(entry),
         -match.score,
+        not _same_industry(prospect, entry.industry),
+        -share_left(entry),
         -entry.calls_left_this_quarter,
         entry.calls_this_quarter,
         last,
@@ -229,15 +255,40 @@ def advocate_key(match: AdvocateMatch) -> tuple:
     )
 
 
+def advocate_tie(step: int, m: AdvocateMatch) -> str:
+    """Why ``m`` is ahead of an advocate with the same score; ``step`` is the deciding part of the key."""
+    e = m.entry
+    reasons = {
+        1: "same industry as the prospect",
+        2: f"more of this quarter's calls left ({e.calls_left_this_quarter} of {e.max_per_quarter})",
+        3: f"more calls left this quarter ({e.calls_left_this_quarter})",
+        4: f"fewer calls this quarter ({e.calls_this_quarter})",
+        5: f"called less recently ({e.last_call.isoformat()})" if e.last_call else "never called",
+    }
+    return reasons.get(step, "the same in every way, so by id")
+
+
+def with_tie_breaks(matches: list, key, describe) -> list:
+    """Each match with the reason it is ahead of the next one, when both have the same score."""
+    out = []
+    for index, m in enumerate(matches):
+        after = matches[index + 1] if index + 1 < len(matches) else None
+        if after is not None and after.score == m.score:
+            mine, theirs = key(m), key(after)
+            step = next((i for i in range(1, len(mine)) if mine[i] != theirs[i]), len(mine))
+            m = replace(m, tie_break=describe(step, m))
+        out.append(m)
+    return out
+
+
 def rank_advocates(prospect: Prospect, entries: list[RosterEntry], rows: dict[str, SalesRow]) -> list[AdvocateMatch]:
-    """Relevance times load factor, best first (see the module docstring)."""
+    """Best first (see the module docstring)."""
     found = []
     for entry in entries:
         reasons = reasons_for(prospect, advocate_facets(entry, rows))
         if reasons or prospect.is_empty:
-            score = sum(r.weight for r in reasons)
-            found.append(AdvocateMatch(entry, score, round(float(score * load_factor(entry)), 2), reasons))
-    return sorted(found, key=advocate_key)
+            found.append(AdvocateMatch(entry, sum(r.weight for r in reasons), reasons))
+    return sorted(found, key=lambda m: advocate_key(prospect, m))
 
 
 def match(portal, prospect: Prospect, limit: int = 5) -> MatchResult:
@@ -252,7 +303,9 @@ def match(portal, prospect: Prospect, limit: int = 5) -> MatchResult:
     rows = sales_rows(portal)
     by_slug = {row.slug: row for row in rows}
     stories = rank_stories(prospect, rows)[:limit]
+    stories = with_tie_breaks(stories, lambda m: story_key(prospect, m), story_tie)
     advocates = rank_advocates(prospect, roster(portal), by_slug)[:limit]
+    advocates = with_tie_breaks(advocates, lambda m: advocate_key(prospect, m), advocate_tie)
     return MatchResult(prospect, portal.today, tuple(stories), tuple(advocates))
 
 
@@ -264,6 +317,15 @@ def describe_prospect(prospect: Prospect, taxonomy: Taxonomy) -> str:
     return ", ".join(parts) or "any prospect"
 
 
+SCORING = (
+    "Ranked by score: same industry 3, each product or use case 2, same size band 1, same region 1; "
+    "on the same score, same industry first, then newest."
+)
+ADVOCATE_ORDER = (
+    "Ranked by score; on the same score, same industry first, then whoever has more of this quarter's calls left."
+)
+
+
 def _story_text(number: int, m: StoryMatch) -> list[str]:
     row = m.row
     facts = [StoryType(row.type).label, row.company, f"published {row.published.isoformat()}"]
@@ -272,9 +334,15 @@ def _story_text(number: int, m: StoryMatch) -> list[str]:
     if row.stale:
         facts.append("older story")
     lines = [f"{number:2}. {row.title}", f"    {' · '.join(facts)}"]
-    if m.reasons:
-        lines.append(f"    why: {', '.join(map(str, m.reasons))}")
-    return lines + [f"    {row.url}"]
+    return lines + _why(number, m) + [f"    {row.url}"]
+
+
+def _why(number: int, m) -> list[str]:
+    """The reasons with the score, and the tie-break that put the result ahead of the next."""
+    lines = [f"    why: {', '.join(map(str, m.reasons))} (score {m.score})"] if m.reasons else []
+    if m.tie_break:
+        lines.append(f"    ahead of {number + 1} on the same score: {m.tie_break}")
+    return lines
 
 
 def _advocate_text(number: int, m: AdvocateMatch) -> list[str]:
@@ -282,20 +350,23 @@ def _advocate_text(number: int, m: AdvocateMatch) -> list[str]:
     who = ", ".join(part for part in (e.name, e.title, e.company) if part)
     last = f"last call {e.last_call.isoformat()}" if e.last_call else "no calls yet"
     lines = [f"{number:2}. {who}" + ("" if e.name_public else " (do not name to the prospect)")]
-    if m.reasons:
-        lines.append(f"    why: {', '.join(map(str, m.reasons))}")
+    lines += _why(number, m)
     lines.append(f"    calls left this quarter: {e.calls_left_this_quarter} of {e.max_per_quarter} · {last}")
     return lines + [f"    ask: {e.owner or 'no account owner on file'}"]
 
 
 def render_text(result: MatchResult, taxonomy: Taxonomy) -> str:
     """For a sales rep: the stories to send, then whom to ask for a reference call."""
-    lines = [f"Stories for {describe_prospect(result.prospect, taxonomy)} (as of {result.on.isoformat()})", ""]
+    lines = [
+        f"Stories for {describe_prospect(result.prospect, taxonomy)} (as of {result.on.isoformat()})",
+        SCORING,
+        "",
+    ]
     for number, m in enumerate(result.stories, 1):
         lines += _story_text(number, m)
     if not result.stories:
         lines.append("    No published story matches; try fewer criteria.")
-    lines += ["", "Reference calls (ask the account owner; never contact the advocate directly)", ""]
+    lines += ["", "Reference calls (ask the account owner; never contact the advocate directly)", ADVOCATE_ORDER, ""]
     for number, m in enumerate(result.advocates, 1):
         lines += _advocate_text(number, m)
     if not result.advocates:
@@ -312,13 +383,16 @@ def _plain(value):
 def result_dict(result: MatchResult) -> dict:
     """Plain data for JSON: the prospect, stories and advocates with their reasons."""
     prospect = {f.name: _plain(getattr(result.prospect, f.name)) for f in fields(result.prospect)}
-    stories = [{**row_dict(m.row), "score": m.score, "reasons": [str(r) for r in m.reasons]} for m in result.stories]
+    stories = [
+        {**row_dict(m.row), "score": m.score, "reasons": [str(r) for r in m.reasons], "tie_break": m.tie_break}
+        for m in result.stories
+    ]
     advocates = [
         {
             **{f.name: _plain(getattr(m.entry, f.name)) for f in fields(m.entry)},
             "score": m.score,
-            "weighted_score": m.weighted_score,
             "reasons": [str(r) for r in m.reasons],
+            "tie_break": m.tie_break,
         }
         for m in result.advocates
     ]

@@ -2,6 +2,9 @@
 
 Internal (it names advocates). Sections, all judged on the build date:
 
+- withheld now: every story that would be on the site but for consent, why, and
+  since when (the day after the consent expired; for consent that never covered
+  the story, its publication date; a withdrawal has no recorded date);
 - the published stories per industry (taxonomy order) and type, empty cells marked;
 - consents expiring within the next 90 days, in buckets of 30, 60 and 90 days
   (a consent that expires today still holds today: 0 days left, bucket 30);
@@ -20,7 +23,7 @@ import json
 from dataclasses import asdict, dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from storyportal.core.model import TYPE_LABELS, Story, StoryType, Term, quarter_of
+from storyportal.core.model import TYPE_LABELS, Advocate, Status, Story, StoryType, Term, quarter_of
 from storyportal.sales import activity_report as activities
 from storyportal.sales.activity_report import ActivityGap, ActivityUse, Fatigue
 from storyportal.sales.index import is_stale
@@ -51,6 +54,19 @@ class Matrix:
     @property
     def highest(self) -> int:
         return max((c for row in self.counts for c in row), default=0)
+
+
+@dataclass(frozen=True)
+class WithheldStory:
+    """One reason a story is withheld on the build date."""
+
+    slug: str
+    title: str
+    company: str
+    advocate: str  # id
+    rule: str  # the validate rule id: consent-expired, consent-revoked, ...
+    reason: str  # plain words, naming the advocate
+    since: dt.date | None  # the first day it is withheld, when known
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,7 @@ class ProgramReport:
     quarter: str  # "2026 Q4"
     stale_after_months: int
     matrix: Matrix
+    withheld: tuple[WithheldStory, ...]
     expiring: tuple[ExpiringConsent, ...]
     at_quota: tuple[QuotaUse, ...]
     stale: tuple[StaleStory, ...]
@@ -114,6 +131,42 @@ def story_matrix(portal) -> Matrix:
         for term in industries
     )
     return Matrix(industries, STORY_TYPES, counts)
+
+
+def consent_gaps(story: Story, on: dt.date) -> list[tuple[Advocate, str, str, dt.date | None]]:
+    """(advocate, rule, reason, since) for each consent that does not cover ``story`` on ``on``.
+
+    The same judgement as the consent rules of ``validate``, with the dates an owner acts on.
+    """
+    found = []
+    for a in story.advocates:
+        consent, problem = a.consent, a.consent.problem(on)
+        if problem == "revoked":
+            found.append((a, "consent-revoked", f"{a.name} withdrew consent", None))
+        elif problem == "expired":
+            since = consent.expires + dt.timedelta(days=1)
+            found.append((a, "consent-expired", f"{a.name}'s consent expired on {consent.expires.isoformat()}", since))
+        elif problem == "not-yet-granted":
+            reason = f"{a.name}'s consent only starts on {consent.granted.isoformat()}"
+            found.append((a, "consent-not-yet-granted", reason, story.published))
+        elif story.type not in consent.scopes:
+            reason = f"{a.name}'s consent does not cover a {story.type}"
+            found.append((a, "consent-scope-missing", reason, story.published))
+    if story.quote and "quote" not in story.primary.consent.scopes:
+        reason = f"{story.primary.name} has not agreed to be quoted"
+        found.append((story.primary, "consent-quote-missing", reason, story.published))
+    return found
+
+
+def withheld_stories(portal) -> tuple[WithheldStory, ...]:
+    """Each reason each story is withheld on the build date, by story."""
+    found = [
+        WithheldStory(s.slug, s.title, s.company.name, a.id, rule, reason, since)
+        for s in portal.stories
+        if portal.status[s.source] is Status.WITHHELD
+        for a, rule, reason, since in consent_gaps(s, portal.today)
+    ]
+    return tuple(sorted(found, key=lambda w: (w.slug, w.advocate, w.rule)))
 
 
 def expiring_consents(portal) -> tuple[ExpiringConsent, ...]:
@@ -172,6 +225,7 @@ def program_report(portal) -> ProgramReport:
         quarter=f"{year} Q{quarter}",
         stale_after_months=portal.settings.portal.stale_after_months,
         matrix=story_matrix(portal),
+        withheld=withheld_stories(portal),
         expiring=expiring_consents(portal),
         at_quota=advocates_at_quota(portal),
         stale=stale_stories(portal),
@@ -203,13 +257,20 @@ def _expiring_line(e: ExpiringConsent) -> str:
     return f"{e.name} ({e.company}): expires {e.expires.isoformat()}, {e.days_left} days left"
 
 
+def _since(w: WithheldStory) -> str:
+    return f"withheld since {w.since.isoformat()}" if w.since else "withheld; the date is not recorded"
+
+
+def withheld_heading(report: ProgramReport) -> str:
+    count = len({w.slug for w in report.withheld})
+    return f"Withheld now: {count} {'story' if count == 1 else 'stories'} not on the site"
+
+
 def render_text(report: ProgramReport) -> str:
-    """For the program owner's terminal."""
-    out = [
-        f"Customer reference program, {report.on.isoformat()}",
-        "",
-        f"Published stories by industry and type ({EMPTY} = none yet)",
-    ]
+    """For the program owner's terminal: what is withheld first, as it needs action."""
+    out = [f"Customer reference program, {report.on.isoformat()}", "", withheld_heading(report)]
+    out += [f"  {w.slug}: {w.reason} ({_since(w)})" for w in report.withheld] or ["  none"]
+    out += ["", f"Published stories by industry and type ({EMPTY} = none yet)"]
     out += ["  " + line for line in matrix_text(report.matrix)]
     out += ["", "Consents expiring in the next 90 days"]
     for bucket in EXPIRY_BUCKETS:
@@ -250,14 +311,13 @@ def matrix_markdown(matrix: Matrix) -> list[str]:
 
 def render_markdown(report: ProgramReport) -> str:
     """For the internal report page (every registry value escaped)."""
-    out = [
-        f"# Customer reference program, {report.on.isoformat()}",
-        "",
-        "## Published stories by industry and type",
-        "",
-        f"{EMPTY} marks a gap: no story yet.",
-        "",
+    out = [f"# Customer reference program, {report.on.isoformat()}", "", f"## {withheld_heading(report)}", ""]
+    rows = [
+        [md(w.title), md(w.company), md(w.reason), w.since.isoformat() if w.since else "not recorded"]
+        for w in report.withheld
     ]
+    out += _md_table(["Story", "Company", "Why", "Withheld since"], rows) if rows else ["None."]
+    out += ["", "## Published stories by industry and type", "", f"{EMPTY} marks a gap: no story yet.", ""]
     out += matrix_markdown(report.matrix)
     out += ["", "## Consents expiring in the next 90 days", ""]
     rows = [

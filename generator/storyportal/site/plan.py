@@ -56,6 +56,7 @@ class Speaker:
     name: str | None  # only with the name scope
     title: str | None
     company: str
+    photo: str | None = None  # repository path; a face names a person too, so only with the name scope
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,8 @@ def plan_card(story: Story, on) -> CardView:
 
 def plan_speaker(story: Story, on) -> Speaker:
     person = story.primary
-    name = person.name if story.shows("name", on) else None
-    return Speaker(name, person.title, person.company.name)
+    named = story.shows("name", on)
+    return Speaker(person.name if named else None, person.title, person.company.name, person.photo if named else None)
 
 
 RELATED_POOL = 30  # newest candidates looked at per (industry, product) group; keeps 10,000 stories linear

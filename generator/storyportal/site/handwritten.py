@@ -1,0 +1,106 @@
+"""Hand-written pages in ``docs/``: they may add pages, never replace or script the generated ones.
+
+``docs/`` is code (CODEOWNERS): MkDocs publishes its Markdown without our sanitiser. So a file
+there may not take the address of a page or file the build writes (``docs/stories/<slug>.md``
+would replace a consent-checked story page), and its Markdown may hold no raw HTML tags (a
+same-origin ``<script src>`` passes the Content-Security-Policy). HTML examples belong in fenced
+code blocks. The one page docs/ may replace is the home page (``index.md`` or ``README.md``): a
+documented choice, kept from before.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+
+from storyportal.core.issues import Issue
+
+KEPT = frozenset({"index.html"})  # a hand-written home page (index.md, README.md) replaces ours on purpose
+MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # what MkDocs renders as a page (utils.markdown_extensions)
+# Documents a browser runs scripts in when opened: MkDocs would copy them into the site as they are.
+ACTIVE = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+
+
+def page_dest(src_uri: str) -> str:
+    """Where MkDocs (with directory URLs) writes a page: ``a/b.md`` -> ``a/b/index.html``."""
+    if not src_uri.lower().endswith(MARKDOWN):
+        return src_uri
+    folder, name = posixpath.split(src_uri)
+    stem = name.rsplit(".", 1)[0]
+    if stem in ("index", "README"):
+        return posixpath.join(folder, "index.html")
+    return posixpath.join(folder, stem, "index.html")
+
+
+def check_docs(
+    docs_dir: str, docs: Mapping[str, str | None], pages: Iterable[str], files: Iterable[str]
+) -> tuple[list[Issue], frozenset[str]]:
+    """Problems of the hand-written files, and the ``src_uri`` of each one that must not be published.
+
+    ``docs`` maps each docs file to its Markdown text (None for other files); ``pages`` are the
+    generated pages' ``src_uri``; ``files`` the output paths of every other file the build writes.
+    """
+    taken = {page_dest(p): p for p in pages} | {f: f for f in files}
+    folders = {"/".join(path.split("/")[:depth]) for path in taken for depth in range(1, path.count("/") + 1)}
+    issues, refused = [], set()
+    for src_uri in sorted(docs):
+        found = _replaces(docs_dir, src_uri, taken, folders) or _active(docs_dir, src_uri)
+        found += _raw_html(docs_dir, src_uri, docs[src_uri] or "")
+        if found:
+            issues += found
+            refused.add(src_uri)
+    return issues, frozenset(refused)
+
+
+def _replaces(docs_dir: str, src_uri: str, taken: dict[str, str], folders: set[str]) -> list[Issue]:
+    dest = page_dest(src_uri)
+    if dest in KEPT:
+        return []
+    if dest in taken:
+        what = f"the generated page /{posixpath.dirname(dest)}/" if dest.endswith("index.html") else dest
+        message = f"This hand-written file would replace {what}, which the site builds itself"
+    elif dest in folders:
+        message = f"This hand-written file takes the name of the folder {dest}/, which the site builds itself"
+    else:
+        return []
+    hint = "give the page another name; stories go in stories/, with their consent checked"
+    return [Issue(f"{docs_dir}/{src_uri}", 1, 1, "docs-replaces-page", message, hint=hint)]
+
+
+def _active(docs_dir: str, src_uri: str) -> list[Issue]:
+    if not src_uri.lower().endswith(ACTIVE):
+        return []
+    message = "An HTML, SVG or XML file in docs/ would be published as it is, scripts included"
+    hint = "write the page in Markdown; put images in PNG, JPEG or WebP"
+    return [Issue(f"{docs_dir}/{src_uri}", 1, 1, "docs-raw-html", message, hint=hint)]
+
+
+def _raw_html(docs_dir: str, src_uri: str, text: str) -> list[Issue]:
+    """Raw HTML tags outside code: MkDocs would publish them as they are, scripts included."""
+    issues, fence = [], None
+    for number, line in enumerate(text.split("\n"), 1):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            fence = None if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) else fence
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        tag = _TAG.search(_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
+        if tag:
+            issues.append(
+                Issue(
+                    f"{docs_dir}/{src_uri}",
+                    number,
+                    tag.start() + 1,
+                    "docs-raw-html",
+                    f"Hand-written pages are Markdown only; the HTML tag <{tag.group(1)}> would be published "
+                    "unchecked, and could run a script",
+                    hint="write it in Markdown, or show HTML inside a ``` code block",
+                )
+            )
+    return issues

@@ -1,0 +1,102 @@
+"""docs/ is code: it cannot replace a generated page, nor publish raw HTML (issue 13, finding 4).
+
+``docs/stories/<slug>.md`` replaced a consent-checked story page, and a ``<script src>`` in a
+hand-written page passed the same-origin Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sitebuilder import BUILD_DATE
+from storyportal.site.handwritten import MARKDOWN, check_docs
+
+PAGES = ["index.md", "stories/index.md", "stories/northwind.md", "sales/index.md", "industries/retail.md"]
+FILES = ["sales/index.json", "stories/facets.json", "assets/storyportal.js", "img/abc-160.webp"]
+
+
+def found(docs: dict) -> list[tuple]:
+    issues, refused = check_docs("docs", docs, PAGES, FILES)
+    return [(i.path, i.line, i.col, i.rule) for i in issues], sorted(refused)
+
+
+REPLACE_CASES = [
+    ("story-page", "stories/northwind.md", ("docs/stories/northwind.md", 1, 1, "docs-replaces-page")),
+    ("story-page-as-mkd", "stories/northwind.mkd", ("docs/stories/northwind.mkd", 1, 1, "docs-replaces-page")),
+    ("story-page-as-folder", "stories/northwind/index.md", ("docs/stories/northwind/index.md", 1, 1, "docs-replaces-page")),
+    ("sales-page", "sales/index.md", ("docs/sales/index.md", 1, 1, "docs-replaces-page")),
+    ("story-list", "stories/README.md", ("docs/stories/README.md", 1, 1, "docs-replaces-page")),
+    ("data-file", "sales/index.json", ("docs/sales/index.json", 1, 1, "docs-replaces-page")),
+    ("theme-script", "assets/storyportal.js", ("docs/assets/storyportal.js", 1, 1, "docs-replaces-page")),
+    ("file-where-a-folder-is", "img", ("docs/img", 1, 1, "docs-replaces-page")),
+    ("file-where-a-parent-folder-is", "industries", ("docs/industries", 1, 1, "docs-replaces-page")),
+    ("home-page-is-kept", "index.md", None),
+    ("home-page-as-readme-is-kept", "README.md", None),
+    ("home-page-as-html-is-not", "index.html", ("docs/index.html", 1, 1, "docs-raw-html")),
+    ("a-new-page", "about.md", None),
+    ("a-page-beside-stories", "stories/how-we-choose.md", None),
+    ("an-html-file", "landing.html", ("docs/landing.html", 1, 1, "docs-raw-html")),
+    ("an-svg-file", "pics/Logo.SVG", ("docs/pics/Logo.SVG", 1, 1, "docs-raw-html")),
+    ("an-image", "pics/team.png", None),
+]
+
+
+@pytest.mark.parametrize("src_uri, expected", [c[1:] for c in REPLACE_CASES], ids=[c[0] for c in REPLACE_CASES])
+def test_a_docs_file_may_not_replace_what_the_build_writes_or_run_script(src_uri, expected):
+    text = "# Page\n" if src_uri.endswith(".md") else None
+    assert found({src_uri: text}) == (([expected], [src_uri]) if expected else ([], []))
+
+
+HTML_CASES = [
+    ("script", "# About\n\n<script src=\"/assets/x.js\"></script>\n", [("docs/about.md", 3, 1, "docs-raw-html")]),
+    ("inline-tag", "Text <img src=x onerror=alert(1)> here\n", [("docs/about.md", 1, 6, "docs-raw-html")]),
+    ("closing-tag", "</div>\n", [("docs/about.md", 1, 1, "docs-raw-html")]),
+    ("in-a-fence", "```html\n<script>alert(1)</script>\n```\n", []),
+    ("in-a-tilde-fence", "~~~~\n<script>\n~~~\nstill code\n~~~~\n", []),
+    ("after-a-fence", "```\nx\n```\n<iframe src=x>\n", [("docs/about.md", 4, 1, "docs-raw-html")]),
+    ("in-a-code-span", "Write `<script>` never.\n", []),
+    ("autolink-and-comparison", "See <https://example.com> and 1 < 2 and <me@example.com>. <!-- note -->\n", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", [c[1:] for c in HTML_CASES], ids=[c[0] for c in HTML_CASES])
+def test_docs_markdown_holds_no_raw_html(text, expected):
+    assert found({"about.md": text}) == (expected, ["about.md"] if expected else [])
+
+
+def test_every_extension_mkdocs_renders_counts_as_a_page():
+    from mkdocs.utils import markdown_extensions
+    assert set(MARKDOWN) == set(markdown_extensions)
+
+
+def test_attack_docs_cannot_replace_a_story_page(site):
+    site.story("northwind", title="The consented story")
+    site.write("docs/stories/northwind.md", "# Hand-written\n\nUNCONSENTED TEXT\n")
+    page = (site.build() / "stories" / "northwind" / "index.html").read_text()
+    assert "UNCONSENTED TEXT" not in page and "The consented story" in page
+
+
+def test_the_strict_build_names_the_file_that_would_replace_a_page(site):
+    site.story("northwind")
+    site.write("docs/sales/index.md", "# Our sales page\n")
+    code, out, err = site.cli("build", "--strict", "--build-date", BUILD_DATE.isoformat())
+    assert code == 1
+    assert ("docs/sales/index.md:1:1: error: This hand-written file would replace the generated page /sales/, "
+            "which the site builds itself (give the page another name; stories go in stories/, with their consent "
+            "checked) [docs-replaces-page]") in err
+
+
+def test_attack_a_script_in_a_docs_page_is_never_published(site):
+    site.story("northwind")
+    site.write("docs/evil.js", "window.__xss = 1;\n")
+    site.write("docs/about.md", "# About us\n\n<script src=\"../evil.js\"></script>\n")
+    site.write("docs/landing.html", "<script src=\"evil.js\"></script>\n")
+    out = site.build()
+    assert not (out / "about").exists() and not (out / "landing.html").exists()
+
+
+def test_attack_docs_cannot_replace_the_theme_script(site):
+    site.story("northwind")
+    site.write("docs/assets/storyportal.js", "window.__xss = 1;\n")
+    out = site.build()
+    assert "window.__xss" not in (out / "assets" / "storyportal.js").read_text()
