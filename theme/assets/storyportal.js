@@ -8,8 +8,6 @@
 (function () {
   "use strict";
 
-  var PAGE = 24; // cards per "show more" step, same as the server-rendered first view
-  var VIDEO_HOSTS = ["www.youtube-nocookie.com", "player.vimeo.com", "fast.wistia.net", "www.loom.com"];
   var teardown = []; // undo functions for window-level listeners of the current page
 
   /* ---- URL state: ?industry=retail,healthcare&type=video&q=onboarding ---------------------- */
@@ -237,6 +235,8 @@
     this.more = root.querySelector("[data-sp-more]");
     this.siteRoot = root.getAttribute("data-sp-root") || "";
     this.total = parseInt(root.getAttribute("data-sp-total"), 10) || 0;
+    // Cards per "show more" step: as many as the server-rendered first view (plan.FIRST_VIEW).
+    this.page = parseInt(root.getAttribute("data-sp-page"), 10) || Math.max(this.list.children.length, 1);
     this.index = null; // facets.json
     this.items = null;
     this.text = null; // text.json, only once a search is typed
@@ -286,7 +286,7 @@
   StoryBrowser.prototype.start = function () {
     var self = this;
     bindForm(this.form, this.ui, function (state, how) { self.change(state, how); });
-    this.more.addEventListener("click", function () { self.render(self.shown + PAGE, true); });
+    this.more.addEventListener("click", function () { self.render(self.shown + self.page, true); });
     this.ui.apply(this.state);
     if (!isEmpty(this.state)) {
       this.update(); // a shared filtered link: restore the view now
@@ -314,7 +314,7 @@
       var result = filterItems(self.items, self.state, self.ui.names, function (i) { return self.text[i] || ""; });
       self.result = result;
       self.ui.showCounts(result.counts, self.state);
-      return self.render(PAGE, false);
+      return self.render(self.page, false);
     }).catch(function (err) {
       self.status.textContent = "The story list could not be loaded. Reload the page to try again.";
       if (window.console) console.error(err);
@@ -511,18 +511,26 @@
 
   /* ---- video facade ------------------------------------------------------------------------- */
 
-  function embedUrl(raw) {
+  /* The player origins the build allows (core/video.py, the same list as the CSP's frame-src), from the
+   * page: "https://host" each, nothing else, so a malformed list allows nothing rather than too much. */
+  function embedOrigins(box) {
+    box = box || document.querySelector("[data-sp-embed-origins]");
+    var listed = box ? (box.getAttribute("data-sp-embed-origins") || "").split(/\s+/) : [];
+    return listed.filter(function (o) { return /^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(o); });
+  }
+
+  /* The player URL if it is https, without user or port, on an allowed origin; else null. */
+  function embedUrl(raw, origins) {
     var url;
     try { url = new URL(raw); } catch (e) { return null; }
-    if (url.protocol !== "https:" || VIDEO_HOSTS.indexOf(url.hostname) < 0 || url.username || url.password || url.port) return null;
-    if (url.hostname === "www.youtube-nocookie.com" || url.hostname === "player.vimeo.com") url.searchParams.set("autoplay", "1");
-    return url.href;
+    if (url.protocol !== "https:" || url.username || url.password || url.port) return null;
+    return (origins || embedOrigins()).indexOf(url.origin) >= 0 ? url.href : null;
   }
 
   function bindVideos(scope) {
     scope.querySelectorAll("[data-sp-video]").forEach(function (box) {
       var button = box.querySelector("button");
-      var src = embedUrl(box.getAttribute("data-sp-embed") || "");
+      var src = embedUrl(box.getAttribute("data-sp-embed") || "", embedOrigins(box));
       if (!button) return;
       if (!src) { button.disabled = true; return; }
       box.setAttribute("data-sp-ready", "");

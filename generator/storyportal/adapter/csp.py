@@ -13,10 +13,12 @@ import hashlib
 import re
 from importlib import resources
 
+from storyportal.core.video import EMBED_ORIGINS
+
 _CSP = (
     "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com "
-    "https://fast.wistia.net https://www.loom.com; object-src 'none'; base-uri 'self'; form-action 'self'"
+    "font-src 'self' data:; connect-src 'self'; frame-src " + " ".join(EMBED_ORIGINS) + "; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
 

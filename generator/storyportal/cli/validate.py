@@ -45,7 +45,7 @@ def run_validate(args) -> int:
         sys.stderr.write(format_text(problems))
         return Exit.USAGE
     portal = load_portal(settings, build_date(args.build_date))
-    if not (settings.root / settings.portal.registry).is_file():
+    if portal.registry_missing:
         sys.stderr.write(format_text([i for i in portal.issues if i.rule == "registry-missing"]))
         return Exit.USAGE
     issues = list(portal.issues)

@@ -76,7 +76,3 @@ def _escape(match: re.Match[str]) -> str:
 def sort_issues(issues) -> list[Issue]:
     """Stable, reader-friendly order: by file, then position, then rule."""
     return sorted(set(issues), key=lambda i: (i.path, i.line, i.col, i.rule, i.message))
-
-
-def has_errors(issues) -> bool:
-    return any(i.severity is Severity.ERROR for i in issues)

@@ -12,6 +12,39 @@ from storyportal.core.activities import Outcome, Period
 from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher
 
 
+class StoryType(str, enum.Enum):
+    """The kinds of story (content contract v1); each is also the consent scope it needs."""
+
+    CASE_STUDY = "case-study"
+    TESTIMONIAL = "testimonial"
+    VIDEO = "video"
+
+    # Printed as its value ("case-study"), in messages and templates alike, like the text it replaced.
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def label(self) -> str:
+        """The name people read on cards, filters and reports."""
+        return TYPE_LABELS[self]
+
+
+TYPE_LABELS = MappingProxyType(
+    {StoryType.CASE_STUDY: "Case study", StoryType.TESTIMONIAL: "Testimonial", StoryType.VIDEO: "Video"}
+)
+
+
+def or_list(words: list[str]) -> str:
+    """``a, b or c``: a closed set in a message or a help text."""
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+
+TYPE_NAMES = or_list([t.value for t in StoryType])  # case-study, testimonial or video
+
+
 @dataclass(frozen=True)
 class Term:
     """One allowed value of a facet: a slug for URLs and files, a label for people."""
@@ -47,6 +80,14 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
 
+class ConsentProblem(str, enum.Enum):
+    """Why a consent does not hold on a day, whatever its scopes (the rule ids are consent-<value>)."""
+
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    NOT_YET_GRANTED = "not-yet-granted"
+
+
 @dataclass(frozen=True)
 class Consent:
     scopes: frozenset[str]
@@ -54,14 +95,14 @@ class Consent:
     expires: dt.date | None = None
     revoked: bool = False
 
-    def problem(self, on: dt.date) -> str | None:
-        """Why this consent does not hold on ``on``: revoked, expired, not-yet-granted, or None."""
+    def problem(self, on: dt.date) -> ConsentProblem | None:
+        """Why this consent does not hold on ``on``, or None."""
         if self.revoked:
-            return "revoked"
+            return ConsentProblem.REVOKED
         if self.expires is not None and on > self.expires:
-            return "expired"
+            return ConsentProblem.EXPIRED
         if on < self.granted:
-            return "not-yet-granted"
+            return ConsentProblem.NOT_YET_GRANTED
         return None
 
     def allows(self, scope: str, on: dt.date) -> bool:
@@ -156,7 +197,7 @@ class Metric:
 
 @dataclass(frozen=True)
 class Video:
-    provider: str  # youtube | vimeo | wistia | loom
+    provider: str  # the key of its row in storyportal.core.video.PROVIDERS
     video_id: str
     url: str  # canonical watch URL
     embed_url: str  # privacy-friendly player URL, loaded only on click
@@ -176,7 +217,7 @@ class Status(str, enum.Enum):
 class Story:
     slug: str
     source: str  # repository-relative path of the Markdown file
-    type: str
+    type: StoryType
     title: str
     summary: str
     advocates: tuple[Advocate, ...]

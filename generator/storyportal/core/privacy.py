@@ -22,13 +22,15 @@ import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
 
 from storyportal.core.body import render_body
 from storyportal.core.issues import Issue
-from storyportal.core.stories import StoryFile
+
+if TYPE_CHECKING:  # model imports this module, and stories imports what imports model
+    from storyportal.core.stories import StoryFile
 
 PrivateValue = tuple[str, str, str]  # (advocate id, field, value)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from storyportal.site.images import IMAGE_KINDS
 from storyportal.site.plan import FIRST_VIEW, IndustryView, SitePlan, StoryView
 
 
@@ -43,6 +44,11 @@ class PageContext:
     @property
     def first_cards(self):
         return self.plan.cards[:FIRST_VIEW]
+
+    @property
+    def first_view(self) -> int:
+        """Cards in the first view of /stories/, and per "show more" step of its script."""
+        return FIRST_VIEW
 
     def url(self, path: str) -> str:
         """A link from this page to the site path ``path``, relative so any base path works."""
@@ -74,14 +80,11 @@ class PageContext:
             "width": tag.width,
             "height": tag.height,
             "alt": alt,
-            "loading": "eager" if kind == "hero" else "lazy",
+            "loading": "eager" if IMAGE_KINDS[kind].eager else "lazy",
             "decoding": "async",
         }
         if srcset:
             attrs["srcset"] = srcset
-            attrs["sizes"] = _SIZES.get(kind, "100vw")
+            attrs["sizes"] = IMAGE_KINDS[kind].sizes
         inner = " ".join(f'{name}="{escape(value)}"' for name, value in attrs.items())
         return Markup(f'<img class="sp-img sp-img--{escape(kind)}" {inner}>')
-
-
-_SIZES = {"logo": "160px", "photo": "96px", "hero": "(min-width: 76em) 1100px, 100vw"}

@@ -12,20 +12,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.body import render_body
-from storyportal.core.config import FACETS, Audience
-from storyportal.core.model import Metric, Story, Term, Video
+from storyportal.core.config import FACET_LABELS, FACETS, Audience
+from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
+from storyportal.core.video import EMBED_ORIGINS, provider
 
-TYPE_LABELS = {"case-study": "Case study", "testimonial": "Testimonial", "video": "Video"}
-FACET_LABELS = {
-    "type": "Story type",
-    "industry": "Industry",
-    "company_size": "Company size",
-    "region": "Region",
-    "products": "Product",
-    "use_cases": "Use case",
-    "lang": "Language",
-}
+FILTER_LABELS = {"type": "Story type", **FACET_LABELS, "lang": "Language"}  # the filters of /stories/
 LANG_LABELS = {
     "en": "English",
     "de": "Deutsch",
@@ -51,7 +43,7 @@ class CardView:
     summary: str
     company: str
     logo: str | None  # repository path of the logo, only where consent allows
-    type: str
+    type: StoryType
     type_label: str
     industry: Term
     metric: str
@@ -82,10 +74,14 @@ class StoryView:
     canonical: str
     card_image: str  # site path of the 1200x630 Open Graph card
     jsonld: str  # already safe inside <script type="application/ld+json">
+    video_provider: str = ""  # the video host's name for people: "Watch on YouTube"
+    video_origins: str = ""  # every player origin the facade script may load, space-separated
 
 
 @dataclass(frozen=True)
 class FacetValue:
+    """One checkbox of a filter: how many published stories have the value."""
+
     slug: str
     label: str
     count: int
@@ -120,6 +116,7 @@ class SitePlan:
     audience: Audience = Audience.PUBLIC
     site_name: str = ""
     site_url: str = ""
+    type_labels: MappingProxyType[StoryType, str] = field(default_factory=lambda: TYPE_LABELS)  # for templates
 
 
 def safe_json_for_script(data) -> str:
@@ -139,7 +136,7 @@ def plan_card(story: Story, on) -> CardView:
         story.company.name,
         logo,
         story.type,
-        TYPE_LABELS[story.type],
+        story.type.label,
         story.industry,
         metric,
         story.published.isoformat(),
@@ -234,6 +231,8 @@ def plan_story(story: Story, portal: Portal, related: RelatedIndex, cards: dict,
         jsonld=plan_jsonld(
             story, speaker, canonical, settings.site_name, settings.site_url, card_path(story, cards[story.slug])
         ),
+        video_provider=provider(story.video.provider).name if story.video else "",
+        video_origins=" ".join(EMBED_ORIGINS) if story.video else "",
     )
 
 
@@ -254,7 +253,7 @@ def facet_names(published) -> tuple[str, ...]:
 
 def facet_terms(portal: Portal, facet: str, published) -> list[tuple[str, str]]:
     if facet == "type":
-        return list(TYPE_LABELS.items())
+        return [(kind.value, kind.label) for kind in StoryType]
     if facet == "lang":
         return [(code, LANG_LABELS.get(code, code)) for code in sorted({s.lang for s in published})]
     return [(t.slug, t.label) for t in portal.taxonomy.terms(facet)]
@@ -270,7 +269,7 @@ def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
         values = tuple(
             FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published)
         )
-        facets.append(Facet(name, FACET_LABELS[name], values))
+        facets.append(Facet(name, FILTER_LABELS[name], values))
     return tuple(facets)
 
 
