@@ -397,6 +397,8 @@
       var input = root(self, sel);
       if (input) input.addEventListener("input", function () { self.showLink(); });
     });
+    var jump = root(this, "[data-sp-lb-jump]"), builder = root(this, "[data-sp-lb]");
+    if (jump && builder) jump.addEventListener("click", function () { builder.open = true; });
     var copy = root(this, "[data-sp-lb-copy]");
     if (copy) copy.addEventListener("click", function () {
       copyText(self.showLink(), copy.parentNode.querySelector("[data-sp-copy-status]"), "Prospect link copied");

@@ -140,8 +140,9 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
         "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales.", noindex=True
     )
     if plan.audience is Audience.INTERNAL:
-        extras["roster"] = sales.roster(portal)
-        allowed |= {r.owner.lower() for r in extras["roster"] if r.owner}
+        entries = sales.roster(portal)
+        allowed |= {r.owner.lower() for r in entries if r.owner}
+        extras["roster"] = [RosterRow(entry, plan) for entry in entries]
         pages["sales/roster.md"] = PageSpec(
             "roster",
             "sp_roster.html",
@@ -154,6 +155,27 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
             "report", "sp_report.html", "Program report", "The reference program's health.", noindex=True
         )
     return extras, data, allowed
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    url: str  # site path
+    title: str
+
+
+class RosterRow:
+    """A roster entry for its template: the advocate's stories as titles to read, not slugs."""
+
+    def __init__(self, entry, plan: SitePlan):
+        self.entry = entry
+        self.story_links = tuple(
+            StoryLink(plan.stories[slug].card.url, plan.stories[slug].card.title)
+            for slug in entry.stories
+            if slug in plan.stories
+        )
+
+    def __getattr__(self, name):
+        return getattr(self.entry, name)
 
 
 @dataclass(frozen=True)

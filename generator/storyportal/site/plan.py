@@ -119,6 +119,27 @@ class SitePlan:
     audience: Audience = Audience.PUBLIC
     site_name: str = ""
     site_url: str = ""
+    internal_site_url: str = ""  # with a trailing slash, or "" when not configured
+    nav: tuple[tuple[str, str], ...] = ()  # (label, site path) of the site's own navigation bar
+
+
+
+INTERNAL_NAV = (
+    ("Home", ""),
+    ("Stories", "stories/"),
+    ("Sales", "sales/"),
+    ("Roster", "sales/roster/"),
+    ("Report", "sales/report/"),
+)
+
+
+def plan_nav(audience: Audience) -> tuple[tuple[str, str], ...]:
+    """The internal build's tools are linked from every page; the public site keeps Material's header."""
+    return INTERNAL_NAV if audience is Audience.INTERNAL else ()
+
+
+def with_slash(url: str | None) -> str:
+    return "" if not url else url if url.endswith("/") else url + "/"
 
 
 def safe_json_for_script(data) -> str:
@@ -342,4 +363,6 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) ->
         audience=settings.portal.audience,
         site_name=settings.site_name,
         site_url=settings.site_url,
+        internal_site_url=with_slash(settings.portal.internal_site_url),
+        nav=plan_nav(settings.portal.audience),
     )
