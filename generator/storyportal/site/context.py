@@ -66,7 +66,12 @@ class PageContext:
 
     @property
     def first_cards(self):
-        return self.plan.cards[:FIRST_VIEW]
+        # One card more rather than a "Show more" button for a single card.
+        return (
+            self.plan.cards[: FIRST_VIEW + 1]
+            if len(self.plan.cards) == FIRST_VIEW + 1
+            else self.plan.cards[:FIRST_VIEW]
+        )
 
     def url(self, path: str) -> str:
         """A link from this page to the site path ``path``, relative so any base path works."""

@@ -57,6 +57,7 @@ class CardView:
     metric: str
     published: str
     lang: str
+    lang_label: str = ""  # the language's own name, for the badge on cards in another language than the site
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,6 @@ class SitePlan:
     nav: tuple[tuple[str, str], ...] = ()  # (label, site path) of the site's own navigation bar
 
 
-
 INTERNAL_NAV = (
     ("Home", ""),
     ("Stories", "stories/"),
@@ -164,6 +164,7 @@ def plan_card(story: Story, on) -> CardView:
         metric,
         story.published.isoformat(),
         story.lang,
+        LANG_LABELS.get(story.lang, story.lang),
     )
 
 
@@ -331,6 +332,7 @@ def _card_json(card: CardView, logo_url) -> dict:
         "metric": card.metric,
         "date": card.published,
         "lang": card.lang,
+        "lang_label": card.lang_label,
         "logo": logo,
     }
 
