@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browserkit import BUILD_DATE, REPO, build_site, run_axe
 
 pytestmark = pytest.mark.browser
