@@ -40,12 +40,12 @@ def shown_slugs(page) -> list[str]:
 
 
 def wait_slugs(page, want: list[str]):
-    """Wait until the cards on screen are exactly ``want`` (first 24), in order."""
+    """Wait until the cards on screen are exactly ``want`` (the first view of it), in order."""
     page.wait_for_function("""want => {
         const got = [...document.querySelectorAll('[data-sp-cards] .sp-card__title a')]
             .map(a => a.getAttribute('href').replace(/\\/$/, '').split('/').pop());
         return JSON.stringify(got) === JSON.stringify(want);
-    }""", arg=want[:24])
+    }""", arg=want[:first_view(len(want))])
 
 
 def wait_status(page, text: str):
