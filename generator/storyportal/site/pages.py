@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from markupsafe import Markup
 
@@ -166,7 +167,7 @@ class StoryLink:
 class RosterRow:
     """A roster entry for its template: the advocate's stories as titles to read, not slugs."""
 
-    def __init__(self, entry, plan: SitePlan):
+    def __init__(self, entry: sales.RosterEntry, plan: SitePlan) -> None:
         self.entry = entry
         self.story_links = tuple(
             StoryLink(plan.stories[slug].card.url, plan.stories[slug].card.title)
@@ -174,7 +175,7 @@ class RosterRow:
             if slug in plan.stories
         )
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.entry, name)
 
 
