@@ -159,3 +159,16 @@ def test_the_internal_navigation_reaches_every_tool(page, internal):
     page.wait_for_url(internal("sales/report/"))
     assert page.locator("h1").inner_text() == "Program report"
     assert bar.locator('[aria-current="page"]').inner_text() == "Report"
+
+
+def test_the_sales_index_leaves_an_unknown_filter_value_out_with_a_notice(page, demo):
+    page.goto(demo("sales/?type=case-studdy"))
+    notice = page.locator("[data-sp-notice]")
+    notice.wait_for()
+    assert notice.locator("p").inner_text() == ("The link asked for Story type “case-studdy”, which is not one of "
+                                                "the filters here, so it was left out. Show Case study instead")
+    rows = json.loads((demo.root / "sales" / "index.json").read_text(encoding="utf-8"))["stories"]
+    assert page.locator("[data-sp-status]").inner_text() == f"{len(rows)} stories"
+    page.get_by_role("button", name="Show Case study instead").click()
+    page.wait_for_function("() => location.search === '?type=case-study'")
+    assert page.locator("[data-sp-row]:visible").count() == sum(r["type"] == "case-study" for r in rows)
