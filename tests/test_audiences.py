@@ -97,10 +97,10 @@ def test_the_internal_build_adds_the_roster_but_no_private_value(built):
     assert found(texts, PRIVATE_MARKERS) == []
     roster = (internal / "sales" / "roster" / "index.html").read_text(encoding="utf-8")
     assert '<a href="mailto:owner-6h6h@ourco.example">owner-6h6h@ourco.example</a>' in roster
-    assert "<td>OWNERNAME-2w2w Alex Smith</td>" in roster  # a name, not an address: no mailto link
-    assert "<td>2 of 3</td>" in roster  # one of three calls taken this quarter; the Q1 call does not count
-    assert "<td>1 of 1</td>" in roster
-    assert "<td>2026-05-17</td>" in roster and "<td>never</td>" in roster
+    assert 'data-label="Owner">OWNERNAME-2w2w Alex Smith</td>' in roster  # a name, not an address: no mailto
+    assert 'data-label="Calls left">2 of 3</td>' in roster  # one of three calls this quarter; the Q1 call does not count
+    assert 'data-label="Calls left">1 of 1</td>' in roster
+    assert 'data-label="Last call">2026-05-17</td>' in roster and 'data-label="Last call">never</td>' in roster
     # owners appear on the internal roster only, not on the pages the internal build shares with the public
     assert sorted(name for name, text in texts.items() if "owner-6h6h" in text) == ["sales/roster/index.html"]
 

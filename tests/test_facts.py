@@ -53,7 +53,7 @@ def test_the_stories_index_labels_types_from_the_core_table(site):
 def test_the_sales_table_shows_the_type_label(site):
     site.story(type="testimonial", quote="We love it.")
     html = (site.build() / "sales" / "index.html").read_text(encoding="utf-8")
-    assert re.findall(r'<td data-sp-key="type">([^<]*)</td>', html) == ["Testimonial"]
+    assert re.findall(r'<td data-sp-key="type" data-label="Type">([^<]*)</td>', html) == ["Testimonial"]
 
 
 # -- video providers ---------------------------------------------------------------

@@ -64,6 +64,11 @@ class PortalConfig(BaseModel):
     audience: Audience = Field(
         Audience.PUBLIC, description="public, or internal to add the reference-call roster and the program report."
     )
+    internal_site_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(/\S*)?$")] | None = Field(
+        None,
+        description="Address of the internal build; the roster and the report name it as their canonical URL "
+        "(left out when not set).",
+    )
     case_study_sections: list[str] | dict[str, list[str]] = Field(
         ["Challenge", "Solution", "Results"],
         description="The `##` sections a case study must have; a list, or a map from language to list.",

@@ -26,6 +26,16 @@ class ImageTag:
     srcset: tuple[tuple[str, int], ...] = ()  # (site path, width) of WebP copies
 
 
+INTERNAL_KINDS = frozenset({"roster", "report"})  # pages that exist only in the internal build
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    href: str  # relative to the current page
+    current: bool
+
+
 @dataclass
 class PageContext:
     kind: str
@@ -42,8 +52,28 @@ class PageContext:
     extra: dict = field(default_factory=dict)
 
     @property
+    def internal_only(self) -> bool:
+        return self.kind in INTERNAL_KINDS
+
+    @property
+    def canonical(self) -> str:
+        """The canonical URL of a page only the internal build has: on the internal site, or "" (left out)."""
+        if not self.internal_only or not self.plan.internal_site_url:
+            return ""
+        return self.plan.internal_site_url + self.page_url
+
+    @property
+    def nav(self) -> tuple[NavLink, ...]:
+        return tuple(NavLink(label, self.url(path), path == self.page_url) for label, path in self.plan.nav)
+
+    @property
     def first_cards(self):
-        return self.plan.cards[:FIRST_VIEW]
+        # One card more rather than a "Show more" button for a single card.
+        return (
+            self.plan.cards[: FIRST_VIEW + 1]
+            if len(self.plan.cards) == FIRST_VIEW + 1
+            else self.plan.cards[:FIRST_VIEW]
+        )
 
     @property
     def first_view(self) -> int:

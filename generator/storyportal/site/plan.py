@@ -49,6 +49,7 @@ class CardView:
     metric: str
     published: str
     lang: str
+    lang_label: str = ""  # the language's own name, for the badge on cards in another language than the site
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,26 @@ class SitePlan:
     site_name: str = ""
     site_url: str = ""
     type_labels: MappingProxyType[StoryType, str] = field(default_factory=lambda: TYPE_LABELS)  # for templates
+    internal_site_url: str = ""  # with a trailing slash, or "" when not configured
+    nav: tuple[tuple[str, str], ...] = ()  # (label, site path) of the site's own navigation bar
+
+
+INTERNAL_NAV = (
+    ("Home", ""),
+    ("Stories", "stories/"),
+    ("Sales", "sales/"),
+    ("Roster", "sales/roster/"),
+    ("Report", "sales/report/"),
+)
+
+
+def plan_nav(audience: Audience) -> tuple[tuple[str, str], ...]:
+    """The internal build's tools are linked from every page; the public site keeps Material's header."""
+    return INTERNAL_NAV if audience is Audience.INTERNAL else ()
+
+
+def with_slash(url: str | None) -> str:
+    return "" if not url else url if url.endswith("/") else url + "/"
 
 
 def safe_json_for_script(data) -> str:
@@ -141,6 +162,7 @@ def plan_card(story: Story, on) -> CardView:
         metric,
         story.published.isoformat(),
         story.lang,
+        LANG_LABELS.get(story.lang, story.lang),
     )
 
 
@@ -310,6 +332,7 @@ def _card_json(card: CardView, logo_url) -> dict:
         "metric": card.metric,
         "date": card.published,
         "lang": card.lang,
+        "lang_label": card.lang_label,
         "logo": logo,
     }
 
@@ -342,4 +365,6 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) ->
         audience=settings.portal.audience,
         site_name=settings.site_name,
         site_url=settings.site_url,
+        internal_site_url=with_slash(settings.portal.internal_site_url),
+        nav=plan_nav(settings.portal.audience),
     )
