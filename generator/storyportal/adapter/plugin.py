@@ -20,6 +20,7 @@ from mkdocs.structure.toc import get_toc
 
 from storyportal.adapter import preview
 from storyportal.adapter.csp import add_csp
+from storyportal.adapter.search import SearchIndexError, index_site, search_enabled
 from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
 from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Severity
@@ -88,6 +89,9 @@ class StoryPortalPlugin(BasePlugin):
         _set_nav(config)
         config.extra_css = ["assets/storyportal.css", *config.extra_css]
         config.extra_javascript = ["assets/storyportal.js", *config.extra_javascript]
+        if search_enabled(settings):
+            config.extra["storyportal_search"] = True
+            config.extra_javascript = [*config.extra_javascript, "assets/sp-search.js"]
         return config
 
     def _settings(self, config) -> SiteSettings:
@@ -263,6 +267,8 @@ class StoryPortalPlugin(BasePlugin):
                 f"preview: {len(self.reused)} unchanged story page(s) reused, "
                 f"{len(self.plan.stories) - len(self.reused)} rendered"
             )
+        if search_enabled(self.portal.settings):  # after every page is written, before the guard reads it all
+            self._index_search(config)
         if not self.portal.settings.portal.leak_guard or self.serving:
             return  # the preview is never published; `storyportal build` and CI builds are guarded
         leaks = scan_output(Path(config.site_dir), self.pages.guarded_values, self.pages.allowed_contacts)
@@ -272,6 +278,13 @@ class StoryPortalPlugin(BasePlugin):
             raise PluginError(
                 f"Leak guard: {len(leaks)} private value(s) found in the built site; nothing may be published"
             )
+
+    def _index_search(self, config) -> None:
+        try:
+            done = index_site(Path(config.site_dir), self.portal.settings.portal.lang)
+        except SearchIndexError as exc:
+            raise PluginError(f"Search index: {exc}") from None
+        log.info(f"search: {done.pages} page(s) indexed with Pagefind in {done.seconds:.1f} s")
 
     def _finish_dirty_build(self, config) -> None:
         """Put back what a dirty build leaves out: the full search index, and no stale files."""
