@@ -20,7 +20,7 @@ from mkdocs.structure.toc import get_toc
 
 from storyportal.adapter import preview
 from storyportal.adapter.csp import add_csp
-from storyportal.adapter.search import SearchIndexError, index_site, search_enabled
+from storyportal.adapter.search import BackgroundIndexer, SearchIndexError, index_site, search_enabled
 from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
 from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Severity
@@ -57,6 +57,7 @@ class StoryPortalPlugin(BasePlugin):
 
     serving = False
     fast = False
+    indexer: BackgroundIndexer | None = None  # the preview's search, re-indexed in the background
     page_cache: dict | None = None  # src_uri -> (input key, final HTML), while serving without --dirty
 
     def on_config(self, config):
@@ -280,6 +281,11 @@ class StoryPortalPlugin(BasePlugin):
             )
 
     def _index_search(self, config) -> None:
+        if self.serving:  # the preview serves the page now; search follows in a moment
+            if self.indexer is None:
+                self.indexer = BackgroundIndexer(log.info)
+            self.indexer.request(Path(config.site_dir), self.portal.settings.portal.lang)
+            return
         try:
             done = index_site(Path(config.site_dir), self.portal.settings.portal.lang)
         except SearchIndexError as exc:

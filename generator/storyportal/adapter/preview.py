@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+SEARCH_BUNDLE = "pagefind/"  # adapter/search.py writes it after each build, in the background while serving
+
 CACHED_TEMPLATE = "storyportal/cached.html"
 
 
@@ -120,6 +122,7 @@ class OutputLedger:
     def sweep(self, site_dir: Path, expected: set[str]) -> list[str]:
         """Delete what no current file produced; the first build learns the template outputs."""
         present = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+        present = {rel for rel in present if not rel.startswith(SEARCH_BUNDLE)}  # the search index keeps itself
         if self.extras is None:
             self.extras = present - expected
         stale = sorted(present - expected - self.extras)

@@ -27,6 +27,8 @@ def _environment(args):
     saved = dict(os.environ)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ["STORYPORTAL_AUDIENCE"] = args.audience
+    if not getattr(args, "search", True):
+        os.environ["STORYPORTAL_SEARCH"] = "0"
     if args.build_date:
         os.environ["STORYPORTAL_BUILD_DATE"] = args.build_date.isoformat()
     day = args.build_date or dt.date.fromisoformat(

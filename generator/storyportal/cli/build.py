@@ -25,6 +25,8 @@ def register(commands, common) -> None:
         help="public (default), or internal to add the reference-call roster and the program report",
     )
     build.add_argument("--strict", action="store_true", help="fail on any warning, as mkdocs build --strict")
+    build.add_argument("--no-search", dest="search", action="store_false",
+                       help="skip the search index (Pagefind): quicker local builds and benchmarks")
     build.set_defaults(run=run_build)
 
     serve = commands.add_parser("serve", help="preview the site; rebuilds after every save")
