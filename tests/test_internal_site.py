@@ -69,4 +69,4 @@ def test_an_internal_site_url_that_is_not_a_web_address_is_refused(site):
     site.plugin["internal_site_url"] = "intranet/stories"
     code, out, err = site.cli("validate")
     assert (code, out) == (2, "")  # the settings are unusable: nothing was checked
-    assert err == "mkdocs.yml:29:24: error: 'internal_site_url' has an invalid format: 'intranet/stories' [config-invalid-value]\n"
+    assert err == "mkdocs.yml:30:24: error: 'internal_site_url' has an invalid format: 'intranet/stories' [config-invalid-value]\n"

@@ -15,9 +15,11 @@ from importlib import resources
 
 from storyportal.core.video import EMBED_ORIGINS
 
+# 'wasm-unsafe-eval' lets Pagefind's search compile its WebAssembly (same-origin files only);
+# it allows no string evaluation of script.
 _CSP = (
-    "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; frame-src " + " ".join(EMBED_ORIGINS) + "; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-src " + " ".join(EMBED_ORIGINS) + "; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 

@@ -25,6 +25,7 @@ from storyportal import __version__
 from storyportal.adapter import preview
 from storyportal.adapter.csp import add_csp
 from storyportal.adapter.preview import KEYED_KINDS, StoryPortalFile
+from storyportal.adapter.search import BackgroundIndexer, SearchIndexError, index_site, search_enabled
 from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
 from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Severity
@@ -55,6 +56,7 @@ class StoryPortalPlugin(BasePlugin):
         self.media: MediaPlanner | None = None
         self.preview = preview.Preview()
         self.fonts_checked = False
+        self.indexer: BackgroundIndexer | None = None  # the preview's search, re-indexed in the background
         # Set again by every build (on_config, on_files).
         self.portal: Portal | None = None
         self.plan: SitePlan | None = None
@@ -96,6 +98,9 @@ class StoryPortalPlugin(BasePlugin):
         _quiet_nav_list(config)
         config.extra_css = ["assets/storyportal.css", *config.extra_css]
         config.extra_javascript = ["assets/storyportal.js", *config.extra_javascript]
+        if search_enabled(settings):
+            config.extra["storyportal_search"] = True
+            config.extra_javascript = [*config.extra_javascript, "assets/sp-search.js"]
         return config
 
     def _warn_missing_fonts(self) -> None:
@@ -214,6 +219,23 @@ class StoryPortalPlugin(BasePlugin):
     def _finish_preview(self, *, config):
         self.preview.finish(config, self.files, self._fill_skipped)
 
+    @event_priority(-50)  # after every page and other plugins' writers; before the leak guard reads it all
+    def _search_index(self, *, config):
+        if search_enabled(self.portal.settings):
+            self._index_search(config)
+
+    def _index_search(self, config) -> None:
+        if self.preview.serving:  # the preview serves the page now; search follows in a moment
+            if self.indexer is None:
+                self.indexer = BackgroundIndexer(log.info)
+            self.indexer.request(Path(config.site_dir), self.portal.settings.portal.lang)
+            return
+        try:
+            done = index_site(Path(config.site_dir), self.portal.settings.portal.lang)
+        except SearchIndexError as exc:
+            raise PluginError(f"Search index: {exc}") from None
+        log.info(f"search: {done.pages} page(s) indexed with Pagefind in {done.seconds:.1f} s")
+
     @event_priority(-100)  # after every writer: Material's search index is written at default priority
     def _guard_and_mark(self, *, config):
         if self.preview.serving:
@@ -223,7 +245,7 @@ class StoryPortalPlugin(BasePlugin):
             raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts()))
         (site_dir / MARKER).write_text(build_marker(self.portal), encoding="utf-8")
 
-    on_post_build = CombinedEvent(_finish_preview, _guard_and_mark)
+    on_post_build = CombinedEvent(_finish_preview, _search_index, _guard_and_mark)
 
     def private_values(self):
         """What the leak guard looks for: every private value in the registry, and in the public

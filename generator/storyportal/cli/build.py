@@ -27,6 +27,12 @@ def register(commands, common) -> None:
         help="public (default), or internal to add the reference-call roster and the program report",
     )
     build.add_argument("--strict", action="store_true", help="fail on any warning, as mkdocs build --strict")
+    build.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="skip the search index (Pagefind): quicker local builds and benchmarks",
+    )
     build.set_defaults(run=build_site)
 
     serve = commands.add_parser("serve", help="preview the site; rebuilds after every save")
@@ -43,6 +49,12 @@ def register(commands, common) -> None:
         choices=[a.value for a in Audience],
         default=Audience.PUBLIC.value,
         help="public (default), or internal to preview the roster and the program report",
+    )
+    serve.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="no search index in the preview (large portals preview faster)",
     )
     serve.set_defaults(run=serve_site)
 

@@ -92,6 +92,7 @@ class PortalConfig(BaseModel):
         list(HERO_WIDTHS), description="Widths of the resized copies of hero images."
     )
     leak_guard: bool = Field(True, description="Fail the build if any private registry value appears in the output.")
+    search: bool = Field(True, description="Index the stories with Pagefind for the search box (false: no search).")
     taxonomy: TaxonomyConfig = Field(description="The allowed facet values.")
 
     def sections_for(self, lang: str) -> list[str]:
