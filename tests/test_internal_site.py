@@ -70,3 +70,12 @@ def test_an_internal_site_url_that_is_not_a_web_address_is_refused(site):
     code, out, err = site.cli("validate")
     assert (code, out) == (2, "")  # the settings are unusable: nothing was checked
     assert err == "mkdocs.yml:30:24: error: 'internal_site_url' has an invalid format: 'intranet/stories' [config-invalid-value]\n"
+
+
+def test_the_internal_menu_reaches_the_sales_tools_and_the_public_one_does_not(site):
+    site.story()
+    menu = re.compile(r'href="([^"]*)" class="md-nav__link')
+    internal = (site.build("--audience", "internal") / "index.html").read_text(encoding="utf-8")
+    public = (site.build() / "index.html").read_text(encoding="utf-8")
+    assert menu.findall(internal) == [".", "stories/", "sales/", "sales/roster/", "sales/report/"]
+    assert menu.findall(public) == [".", "stories/"]

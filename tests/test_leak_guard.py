@@ -224,3 +224,19 @@ def test_the_guard_finds_every_variant_of_a_private_value_in_every_file_type(tmp
     folder = tmp_path_factory.mktemp("out")
     write_as(folder / name, written)
     assert leaks(folder, [("jane-doe", "notes", value)]) == [(name, "private value of jane-doe.notes")]
+
+
+def test_a_registry_too_broken_to_read_still_guards_its_private_values(site):
+    # companies: is a list, not a group: the registry cannot be read, so no story is published,
+    # but a hand-written page pasting a private value must still fail the build.
+    site.registry("""
+        companies: [acme]
+        advocates:
+          jane-doe:
+            name: Jane Doe
+            private: {notes: "Renewal at risk, budget frozen"}
+        """)
+    site.write("docs/notes.md", "# Notes\n\nRenewal at **risk**, budget frozen.\n")
+    code, _, err = site.cli("build", "--build-date", "2026-06-01")
+    assert code == 1
+    assert "notes/index.html: private value of jane-doe.notes" in err

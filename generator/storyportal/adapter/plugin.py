@@ -28,7 +28,7 @@ from storyportal.adapter.preview import KEYED_KINDS, StoryPortalFile
 from storyportal.adapter.search import BackgroundIndexer, SearchIndexError, index_site, search_enabled
 from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
 from storyportal.core.imagecheck import inspect_image
-from storyportal.core.issues import Severity
+from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.paths import resolve_ref
 from storyportal.core.portal import Portal, PortalLoader, build_date
@@ -94,7 +94,7 @@ class StoryPortalPlugin(BasePlugin):
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self._warn_missing_fonts()
-        _set_nav(config)
+        _set_nav(config, self.plan, self.pages.pages)
         _quiet_nav_list(config)
         config.extra_css = ["assets/storyportal.css", *config.extra_css]
         config.extra_javascript = ["assets/storyportal.js", *config.extra_javascript]
@@ -116,7 +116,9 @@ class StoryPortalPlugin(BasePlugin):
         for file in list(files):  # MkDocs follows symlinks: one could publish advocates.yaml
             if file.abs_src_path and _is_linked(Path(file.abs_src_path), Path(config.docs_dir)):
                 log.error(
-                    f"{file.src_uri}: symbolic links in {Path(config.docs_dir).name}/ are never published [path-symlink]"
+                    visible(
+                        f"{file.src_uri}: symbolic links in {Path(config.docs_dir).name}/ are never published [path-symlink]"
+                    )
                 )
                 files.remove(file)
         images = {**body_images(self.plan, self.portal.settings, self.media.cache_dir), **self.media.outputs()}
@@ -289,7 +291,7 @@ def read_settings(options, config) -> SiteSettings:
 
 def report_portal(portal: Portal) -> None:
     """Errors fail --strict; a withheld story (consent) is only information."""
-    if not (portal.settings.root / portal.settings.portal.registry).is_file():
+    if portal.registry_missing:
         raise PluginError(f"The advocate registry {portal.settings.portal.registry} does not exist")
     for issue in portal.issues:
         if issue.severity is Severity.ERROR:
@@ -316,7 +318,9 @@ def body_images(plan: SitePlan, settings: SiteSettings, cache_dir: Path) -> dict
                     settings.root / rel, settings.portal.max_image_bytes, settings.portal.max_image_pixels
                 )
             if problem is not None:
-                log.error(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
+                log.error(
+                    visible(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
+                )
                 continue
             found[output] = stripped_copy(settings.root, rel, cache_dir)  # no EXIF or GPS
     return found
@@ -384,13 +388,21 @@ def _is_linked(path: Path, top: Path) -> bool:
     return False
 
 
-def _set_nav(config) -> None:
+def _set_nav(config, plan: SitePlan, pages) -> None:
     """A small navigation: with 1,000 stories in it a build is 6x slower, and every page renders it.
 
-    Industry pages are linked from the home page and from each story instead.
+    Industry pages are linked from the home page and from each story instead. The internal build
+    adds its tools (Sales, Roster, Report), so the phone menu reaches them too.
     """
     if config.nav is None:
-        config.nav = [{"Home": "index.md"}, {"Stories": "stories/index.md"}]
+        links = plan.nav or (("Home", ""), ("Stories", "stories/"))
+        config.nav = [{label: _source_of(path, pages)} for label, path in links]
+
+
+def _source_of(path: str, pages) -> str:
+    """The page source behind a site path: ``sales/roster/`` is ``sales/roster.md``."""
+    flat = path.rstrip("/") + ".md"
+    return flat if path and flat in pages else path + "index.md"
 
 
 def _quiet_nav_list(config) -> None:

@@ -103,7 +103,7 @@ def confine_to_story(rel: str, ref: str, folder: str, nested: bool) -> PathProbl
 # Where the site writes files of its own besides story pages. A redirect page there would
 # replace one of them, or need a folder where the build writes a file, and abort the build.
 # tests/test_attack_addresses.py builds a full site and checks every file it writes is covered.
-SITE_FOLDERS = frozenset({"assets", "cards", "embed", "img", "industries", "sales", "search"})
+SITE_FOLDERS = frozenset({"assets", "cards", "embed", "img", "industries", "pagefind", "sales", "search"})
 LISTING_PAGES = {"stories/": "the list of stories"}
 
 

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from storyportal.core.config import SiteSettings
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Registry, Status, Story, Taxonomy
-from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry
+from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import check_unique_urls, resolve_story
 from storyportal.core.stories import StoryFile, discover_stories, read_story
 
@@ -88,7 +88,8 @@ class PortalLoader:
         files = {ref.source: self.read(ref) for ref in refs}
         if registry is None:  # every advocate check would be noise: report shapes only
             issues += [i for f in files.values() for i in f.issues]
-            empty = Registry(MappingProxyType({}), MappingProxyType({}))
+            private = raw_private_values(root, config)  # still guarded, though no story is published
+            empty = Registry(MappingProxyType({}), MappingProxyType({}), private=private)
             return Portal(
                 self.settings,
                 today,

@@ -197,6 +197,18 @@ def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple
     return read_registry_text(text, root, config, taxonomy)
 
 
+def raw_private_values(root: Path, config: PortalConfig) -> tuple:
+    """The private values of a registry whose shape is too broken to read into records: the
+    stories are withheld then, but a hand-written page must still not publish a private value."""
+    path = root / config.registry
+    try:
+        text, _ = normalize_text(path.read_bytes(), config.registry)
+    except OSError:
+        return ()
+    parsed, _ = parse_yaml(text, config.registry) if text is not None else (None, [])
+    return tuple(registry_private_values(parsed.data)) if parsed is not None else ()
+
+
 def read_registry_text(text: str, root: Path, config: PortalConfig, taxonomy: Taxonomy):
     """The registry from its text (``storyportal request`` checks what it would write)."""
     source = config.registry
