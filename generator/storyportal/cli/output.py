@@ -6,7 +6,9 @@ import enum
 import json
 import os
 import sys
+from pathlib import Path
 
+from storyportal.core.config import SiteSettings, load_settings
 from storyportal.core.issues import Issue, Severity, visible
 
 
@@ -88,3 +90,11 @@ def write_step_summary(text: str) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(text)
+
+
+def settings_or_report(config_file: Path) -> SiteSettings | None:
+    """The portal's settings, or None after printing why they cannot be read (exit with Exit.USAGE)."""
+    settings, problems = load_settings(config_file)
+    if settings is None:
+        sys.stderr.write(format_text(problems))
+    return settings
