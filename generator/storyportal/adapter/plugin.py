@@ -25,9 +25,8 @@ from storyportal.core.imagecheck import inspect_image
 from storyportal.core.issues import Severity
 from storyportal.core.paths import resolve_ref
 from storyportal.core.portal import PortalLoader, build_date
-from storyportal.site.images import stripped_copy
 from storyportal.site.leakguard import scan_output
-from storyportal.site.media import MediaPlanner
+from storyportal.site.media import MediaPlanner, open_media
 from storyportal.site.pages import SitePages, plan_pages, preview_error_pages, preview_errors_html, redirect_html
 from storyportal.site.plan import plan_site
 
@@ -61,12 +60,10 @@ class StoryPortalPlugin(BasePlugin):
     def on_config(self, config):
         settings = self._settings(config)
         if self.loader is None or self.loader.settings != settings:
+            self.media, problem = open_media(settings.root, settings.portal)
+            if problem:
+                raise PluginError(problem.format())
             self.loader = PortalLoader(settings)
-            self.media = MediaPlanner(
-                settings.root,
-                Path(config.config_file_path).parent / ".cache" / "storyportal",
-                list(settings.portal.image_widths),
-            )
         self.media.reset()
         self.reused: set[str] = set()  # story pages whose last output was reused (serve only)
         self.page_keys: dict[str, str] = {}
@@ -138,7 +135,7 @@ class StoryPortalPlugin(BasePlugin):
             files.append(File.generated(config, src_uri, content=text))
         for old, target in self.plan.aliases:
             files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
-        for output, source in sorted({**self._body_images(), **self.media.outputs()}.items()):
+        for output, source in sorted({**self._body_images(), **self.media.outputs(log.info)}.items()):
             files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
         self.files = files
         return files
@@ -182,7 +179,7 @@ class StoryPortalPlugin(BasePlugin):
                         f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]"
                     )
                     continue
-                found[output] = stripped_copy(settings.root, rel, self.media.cache_dir)  # no EXIF or GPS
+                found[output] = self.media.body_image(rel)  # no EXIF or GPS
         return found
 
     def on_page_markdown(self, markdown, *, page, config, files):

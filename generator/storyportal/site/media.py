@@ -1,24 +1,40 @@
 """Images the site needs: logos, photos, heroes, body images and Open Graph cards.
 
 Names come from content hashes (images.py, cards.py) before any pixel work, and
-rendered files live in a cache folder, so a rebuild with no new image does none.
+rendered files live in the image cache (imagecache.py), so a rebuild with no new image
+does none. What the cache lacks is encoded in parallel, one process per core: each file is
+a pure function of its inputs, so the output is the same bytes whatever the worker count.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from storyportal.core.config import PortalConfig
+from storyportal.core.issues import Issue
 from storyportal.site import cards, images
 from storyportal.site.context import ImageTag
+from storyportal.site.imagecache import ImageCache, check_location, default_location
+
+WORKERS_ENV = "STORYPORTAL_IMAGE_WORKERS"
+PROGRESS_EVERY = 2.0  # seconds between progress lines while images are rendered
+
+Job = images.Rendition | cards.CardParams
 
 
 class MediaPlanner:
     """Plans image tags while pages are planned; renders (or reuses) files for the plugin."""
 
-    def __init__(self, root: Path, cache_dir: Path, hero_widths: list[int] | None = None):
+    def __init__(self, root: Path, cache: ImageCache, hero_widths: list[int] | None = None, workers: int = 1):
         self.root = root
-        self.cache_dir = cache_dir
+        self.cache = cache
         self.hero_widths = hero_widths
+        self.workers = workers
         self._sets: dict[tuple[str, str], images.ImageSet] = {}
         self._cards: dict[str, cards.CardParams] = {}  # card site path -> params
 
@@ -57,12 +73,103 @@ class MediaPlanner:
         self._cards[name] = params
         return name
 
-    def outputs(self) -> dict[str, Path]:
-        """Every planned file, rendered into the cache if it is not there yet."""
-        found = {}
-        for image_set in self._sets.values():
-            for rendition in image_set.renditions:
-                found[rendition.output] = images.render_rendition(self.root, rendition, self.cache_dir)
-        for name, params in self._cards.items():
-            found[name] = cards.render_card(params, self.root, self.cache_dir)
+    def body_image(self, repo_path: str) -> Path:
+        """A body image's stripped copy, from the cache (body images are few: no pool)."""
+        return images.stripped_copy(self.root, repo_path, self.cache)
+
+    def jobs(self) -> dict[str, Job]:
+        """Every planned file by its site path, with what renders it."""
+        found: dict[str, Job] = {r.output: r for s in self._sets.values() for r in s.renditions}
+        found.update(self._cards)
         return found
+
+    def outputs(self, progress: Callable[[str], None] | None = None) -> dict[str, Path]:
+        """Every planned file, rendered into the cache first if the cache lacks it.
+
+        ``progress`` receives a line now and then while images are rendered (the plugin
+        passes its MkDocs logger, so a first build is not a silent minute).
+        """
+        found, missing = {}, {}
+        for name, job in sorted(self.jobs().items()):
+            cached = self.cache.get(name)
+            if cached is None:
+                missing[name] = job
+            else:
+                found[name] = cached
+        for name, content in render_jobs(missing, self.root, self.workers, progress):
+            found[name] = self.cache.put(name, content)
+        return dict(sorted(found.items()))
+
+
+def render(job: Job, root: Path) -> bytes:
+    """The bytes of one planned file (runs in a worker process)."""
+    if isinstance(job, cards.CardParams):
+        return cards.encode_card(job, root)
+    return images.encode_rendition(root, job)
+
+
+def render_jobs(
+    jobs: dict[str, Job], root: Path, workers: int, progress: Callable[[str], None] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """``(name, bytes)`` of every job, in the order they finish; a pool when there is work for it."""
+    workers = max(1, min(workers, len(jobs)))
+    meter = Progress(len(jobs), workers, progress)
+    if workers == 1:
+        for name, job in jobs.items():
+            yield name, render(job, root)
+            meter.step()
+        return
+    # forkserver, not fork: `serve` has threads, and a forked child could inherit a held lock.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {pool.submit(render, job, root): name for name, job in jobs.items()}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+            meter.step()
+
+
+class Progress:
+    """``rendering 412 images, 2 workers... 35%``: a first line, then one every few seconds."""
+
+    def __init__(self, total: int, workers: int, say: Callable[[str], None] | None, clock=time.monotonic):
+        self.total, self.done, self.workers = total, 0, workers
+        self.say, self.clock = say, clock
+        self.last = clock()
+        if say and total:
+            say(f"rendering {total} image{'s' if total != 1 else ''}, {workers} worker{'s' if workers != 1 else ''}...")
+
+    def step(self) -> None:
+        self.done += 1
+        now = self.clock()
+        if self.say and (now - self.last >= PROGRESS_EVERY or self.done == self.total):
+            self.last = now
+            self.say(f"rendering {self.total} images, {self.workers} workers... {100 * self.done // self.total}%")
+
+
+def worker_count(configured: int | None, environ=os.environ) -> tuple[int, str | None]:
+    """Workers from ``$STORYPORTAL_IMAGE_WORKERS``, else the config, else one per usable core."""
+    text = environ.get(WORKERS_ENV, "").strip()
+    if text:
+        if not text.isdigit() or not 1 <= int(text) <= 64:
+            return 1, f"{WORKERS_ENV} must be a whole number from 1 to 64, not {text!r}"
+        return int(text), None
+    if configured:
+        return configured, None
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return max(1, len(cores)), None
+
+
+def open_media(root: Path, config: PortalConfig, environ=os.environ) -> tuple[MediaPlanner | None, Issue | None]:
+    """The planner of a portal with its cache and worker count, or why the settings cannot be used."""
+    folder = Path(config.cache_dir).expanduser() if config.cache_dir else default_location(root, environ)
+    folder = folder if folder.is_absolute() else root / folder
+    folder.mkdir(parents=True, exist_ok=True)  # git matches folder patterns (`/.cache/`) only on folders
+    problem = check_location(folder, root)
+    if problem:
+        hint = "remove cache_dir to use ~/.cache/storyportal, or choose a folder git ignores"
+        message = f"{problem}: a file put there could be published in place of a rendered image"
+        return None, Issue("mkdocs.yml", 0, 0, "config-cache-unsafe", message, hint=hint)
+    workers, problem = worker_count(config.image_workers, environ)
+    if problem:
+        return None, Issue(WORKERS_ENV, 0, 0, "config-invalid-value", problem)
+    return MediaPlanner(root, ImageCache(folder), list(config.image_widths), workers), None
