@@ -22,7 +22,8 @@ from storyportal.site.context import ImageTag
 from storyportal.site.imagecache import ImageCache, check_location, default_location
 
 WORKERS_ENV = "STORYPORTAL_IMAGE_WORKERS"
-PROGRESS_EVERY = 2.0  # seconds between progress lines while images are rendered
+PROGRESS_EVERY = 2.0
+POOL_MIN_JOBS_PER_WORKER = 8  # seconds between progress lines while images are rendered
 
 Job = images.Rendition | cards.CardParams
 
@@ -112,7 +113,8 @@ def render_jobs(
     jobs: dict[str, Job], root: Path, workers: int, progress: Callable[[str], None] | None = None
 ) -> Iterator[tuple[str, bytes]]:
     """``(name, bytes)`` of every job, in the order they finish; a pool when there is work for it."""
-    workers = max(1, min(workers, len(jobs)))
+    # Starting the pool costs about a second: a handful of images (a preview edit) is done sooner without.
+    workers = max(1, min(workers, len(jobs) // POOL_MIN_JOBS_PER_WORKER))
     meter = Progress(len(jobs), workers, progress)
     if workers == 1:
         for name, job in jobs.items():
@@ -121,6 +123,7 @@ def render_jobs(
         return
     # forkserver, not fork: `serve` has threads, and a forked child could inherit a held lock.
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # imported once in the server, not in every worker
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {pool.submit(render, job, root): name for name, job in jobs.items()}
         for future in as_completed(futures):
@@ -132,18 +135,22 @@ class Progress:
     """``rendering 412 images, 2 workers... 35%``: a first line, then one every few seconds."""
 
     def __init__(self, total: int, workers: int, say: Callable[[str], None] | None, clock=time.monotonic):
-        self.total, self.done, self.workers = total, 0, workers
-        self.say, self.clock = say, clock
+        self.total, self.done, self.say, self.clock = total, 0, say, clock
+        self.line = f"rendering {_count(total, 'image')}, {_count(workers, 'worker')}..."
         self.last = clock()
         if say and total:
-            say(f"rendering {total} image{'s' if total != 1 else ''}, {workers} worker{'s' if workers != 1 else ''}...")
+            say(self.line)
 
     def step(self) -> None:
         self.done += 1
         now = self.clock()
         if self.say and (now - self.last >= PROGRESS_EVERY or self.done == self.total):
             self.last = now
-            self.say(f"rendering {self.total} images, {self.workers} workers... {100 * self.done // self.total}%")
+            self.say(f"{self.line} {100 * self.done // self.total}%")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def worker_count(configured: int | None, environ=os.environ) -> tuple[int, str | None]:
