@@ -239,9 +239,9 @@ def encode_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = images._encode
 
-    def counting(data, rendition):
-        calls.append(rendition.output)
-        return real(data, rendition)
+    def counting(data, renditions, scale):
+        calls.extend(r.output for r in renditions)
+        return real(data, renditions, scale)
 
     monkeypatch.setattr(images, "_encode", counting)
     return calls

@@ -57,6 +57,7 @@ _TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+_QUARTER_METHODS = {_TRANSPOSE[o] for o in _QUARTER_TURNS}
 
 
 @dataclass(frozen=True)
@@ -177,21 +178,63 @@ def render_rendition(root: Path, rendition: Rendition, cache: ImageCache) -> Pat
 
 def encode_rendition(root: Path, rendition: Rendition) -> bytes:
     """The encoded bytes of ``rendition``, from the source file it was planned from."""
-    data = (root / rendition.source).read_bytes()
-    if hashlib.sha256(data).hexdigest() != rendition.source_hash:
+    return encode_renditions(root, [rendition])[0]
+
+
+def encode_renditions(root: Path, renditions: list[Rendition]) -> list[bytes]:
+    """The encoded bytes of renditions of one source, decoding the source once per scale.
+
+    Each rendition's bytes depend only on its own parameters, never on which others are
+    encoded with it, so a warm build and a cold one write the same bytes.
+    """
+    data = (root / renditions[0].source).read_bytes()
+    if {r.source_hash for r in renditions} != {hashlib.sha256(data).hexdigest()}:
         # The name promises these exact source bytes; rendering other bytes under it would poison the cache.
-        raise ValueError(f"{rendition.source} changed after its renditions were planned; plan it again")
-    return _encode(data, rendition)
+        raise ValueError(f"{renditions[0].source} changed after its renditions were planned; plan it again")
+    encoded: dict[str, bytes] = {}
+    with Image.open(io.BytesIO(data)) as header:
+        turned = _orientation(header) in _QUARTER_TURNS
+        stored = header.size
+        is_jpeg = header.format == "JPEG"
+    scales = {r.output: _jpeg_scale(stored, _stored_size(r, turned)) if is_jpeg else 1 for r in renditions}
+    for scale in sorted(set(scales.values())):
+        group = [r for r in renditions if scales[r.output] == scale]
+        encoded.update(zip([r.output for r in group], _encode(data, group, scale)))
+    return [encoded[r.output] for r in renditions]
 
 
-def _encode(data: bytes, rendition: Rendition) -> bytes:
+def _stored_size(rendition: Rendition, turned: bool) -> tuple[int, int]:
+    return (rendition.height, rendition.width) if turned else (rendition.width, rendition.height)
+
+
+def _jpeg_scale(source: tuple[int, int], output: tuple[int, int]) -> int:
+    # libjpeg decodes at 1/2, 1/4 or 1/8 for a fraction of the work; keeping at least twice the
+    # output size leaves LANCZOS the detail it needs, so the result looks the same.
+    for scale in (8, 4, 2):
+        if source[0] // scale >= 2 * output[0] and source[1] // scale >= 2 * output[1]:
+            return scale
+    return 1
+
+
+def _encode(data: bytes, renditions: list[Rendition], scale: int) -> list[bytes]:
     with Image.open(io.BytesIO(data)) as img:
-        img = _upright(img)
-        img = _to_srgb(img, _target_mode(img, rendition.format))
-        img = img.resize((rendition.width, rendition.height), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        _pixels_only(img).save(out, _SAVE_FORMATS[rendition.format], **_SAVE_OPTIONS[rendition.format])
-    return out.getvalue()
+        if scale > 1:
+            img.draft(img.mode, (-(-img.width // scale), -(-img.height // scale)))
+        method = _TRANSPOSE[_orientation(img)]
+        converted: dict[str, Image.Image] = {}
+        results = []
+        for rendition in renditions:
+            mode = _target_mode(img, rendition.format)
+            if mode not in converted:
+                converted[mode] = _to_srgb(img, mode)
+            # Resized first, turned upright after: turning the small copy costs almost nothing.
+            size = _stored_size(rendition, method in _QUARTER_METHODS)
+            small = converted[mode].resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            small = small.transpose(method) if method is not None else small
+            out = io.BytesIO()
+            _pixels_only(small).save(out, _SAVE_FORMATS[rendition.format], **_SAVE_OPTIONS[rendition.format])
+            results.append(out.getvalue())
+    return results
 
 
 def _upright(img: Image.Image) -> Image.Image:

@@ -23,9 +23,10 @@ from storyportal.site.imagecache import ImageCache, check_location, default_loca
 
 WORKERS_ENV = "STORYPORTAL_IMAGE_WORKERS"
 PROGRESS_EVERY = 2.0
-POOL_MIN_JOBS_PER_WORKER = 8  # seconds between progress lines while images are rendered
+POOL_MIN_JOBS_PER_WORKER = 4  # seconds between progress lines while images are rendered
 
-Job = images.Rendition | cards.CardParams
+# What one worker does at a time: the missing renditions of one source (decoded once), or a card.
+Job = tuple[images.Rendition, ...] | cards.CardParams
 
 
 class MediaPlanner:
@@ -78,9 +79,11 @@ class MediaPlanner:
         """A body image's stripped copy, from the cache (body images are few: no pool)."""
         return images.stripped_copy(self.root, repo_path, self.cache)
 
-    def jobs(self) -> dict[str, Job]:
+    def planned(self) -> dict[str, images.Rendition | cards.CardParams]:
         """Every planned file by its site path, with what renders it."""
-        found: dict[str, Job] = {r.output: r for s in self._sets.values() for r in s.renditions}
+        found: dict[str, images.Rendition | cards.CardParams] = {
+            r.output: r for s in self._sets.values() for r in s.renditions
+        }
         found.update(self._cards)
         return found
 
@@ -90,45 +93,55 @@ class MediaPlanner:
         ``progress`` receives a line now and then while images are rendered (the plugin
         passes its MkDocs logger, so a first build is not a silent minute).
         """
-        found, missing = {}, {}
-        for name, job in sorted(self.jobs().items()):
+        found, missing = {}, []
+        for name, plan in sorted(self.planned().items()):
             cached = self.cache.get(name)
             if cached is None:
-                missing[name] = job
+                missing.append(plan)
             else:
                 found[name] = cached
-        for name, content in render_jobs(missing, self.root, self.workers, progress):
+        for name, content in render_jobs(group_jobs(missing), self.root, self.workers, progress):
             found[name] = self.cache.put(name, content)
         return dict(sorted(found.items()))
 
 
-def render(job: Job, root: Path) -> bytes:
-    """The bytes of one planned file (runs in a worker process)."""
+def group_jobs(missing: list[images.Rendition | cards.CardParams]) -> list[Job]:
+    """One job per card, and one per source image for all its missing renditions."""
+    by_source: dict[str, list[images.Rendition]] = {}
+    jobs: list[Job] = []
+    for plan in missing:
+        if isinstance(plan, images.Rendition):
+            by_source.setdefault(plan.source_hash, []).append(plan)
+        else:
+            jobs.append(plan)
+    # Big sources first, so the pool does not end waiting for one large photo.
+    return [tuple(group) for group in sorted(by_source.values(), key=len, reverse=True)] + jobs
+
+
+def render(job: Job, root: Path) -> list[tuple[str, bytes]]:
+    """``(name, bytes)`` of the files of one job (runs in a worker process)."""
     if isinstance(job, cards.CardParams):
-        return cards.encode_card(job, root)
-    return images.encode_rendition(root, job)
+        return [(cards.card_name(job), cards.encode_card(job, root))]
+    return list(zip([r.output for r in job], images.encode_renditions(root, list(job))))
 
 
 def render_jobs(
-    jobs: dict[str, Job], root: Path, workers: int, progress: Callable[[str], None] | None = None
+    jobs: list[Job], root: Path, workers: int, progress: Callable[[str], None] | None = None
 ) -> Iterator[tuple[str, bytes]]:
-    """``(name, bytes)`` of every job, in the order they finish; a pool when there is work for it."""
+    """``(name, bytes)`` of every file of every job, as jobs finish; a pool when there is work for it."""
     # Starting the pool costs about a second: a handful of images (a preview edit) is done sooner without.
     workers = max(1, min(workers, len(jobs) // POOL_MIN_JOBS_PER_WORKER))
-    meter = Progress(len(jobs), workers, progress)
+    meter = Progress(sum(len(job) if isinstance(job, tuple) else 1 for job in jobs), workers, progress)
     if workers == 1:
-        for name, job in jobs.items():
-            yield name, render(job, root)
-            meter.step()
+        for job in jobs:
+            yield from meter.count(render(job, root))
         return
     # forkserver, not fork: `serve` has threads, and a forked child could inherit a held lock.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])  # imported once in the server, not in every worker
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {pool.submit(render, job, root): name for name, job in jobs.items()}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-            meter.step()
+        for future in as_completed([pool.submit(render, job, root) for job in jobs]):
+            yield from meter.count(future.result())
 
 
 class Progress:
@@ -140,6 +153,12 @@ class Progress:
         self.last = clock()
         if say and total:
             say(self.line)
+
+    def count(self, files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        """Count ``files`` as done; returns them."""
+        self.done += len(files) - 1
+        self.step()
+        return files
 
     def step(self) -> None:
         self.done += 1
