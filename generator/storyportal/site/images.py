@@ -224,17 +224,34 @@ def _encode(data: bytes, renditions: list[Rendition], scale: int) -> list[bytes]
         converted: dict[str, Image.Image] = {}
         results = []
         for rendition in renditions:
-            mode = _target_mode(img, rendition.format)
-            if mode not in converted:
-                converted[mode] = _to_srgb(img, mode)
-            # Resized first, turned upright after: turning the small copy costs almost nothing.
             size = _stored_size(rendition, method in _QUARTER_METHODS)
-            small = converted[mode].resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            if _keeps_palette(img, rendition, size):
+                small = _palette_pixels(img)
+            else:
+                mode = _target_mode(img, rendition.format)
+                if mode not in converted:
+                    converted[mode] = _pixels_only(_to_srgb(img, mode))
+                small = converted[mode].resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            # Resized first, turned upright after: turning the small copy costs almost nothing.
             small = small.transpose(method) if method is not None else small
             out = io.BytesIO()
-            _pixels_only(small).save(out, _SAVE_FORMATS[rendition.format], **_SAVE_OPTIONS[rendition.format])
+            small.save(out, _SAVE_FORMATS[rendition.format], **_SAVE_OPTIONS[rendition.format])
             results.append(out.getvalue())
     return results
+
+
+def _keeps_palette(img: Image.Image, rendition: Rendition, size: tuple[int, int]) -> bool:
+    # A palette icon's PNG copy at its own size: the same palette, 4x faster to write than RGBA.
+    return rendition.format == "png" and img.mode == "P" and size == img.size and "icc_profile" not in img.info
+
+
+def _palette_pixels(img: Image.Image) -> Image.Image:
+    """The palette image with nothing but its pixels, palette and transparency (as palette alpha)."""
+    source = img.copy()
+    source.apply_transparency()
+    clean = Image.frombytes("P", source.size, source.tobytes())
+    clean.putpalette(source.getpalette("RGBA"), "RGBA")
+    return clean
 
 
 def _upright(img: Image.Image) -> Image.Image:
