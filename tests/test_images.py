@@ -293,3 +293,25 @@ def test_transparency_flattens_onto_white_for_jpeg(tmp_path):
                           "img/0000000000000000-150.jpg")
     with Image.open(io.BytesIO(render_rendition(tmp_path, rendition, ImageCache(tmp_path / "cache")).read_bytes())) as out:
         assert out.mode == "RGB" and min(out.getpixel((75, 50))) > 240
+
+
+def test_a_palette_icon_keeps_its_palette_and_transparency_at_its_own_size(tmp_path):
+    drawn = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(drawn).ellipse((40, 40, 260, 260), fill=(30, 120, 200, 255))
+    rel = save(tmp_path, "icon.png", drawn.quantize(16), "PNG")
+    planned = plan_image(tmp_path, rel, [160, 320], "logo")
+    assert (planned.fallback.width, planned.fallback.format) == (300, "png")
+    with Image.open(render_rendition(tmp_path, planned.fallback, ImageCache(tmp_path / "cache"))) as out:
+        assert out.mode == "P" and set(out.info) == {"transparency"}
+        assert out.convert("RGBA").tobytes() == Image.open(tmp_path / rel).convert("RGBA").tobytes()
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_still_turned_upright(tmp_path):
+    rel = camera_jpeg(tmp_path, size=(2000, 1000), orientation=6)  # left red, right blue, stored sideways
+    planned = plan_image(tmp_path, rel, [96, 192], "photo")
+    assert (planned.width, planned.height) == (1000, 2000)
+    assert images._jpeg_scale((2000, 1000), (192, 96)) == 8  # stored sideways: 250x125 is still the output size
+    with Image.open(render_rendition(tmp_path, planned.webp[0], ImageCache(tmp_path / "cache"))) as out:
+        assert out.size == (96, 192)
+        top, bottom = out.convert("RGB").getpixel((48, 20)), out.convert("RGB").getpixel((48, 170))
+        assert top[0] > 180 > top[2] and bottom[2] > 180 > bottom[0]  # turned: red on top, blue below

@@ -182,7 +182,7 @@ def encode_rendition(root: Path, rendition: Rendition) -> bytes:
 
 
 def encode_renditions(root: Path, renditions: list[Rendition]) -> list[bytes]:
-    """The encoded bytes of renditions of one source, decoding the source once per scale.
+    """The encoded bytes of renditions of one source, decoding the source once per JPEG scale.
 
     Each rendition's bytes depend only on its own parameters, never on which others are
     encoded with it, so a warm build and a cold one write the same bytes.
@@ -208,10 +208,10 @@ def _stored_size(rendition: Rendition, turned: bool) -> tuple[int, int]:
 
 
 def _jpeg_scale(source: tuple[int, int], output: tuple[int, int]) -> int:
-    # libjpeg decodes at 1/2, 1/4 or 1/8 for a fraction of the work; keeping at least twice the
-    # output size leaves LANCZOS the detail it needs, so the result looks the same.
+    # libjpeg decodes at 1/2, 1/4 or 1/8 for a fraction of the work; as in Pillow's own
+    # Image.thumbnail, the smallest scale still at least the output size, then LANCZOS.
     for scale in (8, 4, 2):
-        if source[0] // scale >= 2 * output[0] and source[1] // scale >= 2 * output[1]:
+        if source[0] // scale >= output[0] and source[1] // scale >= output[1]:
             return scale
     return 1
 
@@ -222,6 +222,7 @@ def _encode(data: bytes, renditions: list[Rendition], scale: int) -> list[bytes]
             img.draft(img.mode, (-(-img.width // scale), -(-img.height // scale)))
         method = _TRANSPOSE[_orientation(img)]
         converted: dict[str, Image.Image] = {}
+        resized: dict[tuple[str, tuple[int, int]], Image.Image] = {}
         results = []
         for rendition in renditions:
             size = _stored_size(rendition, method in _QUARTER_METHODS)
@@ -230,8 +231,12 @@ def _encode(data: bytes, renditions: list[Rendition], scale: int) -> list[bytes]
             else:
                 mode = _target_mode(img, rendition.format)
                 if mode not in converted:
-                    converted[mode] = _pixels_only(_to_srgb(img, mode))
-                small = converted[mode].resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+                    converted[mode] = _to_srgb(img, mode)
+                if (mode, size) not in resized:  # the WebP and the fallback often share a size
+                    resized[mode, size] = _pixels_only(
+                        converted[mode].resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+                    )
+                small = resized[mode, size]
             # Resized first, turned upright after: turning the small copy costs almost nothing.
             small = small.transpose(method) if method is not None else small
             out = io.BytesIO()
