@@ -7,6 +7,7 @@ or sanitised by :mod:`storyportal.core.body` is marked safe.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,11 +48,7 @@ class PageContext:
         """A link from this page to the site path ``path``, relative so any base path works."""
         if path.startswith(("http://", "https://", "#")):
             return path
-        here = "/" + posixpath.dirname(self.page_url)  # page URLs are folders: "stories/acme/"
-        rel = posixpath.relpath("/" + path, here)
-        if path.endswith("/") or path == "":
-            rel = "./" if rel == "." else rel + "/"
-        return rel
+        return _relative_url(self.page_url, path)
 
     def data_url(self, name: str) -> str:
         return self.url(name)
@@ -81,6 +78,16 @@ class PageContext:
             attrs["sizes"] = _SIZES.get(kind, "100vw")
         inner = " ".join(f'{name}="{escape(value)}"' for name, value in attrs.items())
         return Markup(f'<img class="sp-img sp-img--{escape(kind)}" {inner}>')
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative_url(page_url: str, path: str) -> str:
+    # Listing pages link every story and its images: posixpath.relpath is slow, and pure.
+    here = "/" + posixpath.dirname(page_url)  # page URLs are folders: "stories/acme/"
+    rel = posixpath.relpath("/" + path, here)
+    if path.endswith("/") or path == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel
 
 
 _SIZES = {"logo": "160px", "photo": "96px", "hero": "(min-width: 76em) 1100px, 100vw"}
