@@ -7,7 +7,6 @@ or sanitised by :mod:`storyportal.core.body` is marked safe.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,11 +79,18 @@ class PageContext:
         return Markup(f'<img class="sp-img sp-img--{escape(kind)}" {inner}>')
 
 
-@functools.lru_cache(maxsize=65536)
 def _relative_url(page_url: str, path: str) -> str:
-    # Listing pages link every story and its images: posixpath.relpath is slow, and pure.
-    here = "/" + posixpath.dirname(page_url)  # page URLs are folders: "stories/acme/"
-    rel = posixpath.relpath("/" + path, here)
+    # posixpath.relpath normalises both paths on every call: listing pages link every story and
+    # its images, so this walks the segments of our own clean site paths directly.
+    here = [part for part in page_url.split("/")[:-1] if part]  # page URLs are folders: "stories/acme/"
+    there = [part for part in path.split("/") if part]
+    if any(part in (".", "..") for part in here + there):
+        rel = posixpath.relpath("/" + path, "/" + posixpath.dirname(page_url))
+    else:
+        common = 0
+        while common < min(len(here), len(there)) and here[common] == there[common]:
+            common += 1
+        rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
     if path.endswith("/") or path == "":
         rel = "./" if rel == "." else rel + "/"
     return rel

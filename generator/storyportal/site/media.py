@@ -38,11 +38,12 @@ class MediaPlanner:
         self.hero_widths = hero_widths
         self.workers = workers
         self._sets: dict[tuple[str, str], images.ImageSet] = {}
+        self._tags: dict[tuple[str, str], ImageTag] = {}
         self._cards: dict[str, cards.CardParams] = {}  # card site path -> params
 
     def reset(self) -> None:
         """Forget what the last build used (the files stay cached on disk)."""
-        self._sets, self._cards = {}, {}
+        self._sets, self._tags, self._cards = {}, {}, {}
 
     def image_set(self, repo_path: str, kind: str) -> images.ImageSet:
         key = (repo_path, kind)
@@ -52,11 +53,13 @@ class MediaPlanner:
         return self._sets[key]
 
     def image_tag(self, repo_path: str, kind: str) -> ImageTag:
-        found = self.image_set(repo_path, kind)
-        fallback = found.fallback
-        return ImageTag(
-            fallback.output, fallback.width, fallback.height, tuple((r.output, r.width) for r in found.webp)
-        )
+        key = (repo_path, kind)
+        if key not in self._tags:  # asked by every page that shows the image: a logo by dozens
+            found = self.image_set(repo_path, kind)
+            fallback = found.fallback
+            webp = tuple((r.output, r.width) for r in found.webp)
+            self._tags[key] = ImageTag(fallback.output, fallback.width, fallback.height, webp)
+        return self._tags[key]
 
     def logo_url(self, repo_path: str) -> str:
         return self.image_tag(repo_path, "logo").src
