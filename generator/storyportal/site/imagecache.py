@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from storyportal.site.images import write_atomically
@@ -32,7 +33,7 @@ _NAME = re.compile(r"(img|cards|body)/[0-9a-f]{16}(-[0-9]+)?\.[a-z]{3,4}")
 _LINE = re.compile(r"([0-9a-f]{64})  (\S+)")
 
 
-def default_location(root: Path, environ=os.environ) -> Path:
+def default_location(root: Path, environ: Mapping[str, str] = os.environ) -> Path:
     """``$XDG_CACHE_HOME/storyportal/<hash16 of the portal folder>`` (``~/.cache`` by default)."""
     base = environ.get("XDG_CACHE_HOME", "")
     home = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"

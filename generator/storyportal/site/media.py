@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -150,7 +150,9 @@ def render_jobs(
 class Progress:
     """``rendering 412 images, 2 workers... 35%``: a first line, then one every few seconds."""
 
-    def __init__(self, total: int, workers: int, say: Callable[[str], None] | None, clock=time.monotonic):
+    def __init__(
+        self, total: int, workers: int, say: Callable[[str], None] | None, clock: Callable[[], float] = time.monotonic
+    ):
         self.total, self.done, self.say, self.clock = total, 0, say, clock
         self.line = f"rendering {_count(total, 'image')}, {_count(workers, 'worker')}..."
         self.last = clock()
@@ -175,7 +177,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def worker_count(configured: int | None, environ=os.environ) -> tuple[int, str | None]:
+def worker_count(configured: int | None, environ: Mapping[str, str] = os.environ) -> tuple[int, str | None]:
     """Workers from ``$STORYPORTAL_IMAGE_WORKERS``, else the config, else one per usable core."""
     text = environ.get(WORKERS_ENV, "").strip()
     if text:
@@ -188,7 +190,9 @@ def worker_count(configured: int | None, environ=os.environ) -> tuple[int, str |
     return max(1, len(cores)), None
 
 
-def open_media(root: Path, config: PortalConfig, environ=os.environ) -> tuple[MediaPlanner | None, Issue | None]:
+def open_media(
+    root: Path, config: PortalConfig, environ: Mapping[str, str] = os.environ
+) -> tuple[MediaPlanner | None, Issue | None]:
     """The planner of a portal with its cache and worker count, or why the settings cannot be used."""
     folder = Path(config.cache_dir).expanduser() if config.cache_dir else default_location(root, environ)
     folder = folder if folder.is_absolute() else root / folder
