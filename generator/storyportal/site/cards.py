@@ -230,6 +230,11 @@ def _font(face: FontFace, size: int) -> ImageFont.FreeTypeFont | ImageFont.Image
 def runs(text: str, weight: str) -> list[tuple[FontFace, str]]:
     """Split ``text`` into runs, each drawn with the first font of the chain that has its glyphs."""
     chain = font_chain(weight)
+    first = chain[0]
+    if first.cmap is None or first.cmap.issuperset(map(ord, text)):
+        # Most titles need only the first font: one run, without asking the chain char by char
+        # (wrapping measures every growing prefix of the title, so this is most of a card's layout).
+        return [(first, text)] if text else []
     result: list[tuple[FontFace, list[str]]] = []
     for char in text:
         face = _face_for(char, chain, result[-1][0] if result else None)
