@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from storyportal.core.config import PortalConfig
@@ -142,9 +143,18 @@ def render_jobs(
     # forkserver, not fork: `serve` has threads, and a forked child could inherit a held lock.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])  # imported once in the server, not in every worker
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for future in as_completed([pool.submit(render, job, root) for job in jobs]):
-            yield from meter.count(future.result())
+    left = dict(enumerate(jobs))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = {pool.submit(render, job, root): number for number, job in left.items()}
+            for future in as_completed(futures):
+                yield from meter.count(future.result())
+                del left[futures[future]]
+    except BrokenProcessPool:
+        # Workers that cannot start (a program read from stdin has no main module to import
+        # again) or that were killed: what is left is rendered here, one job after another.
+        for job in left.values():
+            yield from meter.count(render(job, root))
 
 
 class Progress:
