@@ -118,7 +118,7 @@ def group_jobs(missing: list[images.Rendition | cards.CardParams]) -> list[Job]:
             by_source.setdefault(plan.source_hash, []).append(plan)
         else:
             jobs.append(plan)
-    # Big sources first, so the pool does not end waiting for one large photo.
+    # Sources with the most renditions (the largest) first, so the pool does not end waiting on one.
     return [tuple(group) for group in sorted(by_source.values(), key=len, reverse=True)] + jobs
 
 
