@@ -237,6 +237,7 @@ def plan_story(story: Story, portal: Portal, related: RelatedIndex, cards: dict,
     canonical = settings.site_url + story.url if settings.site_url else "/" + story.url
     speaker = plan_speaker(story, on)
     body = render_body(story.body, story.source.rsplit("/", 1)[0], story.slug)
+    card_image = card_path(story, cards[story.slug])  # hashes the card's inputs: once per story
     return StoryView(
         card=cards[story.slug],
         story=story,
@@ -249,10 +250,8 @@ def plan_story(story: Story, portal: Portal, related: RelatedIndex, cards: dict,
         body_images=body.images,
         related=related_cards(story, related, cards, settings.portal.related_stories),
         canonical=canonical,
-        card_image=card_path(story, cards[story.slug]),
-        jsonld=plan_jsonld(
-            story, speaker, canonical, settings.site_name, settings.site_url, card_path(story, cards[story.slug])
-        ),
+        card_image=card_image,
+        jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url, card_image),
         video_provider=provider(story.video.provider).name if story.video else "",
         video_origins=" ".join(EMBED_ORIGINS) if story.video else "",
     )
