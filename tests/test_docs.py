@@ -81,8 +81,6 @@ def test_every_link_of_the_docs_resolves_inside_the_repository(doc):
         if target.startswith(("http://", "https://", "mailto:")):
             continue
         path, _, anchor = target.partition("#")
-        if path and not (ROOT / path).exists():
-            broken.append(target)
-        elif not path and anchor not in anchors:
+        if (path and not (ROOT / path).exists()) or (not path and anchor not in anchors):
             broken.append(target)
     assert broken == []
