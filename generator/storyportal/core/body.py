@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import markdown
 import nh3
 
+from storyportal.core.budget import BodyProblem, body_problem
+
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "footnotes", "toc"]
 TAGS = {
     "p",
@@ -119,6 +121,28 @@ def render_body(text: str, folder: str, slug: str) -> RenderedBody:
     images: list[tuple[str, str]] = []
     html = _IMG.sub(lambda m: _rewrite_image(m.group(0), folder, slug, images), clean)
     return RenderedBody(_link_fragments(html), tuple(images))
+
+
+@functools.lru_cache(maxsize=50_000)  # validation renders; the build then reuses the same result
+def render_story_body(text: str, folder: str, slug: str) -> tuple[RenderedBody | None, BodyProblem | None]:
+    """Render a story body within the renderer's limits; never raises.
+
+    A body the renderer cannot handle is a located problem, so that validation refuses
+    it and a build withholds that one story instead of failing.
+    """
+    problem = body_problem(text)
+    if problem is not None:
+        return None, problem
+    try:
+        return render_body(text, folder, slug), None
+    except Exception as exc:  # RecursionError, MemoryError or a renderer bug: one story, not the site
+        return None, BodyProblem(
+            1,
+            1,
+            "body-render-failed",
+            f"The text could not be turned into a web page ({type(exc).__name__})",
+            "simplify the formatting of this story, and tell the site's developers",
+        )
 
 
 def _link_fragments(html: str) -> str:

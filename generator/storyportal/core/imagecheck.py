@@ -10,6 +10,9 @@ from PIL import Image
 
 from storyportal.core.paths import PathProblem
 
+# The WebP encoder refuses a side over 16,383 pixels; copies are never larger than the original,
+# so an original within the limit always encodes (JPEG's limit, 65,535, is higher).
+MAX_SIDE = 16_383
 FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",), "GIF": (".gif",)}
 
 
@@ -36,6 +39,8 @@ def inspect_image(path: Path, max_bytes: int, max_pixels: int) -> tuple[ImageInf
                 info = ImageInfo(img.format or "", img.width, img.height)
                 if info.width * info.height > max_pixels:
                     return None, _too_many_pixels(path, info, max_pixels)
+                if max(info.width, info.height) > MAX_SIDE:
+                    return None, _too_long_side(path, info)
                 img.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return None, PathProblem(
@@ -55,6 +60,15 @@ def _too_many_pixels(path: Path, info: ImageInfo, max_pixels: int) -> PathProble
         "image-too-large",
         f"'{path.name}' is {info.width}x{info.height} pixels; the limit is {max_pixels:,} pixels",
         "export it smaller, around 2000 pixels wide",
+    )
+
+
+def _too_long_side(path: Path, info: ImageInfo) -> PathProblem:
+    return PathProblem(
+        "image-too-large",
+        f"'{path.name}' is {info.width}x{info.height} pixels; "
+        f"images may be at most {MAX_SIDE:,} pixels wide or high, the limit of the WebP copies the site makes",
+        "crop it, or export it at a normal size",
     )
 
 

@@ -32,6 +32,7 @@ _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\Z")
 MAX_DEPTH = 8
+MAX_DIGITS = 30  # no field needs a longer number; Python refuses to convert ints over 4,300 digits
 # PyYAML's composer recurses once per nesting level and crashes the interpreter
 # (not a Python exception) on ~100,000 nested brackets; refuse far earlier.
 HARD_DEPTH = 64
@@ -217,11 +218,24 @@ class _Builder:
         return text
 
     def as_int(self, node, text):
+        if len(text) > MAX_DIGITS:  # int() refuses over 4,300 digits (and every message would quote it)
+            return self.huge_number(node, text)
         if _PLAIN_INT.match(text):
             return int(text)
         return self.ambiguous_number(node, text)
 
+    def huge_number(self, node, text):
+        self.problem(
+            node,
+            "yaml-number-too-long",
+            f"A number {len(text):,} characters long is not accepted (at most {MAX_DIGITS})",
+            "shorten it, or put it in quotes if it is meant as text",
+        )
+        return text[:MAX_DIGITS] + "…"
+
     def as_float(self, node, text):
+        if len(text) > MAX_DIGITS:
+            return self.huge_number(node, text)
         if _PLAIN_FLOAT.match(text):
             return float(text)
         return self.ambiguous_number(node, text)

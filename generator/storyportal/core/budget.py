@@ -1,0 +1,203 @@
+"""What a story body may ask of the Markdown renderer: bounded stack depth and bounded work.
+
+Python-Markdown recurses once per nested list or quote (a line of 1,000 ``- `` raises
+RecursionError) and does quadratic work on some inputs: every ``[`` reads ahead to its
+``]``, every ``<`` that opens a tag reads ahead to its ``>``, every inline match copies
+its whole paragraph, and every heading or divider inside a paragraph splits it again.
+These checks measure that work in one linear pass, before anything is rendered, and
+name the line that asks too much. No real story comes near the limits (the largest
+demo story uses well under 1% of each).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_NESTING = 20  # lists and quotes inside each other; Python's stack runs out near 300
+MAX_HEADINGS = 500  # headings and dividing lines; each splits its paragraph again
+MAX_SCAN = 2_000_000  # characters read ahead from '[' to ']', '](' to ')' and '<' to '>'
+MAX_COPY = 20_000_000  # formatting characters times the length of their paragraph, summed
+MARKUP = "[]<>*_`&!\\"
+
+_LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|\Z)")
+# ATX headings, setext underlines (= or -) and dividers (***, - - -); alternatives tried one by one,
+# none with two quantifiers over the same characters, so a line is read a bounded number of times.
+_DIVIDER = re.compile(r"[ ]{0,3}(?:#{1,6}(?:[ \t]|\Z)|=+[ \t]*\Z|-+[ \t]*\Z|([-*_])[ \t]*(?:\1[ \t]*){2,}\Z)")
+_BRACKET = re.compile(r"[\[\]]")
+_PAREN = re.compile(r"\]\(|[()]")
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+@dataclass(frozen=True)
+class BodyProblem:
+    """Why a body cannot be rendered; ``line`` and ``col`` are 1-based within the body."""
+
+    line: int
+    col: int
+    rule: str
+    message: str
+    hint: str
+
+
+def body_problem(text: str) -> BodyProblem | None:
+    """The first reason the renderer could not handle ``text`` safely and quickly, if any."""
+    lines = text.split("\n")
+    return _too_deep(lines) or _too_many_headings(lines) or _too_much_work(text, lines)
+
+
+def _too_deep(lines: list[str]) -> BodyProblem | None:
+    for index, line in enumerate(lines):
+        depth = nesting(line)
+        if depth > MAX_NESTING:
+            return BodyProblem(
+                index + 1,
+                1,
+                "body-too-deep",
+                f"This line puts lists or quotes {depth} levels inside each other; at most {MAX_NESTING} are allowed",
+                "use fewer levels of '-', '>' or indentation",
+            )
+    return None
+
+
+def nesting(line: str) -> int:
+    """How many lists and quotes a line opens: its list and quote markers, plus its indentation
+    in steps of four when it has a marker (an indented line without one is only code)."""
+    depth, indent, pos = 0, 0, 0
+    while pos < len(line):
+        char = line[pos]
+        if char in " \t":
+            indent += 4 if char == "\t" else 1
+            pos += 1
+        elif char == ">":
+            depth, pos = depth + 1, pos + 1
+        elif marker := _LIST_MARKER.match(line, pos):
+            depth, pos = depth + 1, marker.end()
+        else:
+            break
+        if depth > MAX_NESTING:  # enough to refuse; a long line need not be read to its end
+            break
+    return depth + indent // 4 if depth else 0
+
+
+def _too_many_headings(lines: list[str]) -> BodyProblem | None:
+    count = 0
+    for index, line in enumerate(lines):
+        if _DIVIDER.match(line):
+            count += 1
+            if count > MAX_HEADINGS:
+                return BodyProblem(
+                    index + 1,
+                    1,
+                    "body-too-complex",
+                    f"The text has more than {MAX_HEADINGS} headings and dividing lines (#, ---, ===)",
+                    "split it into several stories, or remove the extra lines",
+                )
+    return None
+
+
+def _too_much_work(text: str, lines: list[str]) -> BodyProblem | None:
+    """Sum the read-ahead and the copying over every paragraph; blame the costliest one."""
+    scan, copy = _tag_scan(text), _split_cost(lines)
+    worst = (0, 0)
+    for first, chunk in paragraphs(lines):
+        cost = _bracket_scan(chunk) + _paren_scan(chunk)
+        scan += cost
+        copy += sum(chunk.count(c) for c in MARKUP) * len(chunk)
+        worst = max(worst, (cost + len(chunk), first))
+    if scan <= MAX_SCAN and copy <= MAX_COPY:
+        return None
+    return BodyProblem(
+        worst[1] + 1,
+        1,
+        "body-too-complex",
+        "The text has too many unmatched brackets, formatting characters ([ ] ( ) < > * _ ` & ! \\) "
+        "or nested list lines for the page builder, most of them in the paragraph starting here",
+        "split long paragraphs and lists with empty lines, and remove stray characters pasted by mistake",
+    )
+
+
+def _split_cost(lines: list[str]) -> int:
+    """Characters copied when the renderer splits a block: a heading or divider inside it, or an
+    indented line of a list, puts the rest of the block back to be read again."""
+    cost, size, splits, is_list = 0, 0, 0, False
+    for line in lines:
+        if not line.strip():
+            cost, size, splits = cost + splits * size, 0, 0
+            continue
+        if not size:
+            is_list = bool(_LIST_MARKER.match(line.lstrip(" \t")))
+        size += len(line) + 1
+        splits += bool(_DIVIDER.match(line)) or (is_list and line[:1] == "\t" or line[:4] == "    ")
+    return cost + splits * size
+
+
+def paragraphs(lines: list[str]):
+    """(first line index, text) of each stretch the renderer treats as one inline text.
+
+    Paragraphs end at empty lines. In a block that starts as a list each item is rendered
+    on its own, and so is each row of a table; elsewhere a '-' line only continues the text.
+    """
+    start, chunk, kind = 0, [], ""
+    for index, line in enumerate(lines):
+        if not line.strip():
+            yield from _flush(start, chunk)
+            start, chunk, kind = index + 1, [], ""
+            continue
+        item = bool(_LIST_MARKER.match(line.lstrip(" \t")))
+        if not chunk:
+            kind = "list" if item else ""
+        elif len(chunk) == 1 and "|" in chunk[0] and _is_table_rule(line):
+            kind = "table"
+        if chunk and (kind == "table" or (kind == "list" and item)):
+            yield from _flush(start, chunk)
+            start, chunk = index, []
+        chunk.append(line)
+    yield from _flush(start, chunk)
+
+
+def _is_table_rule(line: str) -> bool:
+    """A table's second line, like ``|---|:--:|``: only pipes, dashes, colons and spaces."""
+    rule = line.strip(" \t")
+    return "-" in rule and not set(rule) - set("|:- \t")
+
+
+def _flush(start: int, chunk: list[str]):
+    if chunk:
+        yield start, "\n".join(chunk)
+
+
+def _bracket_scan(chunk: str) -> int:
+    """Characters read from each '[' to its matching ']' (or to the end of the paragraph)."""
+    opened: list[int] = []
+    cost = 0
+    for found in _BRACKET.finditer(chunk):
+        if found.group() == "[":
+            opened.append(found.start())
+        elif opened:
+            cost += found.start() - opened.pop()
+    return cost + sum(len(chunk) - p for p in opened)
+
+
+def _paren_scan(chunk: str) -> int:
+    """Characters read from each '](' to its matching ')' (or to the end of the paragraph)."""
+    opened: list[tuple[int, bool]] = []
+    cost = 0
+    for found in _PAREN.finditer(chunk):
+        if found.group() != ")":
+            opened.append((found.start(), found.group() == "]("))
+        elif opened:
+            start, link = opened.pop()
+            cost += found.start() - start if link else 0
+    return cost + sum(len(chunk) - p for p, link in opened if link)
+
+
+def _tag_scan(text: str) -> int:
+    """Characters the HTML reader reads from each '<' that may open a tag to the next '>'."""
+    cost, end = 0, -1
+    for found in _TAG_START.finditer(text):
+        if end < found.start():
+            end = text.find(">", found.start())
+            end = len(text) if end < 0 else end
+        cost += end - found.start()
+    return cost
