@@ -82,13 +82,15 @@ ATTRIBUTES = {
     "div": {"class"},
 }
 ID_PREFIX = "sp-"  # ids from a body never clash with the theme's ("content", "search" ...)
-# nh3 writes every attribute value in double quotes with '"' escaped, but leaves '>' as is:
-# a tag ends at the first '>' outside quotes.
-_IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
+# nh3 writes every attribute value in double quotes with '"' escaped, but leaves '<' and '>' as
+# they are: a tag ends at the first '>' outside quotes, and never holds a '<' outside them. So a
+# try also stops at a '<' outside quotes: one started inside an attribute value (title="<b <b ...")
+# then reads only to the next '<' instead of on to the end, once per '<' (quadratic).
+_IMG = re.compile(r'<img\b(?:[^<>"]|"[^"]*")*>')
 _SRC = re.compile(r'\ssrc="([^"]*)"')
 _MANGLED = re.compile(r'[<>"\x00-\x1f\x7f]')
-_FRAGMENT_LINK = re.compile(r'(<a\b(?:[^>"]|"[^"]*")*?\shref="#)([^"]+)(")')
-_ID = re.compile(r'<[a-z0-9]+\b(?:[^>"]|"[^"]*")*?\sid="([^"]+)"')
+_FRAGMENT_LINK = re.compile(r'(<a\b(?:[^<>"]|"[^"]*")*?\shref="#)([^"]+)(")')
+_ID = re.compile(r'<[a-z0-9]+\b(?:[^<>"]|"[^"]*")*?\sid="([^"]+)"')
 
 
 @functools.lru_cache(maxsize=1)
