@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_NESTING = 20  # lists and quotes inside each other; Python's stack runs out near 300
 MAX_HEADINGS = 500  # headings and dividing lines; each splits its paragraph again
 MAX_SCAN = 2_000_000  # characters read ahead from '[' to ']', '](' to ')' and '<' to '>'
-MAX_COPY = 20_000_000  # formatting characters times the length of their paragraph, summed
+MAX_COPY = 200_000_000  # formatting characters times the length of their paragraph, summed
+MAX_SPLIT = 20_000_000  # characters put back when headings or nested list lines split a block
 MARKUP = "[]<>*_`&!\\"
 
 _LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|\Z)")
@@ -54,20 +56,20 @@ def _too_deep(lines: list[str]) -> BodyProblem | None:
                 index + 1,
                 1,
                 "body-too-deep",
-                f"This line puts lists or quotes {depth} levels inside each other; at most {MAX_NESTING} are allowed",
+                f"This line puts lists or quotes more than {MAX_NESTING} levels inside each other",
                 "use fewer levels of '-', '>' or indentation",
             )
     return None
 
 
 def nesting(line: str) -> int:
-    """How many lists and quotes a line opens: its list and quote markers, plus its indentation
-    in steps of four when it has a marker (an indented line without one is only code)."""
+    """How many lists and quotes a line opens: its list and quote markers, plus the indentation
+    before them in steps of four (an indented line without a marker is only code)."""
     depth, indent, pos = 0, 0, 0
     while pos < len(line):
         char = line[pos]
         if char in " \t":
-            indent += 4 if char == "\t" else 1
+            indent += (4 if char == "\t" else 1) if not depth else 0  # spaces after a marker only separate
             pos += 1
         elif char == ">":
             depth, pos = depth + 1, pos + 1
@@ -96,40 +98,74 @@ def _too_many_headings(lines: list[str]) -> BodyProblem | None:
     return None
 
 
+class Work(NamedTuple):
+    """One kind of work over a whole body, and where the largest share of it comes from."""
+
+    total: int
+    worst: int
+    line: int  # 0-based line of the worst share
+
+
 def _too_much_work(text: str, lines: list[str]) -> BodyProblem | None:
-    """Sum the read-ahead and the copying over every paragraph; blame the costliest one."""
-    scan, copy = _tag_scan(text), _split_cost(lines)
-    worst = (0, 0)
-    for first, chunk in paragraphs(lines):
-        cost = _bracket_scan(chunk) + _paren_scan(chunk)
-        scan += cost
-        copy += sum(chunk.count(c) for c in MARKUP) * len(chunk)
-        worst = max(worst, (cost + len(chunk), first))
-    if scan <= MAX_SCAN and copy <= MAX_COPY:
+    """Each kind of work summed over the body, against its budget; blame the worst offender."""
+    measured = [
+        (_tag_scan(text), MAX_SCAN),
+        (_bracket_work(lines), MAX_SCAN),
+        (_copy_work(lines), MAX_COPY),
+        (_split_work(lines), MAX_SPLIT),
+    ]
+    if sum(work.total for work, _ in measured[:2]) <= MAX_SCAN and all(
+        work.total <= limit for work, limit in measured[2:]
+    ):
         return None
+    _, line = max((work.worst / limit, work.line) for work, limit in measured)
     return BodyProblem(
-        worst[1] + 1,
+        line + 1,
         1,
         "body-too-complex",
-        "The text has too many unmatched brackets, formatting characters ([ ] ( ) < > * _ ` & ! \\) "
-        "or nested list lines for the page builder, most of them in the paragraph starting here",
+        "The text has more unmatched brackets, formatting characters ([ ] ( ) < > * _ ` & ! \\) "
+        "or nested list lines than the page builder can handle; most are in the paragraph starting here",
         "split long paragraphs and lists with empty lines, and remove stray characters pasted by mistake",
     )
 
 
-def _split_cost(lines: list[str]) -> int:
+def _worst(shares) -> Work:
+    """Sum ``(cost, line)`` shares, keeping the largest."""
+    total, worst = 0, (0, 0)
+    for cost, line in shares:
+        total += cost
+        worst = max(worst, (cost, -line))
+    return Work(total, worst[0], -worst[1])
+
+
+def _bracket_work(lines: list[str]) -> Work:
+    return _worst((_bracket_scan(chunk) + _paren_scan(chunk), first) for first, chunk in paragraphs(lines))
+
+
+def _copy_work(lines: list[str]) -> Work:
+    """Every inline match copies its whole paragraph: formatting characters times paragraph length."""
+    return _worst((sum(chunk.count(c) for c in MARKUP) * len(chunk), first) for first, chunk in paragraphs(lines))
+
+
+def _split_work(lines: list[str]) -> Work:
     """Characters copied when the renderer splits a block: a heading or divider inside it, or an
     indented line of a list, puts the rest of the block back to be read again."""
-    cost, size, splits, is_list = 0, 0, 0, False
-    for line in lines:
+    return _worst((splits * size, first) for first, size, splits in _blocks(lines))
+
+
+def _blocks(lines: list[str]):
+    """(first line index, length, lines that split it) of each stretch between empty lines."""
+    first, size, splits, is_list = 0, 0, 0, False
+    for index, line in enumerate(lines):
         if not line.strip():
-            cost, size, splits = cost + splits * size, 0, 0
+            yield first, size, splits
+            first, size, splits = index + 1, 0, 0
             continue
         if not size:
             is_list = bool(_LIST_MARKER.match(line.lstrip(" \t")))
         size += len(line) + 1
-        splits += bool(_DIVIDER.match(line)) or (is_list and line[:1] == "\t" or line[:4] == "    ")
-    return cost + splits * size
+        splits += bool(_DIVIDER.match(line)) or (is_list and (line[:1] == "\t" or line[:4] == "    "))
+    yield first, size, splits
 
 
 def paragraphs(lines: list[str]):
@@ -192,12 +228,13 @@ def _paren_scan(chunk: str) -> int:
     return cost + sum(len(chunk) - p for p, link in opened if link)
 
 
-def _tag_scan(text: str) -> int:
+def _tag_scan(text: str) -> Work:
     """Characters the HTML reader reads from each '<' that may open a tag to the next '>'."""
-    cost, end = 0, -1
+    total, worst, end = 0, (0, 0), -1
     for found in _TAG_START.finditer(text):
         if end < found.start():
             end = text.find(">", found.start())
             end = len(text) if end < 0 else end
-        cost += end - found.start()
-    return cost
+        total += end - found.start()
+        worst = max(worst, (end - found.start(), -found.start()))
+    return Work(total, worst[0], text.count("\n", 0, -worst[1]))
