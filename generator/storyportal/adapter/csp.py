@@ -25,7 +25,7 @@ _CSP = (
 # '</script>' did quadratic work (100 KB of them: 47 s). The content is found with str.find.
 _SCRIPT_TAG = re.compile(r"<script\b([^<>]*)>")
 _EXTERNAL = re.compile(r"\b(?:src|type)=")
-_JINJA = re.compile(r"\\\{\\\{.*?\\\}\\\}")  # a {{ ... }} expression, as re.escape wrote it
+_JINJA = re.compile(r"\\\{\\\{[^{}]*\\\}\\\}")  # a {{ ... }} expression, as re.escape wrote it
 
 
 @functools.lru_cache(maxsize=1)
