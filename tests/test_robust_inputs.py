@@ -161,3 +161,18 @@ def test_validation_renders_each_body_once_for_the_build(site):
 ])
 def test_case_study_headings_are_read_as_before(line, name):
     assert _heading(line) == name
+
+
+@pytest.mark.parametrize("fmt, name", [("JPEG", "hero.jpg"), ("PNG", "hero.png"), ("WEBP", "hero.webp")])
+def test_a_truncated_image_is_a_located_error_not_a_failed_build(site, fmt, name):
+    """verify() reads no JPEG pixel data: half a JPEG validated clean and then aborted every build."""
+    from PIL import Image
+    path = site.root / "stories" / name
+    Image.effect_noise((400, 300), 64).convert("RGB").save(path, fmt)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    site.story(image=name)
+    expected = (f"stories/northwind.md:8:8: error: '{name}' is not a readable PNG, JPEG, WebP or GIF image "
+                "(export it again as PNG or JPEG) [image-invalid]")
+    assert site.issues() == [expected]
+    code, out, err = site.cli("build", "--build-date", "2026-06-01")
+    assert (code, f"ERROR   -  storyportal: {expected}" in err.splitlines()) == (0, True)

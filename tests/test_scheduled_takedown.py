@@ -8,6 +8,8 @@ expired story down.
 
 import datetime as dt
 
+from PIL import Image
+
 from sitebuilder import BUILD_DATE, CASE_STUDY_BODY
 
 TOMORROW = BUILD_DATE + dt.timedelta(days=1)
@@ -24,6 +26,8 @@ BROKEN = {
     "tall-hero": ("stories/tall-hero.md:8:8: error: 'tall.png' is 2x20000 pixels; images may be at most 16,383 "
                   "pixels wide or high, the limit of the WebP copies the site makes (crop it, or export it at a "
                   "normal size) [image-too-large]"),
+    "truncated-hero": ("stories/truncated-hero.md:8:8: error: 'half.jpg' is not a readable PNG, JPEG, WebP or GIF "
+                       "image (export it again as PNG or JPEG) [image-invalid]"),
     "huge-number": ("stories/huge-number.md:7:11: error: A number 5,000 characters long is not accepted (at most 30) "
                     "(shorten it, or put it in quotes if it is meant as text) [yaml-number-too-long]"),
 }
@@ -42,6 +46,10 @@ def scheduled_portal(site):
         site.story(slug, published=TOMORROW, body=CASE_STUDY_BODY + "\n" + extra)
     site.image("stories/tall.png", size=(2, 20000))
     site.story("tall-hero", published=TOMORROW, image="tall.png")
+    half = site.root / "stories" / "half.jpg"
+    Image.effect_noise((400, 300), 64).convert("RGB").save(half, "JPEG")
+    half.write_bytes(half.read_bytes()[: half.stat().st_size // 2])  # the header reads; the pixels do not
+    site.story("truncated-hero", published=TOMORROW, image="half.jpg")
     text = site.story_text(published=TOMORROW)
     site.story("huge-number", text=text.replace("published:", f"featured: {'1' * 5000}\npublished:"))
 
