@@ -26,6 +26,7 @@ _LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|\Z)")
 # ATX headings, setext underlines (= or -) and dividers (***, - - -); alternatives tried one by one,
 # none with two quantifiers over the same characters, so a line is read a bounded number of times.
 _DIVIDER = re.compile(r"[ ]{0,3}(?:#{1,6}(?:[ \t]|\Z)|=+[ \t]*\Z|-+[ \t]*\Z|([-*_])[ \t]*(?:\1[ \t]*){2,}\Z)")
+_MAY_NEST = frozenset(" \t>-*+0123456789")
 _BRACKET = re.compile(r"[\[\]]")
 _PAREN = re.compile(r"\]\(|[()]")
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
@@ -50,6 +51,8 @@ def body_problem(text: str) -> BodyProblem | None:
 
 def _too_deep(lines: list[str]) -> BodyProblem | None:
     for index, line in enumerate(lines):
+        if line[:1] not in _MAY_NEST:
+            continue  # most lines: no marker and no indentation, so no nesting to measure
         depth = nesting(line)
         if depth > MAX_NESTING:
             return BodyProblem(
@@ -108,10 +111,11 @@ class Work(NamedTuple):
 
 def _too_much_work(text: str, lines: list[str]) -> BodyProblem | None:
     """Each kind of work summed over the body, against its budget; blame the worst offender."""
+    chunks = list(paragraphs(lines))
     measured = [
         (_tag_scan(text), MAX_SCAN),
-        (_bracket_work(lines), MAX_SCAN),
-        (_copy_work(lines), MAX_COPY),
+        (_bracket_work(chunks), MAX_SCAN),
+        (_copy_work(chunks), MAX_COPY),
         (_split_work(lines), MAX_SPLIT),
     ]
     if sum(work.total for work, _ in measured[:2]) <= MAX_SCAN and all(
@@ -138,13 +142,13 @@ def _worst(shares) -> Work:
     return Work(total, worst[0], -worst[1])
 
 
-def _bracket_work(lines: list[str]) -> Work:
-    return _worst((_bracket_scan(chunk) + _paren_scan(chunk), first) for first, chunk in paragraphs(lines))
+def _bracket_work(chunks) -> Work:
+    return _worst((_bracket_scan(chunk) + _paren_scan(chunk), first) for first, chunk in chunks)
 
 
-def _copy_work(lines: list[str]) -> Work:
+def _copy_work(chunks) -> Work:
     """Every inline match copies its whole paragraph: formatting characters times paragraph length."""
-    return _worst((sum(chunk.count(c) for c in MARKUP) * len(chunk), first) for first, chunk in paragraphs(lines))
+    return _worst((sum(chunk.count(c) for c in MARKUP) * len(chunk), first) for first, chunk in chunks)
 
 
 def _split_work(lines: list[str]) -> Work:
