@@ -115,26 +115,34 @@ def test_an_image_at_the_webp_limit_builds(site):
     assert list((site.build() / "img").glob("*.webp"))
 
 
-def test_a_renderer_failure_is_a_problem_value_not_an_exception():
-    """A RecursionError from the renderer itself (here: called with little stack left) withholds the body."""
-    text = "".join("    " * i + "- x\n" for i in range(15))
+EMPHASIS = "*" * 3000 + "x" + "*" * 3000 + "\n"  # nests a thousand elements deep inside the renderer
+FAILED = ("error: The text could not be turned into a web page (RecursionError) (simplify the formatting of this "
+          "story, and tell the site's developers) [body-render-failed]")
+
+
+def test_a_body_the_renderer_fails_on_is_a_located_error(site):
+    site.story(body=CASE_STUDY_BODY + "\n" + EMPHASIS)
+    assert site.issues() == ["stories/northwind.md:9:1: " + FAILED]
+
+
+def test_a_render_failure_does_not_depend_on_who_renders(site):
+    """Validation calls the renderer from a shallow stack, the build from deep in MkDocs: same outcome."""
+    def at_depth(frames: int):
+        if frames:
+            return at_depth(frames - 1)
+        render_story_body.cache_clear()
+        render_body.cache_clear()
+        return render_story_body(CASE_STUDY_BODY + "\n" + EMPHASIS, "stories", "x")[1]
+
     limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(_depth() + 40)
+    sys.setrecursionlimit(3000)
     try:
-        rendered, problem = render_story_body.__wrapped__(text, "stories", "stack")
+        shallow, deep = at_depth(0), at_depth(800)
     finally:
         sys.setrecursionlimit(limit)
-    assert (rendered, problem) == (None, budget.BodyProblem(
+    assert shallow == deep == budget.BodyProblem(
         1, 1, "body-render-failed", "The text could not be turned into a web page (RecursionError)",
-        "simplify the formatting of this story, and tell the site's developers"))
-    render_body.cache_clear()  # nothing half-rendered may be reused
-
-
-def _depth() -> int:
-    frame, depth = sys._getframe(), 0
-    while frame is not None:
-        frame, depth = frame.f_back, depth + 1
-    return depth
+        "simplify the formatting of this story, and tell the site's developers")
 
 
 def test_validation_renders_each_body_once_for_the_build(site):

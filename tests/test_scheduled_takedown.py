@@ -28,6 +28,9 @@ BROKEN = {
                   "normal size) [image-too-large]"),
     "truncated-hero": ("stories/truncated-hero.md:8:8: error: 'half.jpg' is not a readable PNG, JPEG, WebP or GIF "
                        "image (export it again as PNG or JPEG) [image-invalid]"),
+    "deep-emphasis": ("stories/deep-emphasis.md:9:1: error: The text could not be turned into a web page "
+                      "(RecursionError) (simplify the formatting of this story, and tell the site's developers) "
+                      "[body-render-failed]"),
     "huge-number": ("stories/huge-number.md:7:11: error: A number 5,000 characters long is not accepted (at most 30) "
                     "(shorten it, or put it in quotes if it is meant as text) [yaml-number-too-long]"),
 }
@@ -41,7 +44,7 @@ def scheduled_portal(site):
     site.story("expiring", advocates=["sam-lee"], summary="EXPIRING-CONSENT-SUMMARY")
     site.story("launch", published=TOMORROW, summary="TOMORROWS-LAUNCH")
     bodies = {"deep-list": "- " * 1000 + "x\n", "deep-quotes": "> " * 200 + "x\n", "brackets": "[" * 20000 + "\n",
-              "img-tags": "<img " * 20000 + "\n"}
+              "img-tags": "<img " * 20000 + "\n", "deep-emphasis": "*" * 3000 + "x" + "*" * 3000 + "\n"}
     for slug, extra in bodies.items():
         site.story(slug, published=TOMORROW, body=CASE_STUDY_BODY + "\n" + extra)
     site.image("stories/tall.png", size=(2, 20000))

@@ -9,10 +9,12 @@ request on page load); they are rewritten to the story's own folder.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import posixpath
 import re
+import sys
 from dataclasses import dataclass
 
 import markdown
@@ -136,7 +138,8 @@ def render_story_body(text: str, folder: str, slug: str) -> tuple[RenderedBody |
     if problem is not None:
         return None, problem
     try:
-        return render_body(text, folder, slug), None
+        with _stack_allowance(RENDER_FRAMES):
+            return render_body(text, folder, slug), None
     except Exception as exc:  # RecursionError, MemoryError or a renderer bug: one story, not the site
         return None, BodyProblem(
             1,
@@ -145,6 +148,26 @@ def render_story_body(text: str, folder: str, slug: str) -> tuple[RenderedBody |
             f"The text could not be turned into a web page ({type(exc).__name__})",
             "simplify the formatting of this story, and tell the site's developers",
         )
+
+
+# Python-Markdown recurses per nested element, and the budget cannot foresee every nesting
+# (3,000 '*' around a word nest a thousand deep). The same allowance of stack frames above the
+# caller, wherever that is (validate, or deep in MkDocs' hooks), makes the outcome the same in
+# both: a body that runs out of stack fails validation, never only the build.
+RENDER_FRAMES = 1000
+
+
+@contextlib.contextmanager
+def _stack_allowance(frames: int):
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + frames)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _link_fragments(html: str) -> str:
