@@ -19,6 +19,9 @@ COMPLEX = ("stories/northwind.md:{line}:1: error: The text has more unmatched br
            "([ ] ( ) < > * _ ` & ! \\) or nested list lines than the page builder can handle; most are in the "
            "paragraph starting here (split long paragraphs and lists with empty lines, and remove stray characters "
            "pasted by mistake) [body-too-complex]")
+CHAINED = ("stories/northwind.md:21:1: error: The text has more than 50 footnote or link definitions ('[^1]:', "
+           "'[name]:') in the middle of a line; the page builder reads each one inside the one before (start each "
+           "definition on its own line) [body-too-complex]")
 HEADINGS = ("stories/northwind.md:{line}:1: error: The text has more than 500 headings and dividing lines "
             "(#, ---, ===) (split it into several stories, or remove the extra lines) [body-too-complex]")
 
@@ -37,6 +40,7 @@ HEADINGS = ("stories/northwind.md:{line}:1: error: The text has more than 500 he
     pytest.param("***\n" * 600, HEADINGS.format(line=518), id="600-dividers"),
     pytest.param("".join("    " * (i % 15) + "- x\n" for i in range(4000)), COMPLEX.format(line=21),
                  id="a-long-list-of-nested-lines"),
+    pytest.param("x " + "[^1]: " * 2400 + "\n---\n[^1]: x\n", CHAINED, id="2400-footnote-definitions-on-a-line"),
 ])
 def test_a_body_the_renderer_cannot_handle_is_a_located_error(site, extra, expected):
     site.story(body=CASE_STUDY_BODY + "\n" + extra)
@@ -51,6 +55,8 @@ def test_a_body_the_renderer_cannot_handle_is_a_located_error(site, extra, expec
     pytest.param("| a | b |\n|---|---|\n" + "| [x](y.html) *z* | `c` <b>d</b> &amp; |\n" * 3000, id="a-3000-row-table"),
     pytest.param(("[Link](https://example.com/a_b) and **bold** and `code`. " * 20 + "\n\n") * 150, id="150-busy-paragraphs"),
     pytest.param("    " + "[" * 300 + "\n", id="brackets-in-a-code-block"),
+    pytest.param("Text[^1] and more[^2].\n\n" + "".join(f"[^{i}]: Note {i}.\n" for i in range(1, 300)),
+                 id="300-footnotes"),
 ])
 def test_a_large_but_reasonable_body_is_accepted(site, extra):
     site.story(body=CASE_STUDY_BODY + "\n" + extra)
