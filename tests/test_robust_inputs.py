@@ -190,3 +190,17 @@ def test_a_truncated_image_is_a_located_error_not_a_failed_build(site, fmt, name
     assert site.issues() == [expected]
     code, out, err = site.cli("build", "--build-date", "2026-06-01")
     assert (code, f"ERROR   -  storyportal: {expected}" in err.splitlines()) == (0, True)
+
+
+def test_the_site_plan_withholds_a_published_story_whose_body_fails_to_render(site):
+    """Validation refuses such a body first; the plan still never lets one stop the build."""
+    import dataclasses
+
+    from storyportal.site.plan import plan_site
+    site.story("good")
+    site.story("northwind")
+    portal = site.load()
+    broken = [dataclasses.replace(s, body=CASE_STUDY_BODY + "\n" + "- " * 1000 + "x\n") if s.slug == "northwind"
+              else s for s in portal.stories]
+    plan = plan_site(dataclasses.replace(portal, stories=tuple(broken)))
+    assert ([c.slug for c in plan.cards], [i.format() for i in plan.withheld]) == (["good"], [DEEP])

@@ -214,9 +214,3 @@ def _output_name(repo_path: str, images: list) -> str:
 def _is_local(src: str) -> bool:
     lowered = src.strip().lower()
     return bool(src) and ":" not in lowered and not lowered.startswith(("/", "//", "\\")) and "%" not in src
-
-
-def body_image_refs(text: str) -> list[str]:
-    """Local image paths a body names, for validation before rendering."""
-    body = render_body(text, "", "x")
-    return [repo for repo, _ in body.images]
