@@ -15,6 +15,7 @@ import hashlib
 import posixpath
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import markdown
@@ -158,9 +159,9 @@ RENDER_FRAMES = 1000
 
 
 @contextlib.contextmanager
-def _stack_allowance(frames: int):
+def _stack_allowance(frames: int) -> Iterator[None]:
     depth, frame = 0, sys._getframe()
-    while frame is not None:
+    while frame.f_back is not None:
         depth, frame = depth + 1, frame.f_back
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(depth + frames)

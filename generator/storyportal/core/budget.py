@@ -12,6 +12,7 @@ demo story uses well under 1% of each).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -153,7 +154,7 @@ def _too_much_work(text: str, lines: list[str]) -> BodyProblem | None:
     )
 
 
-def _worst(shares) -> Work:
+def _worst(shares: Iterable[tuple[int, int]]) -> Work:
     """Sum ``(cost, line)`` shares, keeping the largest."""
     total, worst = 0, (0, 0)
     for cost, line in shares:
@@ -162,11 +163,11 @@ def _worst(shares) -> Work:
     return Work(total, worst[0], -worst[1])
 
 
-def _bracket_work(chunks) -> Work:
+def _bracket_work(chunks: list[tuple[int, str]]) -> Work:
     return _worst((_bracket_scan(chunk) + _paren_scan(chunk), first) for first, chunk in chunks)
 
 
-def _copy_work(chunks) -> Work:
+def _copy_work(chunks: list[tuple[int, str]]) -> Work:
     """Every inline match copies its whole paragraph: formatting characters times paragraph length."""
     return _worst((sum(chunk.count(c) for c in MARKUP) * len(chunk), first) for first, chunk in chunks)
 
@@ -177,7 +178,7 @@ def _split_work(lines: list[str]) -> Work:
     return _worst((splits * size, first) for first, size, splits in _blocks(lines))
 
 
-def _blocks(lines: list[str]):
+def _blocks(lines: list[str]) -> Iterator[tuple[int, int, int]]:
     """(first line index, length, lines that split it) of each stretch between empty lines."""
     first, size, splits, is_list = 0, 0, 0, False
     for index, line in enumerate(lines):
@@ -192,13 +193,14 @@ def _blocks(lines: list[str]):
     yield first, size, splits
 
 
-def paragraphs(lines: list[str]):
+def paragraphs(lines: list[str]) -> Iterator[tuple[int, str]]:
     """(first line index, text) of each stretch the renderer treats as one inline text.
 
     Paragraphs end at empty lines. In a block that starts as a list each item is rendered
     on its own, and so is each row of a table; elsewhere a '-' line only continues the text.
     """
-    start, chunk, kind = 0, [], ""
+    start, kind = 0, ""
+    chunk: list[str] = []
     for index, line in enumerate(lines):
         if not line.strip():
             yield from _flush(start, chunk)
@@ -222,7 +224,7 @@ def _is_table_rule(line: str) -> bool:
     return "-" in rule and not set(rule) - set("|:- \t")
 
 
-def _flush(start: int, chunk: list[str]):
+def _flush(start: int, chunk: list[str]) -> Iterator[tuple[int, str]]:
     if chunk:
         yield start, "\n".join(chunk)
 

@@ -214,20 +214,21 @@ def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, 
     return safe_json_for_script(data)
 
 
-def plan_bodies(published) -> tuple[dict[str, RenderedBody], list[Issue]]:
+def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], list[Issue]]:
     """Each story's rendered body (validation already rendered it: this reuses that result).
 
     A body that cannot be rendered withholds its one story, located, instead of failing
     the build: the nightly build must still take lapsed consent down.
     """
-    bodies, withheld = {}, []
+    bodies: dict[str, RenderedBody] = {}
+    withheld: list[Issue] = []
     for story in published:
         body, problem = render_story_body(story.body, story.source.rsplit("/", 1)[0], story.slug)
         if body is not None:
             bodies[story.slug] = body
-            continue
-        line = story.body_line + problem.line - 1
-        withheld.append(Issue(story.source, line, problem.col, problem.rule, problem.message, hint=problem.hint))
+        elif problem is not None:
+            line = story.body_line + problem.line - 1
+            withheld.append(Issue(story.source, line, problem.col, problem.rule, problem.message, hint=problem.hint))
     return bodies, withheld
 
 
