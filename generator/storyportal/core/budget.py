@@ -3,8 +3,8 @@
 Python-Markdown recurses once per nested list or quote (a line of 1,000 ``- `` raises
 RecursionError) and does quadratic work on some inputs: every ``[`` reads ahead to its
 ``]``, every ``<`` that opens a tag reads ahead to its ``>``, every inline match copies
-its whole paragraph, and every heading or divider inside a paragraph splits it again.
-These checks measure that work in one linear pass, before anything is rendered, and
+its whole paragraph, every heading or divider inside a paragraph splits it again, and a
+footnote definition written after another on its line is read inside it. These checks measure that work in one linear pass, before anything is rendered, and
 name the line that asks too much. No real story comes near the limits (the largest
 demo story uses well under 1% of each).
 """
@@ -43,6 +43,14 @@ class BodyProblem:
     rule: str
     message: str
     hint: str
+
+
+class Work(NamedTuple):
+    """One kind of work over a whole body, and where the largest share of it comes from."""
+
+    total: int
+    worst: int
+    line: int  # 0-based line of the worst share
 
 
 def body_problem(text: str) -> BodyProblem | None:
@@ -101,14 +109,6 @@ def _too_many_headings(lines: list[str]) -> BodyProblem | None:
                     "split it into several stories, or remove the extra lines",
                 )
     return None
-
-
-class Work(NamedTuple):
-    """One kind of work over a whole body, and where the largest share of it comes from."""
-
-    total: int
-    worst: int
-    line: int  # 0-based line of the worst share
 
 
 def _chained_definitions(lines: list[str]) -> BodyProblem | None:
