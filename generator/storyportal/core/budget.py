@@ -4,9 +4,10 @@ Python-Markdown recurses once per nested list or quote (a line of 1,000 ``- `` r
 RecursionError) and does quadratic work on some inputs: every ``[`` reads ahead to its
 ``]``, every ``<`` that opens a tag reads ahead to its ``>``, every inline match copies
 its whole paragraph, every heading or divider inside a paragraph splits it again, and a
-footnote definition written after another on its line is read inside it. These checks measure that work in one linear pass, before anything is rendered, and
-name the line that asks too much. No real story comes near the limits (the largest
-demo story uses well under 1% of each).
+footnote definition written after another on its line is read inside it. These checks
+measure that work in one linear pass, before anything is rendered, and name the line
+that asks too much. No real story comes near the limits (the largest demo story uses
+well under 1% of each).
 """
 
 from __future__ import annotations
