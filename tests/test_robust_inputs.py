@@ -40,6 +40,8 @@ HEADINGS = ("stories/northwind.md:{line}:1: error: The text has more than 500 he
     pytest.param("***\n" * 600, HEADINGS.format(line=518), id="600-dividers"),
     pytest.param("".join("    " * (i % 15) + "- x\n" for i in range(4000)), COMPLEX.format(line=21),
                  id="a-long-list-of-nested-lines"),
+    pytest.param("[a" * 700 + "|---|\n|---|\n" + "http://" * 1300 + "\n", COMPLEX.format(line=21),
+                 id="table-rows-that-are-no-table-are-one-paragraph"),  # found by tests/test_robust_fuzz.py
     pytest.param("x " + "[^1]: " * 2400 + "\n---\n[^1]: x\n", CHAINED, id="2400-footnote-definitions-on-a-line"),
 ])
 def test_a_body_the_renderer_cannot_handle_is_a_located_error(site, extra, expected):
@@ -52,7 +54,8 @@ def test_a_body_the_renderer_cannot_handle_is_a_located_error(site, extra, expec
     pytest.param("> " * 20 + "x\n", id="quotes-20-deep"),
     pytest.param("".join("    " * i + "- x\n" for i in range(20)), id="indented-lists-20-deep"),
     pytest.param("## Aside\n\nText.\n\n" * 400, id="400-headings"),
-    pytest.param("| a | b |\n|---|---|\n" + "| [x](y.html) *z* | `c` <b>d</b> &amp; |\n" * 3000, id="a-3000-row-table"),
+    pytest.param("| a | b |\n|---|---|\n" + "| [x](y.html) *z* | `c` <b>d</b> &amp; |\n" * 300, id="a-300-row-table"),
+    pytest.param("".join(f"- Item {i} with a [link](x.html) and *emphasis*\n" for i in range(3000)), id="a-3000-item-list"),
     pytest.param(("[Link](https://example.com/a_b) and **bold** and `code`. " * 20 + "\n\n") * 150, id="150-busy-paragraphs"),
     pytest.param("    " + "[" * 300 + "\n", id="brackets-in-a-code-block"),
     pytest.param("Text[^1] and more[^2].\n\n" + "".join(f"[^{i}]: Note {i}.\n" for i in range(1, 300)),

@@ -36,6 +36,7 @@ CASES = {
     "core.body._FRAGMENT_LINK": ("search", [fill("<a "), fill('<a "'), fill(' href="#'), fill('<a title="<a ')]),
     "core.body._ID": ("search", [fill("<b "), fill('<b "'), fill('<b title="<b '), fill(' id="'), fill("<b id=")]),
     "core.budget._LIST_MARKER": ("match", [fill("1"), fill("-")]),
+    "core.budget._ITEM": ("match", [fill(" ", suffix="x"), fill("1")]),
     "core.budget._DIVIDER": ("match", [fill(" "), fill("-"), fill("- "), fill("* ", suffix="x"), fill("="),
                                        fill("#")]),
     "core.budget._BRACKET": ("search", [fill("a")]),

@@ -26,7 +26,7 @@ def repeat(unit: str):
 ACCEPTED = {  # rendered in full at both sizes
     "busy-paragraphs": repeat("[Link](https://example.com/a_b) and **bold** and `code` &amp; <b>x</b>. " * 8 + "\n\n"),
     "nested-lists": repeat("".join("    " * i + "- item\n" for i in range(16)) + "\n"),
-    "table-rows": lambda size: "| a | b |\n|---|---|\n" + repeat("| [x](y.html) *z* | `c` <b>d</b> &amp; |\n")(size),
+    "tables": repeat("| a | b |\n|---|---|\n" + "| [x](y.html) *z* | `c` <b>d</b> &amp; |\n" * 20 + "\n"),
     "stray-brackets": repeat("Text [with [a few [stray brackets and a [link](x.html) here.\n\n"),
     "many-sections": repeat("## Part\n\n" + "Words with *emphasis* and a [link](a.html). " * 16 + "\n\n"),
 }

@@ -29,6 +29,9 @@ _LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|\Z)")
 # ATX headings, setext underlines (= or -) and dividers (***, - - -); alternatives tried one by one,
 # none with two quantifiers over the same characters, so a line is read a bounded number of times.
 _DIVIDER = re.compile(r"[ ]{0,3}(?:#{1,6}(?:[ \t]|\Z)|=+[ \t]*\Z|-+[ \t]*\Z|([-*_])[ \t]*(?:\1[ \t]*){2,}\Z)")
+# A list item as Python-Markdown reads one: a marker and at least one space (a tab, or '1)',
+# makes no item there; counting such a line as part of the paragraph only overestimates).
+_ITEM = re.compile(r"[ ]*((?:[*+-]|[0-9]{1,9}\.)[ ])")
 _MAY_NEST = frozenset(" \t>-*+0123456789")
 _BRACKET = re.compile(r"[\[\]]")
 _PAREN = re.compile(r"\]\(|[()]")
@@ -197,32 +200,26 @@ def _blocks(lines: list[str]) -> Iterator[tuple[int, int, int]]:
 def paragraphs(lines: list[str]) -> Iterator[tuple[int, str]]:
     """(first line index, text) of each stretch the renderer treats as one inline text.
 
-    Paragraphs end at empty lines. In a block that starts as a list each item is rendered
-    on its own, and so is each row of a table; elsewhere a '-' line only continues the text.
+    Paragraphs end at empty lines. In a block that Python-Markdown reads as a list, each item
+    is rendered on its own; anywhere else a '- ' line only continues the text. A table is
+    counted whole: whether a block is one depends on details (matching column counts) that a
+    writer can get wrong, and then its rows are a single paragraph.
     """
-    start, kind = 0, ""
+    start, is_list = 0, False
     chunk: list[str] = []
     for index, line in enumerate(lines):
         if not line.strip():
             yield from _flush(start, chunk)
-            start, chunk, kind = index + 1, [], ""
+            start, chunk = index + 1, []
             continue
-        item = bool(_LIST_MARKER.match(line.lstrip(" \t")))
+        item = _ITEM.match(line)
         if not chunk:
-            kind = "list" if item else ""
-        elif len(chunk) == 1 and "|" in chunk[0] and _is_table_rule(line):
-            kind = "table"
-        if chunk and (kind == "table" or (kind == "list" and item)):
+            is_list = item is not None and item.start(1) <= 3
+        elif is_list and item:
             yield from _flush(start, chunk)
             start, chunk = index, []
         chunk.append(line)
     yield from _flush(start, chunk)
-
-
-def _is_table_rule(line: str) -> bool:
-    """A table's second line, like ``|---|:--:|``: only pipes, dashes, colons and spaces."""
-    rule = line.strip(" \t")
-    return "-" in rule and not set(rule) - set("|:- \t")
 
 
 def _flush(start: int, chunk: list[str]) -> Iterator[tuple[int, str]]:
