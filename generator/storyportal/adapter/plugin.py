@@ -83,6 +83,8 @@ class StoryPortalPlugin(BasePlugin):
             logo_url=self.media.logo_url,
             card_path=lambda s, card: self.media.card_path(s, card.logo, card.industry.label, card.type_label),
         )
+        for issue in self.plan.withheld:  # a body that failed to render: that story only is left out
+            log.error(issue.format())
         self.pages = plan_pages(self.plan, portal)
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
