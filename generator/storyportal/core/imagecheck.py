@@ -79,7 +79,7 @@ def _too_many_pixels(path: Path, info: ImageInfo, max_pixels: int) -> PathProble
     )
 
 
-def _check_format(path: Path, info: ImageInfo):
+def _check_format(path: Path, info: ImageInfo) -> tuple[ImageInfo | None, PathProblem | None]:
     if info.format not in FORMATS:
         return None, PathProblem(
             "image-invalid", f"'{path.name}' is a {info.format or 'unknown'} file; {FORMAT_NAMES} is expected"
