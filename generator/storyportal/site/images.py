@@ -45,7 +45,7 @@ IMAGE_KINDS = {
 
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
 _SAVE_FORMATS = {"webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}
-_SAVE_OPTIONS = {
+_SAVE_OPTIONS: dict[str, dict[str, int | bool]] = {
     "webp": {"quality": 80, "method": 6},
     "jpeg": {"quality": 82, "optimize": True, "progressive": True},
     "png": {"optimize": True},
@@ -191,6 +191,7 @@ def render_rendition(root: Path, rendition: Rendition, cache_dir: Path) -> Path:
 
 
 def _encode(data: bytes, rendition: Rendition) -> bytes:
+    img: Image.Image  # opened as an ImageFile, then replaced by each converted copy
     with Image.open(io.BytesIO(data)) as img:
         img = _upright(img)
         img = _to_srgb(img, _target_mode(img, rendition.format))
@@ -219,7 +220,9 @@ def _to_srgb(img: Image.Image, mode: str) -> Image.Image:
             from PIL import ImageCms
 
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(img, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+            return ImageCms.profileToProfile(  # type: ignore[return-value]  # None only with inPlace=True
+                img, source, ImageCms.createProfile("sRGB"), outputMode=mode
+            )
         except Exception:  # a broken or unusual profile: plain conversion is the best we can do
             pass
     if mode == "RGB" and _has_alpha(img):
@@ -273,7 +276,7 @@ def stripped_copy(root: Path, rel: str, cache_dir: Path) -> Path:
     with Image.open(io.BytesIO(data)) as img:
         fmt = img.format
         upright = _upright(img)
-        clean = _to_srgb(upright, _target_mode(upright, _KEEP_FORMAT.get(fmt, "png")))
+        clean = _to_srgb(upright, _target_mode(upright, _KEEP_FORMAT.get(fmt or "", "png")))
         out = io.BytesIO()
         save_as = fmt if fmt in ("JPEG", "PNG", "WEBP", "GIF") else "PNG"
         _pixels_only(clean).save(out, save_as, **({"quality": 90} if save_as in ("JPEG", "WEBP") else {}))
