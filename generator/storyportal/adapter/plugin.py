@@ -394,8 +394,6 @@ def _page_meta(spec) -> dict:
         "description": str(escape(spec.description)),
         "hide": list(spec.hide),
     }
-    if spec.noindex:
-        meta["robots"] = "noindex"
     return meta
 
 

@@ -28,7 +28,6 @@ class PageSpec:
     description: str
     key: str = ""  # story slug or industry slug
     hide: tuple[str, ...] = ("navigation", "toc")
-    noindex: bool = False
 
 
 class Extras(TypedDict, total=False):
@@ -76,7 +75,7 @@ def preview_error_pages(portal: Portal) -> dict[str, PageSpec]:
         if status in (Status.INVALID, Status.WITHHELD):
             slug = source.rsplit("/", 2)[-2] if source.endswith("/index.md") else source.rsplit("/", 1)[-1][:-3]
             pages[f"stories/{slug}.md"] = PageSpec(
-                "preview-error", "main.html", f"Not published: {slug}", f"{source} has problems", source, noindex=True
+                "preview-error", "main.html", f"Not published: {slug}", f"{source} has problems", source
             )
     return pages
 
@@ -164,7 +163,7 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> 
     data["sales/index.json"] = sales.render_json(rows, portal)
     data["sales/index.csv"] = sales.render_csv(rows)
     pages["sales/index.md"] = PageSpec(
-        "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales.", noindex=True
+        "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales."
     )
     if plan.audience is Audience.INTERNAL:
         entries = sales.roster(portal)
@@ -174,15 +173,11 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> 
         # The request log's reps may be e-mail addresses: the internal roster shows them.
         allowed |= {q.rep.lower() for row in extras["activities"] for q in row.requests}
         pages["sales/roster.md"] = PageSpec(
-            "roster",
-            "sp_roster.html",
-            "Reference-call roster",
-            "Who can take a reference call this quarter.",
-            noindex=True,
+            "roster", "sp_roster.html", "Reference-call roster", "Who can take a reference call this quarter."
         )
         extras["report"] = ReportView(report.program_report(portal))
         pages["sales/report.md"] = PageSpec(
-            "report", "sp_report.html", "Program report", "The reference program's health.", noindex=True
+            "report", "sp_report.html", "Program report", "The reference program's health."
         )
     return extras, data, allowed
 
