@@ -2,7 +2,8 @@
 
 Scripts may come only from the site itself, plus the inline scripts Material writes
 into the page, each allowed by its SHA-256 hash; a story can add none. Frames are
-allowed only for the video players a visitor starts with a click.
+allowed only for the video players a visitor starts with a click, and for the site's own
+/embed/ pages (the live preview beside an embed snippet).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from importlib import resources
 
 _CSP = (
     "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com "
+    "font-src 'self' data:; connect-src 'self'; frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com "
     "https://fast.wistia.net https://www.loom.com; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 

@@ -84,7 +84,7 @@ class StoryPortalPlugin(BasePlugin):
             logo_url=self.media.logo_url,
             card_path=lambda s, card: self.media.card_path(s, card.logo, card.industry.label, card.type_label),
         )
-        self.pages = plan_pages(self.plan, portal)
+        self.pages = plan_pages(self.plan, portal, logo_url=self.media.logo_url)
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
                 self.media.image_tag(path, kind)

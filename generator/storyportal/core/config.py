@@ -22,6 +22,8 @@ from storyportal.core.yamlload import Mark, parse_yaml
 FACETS = ("industry", "company_size", "region", "products", "use_cases")
 TermSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+# An origin in a CSP header: no space, quote or line break can reach the _headers file.
+FrameAncestor = Annotated[str, StringConstraints(pattern=r"^https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?$")]
 
 
 class Audience(str, enum.Enum):
@@ -77,6 +79,10 @@ class PortalConfig(BaseModel):
         [480, 960, 1600], description="Widths of the resized copies of hero images."
     )
     leak_guard: bool = Field(True, description="Fail the build if any private registry value appears in the output.")
+    embed_frame_ancestors: list[FrameAncestor] = Field(
+        [],
+        description="Sites allowed to frame /embed/ pages (any when empty), sent in a _headers file as frame-ancestors.",
+    )
     taxonomy: TaxonomyConfig = Field(description="The allowed facet values.")
 
     def sections_for(self, lang: str) -> list[str]:

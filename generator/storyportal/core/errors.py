@@ -199,4 +199,5 @@ _PATTERN_HINTS = {
     "duration": 'write it as "m:ss" in quotes, like "2:45"',
     "lang": "use a language code like en, de or fr-CA",
     "website": "use a full https:// address",
+    "embed_frame_ancestors": "write a site's origin, like https://www.example.com (no path)",
 }

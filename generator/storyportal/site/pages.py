@@ -15,12 +15,13 @@ from storyportal.sales import index as sales
 from storyportal.sales import report
 from storyportal.sales.activity_report import activity_roster
 from storyportal.site.context import PageContext
+from storyportal.site.embed import WALL, plan_embeds
 from storyportal.site.plan import SitePlan
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    kind: str  # home | stories | story | industry | sales | roster | report
+    kind: str  # home | stories | story | industry | sales | roster | report | embed-card | embed-wall
     template: str
     title: str
     description: str
@@ -54,6 +55,11 @@ class SitePages:
             ctx.card_image = ctx.story.card_image
         if spec.kind == "industry":
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
+        if spec.kind == "embed-card":
+            ctx.story = SafeStoryView(self.plan.stories[spec.key])
+            ctx.extra["embed"] = self.extras["embeds"].cards[spec.key]
+        if spec.kind == "embed-wall":
+            ctx.extra["wall"] = self.extras["embeds"].wall_first
         return ctx
 
 
@@ -105,7 +111,7 @@ class SafeStoryView:
         return Markup(self._view.jsonld)  # escaped by plan.safe_json_for_script
 
 
-def plan_pages(plan: SitePlan, portal: Portal) -> SitePages:
+def plan_pages(plan: SitePlan, portal: Portal, logo_url=lambda path: None) -> SitePages:
     name = plan.site_name
     pages = {
         "index.md": PageSpec("home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",)),
@@ -129,9 +135,22 @@ def plan_pages(plan: SitePlan, portal: Portal) -> SitePages:
         )
     extras, data, allowed = _sales_pages(plan, portal, pages)
     data.update(plan.data_files)
+    extras["embeds"] = _embed_pages(plan, portal, pages, data, logo_url)
     return SitePages(
         plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed, guarded_values(plan, portal)
     )
+
+
+def _embed_pages(plan: SitePlan, portal: Portal, pages: dict, data: dict, logo_url):
+    """/embed/<slug>/ per published story and /embed/wall/: pages of their own, never indexed."""
+    embeds = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
+    for slug, card in embeds.cards.items():
+        pages[f"embed/{slug}.md"] = PageSpec("embed-card", "sp_embed_card.html", card.title, card.summary, slug, noindex=True)
+    pages[f"embed/{WALL}.md"] = PageSpec(
+        "embed-wall", "sp_embed_wall.html", plan.site_name, "Customer stories", noindex=True
+    )
+    data.update(embeds.files)
+    return embeds
 
 
 def guarded_values(plan: SitePlan, portal: Portal) -> list[tuple[str, str, str]]:

@@ -1,0 +1,142 @@
+/* /embed/wall/: redraws the wall for the address's filters, `limit` and `layout`.
+ *
+ * The parameters are those of /stories/ (values within a facet OR, facets AND), read from
+ * cards.json, which the build writes beside this page. Without any of them, or without
+ * JavaScript, the newest cards rendered into the page stay. Data reaches the page only
+ * through textContent and setAttribute on URLs built here: never innerHTML.
+ */
+(function () {
+  "use strict";
+
+  var FACETS = ["type", "industry", "company_size", "region", "products", "use_cases", "lang"];
+  var LAYOUTS = ["grid", "carousel", "rotate"];
+  var DEFAULT_LIMIT = 6;
+  var MAX_LIMIT = 50;
+  var ROTATE_MS = 8000;
+
+  function selection(params) {
+    var chosen = {};
+    FACETS.forEach(function (name) {
+      chosen[name] = [];
+      params.getAll(name).forEach(function (raw) {
+        raw.split(",").forEach(function (v) { v = v.trim(); if (v) chosen[name].push(v); });
+      });
+    });
+    return chosen;
+  }
+
+  function matches(card, chosen) {
+    return FACETS.every(function (name) {
+      var want = chosen[name];
+      return !want.length || (card.facets[name] || []).some(function (v) { return want.indexOf(v) >= 0; });
+    });
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function who(card, strong) {
+    var p = el(strong ? "figcaption" : "p", strong ? "" : "spe-card__who");
+    if (card.name) { p.appendChild(el("strong", "", card.name)); p.appendChild(document.createTextNode(", ")); }
+    p.appendChild(document.createTextNode((card.role ? card.role + ", " : "") + card.company));
+    return p;
+  }
+
+  /* The same markup as partials/sp_embed_card.html. */
+  function cardElement(card, root) {
+    var article = el("article", "spe-card");
+    article.setAttribute("lang", card.lang);
+    var head = article.appendChild(el("div", "spe-card__head"));
+    if (card.logo) {
+      var img = head.appendChild(el("div", "spe-card__logo")).appendChild(el("img", "sp-img sp-img--logo"));
+      img.setAttribute("src", new URL(card.logo, root).href);
+      img.setAttribute("alt", card.company + " logo");
+    }
+    head.appendChild(el("p", "spe-card__kicker", card.type + " · " + card.company));
+    article.appendChild(el("h2", "spe-card__title", card.title));
+    if (card.metric) article.appendChild(el("p", "spe-card__metric", card.metric));
+    if (card.quote) {
+      var figure = article.appendChild(el("figure", "spe-card__quote"));
+      figure.appendChild(el("blockquote")).appendChild(el("p", "", card.quote));
+      figure.appendChild(who(card, true));
+    } else {
+      article.appendChild(el("p", "spe-card__summary", card.summary));
+      if (card.name) article.appendChild(who(card, false));
+    }
+    var link = article.appendChild(el("p", "spe-card__more")).appendChild(el("a", "", "Read the story"));
+    var utm = new URLSearchParams({ utm_source: "embed", utm_medium: "story-wall", utm_campaign: card.slug });
+    link.setAttribute("href", new URL(card.url, root).href + "?" + utm.toString());
+    link.setAttribute("target", "_blank");
+    link.setAttribute("rel", "noopener");
+    link.appendChild(el("span", "spe-hidden", ": " + card.title + " (opens in a new tab)"));
+    return article;
+  }
+
+  function button(label, onClick) {
+    var b = el("button", "spe-button", label);
+    b.setAttribute("type", "button");
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function carousel(wall, list) {
+    list.setAttribute("tabindex", "0"); // a scrolling region must be reachable by keyboard
+    list.setAttribute("aria-label", "Customer stories; scroll sideways for more");
+    var step = function (dir) { list.scrollBy({ left: dir * list.clientWidth * 0.8, behavior: "smooth" }); };
+    var controls = wall.insertBefore(el("div", "spe-controls"), list);
+    controls.appendChild(button("Previous", function () { step(-1); }));
+    controls.appendChild(button("Next", function () { step(1); }));
+  }
+
+  /* One card at a time; stops on request, on hover and focus, and never moves for reduced motion. */
+  function rotate(wall, list) {
+    var items = list.children, current = 0, timer = null;
+    var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var show = function (i) {
+      current = (i + items.length) % items.length;
+      Array.prototype.forEach.call(items, function (item, n) { item.classList.toggle("spe-off", n !== current); });
+    };
+    var controls = wall.insertBefore(el("div", "spe-controls"), list);
+    var pause = button("Pause", function () { timer ? stop() : play(); });
+    function stop() { clearInterval(timer); timer = null; pause.textContent = "Play"; list.setAttribute("aria-live", "polite"); }
+    function play() {
+      timer = setInterval(function () { show(current + 1); }, ROTATE_MS);
+      pause.textContent = "Pause";
+      list.setAttribute("aria-live", "off");
+    }
+    controls.appendChild(button("Previous", function () { show(current - 1); }));
+    controls.appendChild(button("Next", function () { show(current + 1); }));
+    show(0);
+    if (items.length < 2) return;
+    controls.appendChild(pause);
+    if (still) stop(); else play();
+  }
+
+  function draw(wall, cards, params) {
+    var limit = parseInt(params.get("limit"), 10);
+    limit = limit >= 1 ? Math.min(limit, MAX_LIMIT) : DEFAULT_LIMIT;
+    var layout = LAYOUTS.indexOf(params.get("layout")) >= 0 ? params.get("layout") : "grid";
+    var chosen = selection(params);
+    var root = new URL(wall.getAttribute("data-spe-root"), location.href);
+    var list = wall.querySelector("[data-spe-list]");
+    var shown = cards.filter(function (c) { return matches(c, chosen); }).slice(0, limit);
+    list.replaceChildren();
+    list.className = "spe-list spe-list--" + layout;
+    shown.forEach(function (card) { list.appendChild(el("li", "spe-list__item")).appendChild(cardElement(card, root)); });
+    if (!shown.length) list.appendChild(el("li", "spe-empty", "No customer stories match this selection yet."));
+    if (layout === "carousel" && shown.length) carousel(wall, list);
+    if (layout === "rotate" && shown.length) rotate(wall, list);
+  }
+
+  var wall = document.querySelector("[data-spe-wall]");
+  var params = new URLSearchParams(location.search);
+  var own = FACETS.concat(["limit", "layout"]).some(function (name) { return params.has(name); });
+  if (!wall || !own) return; // the newest cards are already in the page
+  fetch(new URL(wall.getAttribute("data-spe-cards"), location.href))
+    .then(function (response) { return response.json(); })
+    .then(function (data) { draw(wall, data.cards, params); });
+}());
