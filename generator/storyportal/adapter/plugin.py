@@ -94,8 +94,8 @@ class StoryPortalPlugin(BasePlugin):
         self._warn_missing_fonts()
         _set_nav(config)
         _quiet_nav_list(config)
-        config.extra_css = ["assets/storyportal.css", *config.extra_css]
-        config.extra_javascript = ["assets/storyportal.js", *config.extra_javascript]
+        config.extra_css = ["assets/storyportal.css", "assets/embed.css", *config.extra_css]
+        config.extra_javascript = ["assets/storyportal.js", "assets/embed-button.js", *config.extra_javascript]
         return config
 
     def _warn_missing_fonts(self) -> None:

@@ -45,10 +45,20 @@ class EmbedCard:
 
 
 @dataclass(frozen=True)
+class Snippet:
+    """What the Embed button offers to copy: with our script (it resizes), or a plain iframe."""
+
+    script: str
+    iframe: str
+    preview: str  # site path of the embed page, for the live preview
+
+
+@dataclass(frozen=True)
 class EmbedPlan:
     cards: MappingProxyType  # slug -> EmbedCard, newest first
     wall_first: tuple[EmbedCard, ...]
     files: MappingProxyType  # output path -> text: oEmbed records, the wall's JSON, _headers
+    snippets: MappingProxyType  # slug (or "wall") -> Snippet
 
 
 def plan_embed_card(view: StoryView) -> EmbedCard:
@@ -77,7 +87,33 @@ def plan_embeds(plan: SitePlan, logo_url, frame_ancestors: list[str]) -> EmbedPl
     files["embed/wall/cards.json"] = wall_json(plan, logo_url)
     if frame_ancestors:
         files["_headers"] = headers_file(frame_ancestors)
-    return EmbedPlan(MappingProxyType(cards), tuple(cards.values())[:WALL_FIRST], MappingProxyType(files))
+    snippets = {slug: story_snippet(card, plan) for slug, card in cards.items()}
+    snippets[WALL] = wall_snippet(plan)
+    first = tuple(cards.values())[:WALL_FIRST]
+    return EmbedPlan(MappingProxyType(cards), first, MappingProxyType(files), MappingProxyType(snippets))
+
+
+def story_snippet(card: EmbedCard, plan: SitePlan) -> Snippet:
+    link = f'<a href="{escape((plan.site_url or "/") + card.story_path)}">{escape(card.title)}</a>'
+    return Snippet(
+        f'{_script_tag(plan)}\n<div data-storyportal-story="{escape(card.slug)}">{link}</div>',
+        iframe_html(embed_src(plan, card.slug + "/"), card.title, CARD_SIZE),
+        f"embed/{card.slug}/",
+    )
+
+
+def wall_snippet(plan: SitePlan) -> Snippet:
+    """The wall without filters; the /sales/ page's script adds the chosen ones (embed-button.js)."""
+    link = f'<a href="{escape((plan.site_url or "/") + "stories/")}">{escape(plan.site_name)}</a>'
+    return Snippet(
+        f'{_script_tag(plan)}\n<div data-storyportal-wall="">{link}</div>',
+        iframe_html(embed_src(plan, "wall/"), plan.site_name, WALL_SIZE),
+        "embed/wall/",
+    )
+
+
+def _script_tag(plan: SitePlan) -> str:
+    return f'<script src="{escape(embed_src(plan, "embed.js"))}" defer></script>'
 
 
 def embed_src(plan: SitePlan, path: str) -> str:

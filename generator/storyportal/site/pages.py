@@ -50,9 +50,12 @@ class SitePages:
             activities=self.extras.get("activities"),
             report=self.extras.get("report"),
         )
+        if spec.kind == "sales":
+            ctx.extra["embed_snippet"] = self.extras["embeds"].snippets[WALL]
         if spec.kind == "story":
             ctx.story = SafeStoryView(self.plan.stories[spec.key])
             ctx.card_image = ctx.story.card_image
+            ctx.extra["embed_snippet"] = self.extras["embeds"].snippets.get(spec.key)
         if spec.kind == "industry":
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
         if spec.kind == "embed-card":
@@ -145,7 +148,9 @@ def _embed_pages(plan: SitePlan, portal: Portal, pages: dict, data: dict, logo_u
     """/embed/<slug>/ per published story and /embed/wall/: pages of their own, never indexed."""
     embeds = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
     for slug, card in embeds.cards.items():
-        pages[f"embed/{slug}.md"] = PageSpec("embed-card", "sp_embed_card.html", card.title, card.summary, slug, noindex=True)
+        pages[f"embed/{slug}.md"] = PageSpec(
+            "embed-card", "sp_embed_card.html", card.title, card.summary, slug, noindex=True
+        )
     pages[f"embed/{WALL}.md"] = PageSpec(
         "embed-wall", "sp_embed_wall.html", plan.site_name, "Customer stories", noindex=True
     )

@@ -1,0 +1,72 @@
+/* The "Embed" box (partials/sp_embed_button.html): copy buttons, and on /sales/ the wall's code
+ * and preview follow the page's filters. Runs from Material's document$, like storyportal.js.
+ * The code is put into textareas with .value: nothing is parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var FACETS = ["type", "industry", "company_size", "region", "products", "use_cases", "lang"];
+
+  function copy(button) {
+    var area = document.getElementById(button.getAttribute("data-sp-embed-copy"));
+    var status = button.parentNode.querySelector("[data-sp-embed-status]");
+    var say = function (text) { if (status) status.textContent = text; };
+    var fallback = function () {
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      say(ok ? "Code copied to the clipboard" : "Select the code and copy it");
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(area.value).then(function () { say("Code copied to the clipboard"); }, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  /* The page's facet filters as the wall's query: the same names as /stories/. */
+  function wallQuery() {
+    var params = new URLSearchParams(location.search), out = new URLSearchParams();
+    FACETS.forEach(function (name) { if (params.get(name)) out.set(name, params.get(name)); });
+    return out.toString();
+  }
+
+  function escapeAttr(text) {
+    return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  }
+
+  function followFilters(box) {
+    var script = box.querySelector("[data-sp-embed-script]"), frame = box.querySelector("[data-sp-embed-iframe]");
+    var preview = box.querySelector("[data-sp-embed-preview]");
+    var scriptBase = script.defaultValue, frameBase = frame.defaultValue, previewBase = preview.getAttribute("src");
+    var last = null;
+    function update() {
+      var query = wallQuery();
+      if (query === last) return;
+      last = query;
+      script.value = scriptBase.replace('data-storyportal-wall=""', 'data-storyportal-wall="' + escapeAttr(query) + '"');
+      frame.value = frameBase.replace(/(src="[^"?]*)/, "$1" + (query ? "?" + escapeAttr(query) : ""));
+      if (box.open) preview.setAttribute("src", previewBase + (query ? "?" + query : ""));
+    }
+    box.addEventListener("toggle", update);
+    var sales = document.querySelector("[data-sp-sales]");
+    if (sales) ["change", "input", "click", "submit"].forEach(function (type) {
+      sales.addEventListener(type, function () { setTimeout(update, 0); }); // after the table wrote the URL
+    });
+    window.addEventListener("popstate", update);
+    update();
+  }
+
+  function start() {
+    document.querySelectorAll("[data-sp-embed]:not([data-sp-embed-ready])").forEach(function (box) {
+      box.setAttribute("data-sp-embed-ready", "");
+      box.querySelectorAll("[data-sp-embed-copy]").forEach(function (button) {
+        button.addEventListener("click", function () { copy(button); });
+      });
+      if (box.hasAttribute("data-sp-embed-wall")) followFilters(box);
+    });
+  }
+
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(start);
+  else document.addEventListener("DOMContentLoaded", start);
+}());
