@@ -39,14 +39,11 @@
     var script = box.querySelector("[data-sp-embed-script]"), frame = box.querySelector("[data-sp-embed-iframe]");
     var preview = box.querySelector("[data-sp-embed-preview]");
     var scriptBase = script.defaultValue, frameBase = frame.defaultValue, previewBase = preview.getAttribute("src");
-    var last = null;
     function update() {
-      var query = wallQuery();
-      if (query === last) return;
-      last = query;
+      var query = wallQuery(), src = previewBase + (query ? "?" + query : "");
       script.value = scriptBase.replace('data-storyportal-wall=""', 'data-storyportal-wall="' + escapeAttr(query) + '"');
       frame.value = frameBase.replace(/(src="[^"?]*)/, "$1" + (query ? "?" + escapeAttr(query) : ""));
-      if (box.open) preview.setAttribute("src", previewBase + (query ? "?" + query : ""));
+      if (box.open && preview.getAttribute("src") !== src) preview.setAttribute("src", src); // loads only when shown
     }
     box.addEventListener("toggle", update);
     var sales = document.querySelector("[data-sp-sales]");

@@ -13,6 +13,7 @@
   var DEFAULT_LIMIT = 6;
   var MAX_LIMIT = 50;
   var ROTATE_MS = 8000;
+  var UI_LANG = document.documentElement.lang || "en";
 
   function selection(params) {
     var chosen = {};
@@ -67,7 +68,9 @@
       article.appendChild(el("p", "spe-card__summary", card.summary));
       if (card.name) article.appendChild(who(card, false));
     }
-    var link = article.appendChild(el("p", "spe-card__more")).appendChild(el("a", "", "Read the story"));
+    var more = article.appendChild(el("p", "spe-card__more"));
+    more.setAttribute("lang", UI_LANG); // our words, not the story's
+    var link = more.appendChild(el("a", "", "Read the story"));
     var utm = new URLSearchParams({ utm_source: "embed", utm_medium: "story-wall", utm_campaign: card.slug });
     link.setAttribute("href", new URL(card.url, root).href + "?" + utm.toString());
     link.setAttribute("target", "_blank");
