@@ -136,7 +136,7 @@ def test_the_story_page_offers_the_embed_code(built):
     page = text(built / "stories/acme-quote/index.html")
     assert ('&lt;div data-storyportal-story=&#34;acme-quote&#34;&gt;&lt;a href=&#34;'
             'https://stories.test/stories/acme-quote/&#34;&gt;Acme in their words&lt;/a&gt;&lt;/div&gt;') in page
-    assert '<iframe class="sp-embed__preview" src="../../embed/acme-quote/"' in page
+    assert '<div data-sp-embed-preview data-sp-embed-src="../../embed/acme-quote/"></div>' in page
 
 
 def test_no_headers_file_without_frame_ancestors(built):

@@ -134,3 +134,34 @@ def test_the_theme_parameter_overrides_the_system_colours(page, demo, query, bac
     page.emulate_media(color_scheme="dark" if "light" in query else "light")
     page.goto(demo("embed/wall/" + query))
     assert page.evaluate("getComputedStyle(document.documentElement).backgroundColor") == background
+
+
+def test_a_story_page_previews_its_card_only_once_the_embed_box_opens(page, demo):
+    slug = wall_cards(demo)[0]["slug"]
+    page.goto(demo(f"stories/{slug}/"))
+    assert page.locator(".sp-embed iframe").count() == 0
+    page.get_by_text("Embed this story").click()
+    preview = page.locator(".sp-embed iframe").element_handle().content_frame()
+    preview.wait_for_selector(".spe-card")
+    assert preview.url == demo(f"embed/{slug}/")
+
+
+def test_the_sales_embed_code_follows_the_filters(page, demo):
+    page.goto(demo("sales/?industry=retail&type=testimonial"))
+    page.get_by_text("Embed these stories").click()
+    code = page.locator("[data-sp-embed-script]").input_value()
+    assert '<div data-storyportal-wall="type=testimonial&amp;industry=retail">' in code
+    page.wait_for_function("() => document.querySelector('.sp-embed iframe')")
+    assert page.locator(".sp-embed iframe").get_attribute("src") == "../embed/wall/?type=testimonial&industry=retail"
+
+
+@pytest.mark.parametrize(("path", "button"), [("stories/{slug}/", "Embed this story"),
+                                              ("sales/?industry=retail", "Embed these stories")])
+def test_the_open_embed_box_has_no_serious_axe_violation(browser, demo, path, button):
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(demo(path.format(slug=wall_cards(demo)[0]["slug"])))
+    page.get_by_text(button).click()
+    page.wait_for_load_state("networkidle")
+    assert run_axe(page) == []
+    context.close()

@@ -35,15 +35,29 @@
     return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
   }
 
+  /* The live preview, made on first opening: a closed box costs no frame and no request. */
+  function showPreview(box, query) {
+    var holder = box.querySelector("[data-sp-embed-preview]"), frame = holder.querySelector("iframe");
+    var src = holder.getAttribute("data-sp-embed-src") + (query ? "?" + query : "");
+    var open = box.querySelector("[data-sp-embed-open]");
+    if (open) open.setAttribute("href", src);
+    if (!box.open) return;
+    if (!frame) {
+      frame = holder.appendChild(document.createElement("iframe"));
+      frame.className = "sp-embed__preview";
+      frame.title = "Preview of the embed";
+    }
+    if (frame.getAttribute("src") !== src) frame.setAttribute("src", src);
+  }
+
   function followFilters(box) {
     var script = box.querySelector("[data-sp-embed-script]"), frame = box.querySelector("[data-sp-embed-iframe]");
-    var preview = box.querySelector("[data-sp-embed-preview]");
-    var scriptBase = script.defaultValue, frameBase = frame.defaultValue, previewBase = preview.getAttribute("src");
+    var scriptBase = script.defaultValue, frameBase = frame.defaultValue;
     function update() {
-      var query = wallQuery(), src = previewBase + (query ? "?" + query : "");
+      var query = wallQuery();
       script.value = scriptBase.replace('data-storyportal-wall=""', 'data-storyportal-wall="' + escapeAttr(query) + '"');
       frame.value = frameBase.replace(/(src="[^"?]*)/, "$1" + (query ? "?" + escapeAttr(query) : ""));
-      if (box.open && preview.getAttribute("src") !== src) preview.setAttribute("src", src); // loads only when shown
+      showPreview(box, query);
     }
     box.addEventListener("toggle", update);
     var sales = document.querySelector("[data-sp-sales]");
@@ -61,6 +75,7 @@
         button.addEventListener("click", function () { copy(button); });
       });
       if (box.hasAttribute("data-sp-embed-wall")) followFilters(box);
+      else box.addEventListener("toggle", function () { showPreview(box, ""); });
     });
   }
 
