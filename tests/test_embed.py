@@ -10,6 +10,7 @@ import re
 import pytest
 
 from sitebuilder import ALL_SCOPES, SiteBuilder
+from storyportal.site.leakguard import Leak, scan_output
 
 NO_LOGO_NO_NAME = ["quote", "case-study", "testimonial"]
 
@@ -160,3 +161,13 @@ def test_a_frame_ancestor_with_a_path_is_a_located_error(site):
         "mkdocs.yml:30:7: error: 'embed_frame_ancestors > item 1' has an invalid format: "
         "'https://www.example.com/page' (write a site's origin without a path, like https://www.example.com) "
         "[config-invalid-value]\n"))
+
+
+def test_the_leak_guard_reads_the_embed_files(site):
+    site.story("northwind")
+    out = site.build()
+    wall = out / "embed/wall/cards.json"
+    wall.write_text(text(wall).replace("Acme Corp", "Acme Corp jane@acme.example"), encoding="utf-8")
+    leaks = scan_output(out, [("jane-doe", "email", "jane@acme.example")])
+    assert leaks == [Leak("embed/wall/cards.json", "an e-mail address not declared public (jane@acme.example)"),
+                     Leak("embed/wall/cards.json", "private value of jane-doe.email")]

@@ -8,6 +8,7 @@ consent again, and a story that is not published is not in the plan, so it gets 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ from storyportal.site.plan import SitePlan, StoryView, story_facet_values
 WALL = "wall"  # /embed/wall/; a story slugged "wall" keeps its story page but has no card of its own
 WALL_FIRST = 6  # cards rendered into /embed/wall/ itself, for readers without JavaScript
 WALL_FACETS = ("type", *FACETS, "lang")  # the filter parameters of /stories/, all of them
+LogoUrl = Callable[[str], str | None]  # repository path of a logo -> its site path
 CARD_SIZE = (480, 360)  # oEmbed's width and height: a first size before the frame reports its own
 WALL_SIZE = (960, 720)
 
@@ -55,10 +57,10 @@ class Snippet:
 
 @dataclass(frozen=True)
 class EmbedPlan:
-    cards: MappingProxyType  # slug -> EmbedCard, newest first
+    cards: MappingProxyType[str, EmbedCard]  # newest first
     wall_first: tuple[EmbedCard, ...]
-    files: MappingProxyType  # output path -> text: oEmbed records, the wall's JSON, _headers
-    snippets: MappingProxyType  # slug (or "wall") -> Snippet
+    files: MappingProxyType[str, str]  # output path -> text: oEmbed records, the wall's JSON, _headers
+    snippets: MappingProxyType[str, Snippet]  # slug (or "wall") -> the code to copy
 
 
 def plan_embed_card(view: StoryView) -> EmbedCard:
@@ -79,7 +81,7 @@ def plan_embed_card(view: StoryView) -> EmbedCard:
     )
 
 
-def plan_embeds(plan: SitePlan, logo_url, frame_ancestors: list[str]) -> EmbedPlan:
+def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str]) -> EmbedPlan:
     """A card for every published story, the wall, and the files beside them."""
     cards = {slug: plan_embed_card(view) for slug, view in plan.stories.items() if slug != WALL}
     files = {f"embed/{slug}/oembed.json": card_oembed(card, plan) for slug, card in cards.items()}
@@ -150,13 +152,13 @@ def oembed_json(title: str, src: str, size: tuple[int, int], plan: SitePlan) -> 
     return json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def wall_json(plan: SitePlan, logo_url) -> str:
+def wall_json(plan: SitePlan, logo_url: LogoUrl) -> str:
     """Every card with its facet values, newest first: the wall filters them in the browser."""
     rows = [_wall_row(plan_embed_card(view), view, logo_url) for view in plan.stories.values()]
     return json.dumps({"v": 1, "cards": rows}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _wall_row(card: EmbedCard, view: StoryView, logo_url) -> dict:
+def _wall_row(card: EmbedCard, view: StoryView, logo_url: LogoUrl) -> dict[str, object]:
     return {
         "slug": card.slug,
         "title": card.title,
