@@ -43,7 +43,7 @@ def text(path) -> str:
 
 def test_a_withheld_story_has_no_embed_files(built):
     assert not (built / "embed" / "withheld").exists()
-    assert "withheld" not in [c["slug"] for c in json.loads(text(built / "embed/wall/cards.json"))["cards"]]
+    assert "withheld" not in [c["slug"] for c in json.loads(text(built / "embed/wall/cards-0.json"))]
     assert not [p for p in (built / "embed").rglob("*") if p.is_file() and "WITHHELD-EMBED" in text(p)]
 
 
@@ -55,7 +55,7 @@ def test_a_card_shows_a_logo_only_with_the_logo_scope(built, slug, logos):
 
 
 def test_the_wall_data_has_no_logo_without_the_logo_scope(built):
-    cards = {c["slug"]: c for c in json.loads(text(built / "embed/wall/cards.json"))["cards"]}
+    cards = {c["slug"]: c for c in json.loads(text(built / "embed/wall/cards-0.json"))}
     assert cards["globex-quote"]["logo"] is None
     assert cards["acme-quote"]["logo"].startswith("img/")
 
@@ -166,8 +166,14 @@ def test_a_frame_ancestor_with_a_path_is_a_located_error(site):
 def test_the_leak_guard_reads_the_embed_files(site):
     site.story("northwind")
     out = site.build()
-    wall = out / "embed/wall/cards.json"
+    wall = out / "embed/wall/cards-0.json"
     wall.write_text(text(wall).replace("Acme Corp", "Acme Corp jane@acme.example"), encoding="utf-8")
     leaks = scan_output(out, [("jane-doe", "email", "jane@acme.example")])
-    assert leaks == [Leak("embed/wall/cards.json", "an e-mail address not declared public (jane@acme.example)"),
-                     Leak("embed/wall/cards.json", "private value of jane-doe.email")]
+    assert leaks == [Leak("embed/wall/cards-0.json", "an e-mail address not declared public (jane@acme.example)"),
+                     Leak("embed/wall/cards-0.json", "private value of jane-doe.email")]
+
+
+def test_the_wall_chunks_follow_the_order_of_the_stories_index(built):
+    index = json.loads(text(built / "stories/facets.json"))
+    cards = json.loads(text(built / "embed/wall/cards-0.json"))
+    assert [c["slug"] for c in cards] == [row[0] for row in index["stories"]]

@@ -1,9 +1,10 @@
 /* /embed/wall/: redraws the wall for the address's filters, `limit` and `layout`.
  *
- * The parameters are those of /stories/ (values within a facet OR, facets AND), read from
- * cards.json, which the build writes beside this page. Without any of them, or without
- * JavaScript, the newest cards rendered into the page stay. Data reaches the page only
- * through textContent and setAttribute on URLs built here: never innerHTML.
+ * The parameters are those of /stories/ (values within a facet OR, facets AND). It filters
+ * with /stories/facets.json, the index the site already publishes, then fetches only the
+ * chunks of cards-N.json (beside this page, in the same order) that hold the cards shown.
+ * Without any parameter, or without JavaScript, the newest cards rendered into the page stay.
+ * Data reaches the page only through textContent and setAttribute on URLs built here.
  */
 (function () {
   "use strict";
@@ -15,6 +16,43 @@
   var ROTATE_MS = 8000;
   var UI_LANG = document.documentElement.lang || "en";
 
+  /* Positions (newest first) of the stories that match; a facet the index lacks is not asked. */
+  function matching(index, chosen) {
+    var wanted = index.facets.map(function (facet) {
+      var slugs = chosen[facet.name] || [];
+      if (!slugs.length) return null;
+      return facet.values.map(function (v, id) { return slugs.indexOf(v[0]) >= 0 ? id : -1; })
+        .filter(function (id) { return id >= 0; });
+    });
+    var found = [];
+    index.stories.forEach(function (row, position) {
+      var ok = wanted.every(function (ids, f) {
+        return !ids || row[f + 1].some(function (id) { return ids.indexOf(id) >= 0; });
+      });
+      if (ok) found.push(position);
+    });
+    return found;
+  }
+
+  function getJson(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.json();
+    });
+  }
+
+  /* The cards at these positions, fetching each chunk that holds one once. */
+  function loadCards(wall, index, positions) {
+    var chunks = {};
+    positions.forEach(function (p) { chunks[Math.floor(p / index.chunk)] = null; });
+    var base = new URL(wall.getAttribute("data-spe-chunks"), location.href);
+    return Promise.all(Object.keys(chunks).map(function (n) {
+      return getJson(new URL("cards-" + n + ".json", base)).then(function (cards) { chunks[n] = cards; });
+    })).then(function () {
+      return positions.map(function (p) { return chunks[Math.floor(p / index.chunk)][p % index.chunk]; });
+    });
+  }
+
   function selection(params) {
     var chosen = {};
     FACETS.forEach(function (name) {
@@ -24,13 +62,6 @@
       });
     });
     return chosen;
-  }
-
-  function matches(card, chosen) {
-    return FACETS.every(function (name) {
-      var want = chosen[name];
-      return !want.length || (card.facets[name] || []).some(function (v) { return want.indexOf(v) >= 0; });
-    });
   }
 
   function el(tag, className, text) {
@@ -119,14 +150,9 @@
     if (still) stop(); else play();
   }
 
-  function draw(wall, cards, params) {
-    var limit = parseInt(params.get("limit"), 10);
-    limit = limit >= 1 ? Math.min(limit, MAX_LIMIT) : DEFAULT_LIMIT;
-    var layout = LAYOUTS.indexOf(params.get("layout")) >= 0 ? params.get("layout") : "grid";
-    var chosen = selection(params);
+  function draw(wall, shown, layout) {
     var root = new URL(wall.getAttribute("data-spe-root"), location.href);
     var list = wall.querySelector("[data-spe-list]");
-    var shown = cards.filter(function (c) { return matches(c, chosen); }).slice(0, limit);
     list.replaceChildren();
     list.className = "spe-list spe-list--" + layout;
     shown.forEach(function (card) { list.appendChild(el("li", "spe-list__item")).appendChild(cardElement(card, root)); });
@@ -139,7 +165,15 @@
   var params = new URLSearchParams(location.search);
   var own = FACETS.concat(["limit", "layout"]).some(function (name) { return params.has(name); });
   if (!wall || !own) return; // the newest cards are already in the page
-  fetch(new URL(wall.getAttribute("data-spe-cards"), location.href))
-    .then(function (response) { return response.json(); })
-    .then(function (data) { draw(wall, data.cards, params); });
+  var limit = parseInt(params.get("limit"), 10);
+  limit = limit >= 1 ? Math.min(limit, MAX_LIMIT) : DEFAULT_LIMIT;
+  var layout = LAYOUTS.indexOf(params.get("layout")) >= 0 ? params.get("layout") : "grid";
+  var chosen = selection(params);
+  getJson(new URL(wall.getAttribute("data-spe-index"), location.href)).then(function (index) {
+    // A one-language site has no language facet: all its stories share the first one's language.
+    var oneLang = chosen.lang.length && !index.facets.some(function (f) { return f.name === "lang"; });
+    return loadCards(wall, index, matching(index, chosen).slice(0, limit)).then(function (cards) {
+      return oneLang && cards.length && chosen.lang.indexOf(cards[0].lang) < 0 ? [] : cards;
+    });
+  }).then(function (cards) { draw(wall, cards, layout); });
 }());

@@ -15,12 +15,10 @@ from urllib.parse import urlencode
 
 from markupsafe import escape
 
-from storyportal.core.config import FACETS
-from storyportal.site.plan import SitePlan, StoryView, story_facet_values
+from storyportal.site.plan import CARD_CHUNK, SitePlan, StoryView
 
 WALL = "wall"  # /embed/wall/; a story slugged "wall" keeps its story page but has no card of its own
 WALL_FIRST = 6  # cards rendered into /embed/wall/ itself, for readers without JavaScript
-WALL_FACETS = ("type", *FACETS, "lang")  # the filter parameters of /stories/, all of them
 LogoUrl = Callable[[str], str | None]  # repository path of a logo -> its site path
 CARD_SIZE = (480, 360)  # oEmbed's width and height: a first size before the frame reports its own
 WALL_SIZE = (960, 720)
@@ -86,7 +84,7 @@ def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str]) -
     cards = {slug: plan_embed_card(view) for slug, view in plan.stories.items() if slug != WALL}
     files = {f"embed/{slug}/oembed.json": card_oembed(card, plan) for slug, card in cards.items()}
     files["embed/wall/oembed.json"] = oembed_json(plan.site_name, embed_src(plan, "wall/"), WALL_SIZE, plan)
-    files["embed/wall/cards.json"] = wall_json(plan, logo_url)
+    files.update(wall_chunks(plan, logo_url))
     if frame_ancestors:
         files["_headers"] = headers_file(frame_ancestors)
     snippets = {slug: story_snippet(card, plan) for slug, card in cards.items()}
@@ -152,13 +150,22 @@ def oembed_json(title: str, src: str, size: tuple[int, int], plan: SitePlan) -> 
     return json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def wall_json(plan: SitePlan, logo_url: LogoUrl) -> str:
-    """Every card with its facet values, newest first: the wall filters them in the browser."""
-    rows = [_wall_row(plan_embed_card(view), view, logo_url) for view in plan.stories.values()]
-    return json.dumps({"v": 1, "cards": rows}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def wall_chunks(plan: SitePlan, logo_url: LogoUrl) -> dict[str, str]:
+    """The wall's cards in the chunks of the /stories/ index (same order, same size).
+
+    The wall filters with /stories/facets.json, which the site already publishes, then
+    fetches only the chunks that hold the cards it shows: a few KB, even at 10,000 stories.
+    """
+    rows = [_wall_row(plan_embed_card(view), logo_url) for view in plan.stories.values()]
+    return {
+        f"embed/wall/cards-{start // CARD_CHUNK}.json": json.dumps(
+            rows[start : start + CARD_CHUNK], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+        for start in range(0, len(rows), CARD_CHUNK)
+    }
 
 
-def _wall_row(card: EmbedCard, view: StoryView, logo_url: LogoUrl) -> dict[str, object]:
+def _wall_row(card: EmbedCard, logo_url: LogoUrl) -> dict[str, object]:
     return {
         "slug": card.slug,
         "title": card.title,
@@ -172,7 +179,6 @@ def _wall_row(card: EmbedCard, view: StoryView, logo_url: LogoUrl) -> dict[str, 
         "type": card.type_label,
         "lang": card.lang,
         "url": card.story_path,
-        "facets": {name: list(story_facet_values(view.story, name)) for name in WALL_FACETS},
     }
 
 
