@@ -177,3 +177,13 @@ def test_the_wall_chunks_follow_the_order_of_the_stories_index(built):
     index = json.loads(text(built / "stories/facets.json"))
     cards = json.loads(text(built / "embed/wall/cards-0.json"))
     assert [c["slug"] for c in cards] == [row[0] for row in index["stories"]]
+
+
+def test_a_portal_with_nothing_published_has_an_empty_wall_and_no_cards(site):
+    site.advocate("jane-doe", consent={"scopes": ALL_SCOPES, "granted": dt.date(2026, 1, 10), "revoked": True})
+    site.story("northwind")
+    out = site.build()
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "embed").rglob("*") if p.is_file()) == [
+        "embed/embed.css", "embed/embed.js", "embed/frame.js", "embed/wall.js", "embed/wall/index.html",
+        "embed/wall/oembed.json"]
+    assert '<li class="spe-empty">No customer stories yet.</li>' in text(out / "embed/wall/index.html")
