@@ -187,3 +187,17 @@ def test_a_portal_with_nothing_published_has_an_empty_wall_and_no_cards(site):
         "embed/embed.css", "embed/embed.js", "embed/frame.js", "embed/wall.js", "embed/wall/index.html",
         "embed/wall/oembed.json"]
     assert '<li class="spe-empty">No customer stories yet.</li>' in text(out / "embed/wall/index.html")
+
+
+def test_a_hand_written_page_cannot_replace_a_card(site):
+    site.story("northwind")
+    site.write("docs/embed/northwind.md", "# Not the card\n")
+    code, out, err = site.cli("build", "--build-date", "2026-06-01")
+    assert ("docs/embed/northwind.md:1:1: error: This hand-written file would replace the generated page "
+            "/embed/northwind/, which the site builds itself (give the page another name; stories go in stories/, "
+            "with their consent checked) [docs-replaces-page]") in err
+    assert "Not the card" not in text(site.root / "site/embed/northwind/index.html")
+
+
+def test_embed_pages_are_not_in_the_sitemap(built):
+    assert "/embed/" not in text(built / "sitemap.xml")

@@ -128,8 +128,19 @@ class StoryPortalPlugin(BasePlugin):
             files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
         for output, source in sorted(images.items()):
             files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
+        for output, html in self._embed_files(config):
+            files.append(File.generated(config, output, content=html))
         self.files = files
         return files
+
+    def _embed_files(self, config) -> list[tuple[str, str]]:
+        """The /embed/ pages, rendered from their templates as plain files (site/pages.py says why)."""
+        env = config.theme.get_env()
+        rendered = []
+        for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
+            html = env.get_template(template).render(sp=ctx, config=config)
+            rendered.append((output, html if self.preview.serving else add_csp(html)))
+        return rendered
 
     def _refuse_docs(self, files: Files, config, images: dict) -> None:
         """docs/ may add pages, never replace a generated one or publish raw HTML (site/handwritten.py)."""
@@ -137,6 +148,7 @@ class StoryPortalPlugin(BasePlugin):
         docs = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(docs_dir)}
         theme = [u for u in docs if any(os.path.isfile(os.path.join(d, u)) for d in config.theme.dirs)]
         written = [*self.pages.data, *(old + "index.html" for old, _ in self.plan.aliases), *images, *theme]
+        written += [output for output, _, _ in self.pages.embed_pages(self.media.image_tag)]
         written += [*config.theme.static_templates, "sitemap.xml.gz"]
         texts = {
             u: Path(f.abs_src_path).read_text("utf-8", "replace") if f.is_documentation_page() else None

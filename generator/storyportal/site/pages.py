@@ -21,7 +21,7 @@ from storyportal.site.plan import SitePlan
 
 @dataclass(frozen=True)
 class PageSpec:
-    kind: str  # home | stories | story | industry | sales | roster | report | embed-card | embed-wall
+    kind: str  # home | stories | story | industry | sales | roster | report
     template: str
     title: str
     description: str
@@ -58,12 +58,26 @@ class SitePages:
             ctx.extra["embed_snippet"] = self.extras["embeds"].snippets.get(spec.key)
         if spec.kind == "industry":
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
-        if spec.kind == "embed-card":
-            ctx.story = SafeStoryView(self.plan.stories[spec.key])
-            ctx.extra["embed"] = self.extras["embeds"].cards[spec.key]
-        if spec.kind == "embed-wall":
-            ctx.extra["wall"] = self.extras["embeds"].wall_first
         return ctx
+
+    def embed_pages(self, images) -> list[tuple[str, str, PageContext]]:
+        """(output path, template, context) of each /embed/ page.
+
+        Written as plain files, not MkDocs pages: a page each would cost the build as much as a
+        story page, and put pages that must not be indexed into the sitemap and the search.
+        """
+        embeds = self.extras["embeds"]
+        found = []
+        for slug, card in embeds.cards.items():
+            ctx = PageContext(
+                "embed-card", self.plan, f"embed/{slug}/", images, story=SafeStoryView(self.plan.stories[slug])
+            )
+            ctx.extra["embed"] = card
+            found.append((f"embed/{slug}/index.html", "sp_embed_card.html", ctx))
+        ctx = PageContext("embed-wall", self.plan, f"embed/{WALL}/", images)
+        ctx.extra["wall"] = embeds.wall_first
+        found.append((f"embed/{WALL}/index.html", "sp_embed_wall.html", ctx))
+        return found
 
 
 def preview_error_pages(portal: Portal) -> dict[str, PageSpec]:
@@ -138,24 +152,11 @@ def plan_pages(plan: SitePlan, portal: Portal, logo_url=lambda path: None) -> Si
         )
     extras, data, allowed = _sales_pages(plan, portal, pages)
     data.update(plan.data_files)
-    extras["embeds"] = _embed_pages(plan, portal, pages, data, logo_url)
+    extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
+    data.update(extras["embeds"].files)
     return SitePages(
         plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed, guarded_values(plan, portal)
     )
-
-
-def _embed_pages(plan: SitePlan, portal: Portal, pages: dict, data: dict, logo_url):
-    """/embed/<slug>/ per published story and /embed/wall/: pages of their own, never indexed."""
-    embeds = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
-    for slug, card in embeds.cards.items():
-        pages[f"embed/{slug}.md"] = PageSpec(
-            "embed-card", "sp_embed_card.html", card.title, card.summary, slug, noindex=True
-        )
-    pages[f"embed/{WALL}.md"] = PageSpec(
-        "embed-wall", "sp_embed_wall.html", plan.site_name, "Customer stories", noindex=True
-    )
-    data.update(embeds.files)
-    return embeds
 
 
 def guarded_values(plan: SitePlan, portal: Portal) -> list[tuple[str, str, str]]:
