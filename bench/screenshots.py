@@ -1,4 +1,5 @@
-"""Screenshots of the demo for the README: home, a filtered /stories/ view and a story, phone and desktop.
+"""Screenshots of the demo for the README, phone and desktop: home, a filtered /stories/ view, a story,
+the sales index and (from the internal build) the reference-call roster.
 
     python3 bench/screenshots.py        # writes screenshots/*.png
 
@@ -19,10 +20,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "screenshots"
-PAGES = {
-    "home": "",
-    "stories-filtered": "stories/?industry=retail,healthcare&region=emea",
-    "story": "stories/harbor-pine-omnichannel-onboarding/",
+PAGES = {  # name -> (audience, path)
+    "home": ("public", ""),
+    "stories-filtered": ("public", "stories/?industry=retail,healthcare&region=emea"),
+    "story": ("public", "stories/harbor-pine-omnichannel-onboarding/"),
+    "sales": ("public", "sales/"),
+    "roster": ("internal", "sales/roster/"),
 }
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -34,27 +37,34 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def build_and_serve(audience: str, folder: Path):
+    """Build the demo for one audience into ``folder`` and serve it on loopback: (server, base URL)."""
+    subprocess.run([sys.executable, "-m", "storyportal", "build", "--build-date", "2026-11-24", "--audience", audience,
+                    "-d", str(folder)],
+                   cwd=ROOT, check=True, capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    site = Path(tempfile.mkdtemp()) / "site"
-    subprocess.run([sys.executable, "-m", "storyportal", "build", "--build-date", "2026-11-24", "-d", str(site)],
-                   cwd=ROOT, check=True, capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    tmp = Path(tempfile.mkdtemp())
+    served = {audience: build_and_serve(audience, tmp / audience) for audience in ("public", "internal")}
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for device, (width, height) in VIEWPORTS.items():
             page = browser.new_page(viewport={"width": width, "height": height},
                                     device_scale_factor=1)
-            for name, path in PAGES.items():
-                page.goto(base + path, wait_until="networkidle")
+            for name, (audience, path) in PAGES.items():
+                page.goto(served[audience][1] + path, wait_until="networkidle")
                 page.screenshot(path=str(OUT / f"{name}-{device}.png"), full_page=False)
             page.close()
         browser.close()
-    server.shutdown()
+    for server, _ in served.values():
+        server.shutdown()
     print("\n".join(sorted(str(p.relative_to(ROOT)) for p in OUT.glob("*.png"))))
     return 0
 

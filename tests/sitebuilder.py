@@ -39,7 +39,9 @@ def dedent(text: str) -> str:
 class SiteBuilder:
     def __init__(self, root: Path):
         self.root = root
-        self.plugin: dict = {"taxonomy": TAXONOMY, "build_date": None}
+        # Search (Pagefind) off unless a test is about it: its index is not byte-reproducible, and it
+        # costs a process per build. The demo portal (mkdocs.yml) builds with it.
+        self.plugin: dict = {"taxonomy": TAXONOMY, "build_date": None, "search": False}
         self.mkdocs: dict = {"site_name": "Test stories", "site_url": "https://stories.test/"}
         self.companies: dict = {}
         self.advocates: dict = {}

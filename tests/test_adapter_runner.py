@@ -5,7 +5,7 @@ import os
 
 import yaml
 
-from sitebuilder import BUILD_DATE, CASE_STUDY_BODY, _dump
+from sitebuilder import BUILD_DATE, _dump
 
 
 def tree(folder):
@@ -17,21 +17,20 @@ def build(site):
     return site.cli("build", "--build-date", BUILD_DATE.isoformat())
 
 
-def test_a_private_value_only_in_the_search_index_fails_the_build(site):
-    # One word of the note in bold: the page has "at <strong>risk</strong>", Material's search index
-    # has the plain text (the current guard finds the JSON as written; no normalising needed).
+def test_a_private_value_in_the_search_index_fails_the_build(site):
+    # A hand-written page (docs/ is not a story, so validate does not read it) with one word of a
+    # private note in bold: the page has "at <strong>risk</strong>", Material's search index the
+    # plain text. The guard runs after Material's search plugin wrote its index, and reads it.
     site.extra_plugins = ["search"]
     site.advocate("jane-doe", private={"notes": "Renewal at risk, budget frozen"})
     site.story("northwind")
     before = tree(site.build())
-    site.story("northwind", body=CASE_STUDY_BODY + "\nRenewal at **risk**, budget frozen.\n")
+    site.write("docs/notes.md", "# Notes\n\nRenewal at **risk**, budget frozen.\n")
     code, out, err = build(site)
     assert code == 1
-    assert err.splitlines()[-3:] == [
-        "ERROR   -  storyportal: search/search_index.json: private value of jane-doe.notes",
-        "ERROR   -  Leak guard: 1 private value(s) found in the built site; nothing may be published",
-        "storyportal: error: the build failed: Aborted with a BuildError!; the previous site/ is unchanged",
-    ]
+    assert "ERROR   -  storyportal: search/search_index.json: private value of jane-doe.notes" in err.splitlines()
+    assert err.splitlines()[-1] == (
+        "storyportal: error: the build failed: Aborted with a BuildError!; the previous site/ is unchanged")
     assert tree(site.root / "site") == before
 
 

@@ -97,10 +97,10 @@ def test_the_internal_build_adds_the_roster_but_no_private_value(built):
     assert found(texts, PRIVATE_MARKERS) == []
     roster = (internal / "sales" / "roster" / "index.html").read_text(encoding="utf-8")
     assert '<a href="mailto:owner-6h6h@ourco.example">owner-6h6h@ourco.example</a>' in roster
-    assert "<td>OWNERNAME-2w2w Alex Smith</td>" in roster  # a name, not an address: no mailto link
-    assert "<td>2 of 3</td>" in roster  # one of three calls taken this quarter; the Q1 call does not count
-    assert "<td>1 of 1</td>" in roster
-    assert "<td>2026-05-17</td>" in roster and "<td>never</td>" in roster
+    assert 'data-label="Owner">OWNERNAME-2w2w Alex Smith</td>' in roster  # a name, not an address: no mailto
+    assert 'data-label="Calls left">2 of 3</td>' in roster  # one of three calls this quarter; the Q1 call does not count
+    assert 'data-label="Calls left">1 of 1</td>' in roster
+    assert 'data-label="Last call">2026-05-17</td>' in roster and 'data-label="Last call">never</td>' in roster
     # owners appear on the internal roster only, not on the pages the internal build shares with the public
     assert sorted(name for name, text in texts.items() if "owner-6h6h" in text) == ["sales/roster/index.html"]
 
@@ -166,14 +166,20 @@ def test_the_leak_guard_passes_a_clean_folder(tmp_path):
     assert scan_output(tmp_path, [PRIVATE_VALUE]) == []
 
 
-def test_a_build_with_a_private_value_in_a_story_fails(site):
-    """The guard runs on real builds: a writer pasting an advocate's phone number into a body."""
+def test_a_private_value_in_a_story_is_a_located_error_that_withholds_it(site):
+    """A writer pasting an advocate's phone number into a body: validate says where, the strict
+    build fails on it, and the deploy build withholds the story instead of leaking or aborting."""
     site.advocate("jane-doe", private={"phone": "+44 20 7946 0321"})
     site.story("northwind", body="## Challenge\n\nCall +44 20 7946 0321.\n\n## Solution\n\nx\n\n## Results\n\ny\n")
-    code, _, err = site.cli("build", "--build-date", BUILD_DATE.isoformat())
-    assert code == 1
-    assert "stories/northwind/index.html: private value of jane-doe.phone" in err
-    assert not (site.root / "site").exists()
+    site.story("southwind", title="Southwind story")
+    message = ("stories/northwind.md:11:6: error: This is a private detail of an advocate (jane-doe.phone in the "
+               "registry), which is never published (remove it from the story; private details stay in "
+               "advocates.yaml) [story-private-value]")
+    code, _, err = site.cli("build", "--strict", "--build-date", BUILD_DATE.isoformat())
+    assert (code, message in err, (site.root / "site").exists()) == (1, True, False)
+    out = site.build()
+    assert not (out / "stories" / "northwind").exists()
+    assert (out / "stories" / "southwind" / "index.html").exists()
 
 
 def test_a_body_image_is_published_without_its_metadata(site):

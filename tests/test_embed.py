@@ -157,8 +157,10 @@ def test_a_frame_ancestor_with_a_path_is_a_located_error(site):
     site.story("northwind")
     site.plugin["embed_frame_ancestors"] = ["https://www.example.com/page"]
     code, out, err = site.cli("validate", "--build-date", "2026-06-01")
+    lines = text(site.root / "mkdocs.yml").splitlines()
+    line = lines.index("    - https://www.example.com/page") + 1
     assert (code, err) == (2, (
-        "mkdocs.yml:30:7: error: 'embed_frame_ancestors > item 1' has an invalid format: "
+        f"mkdocs.yml:{line}:7: error: 'embed_frame_ancestors > item 1' has an invalid format: "
         "'https://www.example.com/page' (write a site's origin without a path, like https://www.example.com) "
         "[config-invalid-value]\n"))
 

@@ -91,7 +91,7 @@ def test_unknown_advocate_names_the_near_miss(site):
 
 UNICODE_IDS = [
     ("cyrillic-a", "j\u0430ne-doe", "U+0430 CYRILLIC SMALL LETTER A"),
-    ("zero-width-space", "jane\u200b-doe", "U+200B ZERO WIDTH SPACE"),
+    # a zero-width space in an id is refused by yaml-invisible-character (tests/test_leak_invisible.py)
     ("nfd-accent", "jane-doe\u0301", "U+0301 COMBINING ACUTE ACCENT"),
 ]
 

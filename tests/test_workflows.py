@@ -237,7 +237,7 @@ def test_the_full_check_in_a_pull_request_never_fails_the_job():
     assert len(full) == 1 and full[0]["continue-on-error"] is True
 
 
-BUILD_STEPS = {"pr.yml": "mkdocs build --strict -d site", "deploy.yml": "storyportal build -d site"}
+BUILD_STEPS = {"pr.yml": "storyportal build --strict -d site", "deploy.yml": "storyportal build -d site"}
 
 
 def test_the_deploy_build_is_not_strict_so_an_error_on_main_cannot_keep_an_expired_story_online():

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browserkit import run_axe
 
 pytestmark = pytest.mark.browser

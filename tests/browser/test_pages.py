@@ -58,6 +58,21 @@ def test_video_facade_refuses_embed_urls_off_the_allow_list(page, demo):
         "https://player.vimeo.com/video/1")
 
 
+def test_video_facade_allows_only_the_player_origins_the_page_lists(page, demo):
+    page.goto(demo(f"stories/{video_slug(demo)}/"))
+    listed = page.locator("[data-sp-video]").get_attribute("data-sp-embed-origins")
+    assert listed == ("https://www.youtube-nocookie.com https://player.vimeo.com "
+                      "https://fast.wistia.net https://www.loom.com")
+    results = page.evaluate("""() => {
+        const box = document.querySelector('[data-sp-video]');
+        const only = window.storyportal.embedUrl('https://player.vimeo.com/video/1', ['https://www.loom.com']);
+        box.setAttribute('data-sp-embed-origins', 'https://player.vimeo.com/video *');
+        const malformed = window.storyportal.embedUrl('https://player.vimeo.com/video/1');
+        return [only, malformed];
+    }""")
+    assert results == [None, None]
+
+
 def test_story_page_meta_and_copy_link(page, context, demo):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     slug = video_slug(demo)
@@ -107,6 +122,7 @@ def test_sales_link_builder_makes_a_tagged_stories_link(page, demo):
     page.goto(demo("sales/"))
     page.get_by_role("group", name="Industry").get_by_label("Retail").check()
     page.get_by_role("group", name="Story type").get_by_label("Case study").check()
+    page.get_by_text("Build a link for a prospect").click()  # folded below the table
     page.get_by_label("Your name").fill("Alex Kim")
     page.get_by_label("Campaign").fill("q4 retail")
     link = page.get_by_label("Link", exact=True).input_value()

@@ -40,12 +40,12 @@ def shown_slugs(page) -> list[str]:
 
 
 def wait_slugs(page, want: list[str]):
-    """Wait until the cards on screen are exactly ``want`` (first 24), in order."""
+    """Wait until the cards on screen are exactly ``want`` (the first view of it), in order."""
     page.wait_for_function("""want => {
         const got = [...document.querySelectorAll('[data-sp-cards] .sp-card__title a')]
             .map(a => a.getAttribute('href').replace(/\\/$/, '').split('/').pop());
         return JSON.stringify(got) === JSON.stringify(want);
-    }""", arg=want[:24])
+    }""", arg=want[:first_view(len(want))])
 
 
 def wait_status(page, text: str):
@@ -56,10 +56,15 @@ def plural(n: int) -> str:
     return f"{n} story" if n == 1 else f"{n} stories"
 
 
+def first_view(total: int) -> int:
+    """24 cards, or all 25: a "Show more" button for a single card is not worth a click."""
+    return total if total <= 25 else 24
+
+
 def test_first_view_is_server_rendered_and_fetches_no_cards(page, demo):
     page.goto(demo("stories/"))
     total = len(index(demo)["stories"])
-    assert len(card_titles(page)) == min(24, total)
+    assert len(card_titles(page)) == first_view(total)
     page.wait_for_timeout(300)
     assert not [u for u in page.record.requests if "/cards-" in u or "/text.json" in u]
 
@@ -150,9 +155,9 @@ def test_clear_all_and_show_more(page, demo, tmp_path):
     page.get_by_role("button", name="Clear all filters").click()
     page.wait_for_function("() => location.search === ''")
     total = len(index(demo)["stories"])
-    assert len(card_titles(page)) == min(24, total)
+    assert len(card_titles(page)) == first_view(total)
     more = page.get_by_role("button", name="Show more stories")
-    assert more.is_visible() == (total > 24)
+    assert more.is_visible() == (total > first_view(total))
 
 
 def test_card_links_work_from_the_script_built_cards(page, demo):

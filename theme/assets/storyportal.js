@@ -8,8 +8,6 @@
 (function () {
   "use strict";
 
-  var PAGE = 24; // cards per "show more" step, same as the server-rendered first view
-  var VIDEO_HOSTS = ["www.youtube-nocookie.com", "player.vimeo.com", "fast.wistia.net", "www.loom.com"];
   var teardown = []; // undo functions for window-level listeners of the current page
 
   /* ---- URL state: ?industry=retail,healthcare&type=video&q=onboarding ---------------------- */
@@ -89,8 +87,22 @@
   function facetForm(form) {
     var names = [];
     form.querySelectorAll("[data-sp-facet]").forEach(function (fs) { names.push(fs.getAttribute("data-sp-facet")); });
+    var boxes = function (name) {
+      return Array.prototype.filter.call(form.querySelectorAll("[data-sp-facet] input[type=checkbox]"),
+        function (box) { return box.name === name; });
+    };
     return {
       names: names,
+      known: function (name) { return boxes(name).map(function (box) { return box.value; }); },
+      labelOf: function (name, value) {
+        var box = boxes(name).filter(function (b) { return b.value === value; })[0];
+        var label = box && box.labels && box.labels[0] && box.labels[0].querySelector(".sp-facet__label");
+        return label ? label.textContent : value;
+      },
+      legend: function (name) {
+        var box = boxes(name)[0], legend = box && box.closest("fieldset").querySelector("legend");
+        return legend ? legend.textContent : name;
+      },
       q: form.querySelector("[data-sp-q]"),
       clear: form.querySelector("[data-sp-clear]"),
       read: function () {
@@ -122,6 +134,9 @@
           item.hidden = n === 0 && !box.checked;
           item.classList.toggle("sp-facet__value--empty", n === 0);
         });
+        form.querySelectorAll("[data-sp-facet]").forEach(function (group) { // no value to offer: no heading either
+          group.hidden = !group.querySelector(".sp-facet__value:not([hidden])");
+        });
       }
     };
   }
@@ -137,6 +152,110 @@
       clearTimeout(timer);
       timer = setTimeout(function () { fn.apply(null, args); }, ms);
     };
+  }
+
+  function copyState(state) {
+    var facets = {};
+    Object.keys(state.facets).forEach(function (k) { facets[k] = state.facets[k].slice(); });
+    return { facets: facets, q: state.q, sort: state.sort };
+  }
+
+  function distance(a, b) { // Levenshtein, for "did you mean" on a mistyped filter value
+    var row = [];
+    for (var j = 0; j <= b.length; j++) row.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var prev = row[0];
+      row[0] = i;
+      for (j = 1; j <= b.length; j++) {
+        var here = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1));
+        prev = here;
+      }
+    }
+    return row[b.length];
+  }
+
+  function closestValue(value, known) {
+    var best = null, bestD = Math.max(1, Math.floor(value.length / 3)) + 1;
+    known.forEach(function (k) { var d = distance(value.toLowerCase(), k); if (d < bestD) { best = k; bestD = d; } });
+    return best;
+  }
+
+  /* Values in the URL that no checkbox has (a mistyped or outdated link): taken out of the state. */
+  function takeUnknown(state, ui) {
+    var unknown = [];
+    ui.names.forEach(function (name) {
+      var known = ui.known(name);
+      state.facets[name] = state.facets[name].filter(function (v) {
+        if (known.indexOf(v) >= 0) return true;
+        unknown.push({ facet: name, value: v, near: closestValue(v, known) });
+        return false;
+      });
+    });
+    return unknown;
+  }
+
+  function button(className, text, onClick) {
+    var b = el("button", className, text);
+    b.setAttribute("type", "button");
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  /* Say which filters of the link were left out, with the nearest real value to use instead. */
+  function showUnknown(box, unknown, ui, pick) {
+    if (!box || !unknown.length) return;
+    box.textContent = "";
+    unknown.forEach(function (u) {
+      var p = el("p", "sp-notice__text", "The link asked for " + ui.legend(u.facet) + " “" + u.value +
+                 "”, which is not one of the filters here, so it was left out.");
+      if (u.near) {
+        p.appendChild(document.createTextNode(" "));
+        p.appendChild(button("sp-chip", "Show " + ui.labelOf(u.facet, u.near) + " instead", function () {
+          box.hidden = true;
+          pick(u.facet, u.near);
+        }));
+      }
+      box.appendChild(p);
+    });
+    box.appendChild(button("sp-chip sp-chip--quiet", "Dismiss", function () { box.hidden = true; }));
+    box.hidden = false;
+  }
+
+  /* The nearest non-empty views of an empty result: each active filter taken away in turn. */
+  function wayOut(items, state, names, textOf) {
+    var options = [];
+    var count = function (next) { return filterItems(items, next, names, textOf).matches.length; };
+    names.forEach(function (name) {
+      state.facets[name].forEach(function (value) {
+        var next = copyState(state);
+        next.facets[name] = next.facets[name].filter(function (v) { return v !== value; });
+        options.push({ facet: name, value: value, state: next, n: count(next) });
+      });
+    });
+    if (state.q) {
+      var next = copyState(state);
+      next.q = "";
+      options.push({ q: state.q, state: next, n: count(next) });
+    }
+    return options.filter(function (o) { return o.n > 0; }).sort(function (a, b) { return b.n - a.n; }).slice(0, 3);
+  }
+
+  function showWayOut(box, options, ui, go) {
+    if (!box) return;
+    box.textContent = "";
+    box.hidden = !options.length;
+    if (!options.length) return;
+    box.appendChild(el("p", "sp-empty__lead", "Nearest views with stories:"));
+    var list = el("ul", "sp-empty__list");
+    options.forEach(function (o) {
+      var what = o.q !== undefined ? "the search “" + o.q + "”" : ui.legend(o.facet) + ": " + ui.labelOf(o.facet, o.value);
+      var li = el("li");
+      li.appendChild(button("sp-chip", "Remove " + what + " (" + plural(o.n, "story", "stories") + ")",
+                            function () { go(o.state); }));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
   }
 
   /* Wire a facet form to a view: pushState on each change, replaceState while typing, popstate restores. */
@@ -216,7 +335,12 @@
     if (href) a.setAttribute("href", href);
     h.appendChild(a);
     article.appendChild(h);
-    article.appendChild(el("p", "sp-card__meta", [card.company, card.type, card.industry].filter(Boolean).join(" · ")));
+    var meta = el("p", "sp-card__meta", [card.company, card.type, card.industry].filter(Boolean).join(" · "));
+    if (card.lang && card.lang !== document.documentElement.lang) { // the twin of the template's language badge
+      meta.insertBefore(document.createTextNode(" "), meta.firstChild);
+      meta.insertBefore(el("span", "sp-badge sp-badge--lang", card.lang_label || card.lang), meta.firstChild);
+    }
+    article.appendChild(meta);
     if (card.metric) article.appendChild(el("p", "sp-card__metric", card.metric));
     article.appendChild(el("p", "sp-card__summary", card.summary));
     var date = el("p", "sp-card__date"), time = el("time", null, card.date);
@@ -235,8 +359,12 @@
     this.list = root.querySelector("[data-sp-cards]");
     this.status = root.querySelector("[data-sp-status]");
     this.more = root.querySelector("[data-sp-more]");
+    this.notice = root.querySelector("[data-sp-notice]");
+    this.empty = root.querySelector("[data-sp-empty]");
     this.siteRoot = root.getAttribute("data-sp-root") || "";
     this.total = parseInt(root.getAttribute("data-sp-total"), 10) || 0;
+    // Cards per "show more" step: as many as the server-rendered first view (plan.FIRST_VIEW).
+    this.page = parseInt(root.getAttribute("data-sp-page"), 10) || Math.max(this.list.children.length, 1);
     this.index = null; // facets.json
     this.items = null;
     this.text = null; // text.json, only once a search is typed
@@ -286,7 +414,14 @@
   StoryBrowser.prototype.start = function () {
     var self = this;
     bindForm(this.form, this.ui, function (state, how) { self.change(state, how); });
-    this.more.addEventListener("click", function () { self.render(self.shown + PAGE, true); });
+    this.more.addEventListener("click", function () { self.render(self.shown + self.page, true); });
+    var unknown = takeUnknown(this.state, this.ui);
+    if (unknown.length) setUrl(writeQuery(this.state, this.ui.names, location.search, false), "replace");
+    showUnknown(this.notice, unknown, this.ui, function (facet, value) {
+      var state = self.ui.read();
+      state.facets[facet].push(value);
+      self.change(state, "push");
+    });
     this.ui.apply(this.state);
     if (!isEmpty(this.state)) {
       this.update(); // a shared filtered link: restore the view now
@@ -314,7 +449,7 @@
       var result = filterItems(self.items, self.state, self.ui.names, function (i) { return self.text[i] || ""; });
       self.result = result;
       self.ui.showCounts(result.counts, self.state);
-      return self.render(PAGE, false);
+      return self.render(self.page, false);
     }).catch(function (err) {
       self.status.textContent = "The story list could not be loaded. Reload the page to try again.";
       if (window.console) console.error(err);
@@ -332,6 +467,7 @@
         return self.render(count, appending);
       });
     }
+    if (this.result.matches.length === count + 1) count += 1; // never a "Show more" for a single card
     var positions = this.result.matches.slice(0, count);
     var chunkSize = this.index.chunk, needed = [];
     positions.forEach(function (p) { var k = Math.floor(p / chunkSize); if (needed.indexOf(k) < 0) needed.push(k); });
@@ -353,6 +489,9 @@
       self.status.textContent = total === 0 ? "No stories match these filters."
         : self.shown < total ? "Showing " + self.shown + " of " + plural(total, "story", "stories")
         : plural(total, "story", "stories");
+      var textOf = function (i) { return self.text ? self.text[i] || "" : ""; };
+      showWayOut(self.empty, total === 0 ? wayOut(self.items, self.state, self.ui.names, textOf) : [], self.ui,
+                 function (state) { self.change(state, "push"); });
       if (appending && self.list.children[start]) {
         var link = self.list.children[start].querySelector("a");
         if (link) link.focus(); // keep keyboard users where the new cards begin
@@ -370,6 +509,8 @@
     this.body = this.table.tBodies[0];
     this.rows = Array.prototype.slice.call(this.body.querySelectorAll("[data-sp-row]"));
     this.status = root.querySelector("[data-sp-status]");
+    this.notice = root.querySelector("[data-sp-notice]");
+    this.empty = root.querySelector("[data-sp-empty]");
     var names = this.ui.names;
     this.items = this.rows.map(function (row) {
       var values = {};
@@ -396,6 +537,16 @@
     ["[data-sp-lb-name]", "[data-sp-lb-campaign]"].forEach(function (sel) {
       var input = root(self, sel);
       if (input) input.addEventListener("input", function () { self.showLink(); });
+    });
+    var jump = root(this, "[data-sp-lb-jump]"), builder = root(this, "[data-sp-lb]");
+    if (jump && builder) jump.addEventListener("click", function () { builder.open = true; });
+    var unknown = takeUnknown(this.state, this.ui);
+    if (unknown.length) setUrl(writeQuery(this.state, this.ui.names, location.search, true), "replace");
+    showUnknown(this.notice, unknown, this.ui, function (facet, value) {
+      var state = self.ui.read();
+      state.sort = self.state.sort;
+      state.facets[facet].push(value);
+      self.change(state, "push");
     });
     var copy = root(this, "[data-sp-lb-copy]");
     if (copy) copy.addEventListener("click", function () {
@@ -424,6 +575,9 @@
     this.sort(this.state.sort || "-published");
     var n = result.matches.length;
     this.status.textContent = n === 0 ? "No stories match these filters." : plural(n, "story", "stories");
+    var textOf = function (i) { return self.items[i].text; };
+    showWayOut(this.empty, n === 0 ? wayOut(this.items, this.state, this.ui.names, textOf) : [], this.ui,
+               function (state) { self.change(state, "push"); });
     this.showLink();
   };
 
@@ -511,18 +665,26 @@
 
   /* ---- video facade ------------------------------------------------------------------------- */
 
-  function embedUrl(raw) {
+  /* The player origins the build allows (core/video.py, the same list as the CSP's frame-src), from the
+   * page: "https://host" each, nothing else, so a malformed list allows nothing rather than too much. */
+  function embedOrigins(box) {
+    box = box || document.querySelector("[data-sp-embed-origins]");
+    var listed = box ? (box.getAttribute("data-sp-embed-origins") || "").split(/\s+/) : [];
+    return listed.filter(function (o) { return /^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(o); });
+  }
+
+  /* The player URL if it is https, without user or port, on an allowed origin; else null. */
+  function embedUrl(raw, origins) {
     var url;
     try { url = new URL(raw); } catch (e) { return null; }
-    if (url.protocol !== "https:" || VIDEO_HOSTS.indexOf(url.hostname) < 0 || url.username || url.password || url.port) return null;
-    if (url.hostname === "www.youtube-nocookie.com" || url.hostname === "player.vimeo.com") url.searchParams.set("autoplay", "1");
-    return url.href;
+    if (url.protocol !== "https:" || url.username || url.password || url.port) return null;
+    return (origins || embedOrigins()).indexOf(url.origin) >= 0 ? url.href : null;
   }
 
   function bindVideos(scope) {
     scope.querySelectorAll("[data-sp-video]").forEach(function (box) {
       var button = box.querySelector("button");
-      var src = embedUrl(box.getAttribute("data-sp-embed") || "");
+      var src = embedUrl(box.getAttribute("data-sp-embed") || "", embedOrigins(box));
       if (!button) return;
       if (!src) { button.disabled = true; return; }
       box.setAttribute("data-sp-ready", "");

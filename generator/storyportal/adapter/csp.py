@@ -14,10 +14,15 @@ import hashlib
 import re
 from importlib import resources
 
+from storyportal.core.video import EMBED_ORIGINS
+
+# 'wasm-unsafe-eval' lets Pagefind's search compile its WebAssembly (same-origin files only);
+# it allows no string evaluation of script.
 _CSP = (
-    "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; frame-src 'self' https://www.youtube-nocookie.com https://player.vimeo.com "
-    "https://fast.wistia.net https://www.loom.com; object-src 'none'; base-uri 'self'; form-action 'self'"
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "frame-src 'self' " + " ".join(EMBED_ORIGINS) + "; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
 

@@ -25,9 +25,10 @@ from storyportal import __version__
 from storyportal.adapter import preview
 from storyportal.adapter.csp import add_csp
 from storyportal.adapter.preview import KEYED_KINDS, StoryPortalFile
+from storyportal.adapter.search import BackgroundIndexer, SearchIndexError, index_site, search_enabled
 from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
 from storyportal.core.imagecheck import inspect_image
-from storyportal.core.issues import Severity
+from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.paths import resolve_ref
 from storyportal.core.portal import Portal, PortalLoader, build_date
@@ -55,6 +56,7 @@ class StoryPortalPlugin(BasePlugin):
         self.media: MediaPlanner | None = None
         self.preview = preview.Preview()
         self.fonts_checked = False
+        self.indexer: BackgroundIndexer | None = None  # the preview's search, re-indexed in the background
         # Set again by every build (on_config, on_files).
         self.portal: Portal | None = None
         self.plan: SitePlan | None = None
@@ -92,10 +94,13 @@ class StoryPortalPlugin(BasePlugin):
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self._warn_missing_fonts()
-        _set_nav(config)
+        _set_nav(config, self.plan, self.pages.pages)
         _quiet_nav_list(config)
         config.extra_css = ["assets/storyportal.css", "assets/embed.css", *config.extra_css]
         config.extra_javascript = ["assets/storyportal.js", "assets/embed-button.js", *config.extra_javascript]
+        if search_enabled(settings):
+            config.extra["storyportal_search"] = True
+            config.extra_javascript = [*config.extra_javascript, "assets/sp-search.js"]
         return config
 
     def _warn_missing_fonts(self) -> None:
@@ -111,7 +116,9 @@ class StoryPortalPlugin(BasePlugin):
         for file in list(files):  # MkDocs follows symlinks: one could publish advocates.yaml
             if file.abs_src_path and _is_linked(Path(file.abs_src_path), Path(config.docs_dir)):
                 log.error(
-                    f"{file.src_uri}: symbolic links in {Path(config.docs_dir).name}/ are never published [path-symlink]"
+                    visible(
+                        f"{file.src_uri}: symbolic links in {Path(config.docs_dir).name}/ are never published [path-symlink]"
+                    )
                 )
                 files.remove(file)
         images = {**body_images(self.plan, self.portal.settings, self.media.cache_dir), **self.media.outputs()}
@@ -226,6 +233,23 @@ class StoryPortalPlugin(BasePlugin):
     def _finish_preview(self, *, config):
         self.preview.finish(config, self.files, self._fill_skipped)
 
+    @event_priority(-50)  # after every page and other plugins' writers; before the leak guard reads it all
+    def _search_index(self, *, config):
+        if search_enabled(self.portal.settings):
+            self._index_search(config)
+
+    def _index_search(self, config) -> None:
+        if self.preview.serving:  # the preview serves the page now; search follows in a moment
+            if self.indexer is None:
+                self.indexer = BackgroundIndexer(log.info)
+            self.indexer.request(Path(config.site_dir), self.portal.settings.portal.lang)
+            return
+        try:
+            done = index_site(Path(config.site_dir), self.portal.settings.portal.lang)
+        except SearchIndexError as exc:
+            raise PluginError(f"Search index: {exc}") from None
+        log.info(f"search: {done.pages} page(s) indexed with Pagefind in {done.seconds:.1f} s")
+
     @event_priority(-100)  # after every writer: Material's search index is written at default priority
     def _guard_and_mark(self, *, config):
         if self.preview.serving:
@@ -235,7 +259,7 @@ class StoryPortalPlugin(BasePlugin):
             raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts()))
         (site_dir / MARKER).write_text(build_marker(self.portal), encoding="utf-8")
 
-    on_post_build = CombinedEvent(_finish_preview, _guard_and_mark)
+    on_post_build = CombinedEvent(_finish_preview, _search_index, _guard_and_mark)
 
     def private_values(self):
         """What the leak guard looks for: every private value in the registry, and in the public
@@ -279,7 +303,7 @@ def read_settings(options, config) -> SiteSettings:
 
 def report_portal(portal: Portal) -> None:
     """Errors fail --strict; a withheld story (consent) is only information."""
-    if not (portal.settings.root / portal.settings.portal.registry).is_file():
+    if portal.registry_missing:
         raise PluginError(f"The advocate registry {portal.settings.portal.registry} does not exist")
     for issue in portal.issues:
         if issue.severity is Severity.ERROR:
@@ -306,7 +330,9 @@ def body_images(plan: SitePlan, settings: SiteSettings, cache_dir: Path) -> dict
                     settings.root / rel, settings.portal.max_image_bytes, settings.portal.max_image_pixels
                 )
             if problem is not None:
-                log.error(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
+                log.error(
+                    visible(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
+                )
                 continue
             found[output] = stripped_copy(settings.root, rel, cache_dir)  # no EXIF or GPS
     return found
@@ -374,13 +400,21 @@ def _is_linked(path: Path, top: Path) -> bool:
     return False
 
 
-def _set_nav(config) -> None:
+def _set_nav(config, plan: SitePlan, pages) -> None:
     """A small navigation: with 1,000 stories in it a build is 6x slower, and every page renders it.
 
-    Industry pages are linked from the home page and from each story instead.
+    Industry pages are linked from the home page and from each story instead. The internal build
+    adds its tools (Sales, Roster, Report), so the phone menu reaches them too.
     """
     if config.nav is None:
-        config.nav = [{"Home": "index.md"}, {"Stories": "stories/index.md"}]
+        links = plan.nav or (("Home", ""), ("Stories", "stories/"))
+        config.nav = [{label: _source_of(path, pages)} for label, path in links]
+
+
+def _source_of(path: str, pages) -> str:
+    """The page source behind a site path: ``sales/roster/`` is ``sales/roster.md``."""
+    flat = path.rstrip("/") + ".md"
+    return flat if path and flat in pages else path + "index.md"
 
 
 def _quiet_nav_list(config) -> None:

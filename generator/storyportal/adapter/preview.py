@@ -19,6 +19,8 @@ from storyportal.site.pages import preview_errors_html
 
 log = get_plugin_logger(__name__)
 
+SEARCH_BUNDLE = "pagefind/"  # adapter/search.py writes it after each build, in the background while serving
+
 CACHED_TEMPLATE = "storyportal/cached.html"
 KEYED_KINDS = ("story", "preview-error")  # pages made from one story: skipped when their key is unchanged
 
@@ -285,6 +287,7 @@ class OutputLedger:
     def sweep(self, site_dir: Path, expected: set[str]) -> list[str]:
         """Delete what no current file produced; the first build learns the template outputs."""
         present = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+        present = {rel for rel in present if not rel.startswith(SEARCH_BUNDLE)}  # the search index keeps itself
         if self.extras is None:
             self.extras = present - expected
         stale = sorted(present - expected - self.extras)

@@ -31,7 +31,13 @@ NO_PLUGIN = (
     "the site was built by an engine that did not run the storyportal plugin "
     "(is `storyportal` listed under `plugins:` in mkdocs.yml?)"
 )
-ENVIRONMENT_KEYS = ("NO_MKDOCS_2_WARNING", "STORYPORTAL_AUDIENCE", "STORYPORTAL_BUILD_DATE", "SOURCE_DATE_EPOCH")
+ENVIRONMENT_KEYS = (
+    "NO_MKDOCS_2_WARNING",
+    "STORYPORTAL_AUDIENCE",
+    "STORYPORTAL_BUILD_DATE",
+    "SOURCE_DATE_EPOCH",
+    "STORYPORTAL_SEARCH",
+)
 
 
 class BuildRefused(Exception):
@@ -51,6 +57,8 @@ def _environment(args):
     saved = {key: os.environ.get(key) for key in ENVIRONMENT_KEYS}
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ["STORYPORTAL_AUDIENCE"] = args.audience
+    if not getattr(args, "search", True):
+        os.environ["STORYPORTAL_SEARCH"] = "0"
     if args.build_date:
         os.environ["STORYPORTAL_BUILD_DATE"] = args.build_date.isoformat()
     day = args.build_date or dt.date.fromisoformat(

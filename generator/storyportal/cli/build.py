@@ -20,11 +20,10 @@ def register(commands, common) -> None:
         default=None,
         help="output folder (default: site, or site-internal for --audience internal)",
     )
-    build.add_argument(
-        "--audience",
-        choices=[a.value for a in Audience],
-        default=Audience.PUBLIC.value,
-        help="public (default), or internal to add the reference-call roster and the program report",
+    _audience_and_search(
+        build,
+        "public (default), or internal to add the reference-call roster and the program report",
+        "skip the search index (Pagefind): quicker local builds and benchmarks",
     )
     build.add_argument("--strict", action="store_true", help="fail on any warning, as mkdocs build --strict")
     build.set_defaults(run=build_site)
@@ -38,13 +37,19 @@ def register(commands, common) -> None:
         metavar="HOST:PORT",
         help=f"address to serve on (default {runner.DEFAULT_ADDRESS})",
     )
-    serve.add_argument(
-        "--audience",
-        choices=[a.value for a in Audience],
-        default=Audience.PUBLIC.value,
-        help="public (default), or internal to preview the roster and the program report",
+    _audience_and_search(
+        serve,
+        "public (default), or internal to preview the roster and the program report",
+        "no search index in the preview (large portals preview faster)",
     )
     serve.set_defaults(run=serve_site)
+
+
+def _audience_and_search(parser, audience_help: str, search_help: str) -> None:
+    parser.add_argument(
+        "--audience", choices=[a.value for a in Audience], default=Audience.PUBLIC.value, help=audience_help
+    )
+    parser.add_argument("--no-search", dest="search", action="store_false", help=search_help)
 
 
 def build_site(args) -> int:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from storyportal.cli.output import Exit, fail, format_text
-from storyportal.core.config import PortalConfig, SiteSettings, load_settings
+from storyportal.cli.output import Exit, fail, settings_or_report
+from storyportal.core.config import PortalConfig, SiteSettings
 from storyportal.core.errors import closest
 from storyportal.core.model import Advocate, Registry
 from storyportal.core.portal import build_date
@@ -70,9 +70,8 @@ def register(commands, common) -> None:
 
 
 def run_new(args) -> int:
-    settings, problems = load_settings(args.config_file)
+    settings = settings_or_report(args.config_file)
     if settings is None:
-        sys.stderr.write(format_text(problems))
         return Exit.USAGE
     today = build_date(args.build_date or settings.portal.build_date)
     try:

@@ -6,8 +6,10 @@ import enum
 import json
 import os
 import sys
+from pathlib import Path
 
-from storyportal.core.issues import Issue, Severity
+from storyportal.core.config import SiteSettings, load_settings
+from storyportal.core.issues import Issue, Severity, visible
 
 
 class Exit(enum.IntEnum):
@@ -21,14 +23,14 @@ class Exit(enum.IntEnum):
 
 def fail(message: str, code: Exit = Exit.USAGE) -> int:
     """One line on stderr, ``storyportal: error: ...``; returns the exit status."""
-    sys.stderr.write(f"storyportal: error: {message}\n")
+    sys.stderr.write(f"storyportal: error: {visible(message)}\n")
     return int(code)
 
 
 def describe(issue: Issue) -> str:
     """``mkdocs.yml:3:5: message (hint)``, without the severity (the caller says "error")."""
     where = issue.path + (f":{issue.line}:{issue.col}" if issue.line else "")
-    return f"{where}: {issue.message}" + (f" ({issue.hint})" if issue.hint else "")
+    return visible(f"{where}: {issue.message}" + (f" ({issue.hint})" if issue.hint else ""))
 
 
 def format_text(issues: list[Issue]) -> str:
@@ -88,3 +90,11 @@ def write_step_summary(text: str) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(text)
+
+
+def settings_or_report(config_file: Path) -> SiteSettings | None:
+    """The portal's settings, or None after printing why they cannot be read (exit with Exit.USAGE)."""
+    settings, problems = load_settings(config_file)
+    if settings is None:
+        sys.stderr.write(format_text(problems))
+    return settings

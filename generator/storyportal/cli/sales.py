@@ -98,7 +98,7 @@ def open_portal(args):
         return None
     # The site's own build date, so that "published" means what the built site shows.
     portal = load_portal(settings, build_date(args.build_date or settings.portal.build_date))
-    if not (settings.root / settings.portal.registry).is_file():
+    if portal.registry_missing:
         fail(f"cannot read the advocate registry {settings.portal.registry}")
         return None
     return portal

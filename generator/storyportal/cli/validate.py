@@ -11,9 +11,9 @@ from storyportal.cli.output import (
     format_json,
     format_text,
     markdown_summary,
+    settings_or_report,
     write_step_summary,
 )
-from storyportal.core.config import load_settings
 from storyportal.core.issues import Severity, sort_issues
 from storyportal.core.model import Status
 from storyportal.core.portal import build_date, load_portal
@@ -40,12 +40,11 @@ def register(commands, common) -> None:
 
 
 def run_validate(args) -> int:
-    settings, problems = load_settings(args.config_file)
+    settings = settings_or_report(args.config_file)
     if settings is None:
-        sys.stderr.write(format_text(problems))
         return Exit.USAGE
-    portal = load_portal(settings, build_date(args.build_date))
-    if not (settings.root / settings.portal.registry).is_file():
+    portal = load_portal(settings, build_date(args.build_date or settings.portal.build_date))
+    if portal.registry_missing:
         sys.stderr.write(format_text([i for i in portal.issues if i.rule == "registry-missing"]))
         return Exit.USAGE
     issues = list(portal.issues)

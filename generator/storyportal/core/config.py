@@ -17,10 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from storyportal.core.errors import validate_model
 from storyportal.core.issues import Issue
+from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Mark, parse_yaml
 
 FACETS = ("industry", "company_size", "region", "products", "use_cases")
-TermSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+# What one value of each facet is called, for people: filter legends, "unknown company size 'x'".
+FACET_LABELS = {
+    "industry": "Industry",
+    "company_size": "Company size",
+    "region": "Region",
+    "products": "Product",
+    "use_cases": "Use case",
+}
+TermSlug = Annotated[str, StringConstraints(pattern=f"^{SLUG_SHAPE}$", max_length=60)]
+HERO_WIDTHS = (480, 960, 1600)  # the default widths of the resized copies of hero images
 Label = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 # An origin in a CSP header: no space, quote or line break can reach the _headers file.
 FrameAncestor = Annotated[str, StringConstraints(pattern=r"^https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?$")]
@@ -56,6 +66,11 @@ class PortalConfig(BaseModel):
     audience: Audience = Field(
         Audience.PUBLIC, description="public, or internal to add the reference-call roster and the program report."
     )
+    internal_site_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(/\S*)?$")] | None = Field(
+        None,
+        description="Address of the internal build; the roster and the report name it as their canonical URL "
+        "(left out when not set).",
+    )
     case_study_sections: list[str] | dict[str, list[str]] = Field(
         ["Challenge", "Solution", "Results"],
         description="The `##` sections a case study must have; a list, or a map from language to list.",
@@ -76,9 +91,10 @@ class PortalConfig(BaseModel):
         40_000_000, description="An image with more pixels than this is refused (decompression bombs)."
     )
     image_widths: list[Annotated[int, Field(ge=16, le=4000)]] = Field(
-        [480, 960, 1600], description="Widths of the resized copies of hero images."
+        list(HERO_WIDTHS), description="Widths of the resized copies of hero images."
     )
     leak_guard: bool = Field(True, description="Fail the build if any private registry value appears in the output.")
+    search: bool = Field(True, description="Index the stories with Pagefind for the search box (false: no search).")
     embed_frame_ancestors: list[FrameAncestor] = Field(
         [],
         description="Sites allowed to frame /embed/ pages (any when empty), sent in a _headers file as frame-ancestors.",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,6 +22,18 @@ def closest(word: str, choices, cutoff: float = 0.6) -> str | None:
         return lowered[str(word).lower()]
     found = difflib.get_close_matches(str(word), choices, n=1, cutoff=cutoff)
     return found[0] if found else None
+
+
+def did_you_mean(word: str, choices: Iterable[Any], otherwise: str = "", cutoff: float = 0.6) -> str:
+    """The hint for a value that is not allowed: "did you mean 'retail'?", else ``otherwise``."""
+    near = closest(word, choices, cutoff)
+    return f"did you mean '{near}'?" if near else otherwise
+
+
+def did_you_mean_or_allowed(word: str, allowed: Iterable[Any]) -> str:
+    """The hint for a value outside a short closed list (a taxonomy): the nearest, else the whole list."""
+    names = [str(a) for a in allowed]
+    return did_you_mean(word, names, "allowed: " + ", ".join(names))
 
 
 def validate_model(model: type[BaseModel], data, parsed: Parsed, base: tuple, source: str, prefix: str):
@@ -87,9 +101,8 @@ def _issue(err: dict, model, parsed: Parsed, base: tuple, source: str, prefix: s
     elif kind == "extra_forbidden":
         mark = parsed.mark(base + loc, key=True)
         owner = _model_at(model, loc)
-        suggestion = closest(loc[-1], owner.model_fields)
         rule, message = f"{prefix}-unknown-field", f"'{loc[-1]}' is not a field we know"
-        hint = f"did you mean '{suggestion}'?" if suggestion else "check the spelling, or remove it"
+        hint = did_you_mean(loc[-1], owner.model_fields, "check the spelling, or remove it")
     elif not loc and kind in ("dict_type", "model_type", "model_attributes_type"):
         mark = parsed.mark(base)
         rule, message, hint = (
@@ -158,8 +171,7 @@ def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str,
         return f"'{name}' must be a whole number, not {shown}", "", f"{prefix}-field-type"
     if kind == "enum":
         allowed = re.findall(r"'([^']*)'", ctx.get("expected", ""))
-        suggestion = closest(value, allowed)
-        hint = f"did you mean '{suggestion}'?" if suggestion else ""
+        hint = did_you_mean(value, allowed)
         return f"'{name}' cannot be {shown}; allowed: {', '.join(allowed)}", hint, f"{prefix}-invalid-value"
     if kind == "string_pattern_mismatch":
         return (

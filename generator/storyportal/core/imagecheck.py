@@ -8,9 +8,30 @@ from pathlib import Path
 
 from PIL import Image
 
-from storyportal.core.paths import PathProblem
+from storyportal.core.config import PortalConfig
+from storyportal.core.paths import PathProblem, resolve_ref
 
+# The image files a story or the registry may name: Pillow's format name -> the name endings it may have.
 FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",), "GIF": (".gif",)}
+FORMAT_NAMES = "PNG, JPEG, WebP or GIF"  # the same, for people
+IMAGE_SUFFIXES = frozenset(suffix for suffixes in FORMATS.values() for suffix in suffixes)
+
+
+def resolve_image(root: Path, base: str, ref: str, config: PortalConfig) -> tuple[str | None, PathProblem | None]:
+    """Resolve ``ref`` like any file reference, then check the file is a sane image.
+
+    Returns the repository path, or None and the problem to report where ``ref`` was written.
+    """
+    rel, problem = resolve_ref(root, base, ref)
+    if rel is None or problem is not None:
+        return None, problem
+    problem = image_problem(root, rel, config)
+    return (None, problem) if problem is not None else (rel, None)
+
+
+def image_problem(root: Path, rel: str, config: PortalConfig) -> PathProblem | None:
+    """What is wrong with the image file at the repository path ``rel``, within the site's limits; or None."""
+    return inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)[1]
 
 
 @dataclass(frozen=True)
@@ -44,7 +65,7 @@ def inspect_image(path: Path, max_bytes: int, max_pixels: int) -> tuple[ImageInf
     except Exception:  # Pillow raises many types for broken files; all mean the same here
         return None, PathProblem(
             "image-invalid",
-            f"'{path.name}' is not a readable PNG, JPEG, WebP or GIF image",
+            f"'{path.name}' is not a readable {FORMAT_NAMES} image",
             "export it again as PNG or JPEG",
         )
     return _check_format(path, info)
@@ -61,7 +82,7 @@ def _too_many_pixels(path: Path, info: ImageInfo, max_pixels: int) -> PathProble
 def _check_format(path: Path, info: ImageInfo):
     if info.format not in FORMATS:
         return None, PathProblem(
-            "image-invalid", f"'{path.name}' is a {info.format or 'unknown'} file; PNG, JPEG, WebP or GIF is expected"
+            "image-invalid", f"'{path.name}' is a {info.format or 'unknown'} file; {FORMAT_NAMES} is expected"
         )
     if path.suffix.lower() not in FORMATS[info.format]:
         return None, PathProblem(

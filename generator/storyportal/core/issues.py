@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import enum
+import re
+import unicodedata
 from dataclasses import dataclass
+
+# Line breaks (\n, \r, U+0085, U+2028/9), other control characters, and invisible format
+# characters (bidi controls, zero-width spaces): shown as escapes so that a value can neither
+# start a new log line (GitHub Actions reads a line starting with '::' as a workflow command)
+# nor hide or reorder what a reader sees.
+_UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f]|[^\x00-\x7f]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 class Severity(str, enum.Enum):
@@ -27,11 +36,12 @@ class Issue:
     hint: str = ""
 
     def format(self) -> str:
+        """One line, whatever the values in it hold (see ``visible``)."""
         where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path  # 0: no line to point at
         text = f"{where}: {self.severity.value}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return f"{text} [{self.rule}]"
+        return visible(f"{text} [{self.rule}]")
 
     def to_dict(self) -> dict:
         return {
@@ -45,10 +55,24 @@ class Issue:
         }
 
 
+def visible(text: str) -> str:
+    """``text`` on one line with nothing hidden: control and format characters escaped as
+    ``\\n`` or ``\\u202e``, and a leading ``::`` (a GitHub Actions workflow command) defused."""
+    text = _UNSEEN.sub(_escape, text)
+    if text.lstrip().startswith("::"):
+        text = text.replace(":", "\\x3a", 1)
+    return text
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    if ord(char) > 0x9F and unicodedata.category(char) not in ("Cf", "Zl", "Zp"):
+        return char  # any other letter or symbol is shown as itself
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
 def sort_issues(issues) -> list[Issue]:
     """Stable, reader-friendly order: by file, then position, then rule."""
     return sorted(set(issues), key=lambda i: (i.path, i.line, i.col, i.rule, i.message))
-
-
-def has_errors(issues) -> bool:
-    return any(i.severity is Severity.ERROR for i in issues)

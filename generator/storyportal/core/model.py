@@ -4,10 +4,45 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.activities import Outcome, Period
+from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher
+
+
+class StoryType(str, enum.Enum):
+    """The kinds of story (content contract v1); each is also the consent scope it needs."""
+
+    CASE_STUDY = "case-study"
+    TESTIMONIAL = "testimonial"
+    VIDEO = "video"
+
+    # Printed as its value ("case-study"), in messages and templates alike, like the text it replaced.
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def label(self) -> str:
+        """The name people read on cards, filters and reports."""
+        return TYPE_LABELS[self]
+
+
+TYPE_LABELS = MappingProxyType(
+    {StoryType.CASE_STUDY: "Case study", StoryType.TESTIMONIAL: "Testimonial", StoryType.VIDEO: "Video"}
+)
+
+
+def or_list(words: list[str]) -> str:
+    """``a, b or c``: a closed set in a message or a help text."""
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+
+TYPE_NAMES = or_list([t.value for t in StoryType])  # case-study, testimonial or video
 
 
 @dataclass(frozen=True)
@@ -45,6 +80,14 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
 
+class ConsentProblem(str, enum.Enum):
+    """Why a consent does not hold on a day, whatever its scopes (the rule ids are consent-<value>)."""
+
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    NOT_YET_GRANTED = "not-yet-granted"
+
+
 @dataclass(frozen=True)
 class Consent:
     scopes: frozenset[str]
@@ -52,14 +95,14 @@ class Consent:
     expires: dt.date | None = None
     revoked: bool = False
 
-    def problem(self, on: dt.date) -> str | None:
-        """Why this consent does not hold on ``on``: revoked, expired, not-yet-granted, or None."""
+    def problem(self, on: dt.date) -> ConsentProblem | None:
+        """Why this consent does not hold on ``on``, or None."""
         if self.revoked:
-            return "revoked"
+            return ConsentProblem.REVOKED
         if self.expires is not None and on > self.expires:
-            return "expired"
+            return ConsentProblem.EXPIRED
         if on < self.granted:
-            return "not-yet-granted"
+            return ConsentProblem.NOT_YET_GRANTED
         return None
 
     def allows(self, scope: str, on: dt.date) -> bool:
@@ -114,8 +157,6 @@ class Advocate:
     reference_calls: ReferenceCalls = ReferenceCalls()
     activities: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # activity id -> ActivityTerms
     requests: tuple[Request, ...] = ()
-    # The values of the private block, kept only so the leak guard can look for them.
-    private_values: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -123,10 +164,18 @@ class Registry:
     companies: MappingProxyType  # id -> Company
     advocates: MappingProxyType  # id -> Advocate
     broken: frozenset[str] = frozenset()  # advocate ids whose entries have errors
+    # Taken from the registry as parsed, broken entries included (core.privacy), only to be looked for.
+    private: tuple[PrivateValue, ...] = field(default=(), repr=False)
 
-    def private_values(self) -> list[tuple[str, str, str]]:
+    def private_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) for every private value, for the leak guard."""
-        return [(a.id, key, value) for a in self.advocates.values() for key, value in a.private_values]
+        return list(self.private)
+
+    @functools.cached_property
+    def private_matcher(self) -> PrivateMatcher:
+        """One matcher for every story of a build (a frozen record: built once, on first use).
+        Stories are public: the request log (reps, deals) may no more appear in one than a private value."""
+        return build_matcher([*self.private, *self.internal_values()])
 
     def internal_values(self) -> list[tuple[str, str, str]]:
         """(advocate id, field, value) the internal build may show but the public one never:
@@ -148,7 +197,7 @@ class Metric:
 
 @dataclass(frozen=True)
 class Video:
-    provider: str  # youtube | vimeo | wistia | loom
+    provider: str  # the key of its row in storyportal.core.video.PROVIDERS
     video_id: str
     url: str  # canonical watch URL
     embed_url: str  # privacy-friendly player URL, loaded only on click
@@ -168,7 +217,7 @@ class Status(str, enum.Enum):
 class Story:
     slug: str
     source: str  # repository-relative path of the Markdown file
-    type: str
+    type: StoryType
     title: str
     summary: str
     advocates: tuple[Advocate, ...]

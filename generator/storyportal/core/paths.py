@@ -7,7 +7,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from storyportal.core.errors import closest
+from storyportal.core.errors import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,7 @@ def walk_exact(root: Path, rel: str) -> PathProblem | None:
         except OSError:
             names = []
         if part not in names:
-            near = closest(part, names, cutoff=0.7)
-            hint = f"did you mean '{near}'?" if near else "check the file name and folder"
+            hint = did_you_mean(part, names, "check the file name and folder", cutoff=0.7)
             return PathProblem("path-missing", f"'{rel}' does not exist", hint)
         current = current / part
         if current.is_symlink():
@@ -104,7 +103,7 @@ def confine_to_story(rel: str, ref: str, folder: str, nested: bool) -> PathProbl
 # Where the site writes files of its own besides story pages. A redirect page there would
 # replace one of them, or need a folder where the build writes a file, and abort the build.
 # tests/test_attack_addresses.py builds a full site and checks every file it writes is covered.
-SITE_FOLDERS = frozenset({"assets", "cards", "embed", "img", "industries", "sales", "search"})
+SITE_FOLDERS = frozenset({"assets", "cards", "embed", "img", "industries", "pagefind", "sales", "search"})
 LISTING_PAGES = {"stories/": "the list of stories"}
 
 

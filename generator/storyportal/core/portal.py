@@ -12,7 +12,7 @@ from types import MappingProxyType
 from storyportal.core.config import SiteSettings
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Registry, Status, Story, Taxonomy
-from storyportal.core.registry import build_taxonomy, load_registry
+from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import check_unique_urls, resolve_story
 from storyportal.core.stories import StoryFile, discover_stories, read_story
 
@@ -36,7 +36,13 @@ class Portal:
         return tuple(sorted(chosen, key=lambda s: (-s.published.toordinal(), s.slug)))
 
     def issues_for(self, source: str) -> list[Issue]:
+        """The problems of one story file or of the registry, in reading order."""
         return [i for i in self.issues if i.path == source]
+
+    @property
+    def registry_missing(self) -> bool:
+        """The advocate registry could not be read at all, so nothing was checked against it."""
+        return any(i.rule == REGISTRY_MISSING for i in self.issues)
 
 
 def build_date(explicit: dt.date | None = None) -> dt.date:
@@ -82,7 +88,8 @@ class PortalLoader:
         files = {ref.source: self.read(ref) for ref in refs}
         if registry is None:  # every advocate check would be noise: report shapes only
             issues += [i for f in files.values() for i in f.issues]
-            empty = Registry(MappingProxyType({}), MappingProxyType({}))
+            private = raw_private_values(root, config)  # still guarded, though no story is published
+            empty = Registry(MappingProxyType({}), MappingProxyType({}), private=private)
             return Portal(
                 self.settings,
                 today,

@@ -8,9 +8,9 @@ from types import MappingProxyType
 
 from storyportal.core.activities import ACTIVITIES, Activity, Period
 from storyportal.core.config import FACETS, PortalConfig
-from storyportal.core.errors import closest, validate_model, without_repeats
+from storyportal.core.errors import did_you_mean, did_you_mean_or_allowed, validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text
-from storyportal.core.imagecheck import inspect_image
+from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Issue
 from storyportal.core.model import (
     ActivityTerms,
@@ -23,11 +23,13 @@ from storyportal.core.model import (
     Taxonomy,
     Term,
 )
-from storyportal.core.paths import resolve_ref
+from storyportal.core.privacy import registry_private_values
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
+from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Parsed, parse_yaml
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ID_PATTERN = SLUG_SHAPE + r"\Z"
+REGISTRY_MISSING = "registry-missing"  # the rule id callers test for: there is no registry to check against
 _COMPANY_FACETS = {"industry": "industry", "size": "company_size", "region": "region"}
 
 
@@ -77,24 +79,20 @@ class _RegistryReader:
     def term(self, path: tuple, facet: str, slug: str) -> Term | None:
         term = self.taxonomy.term(facet, slug)
         if term is None:
-            near = closest(slug, self.taxonomy.facets[facet])
             self.issue(
                 path,
                 "registry-taxonomy-unknown",
                 f"'{slug}' is not one of the allowed values of {facet}",
-                f"did you mean '{near}'?" if near else "allowed: " + ", ".join(self.taxonomy.facets[facet]),
+                did_you_mean_or_allowed(slug, self.taxonomy.facets[facet]),
             )
         return term
 
     def image(self, path: tuple, ref: str | None) -> str | None:
         if ref is None:
             return None
-        rel, problem = resolve_ref(self.root, "", ref)
-        if problem is None:
-            _, problem = inspect_image(self.root / rel, self.config.max_image_bytes, self.config.max_image_pixels)
+        rel, problem = resolve_image(self.root, "", ref, self.config)
         if problem is not None:
             self.issue(path, problem.rule, problem.message, problem.hint)
-            return None
         return rel
 
     def advocate(self, ident: str, data, companies: dict) -> Advocate | None:
@@ -127,7 +125,6 @@ class _RegistryReader:
             calls,
             activities,
             tuple(_request(r) for r in model.requests),
-            tuple(_flatten_private(model.private)),
         )
 
     def activities(self, base: tuple, model: AdvocateIn) -> tuple[ReferenceCalls, MappingProxyType]:
@@ -172,26 +169,16 @@ class _RegistryReader:
                 seen.setdefault(number, ident)
 
     def unknown_company(self, path: tuple, ident: str, companies: dict) -> None:
-        near = closest(ident, companies)
         self.issue(
             path,
             "registry-company-unknown",
             f"The company '{ident}' is not in the companies section",
-            f"did you mean '{near}'?" if near else "add it under companies:",
+            did_you_mean(ident, companies, "add it under companies:"),
         )
 
 
 def _request(r: RequestIn) -> Request:
     return Request(r.id, r.date, r.activity.value, r.rep, r.opportunity, r.outcome, r.exception)
-
-
-def _flatten_private(value, key: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, dict):
-        return [pair for k, v in value.items() for pair in _flatten_private(v, f"{key}.{k}" if key else str(k))]
-    if isinstance(value, list):
-        return [pair for v in value for pair in _flatten_private(v, key)]
-    text = str(value).strip() if value is not None else ""
-    return [(key, text)] if text else []
 
 
 def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
@@ -203,11 +190,23 @@ def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple
     try:
         raw = path.read_bytes()
     except OSError:
-        return None, [Issue(source, 0, 0, "registry-missing", f"The advocate registry '{source}' does not exist")]
+        return None, [Issue(source, 0, 0, REGISTRY_MISSING, f"The advocate registry '{source}' does not exist")]
     text, issues = normalize_text(raw, source)
     if text is None:
         return None, issues
     return read_registry_text(text, root, config, taxonomy)
+
+
+def raw_private_values(root: Path, config: PortalConfig) -> tuple:
+    """The private values of a registry whose shape is too broken to read into records: the
+    stories are withheld then, but a hand-written page must still not publish a private value."""
+    path = root / config.registry
+    try:
+        text, _ = normalize_text(path.read_bytes(), config.registry)
+    except OSError:
+        return ()
+    parsed, _ = parse_yaml(text, config.registry) if text is not None else (None, [])
+    return tuple(registry_private_values(parsed.data)) if parsed is not None else ()
 
 
 def read_registry_text(text: str, root: Path, config: PortalConfig, taxonomy: Taxonomy):
@@ -239,5 +238,6 @@ def _read_entries(root, config, taxonomy, parsed, top: RegistryIn, issues: list[
         else:
             advocates[ident] = advocate
     reader.check_request_ids(top.advocates)
-    registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken))
+    private = registry_private_values(parsed.data)  # from the raw entries: broken ones are guarded too
+    registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private)
     return registry, without_repeats(issues, reader.issues)

@@ -18,12 +18,13 @@ from pathlib import Path
 
 from storyportal.core.body import body_image_refs, hide_comments
 from storyportal.core.config import PortalConfig
-from storyportal.core.errors import closest
-from storyportal.core.imagecheck import inspect_image
+from storyportal.core.errors import closest, did_you_mean, did_you_mean_or_allowed
+from storyportal.core.imagecheck import image_problem
 from storyportal.core.issues import Issue, Severity
-from storyportal.core.model import Advocate, Metric, Registry, Status, Story, Taxonomy, Term
+from storyportal.core.model import Advocate, Metric, Registry, Status, Story, StoryType, Taxonomy, Term
 from storyportal.core.paths import PathProblem, confine_to_story, reserved_address, resolve_ref
-from storyportal.core.schema import StoryIn, StoryType
+from storyportal.core.privacy import story_private_values
+from storyportal.core.schema import StoryIn
 from storyportal.core.stories import StoryFile
 from storyportal.core.video import parse_video_url
 
@@ -94,17 +95,16 @@ def _odd_characters(ident: str) -> str:
 
 def _near_id(ident: str, known) -> str:
     cleaned = unicodedata.normalize("NFKC", ident).translate(_INVISIBLE)
-    near = closest(cleaned, known, cutoff=0.75)
-    if near and near != ident:
-        return f"did you mean '{near}'? (ids must match exactly, character for character)"
+    hint = did_you_mean(cleaned, known, cutoff=0.75)  # ident itself is not in known: it would not be unknown
+    if hint:
+        return hint + " (ids must match exactly, character for character)"
     return "add the advocate to advocates.yaml first, or check the spelling"
 
 
 def resolve_term(check: StoryCheck, taxonomy: Taxonomy, facet: str, slug, path: tuple) -> Term | None:
     term = taxonomy.term(facet, slug)
     if term is None:
-        near = closest(slug, taxonomy.facets[facet])
-        hint = f"did you mean '{near}'?" if near else "allowed: " + ", ".join(taxonomy.facets[facet])
+        hint = did_you_mean_or_allowed(slug, taxonomy.facets[facet])
         check.at(path, "story-taxonomy-unknown", f"'{slug}' is not one of the allowed values of {facet}", hint)
     return term
 
@@ -155,7 +155,7 @@ def story_image(file: StoryFile, root: Path, config: PortalConfig, ref: str) -> 
         nested = file.ref.source == f"{folder}/index.md" and folder.endswith("/" + file.ref.slug)
         problem = confine_to_story(rel, ref, folder, nested) or problem
     if rel is not None and problem is None:
-        _, problem = inspect_image(root / rel, config.max_image_bytes, config.max_image_pixels)
+        problem = image_problem(root, rel, config)
     return (rel, None) if problem is None else (None, problem)
 
 
@@ -165,7 +165,6 @@ def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | 
     rel, problem = story_image(check.file, root, config, ref)
     if problem is not None:
         check.at(path, problem.rule, problem.message, problem.hint)
-        return None
     return rel
 
 
@@ -388,9 +387,11 @@ def resolve_story(
     file: StoryFile, registry: Registry, taxonomy: Taxonomy, config: PortalConfig, root: Path, on: dt.date
 ) -> tuple[Story | None, Status, list[Issue]]:
     """Turn a shape-checked story into a record, and decide whether it may be published."""
+    private = story_private_values(file, registry.private_matcher, [*registry.private, *registry.internal_values()])
     if file.front is None:
-        return None, Status.INVALID, list(file.issues) + _sections_of_unreadable(file, config)
+        return None, Status.INVALID, list(file.issues) + _sections_of_unreadable(file, config) + private
     front, check = file.front, StoryCheck(file)
+    check.issues += private
     advocates = resolve_advocates(check, front, registry)
     company = advocates[0].company if advocates else None
     facets = _facets(check, front, taxonomy, company)
@@ -447,7 +448,7 @@ def _record(file: StoryFile, front: StoryIn, advocates, facets, lang, video, ima
     return Story(
         slug=file.ref.slug,
         source=file.ref.source,
-        type=front.type.value,
+        type=front.type,
         title=front.title,
         summary=front.summary,
         advocates=advocates,

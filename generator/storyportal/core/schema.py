@@ -20,9 +20,10 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from storyportal.core.activities import Activity, Outcome, Period
+from storyportal.core.model import TYPE_NAMES
+from storyportal.core.model import StoryType as StoryType  # re-exported: the schema's callers name it from here
+from storyportal.core.video import PROVIDER_NAMES
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
 # Letters that show nothing: Hangul fillers and the braille blank (format characters are found by category).
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -63,20 +64,14 @@ def ShownText(max_length: int) -> Any:  # noqa: N802 - used like a type
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
-class StoryType(str, enum.Enum):
-    CASE_STUDY = "case-study"
-    TESTIMONIAL = "testimonial"
-    VIDEO = "video"
-
-
 class Scope(str, enum.Enum):
     NAME = "name"
     QUOTE = "quote"
     LOGO = "logo"
-    CASE_STUDY = "case-study"
-    TESTIMONIAL = "testimonial"
-    VIDEO = "video"
-    # One scope per reference activity; the list and its meaning live in core/activities.py.
+    # One scope per story type (core/model.py) and per reference activity (core/activities.py).
+    CASE_STUDY = StoryType.CASE_STUDY.value
+    TESTIMONIAL = StoryType.TESTIMONIAL.value
+    VIDEO = StoryType.VIDEO.value
     REFERENCE_CALL = Activity.REFERENCE_CALL.value
     SITE_VISIT = Activity.SITE_VISIT.value
     WEBINAR = Activity.WEBINAR.value
@@ -98,7 +93,7 @@ class MetricIn(_Strict):
 
 class VideoIn(_Strict):
     url: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
-        description="A YouTube, Vimeo, Wistia or Loom address."
+        description=f"A {PROVIDER_NAMES} address."
     )
     duration: Annotated[str, StringConstraints(pattern=r"^([0-9]{1,2}:)?[0-5]?[0-9]:[0-5][0-9]$")] | None = Field(
         None, description='Length as "m:ss" or "h:mm:ss", in quotes.'
@@ -110,7 +105,7 @@ class StoryIn(_Strict):
     """The front matter of ``stories/<slug>.md`` (content contract v1)."""
 
     title: ShownText(120) = Field(description="The story's headline, at most 120 characters.")
-    type: Annotated[StoryType, Field(strict=False)] = Field(description="case-study, testimonial or video.")
+    type: Annotated[StoryType, Field(strict=False)] = Field(description=f"{TYPE_NAMES}.")
     advocates: Annotated[
         list[Annotated[str, StringConstraints(min_length=1, max_length=80)]], Field(min_length=1, max_length=10)
     ] = Field(description="Ids from advocates.yaml, the primary advocate first.")

@@ -20,7 +20,10 @@ import unicodedata
 
 from anyascii import anyascii
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+# A slug or id: lowercase a-z, digits and '-', not starting with '-'. Stories, registry ids and
+# taxonomy values share it, because each ends up in a URL, a file name or a CSS-safe attribute.
+SLUG_SHAPE = r"[a-z0-9][a-z0-9-]*"
+SLUG = re.compile(SLUG_SHAPE + r"\Z")
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"})
 # Unicode character-name prefixes of the scripts refused, and the name a writer knows them by.
 _UNSPELLABLE = {

@@ -11,12 +11,12 @@ from pathlib import Path
 from storyportal.core.config import PortalConfig
 from storyportal.core.errors import validate_model, without_repeats
 from storyportal.core.frontmatter import normalize_text, split_front_matter
+from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.schema import StoryIn
 from storyportal.core.slugs import SLUG, slugify, unspellable_script
 from storyportal.core.yamlload import Parsed, parse_yaml
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 IGNORED = ("README.md",)
 # A story's page is stories/<slug>.md; MkDocs makes stories/index.md the folder's own page, /stories/.
 RESERVED_SLUGS = {"index": "/stories/, the list of every story"}

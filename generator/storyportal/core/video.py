@@ -8,17 +8,13 @@ id can be put in a player URL without escaping surprises.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from storyportal.core.model import Video
+from storyportal.core.model import Video, or_list
 
-_YT_ID = re.compile(r"[A-Za-z0-9_-]{11}\Z")
-_DIGITS = re.compile(r"[0-9]{1,12}\Z")
-_WISTIA_ID = re.compile(r"[a-z0-9]{10}\Z")
-_LOOM_ID = re.compile(r"[0-9a-f]{32}\Z")
 _WISTIA_ACCOUNT = re.compile(r"[a-z0-9-]{1,63}\.wistia\.com\Z")
-
-PROVIDERS = "YouTube, Vimeo, Wistia or Loom"
 
 
 def _youtube(host: str, path: str, query: str) -> str | None:
@@ -32,7 +28,7 @@ def _youtube(host: str, path: str, query: str) -> str | None:
     return None
 
 
-def _vimeo(host: str, path: str) -> str | None:
+def _vimeo(host: str, path: str, _query: str) -> str | None:
     if host in ("vimeo.com", "www.vimeo.com"):
         return path[1:]
     if host == "player.vimeo.com" and path.startswith("/video/"):
@@ -40,7 +36,7 @@ def _vimeo(host: str, path: str) -> str | None:
     return None
 
 
-def _wistia(host: str, path: str) -> str | None:
+def _wistia(host: str, path: str, _query: str) -> str | None:
     if host == "fast.wistia.net" and path.startswith("/embed/iframe/"):
         return path[len("/embed/iframe/") :]
     if (host == "fast.wistia.com" and path.startswith("/embed/medias/")) or (
@@ -50,12 +46,76 @@ def _wistia(host: str, path: str) -> str | None:
     return None
 
 
-def _loom(host: str, path: str) -> str | None:
+def _loom(host: str, path: str, _query: str) -> str | None:
     if host in ("loom.com", "www.loom.com"):
         for prefix in ("/share/", "/embed/"):
             if path.startswith(prefix):
                 return path[len(prefix) :]
     return None
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One video host: the addresses writers paste, and the player a visitor's click loads.
+
+    There is no thumbnail rule: the facade shows the story's own image, so no page ever
+    loads a picture from a video host.
+    """
+
+    key: str  # Video.provider
+    name: str  # for people: "Watch on YouTube"
+    find_id: Callable[[str, str, str], str | None]  # (host, path, query) -> id, None if not its address
+    id_shape: re.Pattern[str]
+    watch: str  # canonical watch URL; {id} is the video id
+    embed: str  # privacy-friendly player URL; its origin is all the CSP and the facade script allow
+
+    @property
+    def embed_origin(self) -> str:
+        parts = urlsplit(self.embed)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+PROVIDERS = (
+    Provider(
+        "youtube",
+        "YouTube",
+        _youtube,
+        re.compile(r"[A-Za-z0-9_-]{11}\Z"),
+        "https://www.youtube.com/watch?v={id}",
+        "https://www.youtube-nocookie.com/embed/{id}?autoplay=1&rel=0",
+    ),
+    Provider(
+        "vimeo",
+        "Vimeo",
+        _vimeo,
+        re.compile(r"[0-9]{1,12}\Z"),
+        "https://vimeo.com/{id}",
+        "https://player.vimeo.com/video/{id}?dnt=1&autoplay=1",
+    ),
+    Provider(
+        "wistia",
+        "Wistia",
+        _wistia,
+        re.compile(r"[a-z0-9]{10}\Z"),
+        "https://fast.wistia.net/embed/iframe/{id}",
+        "https://fast.wistia.net/embed/iframe/{id}?autoPlay=true",
+    ),
+    Provider(
+        "loom",
+        "Loom",
+        _loom,
+        re.compile(r"[0-9a-f]{32}\Z"),
+        "https://www.loom.com/share/{id}",
+        "https://www.loom.com/embed/{id}?autoplay=1",
+    ),
+)
+PROVIDER_NAMES = or_list([p.name for p in PROVIDERS])  # YouTube, Vimeo, Wistia or Loom
+EMBED_ORIGINS = tuple(p.embed_origin for p in PROVIDERS)
+
+
+def provider(key: str) -> Provider:
+    """The provider of a parsed video (``Video.provider``)."""
+    return next(p for p in PROVIDERS if p.key == key)
 
 
 def parse_video_url(url: str, duration: str | None = None, transcript: bool = False) -> tuple[Video | None, str]:
@@ -72,42 +132,18 @@ def parse_video_url(url: str, duration: str | None = None, transcript: bool = Fa
     if parts.username is not None or parts.password is not None or "@" in parts.netloc or port is not None:
         return None, "the address must not contain a user name, '@' or a port"
     host = (parts.hostname or "").rstrip(".")
-    path = parts.path.rstrip("/")
-    found = _match(host, path, parts.query)
+    found = _match(host, parts.path.rstrip("/"), parts.query)
     if found is None:
-        return None, f"only {PROVIDERS} addresses are allowed"
-    provider, video_id = found
-    return Video(
-        provider, video_id, _watch_url(provider, video_id), _embed_url(provider, video_id), duration, transcript
-    ), ""
+        return None, f"only {PROVIDER_NAMES} addresses are allowed"
+    source, video_id = found
+    watch, embed = source.watch.format(id=video_id), source.embed.format(id=video_id)
+    return Video(source.key, video_id, watch, embed, duration, transcript), ""
 
 
-def _match(host: str, path: str, query: str) -> tuple[str, str] | None:
-    candidates = (
-        ("youtube", _youtube(host, path, query), _YT_ID),
-        ("vimeo", _vimeo(host, path), _DIGITS),
-        ("wistia", _wistia(host, path), _WISTIA_ID),
-        ("loom", _loom(host, path), _LOOM_ID),
-    )
-    for provider, video_id, shape in candidates:
+def _match(host: str, path: str, query: str) -> tuple[Provider, str] | None:
+    """The first provider whose address this is, and the id, if the id has that provider's shape."""
+    for source in PROVIDERS:
+        video_id = source.find_id(host, path, query)
         if video_id is not None:
-            return (provider, video_id) if shape.match(video_id) else None
+            return (source, video_id) if source.id_shape.match(video_id) else None
     return None
-
-
-def _watch_url(provider: str, video_id: str) -> str:
-    return {
-        "youtube": f"https://www.youtube.com/watch?v={video_id}",
-        "vimeo": f"https://vimeo.com/{video_id}",
-        "wistia": f"https://fast.wistia.net/embed/iframe/{video_id}",
-        "loom": f"https://www.loom.com/share/{video_id}",
-    }[provider]
-
-
-def _embed_url(provider: str, video_id: str) -> str:
-    return {
-        "youtube": f"https://www.youtube-nocookie.com/embed/{video_id}?autoplay=1&rel=0",
-        "vimeo": f"https://player.vimeo.com/video/{video_id}?dnt=1&autoplay=1",
-        "wistia": f"https://fast.wistia.net/embed/iframe/{video_id}?autoPlay=true",
-        "loom": f"https://www.loom.com/embed/{video_id}?autoplay=1",
-    }[provider]

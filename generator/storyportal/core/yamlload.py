@@ -39,6 +39,13 @@ _YAML11_SHORT_BOOLS = {"y", "Y", "n", "N"}
 # YAML treats these as line breaks (so its line numbers would not match the
 # editor's) or refuses them outright; both are invisible in most editors.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+# YAML accepts these, but they hide inside text: a zero-width space or word joiner makes an id,
+# e-mail or word look right and not match; a bidirectional control (U+202A-202E, U+2066-2069)
+# makes a title display differently from what it says. Zero-width (non-)joiners are allowed
+# only between two non-ASCII characters, where they shape emoji (👩‍💻) and scripts such as Persian.
+_HIDDEN_CHARS = re.compile(
+    "[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]|(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])"
+)
 
 
 class Mark(NamedTuple):
@@ -71,8 +78,9 @@ class Parsed:
 class _Builder:
     """Turns a composed node tree into values, collecting issues as it goes."""
 
-    def __init__(self, source: str, line_offset: int, aliases=()):
+    def __init__(self, source: str, line_offset: int, aliases=(), text: str = ""):
         self.source = source
+        self.text = text
         self.offset = line_offset
         self.issues: list[Issue] = []
         self.parsed = Parsed(None)
@@ -172,6 +180,7 @@ class _Builder:
                 self.skip(value_node)
                 continue
             self.parsed.keys[path + (key,)] = self.mark(key_node)
+            self.check_hidden(key_node)
             result[key] = self.build(value_node, path + (key,))
         return result
 
@@ -188,6 +197,7 @@ class _Builder:
         return False
 
     def build_scalar(self, node) -> Any:
+        self.check_hidden(node)
         tag, text = node.tag, node.value
         if tag == _TAG + "str" and not node.style and text in _YAML11_SHORT_BOOLS:
             # PyYAML reads these as text, but YAML 1.1 (and tools built on it) as true/false.
@@ -196,6 +206,40 @@ class _Builder:
             self.check_tag(node, "str")
             return text
         return _SCALARS[tag[len(_TAG) :]](self, node, text)
+
+    def check_hidden(self, node) -> None:
+        """Report each zero-width or direction-changing character of a scalar where it stands;
+        one written as an escape ("\\u202e" in double quotes) at the start of the value."""
+        if not _HIDDEN_CHARS.search(node.value):
+            return
+        start = node.start_mark.index
+        typed = list(_HIDDEN_CHARS.finditer(self.text, start, node.end_mark.index))
+        if typed:
+            for found in typed:
+                before = self.text[: found.start()]
+                line, col = before.count("\n") + 1 + self.offset, found.start() - (before.rfind("\n") + 1) + 1
+                self.hidden(Mark(line, col), found.group())
+        else:
+            for found in _HIDDEN_CHARS.finditer(node.value):
+                self.hidden(self.mark(node), found.group())
+
+    def hidden(self, mark: Mark, char: str) -> None:
+        bidi = "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
+        effect = (
+            "changes the direction the text is shown in, so it reads differently from what it says"
+            if bidi
+            else "hides inside the text, so it looks right but does not match"
+        )
+        self.issues.append(
+            Issue(
+                self.source,
+                mark.line,
+                mark.col,
+                "yaml-invisible-character",
+                f"There is an invisible character here (U+{ord(char):04X}, {unicodedata.name(char)}) that {effect}",
+                hint="delete it and type the text again; it often comes from copying out of Word, a PDF or a chat",
+            )
+        )
 
     # -- one small converter per implicit YAML 1.1 type ------------------------
 
@@ -307,7 +351,7 @@ def parse_yaml(text: str, source: str, line_offset: int = 0) -> tuple[Parsed | N
         return None, [_syntax_issue(exc, text, source, line_offset)]
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors; bad characters are caught above
         return None, [Issue(source, 1 + line_offset, 1, "yaml-syntax", f"The YAML could not be read: {exc}")]
-    builder = _Builder(source, line_offset, aliases)
+    builder = _Builder(source, line_offset, aliases, text)
     if node is not None:
         builder.parsed.data = builder.build(node)
     return builder.parsed, builder.issues

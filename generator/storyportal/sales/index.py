@@ -67,13 +67,13 @@ import io
 import json
 from dataclasses import dataclass, fields
 
-from storyportal.core.model import Advocate, Story
+from storyportal.core.model import TYPE_NAMES, Advocate, Story
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("slug", "The story's slug (its file or folder name)."),
     ("url", "Absolute address of the story page: site_url + stories/<slug>/."),
     ("title", "The story's headline."),
-    ("type", "case-study, testimonial or video."),
+    ("type", f"{TYPE_NAMES}."),
     ("company", "The primary advocate's company name."),
     ("industry", "Industry slug from the taxonomy."),
     ("industry_label", "Industry label for people."),

@@ -48,8 +48,9 @@ import json
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 
-from storyportal.core.errors import closest
-from storyportal.core.model import Taxonomy
+from storyportal.core.config import FACET_LABELS
+from storyportal.core.errors import did_you_mean_or_allowed
+from storyportal.core.model import StoryType, Taxonomy
 from storyportal.sales.index import RosterEntry, SalesRow, roster, row_dict, sales_rows
 
 WEIGHTS = {"industry": 3, "company_size": 1, "region": 1, "products": 2, "use_cases": 2}
@@ -61,13 +62,7 @@ FACET_OF = {
     "products": "products",
     "use_cases": "use_cases",
 }
-FACET_NAMES = {
-    "industry": "industry",
-    "company_size": "company size",
-    "region": "region",
-    "products": "product",
-    "use_cases": "use case",
-}
+FACET_NAMES = {facet: label.lower() for facet, label in FACET_LABELS.items()}  # "unknown company size 'x'"
 
 
 @dataclass(frozen=True)
@@ -167,9 +162,7 @@ def normalize(taxonomy: Taxonomy, facet: str, value: str) -> str:
 def unknown_value(taxonomy: Taxonomy, facet: str, value: str) -> str:
     """'unknown industry 'retial': did you mean 'retail'?' (or the allowed values)."""
     slugs = [t.slug for t in taxonomy.terms(facet)]
-    suggestion = closest(value, slugs)
-    hint = f"did you mean '{suggestion}'?" if suggestion else f"allowed: {', '.join(slugs)}"
-    return f"unknown {FACET_NAMES[facet]} '{value}': {hint}"
+    return f"unknown {FACET_NAMES[facet]} '{value}': {did_you_mean_or_allowed(value, slugs)}"
 
 
 def resolve_prospect(taxonomy: Taxonomy, prospect: Prospect) -> tuple[Prospect, list[str]]:
@@ -335,7 +328,7 @@ ADVOCATE_ORDER = (
 
 def _story_text(number: int, m: StoryMatch) -> list[str]:
     row = m.row
-    facts = [row.type.replace("-", " ").capitalize(), row.company, f"published {row.published.isoformat()}"]
+    facts = [StoryType(row.type).label, row.company, f"published {row.published.isoformat()}"]
     if row.headline_metric:
         facts.append(row.headline_metric)
     if row.stale:

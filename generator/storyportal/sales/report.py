@@ -23,13 +23,12 @@ import json
 from dataclasses import asdict, dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from storyportal.core.model import Advocate, Status, Story, Term, quarter_of
+from storyportal.core.model import TYPE_LABELS, Advocate, Status, Story, StoryType, Term, quarter_of
 from storyportal.sales import activity_report as activities
 from storyportal.sales.activity_report import ActivityGap, ActivityUse, Fatigue
 from storyportal.sales.index import is_stale
 
-STORY_TYPES = ("case-study", "testimonial", "video")
-TYPE_LABELS = {"case-study": "Case study", "testimonial": "Testimonial", "video": "Video"}
+STORY_TYPES = tuple(StoryType)
 EXPIRY_BUCKETS = (30, 60, 90)
 EMPTY = "–"  # how an empty matrix cell is shown in text and Markdown
 
@@ -39,7 +38,7 @@ class Matrix:
     """Published stories per industry (rows, taxonomy order) and type (columns)."""
 
     industries: tuple[Term, ...]
-    types: tuple[str, ...]
+    types: tuple[StoryType, ...]
     counts: tuple[tuple[int, ...], ...]  # counts[row][column]
 
     @property

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from storyportal.site.images import IMAGE_KINDS
 from storyportal.site.plan import FIRST_VIEW, IndustryView, SitePlan, StoryView
 
 
@@ -23,6 +24,16 @@ class ImageTag:
     width: int
     height: int
     srcset: tuple[tuple[str, int], ...] = ()  # (site path, width) of WebP copies
+
+
+INTERNAL_KINDS = frozenset({"roster", "report"})  # pages that exist only in the internal build
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    href: str  # relative to the current page
+    current: bool
 
 
 @dataclass
@@ -41,8 +52,33 @@ class PageContext:
     extra: dict = field(default_factory=dict)
 
     @property
+    def internal_only(self) -> bool:
+        return self.kind in INTERNAL_KINDS
+
+    @property
+    def canonical(self) -> str:
+        """The canonical URL of a page only the internal build has: on the internal site, or "" (left out)."""
+        if not self.internal_only or not self.plan.internal_site_url:
+            return ""
+        return self.plan.internal_site_url + self.page_url
+
+    @property
+    def nav(self) -> tuple[NavLink, ...]:
+        return tuple(NavLink(label, self.url(path), path == self.page_url) for label, path in self.plan.nav)
+
+    @property
     def first_cards(self):
-        return self.plan.cards[:FIRST_VIEW]
+        # One card more rather than a "Show more" button for a single card.
+        return (
+            self.plan.cards[: FIRST_VIEW + 1]
+            if len(self.plan.cards) == FIRST_VIEW + 1
+            else self.plan.cards[:FIRST_VIEW]
+        )
+
+    @property
+    def first_view(self) -> int:
+        """Cards in the first view of /stories/, and per "show more" step of its script."""
+        return FIRST_VIEW
 
     def url(self, path: str) -> str:
         """A link from this page to the site path ``path``, relative so any base path works."""
@@ -74,14 +110,11 @@ class PageContext:
             "width": tag.width,
             "height": tag.height,
             "alt": alt,
-            "loading": "eager" if kind == "hero" else "lazy",
+            "loading": "eager" if IMAGE_KINDS[kind].eager else "lazy",
             "decoding": "async",
         }
         if srcset:
             attrs["srcset"] = srcset
-            attrs["sizes"] = _SIZES.get(kind, "100vw")
+            attrs["sizes"] = IMAGE_KINDS[kind].sizes
         inner = " ".join(f'{name}="{escape(value)}"' for name, value in attrs.items())
         return Markup(f'<img class="sp-img sp-img--{escape(kind)}" {inner}>')
-
-
-_SIZES = {"logo": "160px", "photo": "96px", "hero": "(min-width: 76em) 1100px, 100vw"}

@@ -21,12 +21,27 @@ from pathlib import Path
 
 from PIL import Image
 
+from storyportal.core.config import HERO_WIDTHS
+
 # Bump when the rendering changes (quality, resampling, colour handling): every name changes,
 # so no stale file in a cache or a CDN is ever served for the new output.
 RENDERER_VERSION = "1"
 
-# Widths of the WebP copies per kind of image; heroes take theirs from ``image_widths``.
-KIND_WIDTHS = {"logo": (160, 320), "photo": (96, 192), "hero": (480, 960, 1600)}
+
+@dataclass(frozen=True)
+class ImageKind:
+    """How one kind of image is shown: its WebP copies and the hints its <img> carries."""
+
+    widths: tuple[int, ...]  # of the WebP copies; heroes take theirs from ``image_widths``
+    sizes: str  # the <img sizes> hint: how wide the image shows
+    eager: bool = False  # above the fold: load at once instead of lazily
+
+
+IMAGE_KINDS = {
+    "logo": ImageKind((160, 320), "160px"),
+    "photo": ImageKind((96, 192), "96px"),
+    "hero": ImageKind(HERO_WIDTHS, "(min-width: 76em) 1100px, 100vw", eager=True),
+}
 
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
 _SAVE_FORMATS = {"webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}
@@ -95,7 +110,7 @@ def widths_for(kind: str, hero_widths: list[int] | None = None) -> list[int]:
     """The rendition widths of a kind of image (``logo``, ``photo``, ``hero``)."""
     if kind == "hero" and hero_widths:
         return sorted(set(hero_widths))
-    return list(KIND_WIDTHS[kind])
+    return list(IMAGE_KINDS[kind].widths)
 
 
 def plan_image(root: Path, rel: str, widths: list[int], kind: str) -> ImageSet:

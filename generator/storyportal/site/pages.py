@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from markupsafe import Markup
 
@@ -178,9 +179,10 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
         "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales.", noindex=True
     )
     if plan.audience is Audience.INTERNAL:
-        extras["roster"] = sales.roster(portal)
+        entries = sales.roster(portal)
+        allowed |= {r.owner.lower() for r in entries if r.owner}
+        extras["roster"] = [RosterRow(entry, plan) for entry in entries]
         extras["activities"] = activity_roster(portal)
-        allowed |= {r.owner.lower() for r in extras["roster"] if r.owner}
         # The request log's reps may be e-mail addresses: the internal roster shows them.
         allowed |= {q.rep.lower() for row in extras["activities"] for q in row.requests}
         pages["sales/roster.md"] = PageSpec(
@@ -195,6 +197,27 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
             "report", "sp_report.html", "Program report", "The reference program's health.", noindex=True
         )
     return extras, data, allowed
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    url: str  # site path
+    title: str
+
+
+class RosterRow:
+    """A roster entry for its template: the advocate's stories as titles to read, not slugs."""
+
+    def __init__(self, entry: sales.RosterEntry, plan: SitePlan) -> None:
+        self.entry = entry
+        self.story_links = tuple(
+            StoryLink(plan.stories[slug].card.url, plan.stories[slug].card.title)
+            for slug in entry.stories
+            if slug in plan.stories
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.entry, name)
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.body import render_body
-from storyportal.core.config import FACETS, Audience
-from storyportal.core.model import Metric, Story, Term, Video
+from storyportal.core.config import FACET_LABELS, FACETS, Audience
+from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
+from storyportal.core.video import EMBED_ORIGINS, provider
 
-TYPE_LABELS = {"case-study": "Case study", "testimonial": "Testimonial", "video": "Video"}
-FACET_LABELS = {
-    "type": "Story type",
-    "industry": "Industry",
-    "company_size": "Company size",
-    "region": "Region",
-    "products": "Product",
-    "use_cases": "Use case",
-    "lang": "Language",
-}
+FILTER_LABELS = {"type": "Story type", **FACET_LABELS, "lang": "Language"}  # the filters of /stories/
 LANG_LABELS = {
     "en": "English",
     "de": "Deutsch",
@@ -51,12 +43,13 @@ class CardView:
     summary: str
     company: str
     logo: str | None  # repository path of the logo, only where consent allows
-    type: str
+    type: StoryType
     type_label: str
     industry: Term
     metric: str
     published: str
     lang: str
+    lang_label: str = ""  # the language's own name, for the badge on cards in another language than the site
 
 
 @dataclass(frozen=True)
@@ -82,10 +75,14 @@ class StoryView:
     canonical: str
     card_image: str  # site path of the 1200x630 Open Graph card
     jsonld: str  # already safe inside <script type="application/ld+json">
+    video_provider: str = ""  # the video host's name for people: "Watch on YouTube"
+    video_origins: str = ""  # every player origin the facade script may load, space-separated
 
 
 @dataclass(frozen=True)
 class FacetValue:
+    """One checkbox of a filter: how many published stories have the value."""
+
     slug: str
     label: str
     count: int
@@ -120,6 +117,27 @@ class SitePlan:
     audience: Audience = Audience.PUBLIC
     site_name: str = ""
     site_url: str = ""
+    type_labels: MappingProxyType[StoryType, str] = field(default_factory=lambda: TYPE_LABELS)  # for templates
+    internal_site_url: str = ""  # with a trailing slash, or "" when not configured
+    nav: tuple[tuple[str, str], ...] = ()  # (label, site path) of the site's own navigation bar
+
+
+INTERNAL_NAV = (
+    ("Home", ""),
+    ("Stories", "stories/"),
+    ("Sales", "sales/"),
+    ("Roster", "sales/roster/"),
+    ("Report", "sales/report/"),
+)
+
+
+def plan_nav(audience: Audience) -> tuple[tuple[str, str], ...]:
+    """The internal build's tools are linked from every page; the public site keeps Material's header."""
+    return INTERNAL_NAV if audience is Audience.INTERNAL else ()
+
+
+def with_slash(url: str | None) -> str:
+    return "" if not url else url if url.endswith("/") else url + "/"
 
 
 def safe_json_for_script(data) -> str:
@@ -139,11 +157,12 @@ def plan_card(story: Story, on) -> CardView:
         story.company.name,
         logo,
         story.type,
-        TYPE_LABELS[story.type],
+        story.type.label,
         story.industry,
         metric,
         story.published.isoformat(),
         story.lang,
+        LANG_LABELS.get(story.lang, story.lang),
     )
 
 
@@ -234,6 +253,8 @@ def plan_story(story: Story, portal: Portal, related: RelatedIndex, cards: dict,
         jsonld=plan_jsonld(
             story, speaker, canonical, settings.site_name, settings.site_url, card_path(story, cards[story.slug])
         ),
+        video_provider=provider(story.video.provider).name if story.video else "",
+        video_origins=" ".join(EMBED_ORIGINS) if story.video else "",
     )
 
 
@@ -254,7 +275,7 @@ def facet_names(published) -> tuple[str, ...]:
 
 def facet_terms(portal: Portal, facet: str, published) -> list[tuple[str, str]]:
     if facet == "type":
-        return list(TYPE_LABELS.items())
+        return [(kind.value, kind.label) for kind in StoryType]
     if facet == "lang":
         return [(code, LANG_LABELS.get(code, code)) for code in sorted({s.lang for s in published})]
     return [(t.slug, t.label) for t in portal.taxonomy.terms(facet)]
@@ -270,7 +291,7 @@ def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
         values = tuple(
             FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published)
         )
-        facets.append(Facet(name, FACET_LABELS[name], values))
+        facets.append(Facet(name, FILTER_LABELS[name], values))
     return tuple(facets)
 
 
@@ -311,6 +332,7 @@ def _card_json(card: CardView, logo_url) -> dict:
         "metric": card.metric,
         "date": card.published,
         "lang": card.lang,
+        "lang_label": card.lang_label,
         "logo": logo,
     }
 
@@ -343,4 +365,6 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) ->
         audience=settings.portal.audience,
         site_name=settings.site_name,
         site_url=settings.site_url,
+        internal_site_url=with_slash(settings.portal.internal_site_url),
+        nav=plan_nav(settings.portal.audience),
     )
