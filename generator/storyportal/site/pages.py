@@ -64,8 +64,8 @@ class SitePages:
     def embed_pages(self, images) -> list[tuple[str, str, PageContext]]:
         """(output path, template, context) of each /embed/ page.
 
-        Written as plain files, not MkDocs pages: a page each would cost the build as much as a
-        story page, and put pages that must not be indexed into the sitemap and the search.
+        Written as plain files, not MkDocs pages: as pages they would be listed in the sitemap
+        and the search index, and they are fragments for other sites, not pages of this one.
         """
         embeds = self.extras["embeds"]
         found = []
