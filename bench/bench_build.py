@@ -11,7 +11,7 @@ For each size it generates (once; cached in ``bench/out/`` and regenerated when
 
 Then, in one run, so that both see the same machine load:
 
-1. a cold build of each (the portal's ``.cache/storyportal`` image/card cache removed),
+1. a cold build of each (the portal's image/card cache, kept under ``bench/out/cache-home``, removed),
    reported separately; it also warms the cache, the OS file cache and bytecode;
 2. N timed builds of each, alternating (portal plain plain portal ...), each a
    subprocess ``python -m mkdocs build`` under ``/usr/bin/time -v`` (peak RSS);
@@ -59,15 +59,26 @@ def site_dir(kind: str, size: int, seed: int) -> Path:
     """bench/out/build-<kind>-<N>-s<seed>, regenerated when synth.py changes (the image cache starts cold)."""
     def make(out: Path) -> None:
         make_site(kind, size, seed)(out)
-        shutil.rmtree(out / ".cache", ignore_errors=True)
+        shutil.rmtree(image_cache(out), ignore_errors=True)
     return cached_site(OUT / f"build-{kind}-{size}-s{seed}", make, f"{kind}:{size}:{seed}")
 
 
 # --------------------------------------------------------------------------- one build
 
 
+CACHE_HOME = OUT / "cache-home"  # XDG_CACHE_HOME of the builds here, never the user's
+
+
+def image_cache(root: Path) -> Path:
+    """Where the builds here keep ``root``'s image cache."""
+    sys.path.insert(0, str(HERE.parent / "generator"))
+    from storyportal.site.imagecache import default_location
+
+    return default_location(root, {"XDG_CACHE_HOME": str(CACHE_HOME)})
+
+
 def env() -> dict:
-    e = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    e = dict(os.environ, NO_MKDOCS_2_WARNING="1", XDG_CACHE_HOME=str(CACHE_HOME))
     e.setdefault("SOURCE_DATE_EPOCH", str(int(time.mktime(synth.BUILD_DATE.timetuple()))))
     return e
 
@@ -167,7 +178,7 @@ def first_view(site: Path, page: str = "stories/") -> dict:
 
 def bench_size(size: int, repeats: int, seed: int) -> dict:
     portal, plain = site_dir("portal", size, seed), site_dir("plain", size, seed)
-    shutil.rmtree(portal / ".cache", ignore_errors=True)
+    shutil.rmtree(image_cache(portal), ignore_errors=True)
     log("  cold builds (no image/card cache) ...")
     cold_portal, cold_plain = build(portal), build(plain)
     log(f"  cold: portal {cold_portal['seconds']:.2f}s, plain {cold_plain['seconds']:.2f}s")

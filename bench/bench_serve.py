@@ -79,10 +79,12 @@ def site_dir(kind: str, size: int, seed: int, prefix: str = "serve") -> Path:
         dirty.unlink(missing_ok=True)
     cached_site(out, make, f"{kind}:{size}:{seed}", force=dirty.exists())
     if kind == "portal":
-        warm = OUT / f"build-portal-{size}-s{seed}" / ".cache"
-        if warm.is_dir() and not (out / ".cache").is_dir():
-            shutil.copytree(warm, out / ".cache")
-            log(f"copied the image/card cache from {warm.relative_to(HERE.parent)}")
+        from bench_build import image_cache
+
+        warm = image_cache(OUT / f"build-portal-{size}-s{seed}")
+        if warm.is_dir() and not image_cache(out).is_dir():
+            shutil.copytree(warm, image_cache(out))
+            log(f"copied the image/card cache from {warm}")
     return out
 
 
@@ -105,7 +107,8 @@ class Server:
         self.lines: list[tuple[float, str]] = []
         self.lock = threading.Lock()
         self.logfile = open(OUT / f"{name}.log", "w", encoding="utf-8")
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1",
+                   XDG_CACHE_HOME=str(OUT / "cache-home"))
         self.started = time.perf_counter()
         self.proc = subprocess.Popen([*cmd, "-a", f"127.0.0.1:{self.port}"], cwd=cwd, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -404,6 +407,7 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
 
     root = site_dir("portal", size, seed, prefix="profile")
     os.environ["STORYPORTAL_AUDIENCE"] = "public"
+    os.environ["XDG_CACHE_HOME"] = str(OUT / "cache-home")  # never the user's image cache
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     site = tempfile.mkdtemp(prefix="mkdocs_")  # where mkdocs serve builds
     serve_url = "http://127.0.0.1:8000/"

@@ -45,6 +45,7 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 from benchkit import OUT, alternate, cached_site, emit, int_list, log  # noqa: E402
+from storyportal.core.body import render_body, render_story_body  # noqa: E402
 from storyportal.core.config import load_settings  # noqa: E402
 from storyportal.core.model import Status  # noqa: E402
 from storyportal.core.portal import load_portal  # noqa: E402
@@ -92,6 +93,10 @@ def bare(root: Path) -> int:
 
 
 def validate(settings):
+    # Each run starts cold, as `storyportal validate` does: the in-process cache of rendered
+    # bodies would otherwise make every run after the first skip the rendering.
+    render_story_body.cache_clear()
+    render_body.cache_clear()
     return load_portal(settings, synth.BUILD_DATE)
 
 

@@ -513,16 +513,21 @@ def _story(rng: random.Random, index: int, advocates: list[Advocate], by_company
     return SynthStory(slug, False, "\n".join(lines) + "\n", body)
 
 
-def generate(stories: int, seed: int = 1, images: int = 0) -> SynthPortal:
-    """The whole synthetic portal in memory; a pure function of its arguments."""
+def generate(stories: int, seed: int = 1, images: int = 0, companies: int | None = None,
+             advocates: int | None = None) -> SynthPortal:
+    """The whole synthetic portal in memory; a pure function of its arguments.
+
+    ``companies`` and ``advocates`` default to about N/5 and N/4 (bench/realistic.py asks for
+    the shape of real programs: N/3 companies with one or two advocates each).
+    """
     config = demo_config()
     plugin = demo_plugin(config)
     taxonomy, sections = plugin["taxonomy"], plugin.get("case_study_sections") or {"en": ["Challenge", "Solution", "Results"]}
     if isinstance(sections, list):
         sections = {"en": sections}
     rng = random.Random(f"storyportal-synth:{seed}")
-    companies = _companies(rng, max(1, round(stories / 5)), taxonomy)
-    advocates = _advocates(rng, max(len(companies), round(stories / 4)), companies)
+    companies = _companies(rng, companies or max(1, round(stories / 5)), taxonomy)
+    advocates = _advocates(rng, max(len(companies), advocates or round(stories / 4)), companies)
     by_company: dict[str, list[Advocate]] = {}
     for advocate in advocates:
         by_company.setdefault(advocate.company.id, []).append(advocate)

@@ -5,6 +5,12 @@ import pytest
 from sitebuilder import SiteBuilder
 
 
+@pytest.fixture(autouse=True)
+def image_cache_home(tmp_path_factory, monkeypatch):
+    """Each test's image cache in a fresh folder outside its portal, never in the user's ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
+
+
 @pytest.fixture
 def site(tmp_path) -> SiteBuilder:
     return SiteBuilder(tmp_path)

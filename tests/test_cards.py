@@ -9,6 +9,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from storyportal.site import cards
 from storyportal.site.cards import CARD_SIZE, CardParams, card_name, draw_card, plan_card, render_card
+from storyportal.site.imagecache import ImageCache
 
 NAME = re.compile(r"cards/[0-9a-f]{16}\.png")
 UNASSIGNED = "\u0378"  # no character here, in any font: it draws the missing-glyph box
@@ -82,7 +83,7 @@ def test_card_title_region_shows_cjk_not_boxes(tmp_path):
 
 def test_without_fonts_cards_still_render_and_say_why(tmp_path, no_fonts):
     assert "fonts-dejavu-core fonts-droid-fallback" in cards.font_warning()
-    path = render_card(params(tmp_path), tmp_path, tmp_path / "cache")
+    path = render_card(params(tmp_path), tmp_path, ImageCache(tmp_path / "cache"))
     with Image.open(path) as img:
         assert (img.format, img.size) == ("PNG", CARD_SIZE)
 
@@ -91,7 +92,7 @@ def test_without_fonts_cards_still_render_and_say_why(tmp_path, no_fonts):
 
 
 def test_card_is_a_1200x630_png(tmp_path):
-    path = render_card(params(tmp_path, logo=logo(tmp_path)), tmp_path, tmp_path / "cache")
+    path = render_card(params(tmp_path, logo=logo(tmp_path)), tmp_path, ImageCache(tmp_path / "cache"))
     assert NAME.fullmatch(path.relative_to(tmp_path / "cache").as_posix())
     with Image.open(path) as img:
         assert (img.format, img.size, img.mode) == ("PNG", (1200, 630), "RGB")
@@ -138,8 +139,8 @@ def test_logo_sits_on_a_white_panel_with_its_transparency(tmp_path):
 def test_same_params_same_name_and_bytes(tmp_path):
     first = params(tmp_path, logo=logo(tmp_path))
     assert card_name(first) == card_name(params(tmp_path, logo="assets/logo.png"))
-    a = render_card(first, tmp_path, tmp_path / "a").read_bytes()
-    b = render_card(first, tmp_path, tmp_path / "b").read_bytes()
+    a = render_card(first, tmp_path, ImageCache(tmp_path / "a")).read_bytes()
+    b = render_card(first, tmp_path, ImageCache(tmp_path / "b")).read_bytes()
     assert a == b
 
 
@@ -162,13 +163,13 @@ def test_logo_changed_after_planning_is_refused(tmp_path):
     planned = params(tmp_path, logo=logo(tmp_path))
     logo(tmp_path, color=(30, 30, 200, 255))
     with pytest.raises(ValueError, match="changed after its card was planned"):
-        render_card(planned, tmp_path, tmp_path / "cache")
+        render_card(planned, tmp_path, ImageCache(tmp_path / "cache"))
 
 
 def test_cached_card_is_not_redrawn(tmp_path, monkeypatch):
     planned = params(tmp_path)
-    path = render_card(planned, tmp_path, tmp_path / "cache")
+    path = render_card(planned, tmp_path, ImageCache(tmp_path / "cache"))
     mtime = path.stat().st_mtime_ns
     monkeypatch.setattr(cards, "draw_card", lambda *a: pytest.fail("redrew a cached card"))
-    assert render_card(planned, tmp_path, tmp_path / "cache") == path
+    assert render_card(planned, tmp_path, ImageCache(tmp_path / "cache")) == path
     assert path.stat().st_mtime_ns == mtime

@@ -64,3 +64,23 @@ def test_the_readme_first_screen_gives_the_two_commands():
     first_screen = "\n".join(README.splitlines()[:20])
     assert "make demo" in first_screen and "make test" in first_screen
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to '-'."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower().replace("`", ""))
+    return text.replace(" ", "-")
+
+
+@pytest.mark.parametrize("doc", ["README.md", "CONTRIBUTING.md", "SECURITY.md"])
+def test_every_link_of_the_docs_resolves_inside_the_repository(doc):
+    text = (ROOT / doc).read_text()
+    anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", text, re.M)}
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if target.startswith(("http://", "https://", "mailto:")):
+            continue
+        path, _, anchor = target.partition("#")
+        if (path and not (ROOT / path).exists()) or (not path and anchor not in anchors):
+            broken.append(target)
+    assert broken == []

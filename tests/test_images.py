@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageCms, ImageDraw, ImageOps
 
 from storyportal.site import images
+from storyportal.site.imagecache import ImageCache
 from storyportal.site.images import ImageSet, Rendition, plan_image, render_rendition, widths_for, write_renditions
 
 NAME = re.compile(r"img/[0-9a-f]{16}-\d+\.(webp|jpg|png)")
@@ -144,7 +145,7 @@ def test_exif_orientation_is_applied(tmp_path):
     planned = plan_image(tmp_path, rel, [96, 192], "photo")
     assert (planned.width, planned.height) == (100, 200)
     assert [(r.width, r.height) for r in planned.renditions] == [(96, 192), (100, 200)]
-    for fmt, img in render_all(tmp_path, planned, tmp_path / "cache").items():
+    for fmt, img in render_all(tmp_path, planned, ImageCache(tmp_path / "cache")).items():
         w, h = img.size
         assert h > w, fmt
         # Orientation 6 turns the picture clockwise: the stored left (red) half ends up on top.
@@ -174,7 +175,7 @@ def test_every_orientation_matches_exif_transpose(tmp_path, fmt, orientation):
         expected = ImageOps.exif_transpose(source).convert("RGB")
     planned = plan_image(tmp_path, rel, [expected.width], "hero")
     assert (planned.width, planned.height) == expected.size
-    with Image.open(render_rendition(tmp_path, planned.fallback, tmp_path / "cache")) as img:
+    with Image.open(render_rendition(tmp_path, planned.fallback, ImageCache(tmp_path / "cache"))) as img:
         assert img.size == expected.size
         for x, y in ((10, 10), (expected.width - 10, 10), (10, expected.height - 10)):
             got, want = img.convert("RGB").getpixel((x, y)), expected.getpixel((x, y))
@@ -187,7 +188,7 @@ def test_all_metadata_is_stripped(tmp_path):
         assert source.getexif().get_ifd(GPS_IFD) and {"icc_profile", "xmp", "comment"} <= set(source.info)
     planned = plan_image(tmp_path, rel, [96, 192], "photo")
     for rendition in planned.renditions:
-        path = render_rendition(tmp_path, rendition, tmp_path / "cache")
+        path = render_rendition(tmp_path, rendition, ImageCache(tmp_path / "cache"))
         with Image.open(path) as img:
             assert len(img.getexif()) == 0, rendition.format
             assert not img.getexif().get_ifd(GPS_IFD), rendition.format
@@ -199,7 +200,7 @@ def test_all_metadata_is_stripped(tmp_path):
 def test_transparency_is_kept_for_png_logos(tmp_path):
     planned = plan_image(tmp_path, logo_png(tmp_path), [160, 320], "logo")
     for rendition in planned.renditions:
-        with Image.open(render_rendition(tmp_path, rendition, tmp_path / "cache")) as img:
+        with Image.open(render_rendition(tmp_path, rendition, ImageCache(tmp_path / "cache"))) as img:
             assert img.mode == "RGBA", rendition.format
             assert img.size == (rendition.width, rendition.height)
             assert img.getpixel((0, 0))[3] == 0, rendition.format  # corner stays transparent
@@ -209,7 +210,7 @@ def test_transparency_is_kept_for_png_logos(tmp_path):
 def test_rendered_files_are_what_the_names_say(tmp_path):
     planned = plan_image(tmp_path, camera_jpeg(tmp_path), [96, 192], "photo")
     for rendition in planned.renditions:
-        path = render_rendition(tmp_path, rendition, tmp_path / "cache")
+        path = render_rendition(tmp_path, rendition, ImageCache(tmp_path / "cache"))
         assert path == tmp_path / "cache" / rendition.output
         with Image.open(path) as img:
             assert (img.format.lower(), img.size) == (rendition.format, (rendition.width, rendition.height))
@@ -217,8 +218,8 @@ def test_rendered_files_are_what_the_names_say(tmp_path):
 
 def test_rendering_is_deterministic(tmp_path):
     planned = plan_image(tmp_path, logo_png(tmp_path), [160, 320], "logo")
-    first = [render_rendition(tmp_path, r, tmp_path / "a").read_bytes() for r in planned.renditions]
-    second = [render_rendition(tmp_path, r, tmp_path / "b").read_bytes() for r in planned.renditions]
+    first = [render_rendition(tmp_path, r, ImageCache(tmp_path / "a")).read_bytes() for r in planned.renditions]
+    second = [render_rendition(tmp_path, r, ImageCache(tmp_path / "b")).read_bytes() for r in planned.renditions]
     assert first == second
 
 
@@ -226,7 +227,7 @@ def test_source_changed_after_planning_is_refused(tmp_path):
     planned = plan_image(tmp_path, logo_png(tmp_path), [160, 320], "logo")
     save(tmp_path, "assets/logo.png", Image.new("RGBA", (400, 200), (9, 9, 9, 9)), "PNG")
     with pytest.raises(ValueError, match="changed after its renditions were planned"):
-        render_rendition(tmp_path, planned.renditions[0], tmp_path / "cache")
+        render_rendition(tmp_path, planned.renditions[0], ImageCache(tmp_path / "cache"))
     assert not (tmp_path / "cache" / planned.renditions[0].output).exists()
 
 
@@ -238,25 +239,26 @@ def encode_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = images._encode
 
-    def counting(data, rendition):
-        calls.append(rendition.output)
-        return real(data, rendition)
+    def counting(data, renditions, scale):
+        calls.extend(r.output for r in renditions)
+        return real(data, renditions, scale)
 
     monkeypatch.setattr(images, "_encode", counting)
     return calls
 
 
 def test_rebuild_without_new_images_does_no_image_work(tmp_path, encode_calls):
-    cache, out = tmp_path / "cache", tmp_path / "site"
+    folder, out = tmp_path / "cache", tmp_path / "site"
+    cache = ImageCache(folder)
     renditions = plan_image(tmp_path, logo_png(tmp_path), [160, 320], "logo").renditions
     write_renditions(renditions, tmp_path, cache, out)
     assert len(encode_calls) == 3
-    mtimes = {p: p.stat().st_mtime_ns for p in cache.rglob("*")}
+    mtimes = {p: p.stat().st_mtime_ns for p in folder.rglob("*")}
     encode_calls.clear()
 
     write_renditions(renditions, tmp_path, cache, tmp_path / "site2")
     assert encode_calls == []
-    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*")} == mtimes
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*")} == mtimes
 
     # A new image renders only its own renditions.
     photo = plan_image(tmp_path, camera_jpeg(tmp_path), [96, 192], "photo").renditions
@@ -265,13 +267,14 @@ def test_rebuild_without_new_images_does_no_image_work(tmp_path, encode_calls):
 
 
 def test_write_renditions_copies_into_the_site(tmp_path):
-    cache, out = tmp_path / "cache", tmp_path / "site"
+    folder, out = tmp_path / "cache", tmp_path / "site"
+    cache = ImageCache(folder)
     logo = plan_image(tmp_path, logo_png(tmp_path), [160, 320], "logo").renditions
     written = write_renditions(logo + logo, tmp_path, cache, out)  # a logo shared by two stories
     assert written == sorted(out / r.output for r in logo)
     for rendition in logo:
-        assert (out / rendition.output).read_bytes() == (cache / rendition.output).read_bytes()
-    assert not [p for p in cache.rglob(".tmp-*")]
+        assert (out / rendition.output).read_bytes() == (folder / rendition.output).read_bytes()
+    assert not [p for p in folder.rglob(".tmp-*")]
 
 
 def test_cmyk_and_palette_sources_are_converted(tmp_path):
@@ -279,7 +282,7 @@ def test_cmyk_and_palette_sources_are_converted(tmp_path):
     palette = save(tmp_path, "pal.png", Image.new("RGB", (300, 200), "green").convert("P"), "PNG")
     for rel, kind in ((cmyk, "photo"), (palette, "logo")):
         for rendition in plan_image(tmp_path, rel, [96, 192], kind).renditions:
-            with Image.open(render_rendition(tmp_path, rendition, tmp_path / "cache")) as img:
+            with Image.open(render_rendition(tmp_path, rendition, ImageCache(tmp_path / "cache"))) as img:
                 assert img.mode in ("RGB", "RGBA"), (rel, rendition.format)
 
 
@@ -288,5 +291,27 @@ def test_transparency_flattens_onto_white_for_jpeg(tmp_path):
     rel = save(tmp_path, "ghost.webp", img, "WEBP", lossless=True)
     rendition = Rendition(rel, hashlib.sha256((tmp_path / rel).read_bytes()).hexdigest(), 150, 100, "jpeg",
                           "img/0000000000000000-150.jpg")
-    with Image.open(io.BytesIO(render_rendition(tmp_path, rendition, tmp_path / "cache").read_bytes())) as out:
+    with Image.open(io.BytesIO(render_rendition(tmp_path, rendition, ImageCache(tmp_path / "cache")).read_bytes())) as out:
         assert out.mode == "RGB" and min(out.getpixel((75, 50))) > 240
+
+
+def test_a_palette_icon_keeps_its_palette_and_transparency_at_its_own_size(tmp_path):
+    drawn = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(drawn).ellipse((40, 40, 260, 260), fill=(30, 120, 200, 255))
+    rel = save(tmp_path, "icon.png", drawn.quantize(16), "PNG")
+    planned = plan_image(tmp_path, rel, [160, 320], "logo")
+    assert (planned.fallback.width, planned.fallback.format) == (300, "png")
+    with Image.open(render_rendition(tmp_path, planned.fallback, ImageCache(tmp_path / "cache"))) as out:
+        assert out.mode == "P" and set(out.info) == {"transparency"}
+        assert out.convert("RGBA").tobytes() == Image.open(tmp_path / rel).convert("RGBA").tobytes()
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_still_turned_upright(tmp_path):
+    rel = camera_jpeg(tmp_path, size=(2000, 1000), orientation=6)  # left red, right blue, stored sideways
+    planned = plan_image(tmp_path, rel, [96, 192], "photo")
+    assert (planned.width, planned.height) == (1000, 2000)
+    assert images._jpeg_scale((2000, 1000), (192, 96)) == 8  # stored sideways: 250x125 is still the output size
+    with Image.open(render_rendition(tmp_path, planned.webp[0], ImageCache(tmp_path / "cache"))) as out:
+        assert out.size == (96, 192)
+        top, bottom = out.convert("RGB").getpixel((48, 20)), out.convert("RGB").getpixel((48, 170))
+        assert top[0] > 180 > top[2] and bottom[2] > 180 > bottom[0]  # turned: red on top, blue below

@@ -87,4 +87,5 @@ def test_reindexing_replaces_the_whole_index(site):
     index_site(out, "en")
     [page] = fragments(out)
     assert "Renamed" in page and "Northwind cuts checkout time" not in page
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".storyportal-build.json"]  # no staging left
+    assert not [p.name for p in out.parent.iterdir() if "pagefind" in p.name]

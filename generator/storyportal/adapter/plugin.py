@@ -34,9 +34,8 @@ from storyportal.core.paths import resolve_ref
 from storyportal.core.portal import Portal, PortalLoader, build_date
 from storyportal.site.cards import font_warning
 from storyportal.site.handwritten import check_docs
-from storyportal.site.images import stripped_copy
 from storyportal.site.leakguard import scan_output
-from storyportal.site.media import MediaPlanner
+from storyportal.site.media import MediaPlanner, open_media
 from storyportal.site.pages import SitePages, plan_pages, preview_error_pages, preview_errors_html, redirect_html
 from storyportal.site.plan import SitePlan, plan_site
 
@@ -71,12 +70,10 @@ class StoryPortalPlugin(BasePlugin):
     def on_config(self, config):
         settings = read_settings(self.config, config)
         if self.loader is None or self.loader.settings != settings:
+            self.media, problem = open_media(settings.root, settings.portal)
+            if problem:
+                raise PluginError(problem.format())
             self.loader = PortalLoader(settings)
-            self.media = MediaPlanner(
-                settings.root,
-                Path(config.config_file_path).parent / ".cache" / "storyportal",
-                list(settings.portal.image_widths),
-            )
         self.media.reset()
         portal = self.loader.load(build_date(settings.portal.build_date))
         report_portal(portal)
@@ -86,6 +83,8 @@ class StoryPortalPlugin(BasePlugin):
             logo_url=self.media.logo_url,
             card_path=lambda s, card: self.media.card_path(s, card.logo, card.industry.label, card.type_label),
         )
+        for issue in self.plan.withheld:  # a body that failed to render: that story only is left out
+            log.error(issue.format())
         self.pages = plan_pages(self.plan, portal, logo_url=self.media.logo_url)
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
@@ -121,7 +120,7 @@ class StoryPortalPlugin(BasePlugin):
                     )
                 )
                 files.remove(file)
-        images = {**body_images(self.plan, self.portal.settings, self.media.cache_dir), **self.media.outputs()}
+        images = {**body_images(self.plan, self.portal.settings, self.media), **self.media.outputs(log.info)}
         self._refuse_docs(files, config, images)
         self.owned = set()
         for src_uri in self.pages.pages:
@@ -318,7 +317,7 @@ def report_portal(portal: Portal) -> None:
     )
 
 
-def body_images(plan: SitePlan, settings: SiteSettings, cache_dir: Path) -> dict[str, Path]:
+def body_images(plan: SitePlan, settings: SiteSettings, media: MediaPlanner) -> dict[str, Path]:
     """Images a story body shows, copied beside its page; only real images inside the repository."""
     found = {}
     for view in plan.stories.values():
@@ -334,7 +333,7 @@ def body_images(plan: SitePlan, settings: SiteSettings, cache_dir: Path) -> dict
                     visible(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
                 )
                 continue
-            found[output] = stripped_copy(settings.root, rel, cache_dir)  # no EXIF or GPS
+            found[output] = media.body_image(rel)  # no EXIF or GPS
     return found
 
 

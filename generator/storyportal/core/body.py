@@ -9,14 +9,19 @@ request on page load); they are rewritten to the story's own folder.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import posixpath
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import markdown
 import nh3
+
+from storyportal.core.budget import BodyProblem, body_problem
 
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "footnotes", "toc"]
 TAGS = {
@@ -80,13 +85,15 @@ ATTRIBUTES = {
     "div": {"class"},
 }
 ID_PREFIX = "sp-"  # ids from a body never clash with the theme's ("content", "search" ...)
-# nh3 writes every attribute value in double quotes with '"' escaped, but leaves '>' as is:
-# a tag ends at the first '>' outside quotes.
-_IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
+# nh3 writes every attribute value in double quotes with '"' escaped, but leaves '<' and '>' as
+# they are: a tag ends at the first '>' outside quotes, and never holds a '<' outside them. So a
+# try also stops at a '<' outside quotes: one started inside an attribute value (title="<b <b ...")
+# then reads only to the next '<' instead of on to the end, once per '<' (quadratic).
+_IMG = re.compile(r'<img\b(?:[^<>"]|"[^"]*")*>')
 _SRC = re.compile(r'\ssrc="([^"]*)"')
 _MANGLED = re.compile(r'[<>"\x00-\x1f\x7f]')
-_FRAGMENT_LINK = re.compile(r'(<a\b(?:[^>"]|"[^"]*")*?\shref="#)([^"]+)(")')
-_ID = re.compile(r'<[a-z0-9]+\b(?:[^>"]|"[^"]*")*?\sid="([^"]+)"')
+_FRAGMENT_LINK = re.compile(r'(<a\b(?:[^<>"]|"[^"]*")*?\shref="#)([^"]+)(")')
+_ID = re.compile(r'<[a-z0-9]+\b(?:[^<>"]|"[^"]*")*?\sid="([^"]+)"')
 
 
 @functools.lru_cache(maxsize=1)
@@ -142,6 +149,49 @@ def hide_comments(text: str) -> tuple[str, int | None]:
     return "".join(out), None
 
 
+@functools.lru_cache(maxsize=50_000)  # validation renders; the build then reuses the same result
+def render_story_body(text: str, folder: str, slug: str) -> tuple[RenderedBody | None, BodyProblem | None]:
+    """Render a story body within the renderer's limits; never raises.
+
+    A body the renderer cannot handle is a located problem, so that validation refuses
+    it and a build withholds that one story instead of failing.
+    """
+    problem = body_problem(text)
+    if problem is not None:
+        return None, problem
+    try:
+        with _stack_allowance(RENDER_FRAMES):
+            return render_body(text, folder, slug), None
+    except Exception as exc:  # RecursionError, MemoryError or a renderer bug: one story, not the site
+        return None, BodyProblem(
+            1,
+            1,
+            "body-render-failed",
+            f"The text could not be turned into a web page ({type(exc).__name__})",
+            "simplify the formatting of this story, and tell the site's developers",
+        )
+
+
+# Python-Markdown recurses per nested element, and the budget cannot foresee every nesting
+# (3,000 '*' around a word nest a thousand deep). The same allowance of stack frames above the
+# caller, wherever that is (validate, or deep in MkDocs' hooks), makes the outcome the same in
+# both: a body that runs out of stack fails validation, never only the build.
+RENDER_FRAMES = 1000
+
+
+@contextlib.contextmanager
+def _stack_allowance(frames: int) -> Iterator[None]:
+    depth, frame = 0, sys._getframe()
+    while frame.f_back is not None:
+        depth, frame = depth + 1, frame.f_back
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + frames)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def _link_fragments(html: str) -> str:
     """``#results`` and footnote links follow their targets, whose ids got the prefix."""
     ids = set(_ID.findall(html))
@@ -186,9 +236,3 @@ def _output_name(repo_path: str, images: list) -> str:
 def _is_local(src: str) -> bool:
     lowered = src.strip().lower()
     return bool(src) and ":" not in lowered and not lowered.startswith(("/", "//", "\\")) and "%" not in src
-
-
-def body_image_refs(text: str) -> list[str]:
-    """Local image paths a body names, for validation before rendering."""
-    body = render_body(text, "", "x")
-    return [repo for repo, _ in body.images]

@@ -93,6 +93,15 @@ class PortalConfig(BaseModel):
     image_widths: list[Annotated[int, Field(ge=16, le=4000)]] = Field(
         list(HERO_WIDTHS), description="Widths of the resized copies of hero images."
     )
+    image_workers: Annotated[int, Field(ge=1, le=64)] | None = Field(
+        None,
+        description="Processes that render images; default one per core (or $STORYPORTAL_IMAGE_WORKERS).",
+    )
+    cache_dir: str | None = Field(
+        None,
+        description="Folder of the image cache, relative to mkdocs.yml; default "
+        "$XDG_CACHE_HOME/storyportal/<hash of the portal folder>, outside the repository.",
+    )
     leak_guard: bool = Field(True, description="Fail the build if any private registry value appears in the output.")
     search: bool = Field(True, description="Index the stories with Pagefind for the search box (false: no search).")
     embed_frame_ancestors: list[FrameAncestor] = Field(

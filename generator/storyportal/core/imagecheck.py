@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,9 @@ from PIL import Image
 from storyportal.core.config import PortalConfig
 from storyportal.core.paths import PathProblem, resolve_ref
 
+# The WebP encoder refuses a side over 16,383 pixels; copies are never larger than the original,
+# so an original within the limit always encodes (JPEG's limit, 65,535, is higher).
+MAX_SIDE = 16_383
 # The image files a story or the registry may name: Pillow's format name -> the name endings it may have.
 FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",), "GIF": (".gif",)}
 FORMAT_NAMES = "PNG, JPEG, WebP or GIF"  # the same, for people
@@ -57,7 +61,11 @@ def inspect_image(path: Path, max_bytes: int, max_pixels: int) -> tuple[ImageInf
                 info = ImageInfo(img.format or "", img.width, img.height)
                 if info.width * info.height > max_pixels:
                     return None, _too_many_pixels(path, info, max_pixels)
+                if max(info.width, info.height) > MAX_SIDE:
+                    return None, _too_long_side(path, info)
                 img.verify()
+            stat = path.stat()
+            _decode(str(path), stat.st_size, stat.st_mtime_ns)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return None, PathProblem(
             "image-too-large", f"'{path.name}' claims an enormous size in pixels", "export it again at a normal size"
@@ -71,11 +79,30 @@ def inspect_image(path: Path, max_bytes: int, max_pixels: int) -> tuple[ImageInf
     return _check_format(path, info)
 
 
+@functools.lru_cache(maxsize=4096)  # a preview checks unchanged images again on every save
+def _decode(path: str, size: int, mtime_ns: int) -> None:  # noqa: ARG001 (size and time key the cache)
+    """Decode the pixels, as rendering will: a truncated file passes verify() (a JPEG's check reads
+    no pixel data) and would otherwise abort the build. A JPEG decodes at 1/8 scale, which still
+    reads all of its data, in a tenth of the time. Raises for a broken file."""
+    with Image.open(path) as img:  # verify() leaves its image unusable: open a fresh one
+        img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
+        img.load()
+
+
 def _too_many_pixels(path: Path, info: ImageInfo, max_pixels: int) -> PathProblem:
     return PathProblem(
         "image-too-large",
         f"'{path.name}' is {info.width}x{info.height} pixels; the limit is {max_pixels:,} pixels",
         "export it smaller, around 2000 pixels wide",
+    )
+
+
+def _too_long_side(path: Path, info: ImageInfo) -> PathProblem:
+    return PathProblem(
+        "image-too-large",
+        f"'{path.name}' is {info.width}x{info.height} pixels; "
+        f"images may be at most {MAX_SIDE:,} pixels wide or high, the limit of the WebP copies the site makes",
+        "crop it, or export it at a normal size",
     )
 
 

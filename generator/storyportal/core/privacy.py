@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
 
-from storyportal.core.body import render_body
+from storyportal.core.body import render_story_body
 from storyportal.core.issues import Issue
 
 if TYPE_CHECKING:  # model imports this module, and stories imports what imports model
@@ -304,8 +304,10 @@ def story_private_values(file: StoryFile, matcher: PrivateMatcher, values: Itera
             labels = sorted(matcher.find(normalise(text, attributes=True)))
             issues += [_issue(source, mark.line, mark.col, label) for label in labels]
     if file.body.strip():
-        # The arguments site.plan renders the page with: the build finds this rendering in the cache.
-        html = render_body(file.body, source.rsplit("/", 1)[0], file.ref.slug).html
+        # The arguments and the cache the build renders with; a body it cannot render is reported
+        # by its own rule (body-too-deep, ...) and never published, so there is nothing to scan.
+        rendered, _ = render_story_body(file.body, source.rsplit("/", 1)[0], file.ref.slug)
+        html = rendered.html if rendered is not None else ""
         for label in sorted(matcher.find(normalise(html, attributes=True))):
             line, col = _locate(file.body, _forms_of(label, values))
             issues.append(_issue(source, file.body_line + line, col, label))

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyportal.core.body import body_image_refs, hide_comments
+from storyportal.core.body import RenderedBody, hide_comments, render_story_body
 from storyportal.core.config import PortalConfig
 from storyportal.core.errors import closest, did_you_mean, did_you_mean_or_allowed
 from storyportal.core.imagecheck import image_problem
@@ -28,7 +28,6 @@ from storyportal.core.schema import StoryIn
 from storyportal.core.stories import StoryFile
 from storyportal.core.video import parse_video_url
 
-_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 _ALIAS = re.compile(r"^/[a-z0-9][a-z0-9/_.-]*/$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
 
@@ -197,7 +196,16 @@ def check_sections(check: StoryCheck, kind: object, config: PortalConfig, lang: 
             )
 
 
-_ANY_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+def _any_heading(line: str) -> tuple[str, str] | None:
+    """(``#`` marks, name) of a Markdown heading line of any level, else None.
+
+    String methods, not a regex: ``(.+?)[ \\t]*#*[ \\t]*$`` is cubic on a line of spaces."""
+    name = line.lstrip("#")
+    marks = line[: len(line) - len(name)]
+    if not 1 <= len(marks) <= 6 or name[:1] not in (" ", "\t"):
+        return None
+    name = name.strip(" \t").rstrip("#").rstrip(" \t")
+    return (marks, name) if name else None
 
 
 def _near_miss(check: StoryCheck, name: str, required: list[str]) -> bool:
@@ -205,9 +213,9 @@ def _near_miss(check: StoryCheck, name: str, required: list[str]) -> bool:
     taken = {r.lower() for r in required}
     headings = {}
     for index, line in enumerate(check.visible_body.split("\n")):  # a heading in a comment is no heading
-        found = _ANY_HEADING.match(line)
-        if found and not (found.group(1) == "##" and found.group(2).lower() in taken):
-            headings.setdefault(found.group(2), (index, found.group(0).strip()))
+        found = _any_heading(line)
+        if found and not (found[0] == "##" and found[1].lower() in taken):
+            headings.setdefault(found[1], (index, line.strip()))
     near = closest(name, headings, cutoff=0.75)
     if near is None:
         return False
@@ -229,33 +237,57 @@ def _near_miss(check: StoryCheck, name: str, required: list[str]) -> bool:
 def _sections(body: str) -> dict[str, tuple[int, str]]:
     """``## heading`` (lowercased) -> (line within the body, text up to the next ``##``)."""
     found, lines = {}, body.split("\n")
-    starts = [i for i, line in enumerate(lines) if _HEADING.match(line)]
+    starts = [i for i, line in enumerate(lines) if _heading(line) is not None]
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(lines)
-        name = _HEADING.match(lines[start]).group(1).strip().lower()
-        found.setdefault(name, (start, "\n".join(lines[start + 1 : end])))
+        found.setdefault(_heading(lines[start]), (start, "\n".join(lines[start + 1 : end])))
     return found
 
 
+def _heading(line: str) -> str | None:
+    """The lowercased name of a ``## Name ##`` line (closing '#'s optional), else None.
+
+    String methods, not a regex: the pattern this replaces (``(.+?)[ \\t]*#*[ \\t]*$``) tried
+    every split of a line of spaces, a cubic amount of work (a 3,000-space heading: a minute).
+    """
+    if not line.startswith("##") or line[2:3] not in (" ", "\t"):
+        return None
+    return line[2:].strip(" \t").rstrip("#").rstrip(" \t").strip().lower()
+
+
 _MAY_HAVE_IMAGES = re.compile(r"!\[|<img", re.I)
-_BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+# Each try stops at the next '[' or '<': tries from successive starts then read disjoint
+# stretches, so a body full of '![' or '<img ' is read once, not once per start (quadratic).
+# What this quick scan misses, the renderer's own list of images catches.
+_BODY_IMAGE = re.compile(r"!\[[^\[\]]*\]\(\s*<?([^)\s>]+)|<img\b[^<>]*?\bsrc\s*=\s*[\"']?([^\"'\s<>]+)", re.I)
 
 
-def check_body_images(check: StoryCheck, root: Path, config: PortalConfig) -> None:
+def check_body(check: StoryCheck) -> RenderedBody | None:
+    """Render the body as the build will (the build reuses this result): what validates, builds."""
+    ref = check.file.ref
+    rendered, problem = render_story_body(check.file.body, ref.folder, ref.slug)
+    if problem is not None:
+        line = check.file.body_line + problem.line - 1
+        check.issues.append(Issue(ref.source, line, problem.col, problem.rule, problem.message, hint=problem.hint))
+    return rendered
+
+
+def check_body_images(check: StoryCheck, root: Path, config: PortalConfig, rendered: RenderedBody | None) -> None:
     """Images in the body must be real image files beside the story, like the hero image.
 
-    A quick scan locates the usual forms; the renderer's own list (``body_image_refs``)
-    catches the rest (reference-style images, unusual attributes), at the line that names them.
+    A quick scan locates the usual forms; the renderer's own list of images catches the
+    rest (reference-style images, unusual attributes), at the line that names them.
     """
     body = check.visible_body
     if not _MAY_HAVE_IMAGES.search(body):
-        return  # most stories: no Markdown rendering during validation
+        return
     seen = set()
     for match in _BODY_IMAGE.finditer(body):
         ref = match.group(1) or match.group(2)
         seen.add(posixpath.normpath(ref))
         _check_body_image(check, root, config, ref, match.start())
-    for ref in body_image_refs(body):
+    folder = check.file.ref.folder
+    for ref in (posixpath.relpath(repo, folder) for repo, _ in rendered.images) if rendered else ():
         if posixpath.normpath(ref) not in seen:
             seen.add(posixpath.normpath(ref))
             _check_body_image(check, root, config, ref, max(body.find(ref), 0))
@@ -401,7 +433,7 @@ def resolve_story(
     check_aliases(check, front)
     check_comments(check)
     check_sections(check, front.type.value, config, lang)
-    check_body_images(check, root, config)
+    check_body_images(check, root, config, check_body(check))
     video = check_video(check, front)
     image = check_image(check, root, config, front.image, ("image",))
     if check.errors or company is None or None in facets[:3]:

@@ -32,6 +32,7 @@ _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\Z")
 MAX_DEPTH = 8
+MAX_DIGITS = 30  # no field needs a longer number; Python refuses to convert ints over 4,300 digits
 # PyYAML's composer recurses once per nesting level and crashes the interpreter
 # (not a Python exception) on ~100,000 nested brackets; refuse far earlier.
 HARD_DEPTH = 64
@@ -261,11 +262,24 @@ class _Builder:
         return text
 
     def as_int(self, node, text):
+        if len(text) > MAX_DIGITS:  # int() refuses over 4,300 digits (and every message would quote it)
+            return self.huge_number(node, text)
         if _PLAIN_INT.match(text):
             return int(text)
         return self.ambiguous_number(node, text)
 
+    def huge_number(self, node, text):
+        self.problem(
+            node,
+            "yaml-number-too-long",
+            f"A number {len(text):,} characters long is not accepted (at most {MAX_DIGITS})",
+            "shorten it, or put it in quotes if it is meant as text",
+        )
+        return text[:MAX_DIGITS] + "…"
+
     def as_float(self, node, text):
+        if len(text) > MAX_DIGITS:
+            return self.huge_number(node, text)
         if _PLAIN_FLOAT.match(text):
             return float(text)
         return self.ambiguous_number(node, text)
@@ -416,9 +430,10 @@ def _bad_character(text: str, source: str, line_offset: int) -> Issue | None:
 
 
 # ``title: “Acme: a story”``: quotes pasted from a word processor are text to YAML, not quotes.
-_CURLY_VALUE = re.compile(r"^([ \t]*(?:-[ \t]+)?([^\s#:\-\"'][^:#]*?)):[ \t]+([“”„‘’‚«»‹›])(.*?)[ \t]*$")
+# Greedy, each part unable to overlap the next: a lazy group before a trailing [ \t]*$ is quadratic.
+_CURLY_VALUE = re.compile(r"^([ \t]*(?:-[ \t]+)?([^\s#:\-\"'][^:#]*)):[ \t]+([“”„‘’‚«»‹›])(.*)$")
 # ``title:"Acme"``: without a space after it, the colon does not end the field name.
-_NO_SPACE = re.compile(r"^([ \t]*(?:-[ \t]+)?)([A-Za-z_][A-Za-z0-9_-]*):(?!//)([^\s:].*?)[ \t]*$")
+_NO_SPACE = re.compile(r"^([ \t]*(?:-[ \t]+)?)([A-Za-z_][A-Za-z0-9_-]*):(?!//)([^\s:].*)$")
 _CURLY = "“”„‘’‚«»‹›"
 
 
@@ -450,6 +465,7 @@ def _typing_slip(exc: yaml.MarkedYAMLError, text: str, source: str, line_offset:
         found = _NO_SPACE.match(lines[index])
         if found:
             indent, key, rest = found.groups()
+            rest = rest.rstrip(" \t")
             return Issue(
                 source,
                 index + 1 + line_offset,
@@ -462,7 +478,8 @@ def _typing_slip(exc: yaml.MarkedYAMLError, text: str, source: str, line_offset:
 
 
 def _curly_issue(found: re.Match, source: str, line: int) -> Issue:
-    key, name, quote, rest = found.group(1).strip(), found.group(2).strip(), found.group(3), found.group(4)
+    key, name, quote = found.group(1).strip(), found.group(2).strip(), found.group(3)
+    rest = found.group(4).rstrip(" \t")
     inner = rest.rstrip(_CURLY).replace("\\", "\\\\").replace('"', '\\"')
     return Issue(
         source,

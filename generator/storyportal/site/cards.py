@@ -2,7 +2,8 @@
 
 ``plan_card`` gathers what a card shows (and the hash of the logo's bytes) into a
 ``CardParams``; ``card_name`` turns those into ``cards/<hash16>.png`` before anything is
-drawn; ``render_card`` draws it only when the cache does not already hold that name.
+drawn; ``encode_card`` draws it (in any process), and ``render_card`` only when the cache
+does not already hold a trusted file of that name.
 
 Fonts
 -----
@@ -35,10 +36,12 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
-from storyportal.site.images import write_atomically
+if TYPE_CHECKING:
+    from storyportal.site.imagecache import ImageCache
 
 # Bump when the drawing changes: every card gets a new name, so no stale card is served.
 RENDERER_VERSION = "2"
@@ -151,16 +154,18 @@ def card_name(params: CardParams) -> str:
     return f"cards/{hashlib.sha256(key.encode()).hexdigest()[:16]}.png"
 
 
-def render_card(params: CardParams, root: Path, cache_dir: Path) -> Path:
+def render_card(params: CardParams, root: Path, cache: ImageCache) -> Path:
     """The cached card of ``params``, drawing it first only if the cache lacks it."""
-    target = cache_dir / card_name(params)
-    if target.is_file():
-        return target
+    name = card_name(params)
+    return cache.get(name) or cache.put(name, encode_card(params, root))
+
+
+def encode_card(params: CardParams, root: Path) -> bytes:
+    """The card's PNG bytes: a pure function of ``params`` and the fonts, so it runs in any process."""
     logo = _load_logo(root, params) if params.logo else None
     out = io.BytesIO()
     draw_card(params, logo).save(out, "PNG", compress_level=6)  # optimize=True is 4x slower for 4% smaller
-    write_atomically(target, out.getvalue())
-    return target
+    return out.getvalue()
 
 
 def draw_card(params: CardParams, logo: Image.Image | None = None) -> Image.Image:
@@ -225,6 +230,11 @@ def _font(face: FontFace, size: int) -> ImageFont.FreeTypeFont | ImageFont.Image
 def runs(text: str, weight: str) -> list[tuple[FontFace, str]]:
     """Split ``text`` into runs, each drawn with the first font of the chain that has its glyphs."""
     chain = font_chain(weight)
+    first = chain[0]
+    if first.cmap is None or first.cmap.issuperset(map(ord, text)):
+        # Most titles need only the first font: one run, without asking the chain char by char
+        # (wrapping measures every growing prefix of the title, so this is most of a card's layout).
+        return [(first, text)] if text else []
     result: list[tuple[FontFace, list[str]]] = []
     for char in text:
         face = _face_for(char, chain, result[-1][0] if result else None)

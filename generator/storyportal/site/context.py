@@ -84,11 +84,7 @@ class PageContext:
         """A link from this page to the site path ``path``, relative so any base path works."""
         if path.startswith(("http://", "https://", "#")):
             return path
-        here = "/" + posixpath.dirname(self.page_url)  # page URLs are folders: "stories/acme/"
-        rel = posixpath.relpath("/" + path, here)
-        if path.endswith("/") or path == "":
-            rel = "./" if rel == "." else rel + "/"
-        return rel
+        return _relative_url(self.page_url, path)
 
     def data_url(self, name: str) -> str:
         return self.url(name)
@@ -118,3 +114,20 @@ class PageContext:
             attrs["sizes"] = IMAGE_KINDS[kind].sizes
         inner = " ".join(f'{name}="{escape(value)}"' for name, value in attrs.items())
         return Markup(f'<img class="sp-img sp-img--{escape(kind)}" {inner}>')
+
+
+def _relative_url(page_url: str, path: str) -> str:
+    # posixpath.relpath normalises both paths on every call: listing pages link every story and
+    # its images, so this walks the segments of our own clean site paths directly.
+    here = [part for part in page_url.split("/")[:-1] if part]  # page URLs are folders: "stories/acme/"
+    there = [part for part in path.split("/") if part]
+    if any(part in (".", "..") for part in here + there):
+        rel = posixpath.relpath("/" + path, "/" + posixpath.dirname(page_url))
+    else:
+        common = 0
+        while common < min(len(here), len(there)) and here[common] == there[common]:
+            common += 1
+        rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    if path.endswith("/") or path == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel

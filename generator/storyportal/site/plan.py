@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from storyportal.core.body import render_body
+from storyportal.core.body import RenderedBody, render_story_body
 from storyportal.core.config import FACET_LABELS, FACETS, Audience
+from storyportal.core.issues import Issue
 from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
 from storyportal.core.video import EMBED_ORIGINS, provider
@@ -120,6 +121,7 @@ class SitePlan:
     type_labels: MappingProxyType[StoryType, str] = field(default_factory=lambda: TYPE_LABELS)  # for templates
     internal_site_url: str = ""  # with a trailing slash, or "" when not configured
     nav: tuple[tuple[str, str], ...] = ()  # (label, site path) of the site's own navigation bar
+    withheld: tuple[Issue, ...] = ()  # published stories whose body failed to render: left out
 
 
 INTERNAL_NAV = (
@@ -232,11 +234,31 @@ def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, 
     return safe_json_for_script(data)
 
 
-def plan_story(story: Story, portal: Portal, related: RelatedIndex, cards: dict, card_path) -> StoryView:
+def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], list[Issue]]:
+    """Each story's rendered body (validation already rendered it: this reuses that result).
+
+    A body that cannot be rendered withholds its one story, located, instead of failing
+    the build: the nightly build must still take lapsed consent down.
+    """
+    bodies: dict[str, RenderedBody] = {}
+    withheld: list[Issue] = []
+    for story in published:
+        body, problem = render_story_body(story.body, story.source.rsplit("/", 1)[0], story.slug)
+        if body is not None:
+            bodies[story.slug] = body
+        elif problem is not None:
+            line = story.body_line + problem.line - 1
+            withheld.append(Issue(story.source, line, problem.col, problem.rule, problem.message, hint=problem.hint))
+    return bodies, withheld
+
+
+def plan_story(
+    story: Story, portal: Portal, related: RelatedIndex, cards: dict, card_path, body: RenderedBody
+) -> StoryView:
     on, settings = portal.today, portal.settings
     canonical = settings.site_url + story.url if settings.site_url else "/" + story.url
     speaker = plan_speaker(story, on)
-    body = render_body(story.body, story.source.rsplit("/", 1)[0], story.slug)
+    card_image = card_path(story, cards[story.slug])  # hashes the card's inputs: once per story
     return StoryView(
         card=cards[story.slug],
         story=story,
@@ -249,10 +271,8 @@ def plan_story(story: Story, portal: Portal, related: RelatedIndex, cards: dict,
         body_images=body.images,
         related=related_cards(story, related, cards, settings.portal.related_stories),
         canonical=canonical,
-        card_image=card_path(story, cards[story.slug]),
-        jsonld=plan_jsonld(
-            story, speaker, canonical, settings.site_name, settings.site_url, card_path(story, cards[story.slug])
-        ),
+        card_image=card_image,
+        jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url, card_image),
         video_provider=provider(story.video.provider).name if story.video else "",
         video_origins=" ".join(EMBED_ORIGINS) if story.video else "",
     )
@@ -343,10 +363,11 @@ def _no_card(story: Story, card: CardView) -> str:  # noqa: ARG001 (the card_pat
 
 def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) -> SitePlan:
     """Plan every page of the public (or internal) site from a loaded portal."""
-    published = portal.published
+    bodies, withheld = plan_bodies(portal.published)
+    published = tuple(s for s in portal.published if s.slug in bodies)
     cards = {s.slug: plan_card(s, portal.today) for s in published}
     related = RelatedIndex(published)
-    views = {s.slug: plan_story(s, portal, related, cards, card_path) for s in published}
+    views = {s.slug: plan_story(s, portal, related, cards, card_path, bodies[s.slug]) for s in published}
     facets = plan_facets(portal, published)
     industries = tuple(
         IndustryView(term, tuple(cards[s.slug] for s in published if s.industry == term))
@@ -367,4 +388,5 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) ->
         site_url=settings.site_url,
         internal_site_url=with_slash(settings.portal.internal_site_url),
         nav=plan_nav(settings.portal.audience),
+        withheld=tuple(withheld),
     )
