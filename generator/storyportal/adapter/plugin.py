@@ -74,22 +74,24 @@ class StoryPortalPlugin(BasePlugin):
             if problem:
                 raise PluginError(problem.format())
             self.loader = PortalLoader(settings)
-        self.media.reset()
+        media = self.media
+        assert media is not None  # opened with the loader
+        media.reset()
         portal = self.loader.load(build_date(settings.portal.build_date))
         report_portal(portal)
         self.portal = portal
         self.plan = plan_site(
             portal,
-            logo_url=self.media.logo_url,
-            card_path=lambda s, card: self.media.card_path(s, card.logo, card.industry.label, card.type_label),
+            logo_url=media.logo_url,
+            card_path=lambda s, card: media.card_path(s, card.logo, card.industry.label, card.type_label),
         )
         for issue in self.plan.withheld:  # a body that failed to render: that story only is left out
             log.error(issue.format())
-        self.pages = plan_pages(self.plan, portal, logo_url=self.media.logo_url)
+        self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url)
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
-                self.media.image_tag(path, kind)
-        self.preview.begin(portal, self.plan, self.media.image_tag)
+                media.image_tag(path, kind)
+        self.preview.begin(portal, self.plan, media.image_tag)
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self._warn_missing_fonts()
@@ -104,6 +106,7 @@ class StoryPortalPlugin(BasePlugin):
 
     def _warn_missing_fonts(self) -> None:
         """Every build (the preview: its first): without TrueType fonts cards show boxes for accents and CJK."""
+        assert self.plan is not None  # on_config planned this build
         if not self.plan.stories or (self.preview.serving and self.fonts_checked):
             return
         self.fonts_checked = True
@@ -112,6 +115,8 @@ class StoryPortalPlugin(BasePlugin):
             log.warning(f"social cards: {problem}")
 
     def on_files(self, files: Files, *, config) -> Files:
+        # on_config planned this build
+        assert self.plan is not None and self.portal is not None and self.media is not None and self.pages is not None
         for file in list(files):  # MkDocs follows symlinks: one could publish advocates.yaml
             if file.abs_src_path and _is_linked(Path(file.abs_src_path), Path(config.docs_dir)):
                 log.error(
@@ -141,6 +146,7 @@ class StoryPortalPlugin(BasePlugin):
 
     def _embed_files(self, config) -> list[tuple[str, str]]:
         """The /embed/ pages, rendered from their templates as plain files (site/pages.py says why)."""
+        assert self.pages is not None and self.media is not None  # on_config planned this build
         env = config.theme.get_env()
         rendered = []
         for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
@@ -150,6 +156,7 @@ class StoryPortalPlugin(BasePlugin):
 
     def _refuse_docs(self, files: Files, config, images: dict) -> None:
         """docs/ may add pages, never replace a generated one or publish raw HTML (site/handwritten.py)."""
+        assert self.plan is not None and self.pages is not None and self.media is not None  # planned by on_config
         docs_dir = Path(config.docs_dir)
         docs = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(docs_dir)}
         theme = [u for u in docs if any(os.path.isfile(os.path.join(d, u)) for d in config.theme.dirs)]
@@ -157,7 +164,7 @@ class StoryPortalPlugin(BasePlugin):
         written += [output for output, _, _ in self.pages.embed_pages(self.media.image_tag)]
         written += [*config.theme.static_templates, "sitemap.xml.gz"]
         texts = {
-            u: Path(f.abs_src_path).read_text("utf-8", "replace") if f.is_documentation_page() else None
+            u: Path(f.abs_src_path or "").read_text("utf-8", "replace") if f.is_documentation_page() else None
             for u, f in docs.items()
         }
         issues, refused = check_docs(docs_dir.name, texts, self.pages.pages, written)
@@ -177,6 +184,7 @@ class StoryPortalPlugin(BasePlugin):
         return self.preview.add_template(env)
 
     def _spec(self, page):
+        assert self.pages is not None  # on_config planned this build
         return self.pages.pages.get(page.file.src_uri) if page.file.src_uri in self.owned else None
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -193,6 +201,7 @@ class StoryPortalPlugin(BasePlugin):
         return html if spec is None or spec.kind not in KEYED_KINDS else self._content(spec)
 
     def _content(self, spec) -> str:
+        assert self.plan is not None and self.portal is not None  # on_config planned this build
         if spec.kind == "story":
             return self.plan.stories[spec.key].body_html  # indexed by search; sanitised by the core
         return preview_errors_html(self.portal, spec.key)
@@ -204,6 +213,7 @@ class StoryPortalPlugin(BasePlugin):
 
     def on_page_context(self, context, *, page, config, nav):
         spec = self._spec(page)
+        assert self.pages is not None and self.media is not None  # on_config planned this build
         if spec is not None and spec.kind != "preview-error":
             context["sp"] = self.pages.context(spec, page.url, self.media.image_tag)
             if self.preview.serving:
@@ -214,6 +224,7 @@ class StoryPortalPlugin(BasePlugin):
         if not self.preview.serving:
             return output
         spec = self._spec(page)
+        assert self.portal is not None  # on_config planned this build
         if spec is not None and spec.kind == "home":  # a writer sees why a story is missing
             output = output.replace(
                 '<article class="md-content__inner md-typeset">',
@@ -230,14 +241,17 @@ class StoryPortalPlugin(BasePlugin):
     on_post_page = CombinedEvent(_preview_page, _content_security_policy)
 
     def _finish_preview(self, *, config):
+        assert self.files is not None  # on_files listed this build's files
         self.preview.finish(config, self.files, self._fill_skipped)
 
     @event_priority(-50)  # after every page and other plugins' writers; before the leak guard reads it all
     def _search_index(self, *, config):
+        assert self.portal is not None  # on_config planned this build
         if search_enabled(self.portal.settings):
             self._index_search(config)
 
     def _index_search(self, config) -> None:
+        assert self.portal is not None  # on_config planned this build
         if self.preview.serving:  # the preview serves the page now; search follows in a moment
             if self.indexer is None:
                 self.indexer = BackgroundIndexer(log.info)
@@ -254,6 +268,7 @@ class StoryPortalPlugin(BasePlugin):
         if self.preview.serving:
             return  # the preview is never published; `storyportal build` and CI builds are guarded
         site_dir = Path(config.site_dir)
+        assert self.portal is not None  # on_config planned this build
         if self.portal.settings.portal.leak_guard:
             raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts()))
         (site_dir / MARKER).write_text(build_marker(self.portal), encoding="utf-8")
@@ -263,14 +278,17 @@ class StoryPortalPlugin(BasePlugin):
     def private_values(self):
         """What the leak guard looks for: every private value in the registry, and in the public
         build the request log (reps, deals) that only the internal roster shows."""
+        assert self.pages is not None  # on_config planned this build
         return self.pages.guarded_values
 
     def allowed_contacts(self) -> set:
         """E-mail addresses and phone numbers the site may show (declared public)."""
+        assert self.pages is not None  # on_config planned this build
         return self.pages.allowed_contacts
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent
+        assert self.loader is not None  # on_config ran before the server starts
         settings = self.loader.settings.portal
         for path in (settings.stories_dir, settings.registry, settings.assets_dir, "theme"):
             if (root / path).exists():
@@ -325,6 +343,7 @@ def body_images(plan: SitePlan, settings: SiteSettings, media: MediaPlanner) -> 
             folder, name = repo_path.rsplit("/", 1) if "/" in repo_path else ("", repo_path)
             rel, problem = resolve_ref(settings.root, folder, name)
             if problem is None:
+                assert rel is not None  # resolve_ref gives a path whenever it finds no problem
                 _, problem = inspect_image(
                     settings.root / rel, settings.portal.max_image_bytes, settings.portal.max_image_pixels
                 )
@@ -333,6 +352,7 @@ def body_images(plan: SitePlan, settings: SiteSettings, media: MediaPlanner) -> 
                     visible(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
                 )
                 continue
+            assert rel is not None  # resolve_ref gives a path whenever it finds no problem
             found[output] = media.body_image(rel)  # no EXIF or GPS
     return found
 
@@ -369,6 +389,7 @@ class CachedFile(File):
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
             return
+        assert self.abs_src_path is not None  # a cached image is generated from its cache file
         target = Path(self.abs_dest_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -15,7 +15,9 @@ from pathlib import Path
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from storyportal.core.portal import Portal
 from storyportal.site.pages import preview_errors_html
+from storyportal.site.plan import SitePlan
 
 log = get_plugin_logger(__name__)
 
@@ -46,8 +48,8 @@ class Preview:
         self.page_keys: dict[str, str] = {}  # story slug -> input key, computed once per build
         self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
         self.rendered: set[str] = set()  # story pages rendered in this dirty build (storyportal serve)
-        self.portal = None
-        self.plan = None
+        self.portal: Portal | None = None
+        self.plan: SitePlan | None = None
         self.image_tag: Callable | None = None
 
     def start(self, *, command: str, dirty: bool) -> None:
@@ -93,6 +95,8 @@ class Preview:
 
     def key(self, spec) -> str:
         """Everything the page is made from; asked three times per page and build, computed once."""
+        # Pages are keyed only during a build, and begin() opens every build.
+        assert self.portal is not None and self.plan is not None and self.image_tag is not None
         if spec.kind == "preview-error":
             return key(self.fingerprint, spec.title, preview_errors_html(self.portal, spec.key))
         if spec.key not in self.page_keys:
@@ -127,6 +131,7 @@ class Preview:
 
     def finish(self, config, files: Files, fill: Callable) -> None:
         """After a preview build: put back what a dirty build leaves out, and say what was reused."""
+        assert self.plan is not None  # finish() ends a build that begin() opened
         if self.fast:
             self._finish_dirty_build(config, files, fill)
         elif self.serving:
@@ -150,6 +155,7 @@ class Preview:
             target = site_dir / "search" / "search_index.json"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(SearchEntries.generate(search.search_index), encoding="utf-8")
+        assert self.plan is not None  # finish() ends a build that begin() opened
         stale = self.ledger.sweep(site_dir, {f.dest_uri for f in files})
         self.ledger.forget_missing({f.src_uri for f in files.documentation_pages()})
         log.info(

@@ -153,6 +153,7 @@ def check_output(site: Path, config) -> None:
     plugin = next((p for p in config.plugins.values() if isinstance(p, StoryPortalPlugin)), None)
     if plugin is None or not (site / MARKER).is_file():
         raise BuildRefused(NO_PLUGIN)
+    assert plugin.portal is not None  # its marker is there: the plugin loaded the portal
     if plugin.portal.settings.portal.leak_guard:
         raise_on_leaks(scan_output(site, plugin.private_values(), plugin.allowed_contacts()))
 

@@ -263,15 +263,15 @@ def _type_lines(story: NewStory) -> list[str]:
 
 
 # Interview questions, from before to after; the body's sections share them out.
-BEFORE = (
+BEFORE: tuple[str, ...] = (
     "How did the work go before? What did a normal week look like for the team?",
     "What problem did you want solved, and why then? What did it cost you: time, money, customers?",
 )
-DURING = (
+DURING: tuple[str, ...] = (
     "Did you hesitate about anything before choosing us? What convinced you?",
     "What did you set up, who was involved, and how long did it take?",
 )
-AFTER = (
+AFTER: tuple[str, ...] = (
     "How does the work go now? What changed for the team and for your customers?",
     "How did the product help? Which numbers show it? (Put the best ones under metrics: above.)",
 )

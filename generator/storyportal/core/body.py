@@ -196,9 +196,9 @@ def _link_fragments(html: str) -> str:
     """``#results`` and footnote links follow their targets, whose ids got the prefix."""
     ids = set(_ID.findall(html))
 
-    def prefixed(m: re.Match) -> str:
+    def prefixed(m: re.Match[str]) -> str:
         target = ID_PREFIX + m.group(2)
-        return m.group(1) + target + m.group(3) if target in ids else m.group(0)
+        return f"{m.group(1)}{target}{m.group(3)}" if target in ids else m.group(0)
 
     return _FRAGMENT_LINK.sub(prefixed, html) if ids else html
 
@@ -211,18 +211,19 @@ def _drop_mangled_url(tag: str, attribute: str, value: str) -> str | None:  # no
     return value
 
 
-def _rewrite_image(tag: str, folder: str, slug: str, images: list) -> str:
+def _rewrite_image(tag: str, folder: str, slug: str, images: list[tuple[str, str]]) -> str:
     found = _SRC.search(tag)
     src = found.group(1) if found else ""
     if not _is_local(src):
         return ""  # a remote image would load from a third party: drop it
+    assert found is not None  # an empty src is not local
     repo_path = posixpath.normpath(posixpath.join(folder, src))
     name = _output_name(repo_path, images)
     images.append((repo_path, f"stories/{slug}/{name}"))
     return tag[: found.start(1)] + name + tag[found.end(1) :]
 
 
-def _output_name(repo_path: str, images: list) -> str:
+def _output_name(repo_path: str, images: list[tuple[str, str]]) -> str:
     """The image's own name beside the page, unless another image of the body already has it."""
     name = posixpath.basename(repo_path)
     taken = {output.rsplit("/", 1)[1]: repo for repo, output in images}

@@ -20,13 +20,19 @@ import posixpath
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from storyportal.core.frontmatter import normalize_text
 from storyportal.core.issues import Issue
+from storyportal.core.portal import Portal
 from storyportal.core.stories import discover_stories, read_story
 from storyportal.core.yamlload import parse_yaml
 
 CONFIG_FILES = frozenset({"mkdocs.yml", "mkdocs.yaml"})
+
+
+# The registry as plain YAML values, read without the schema: a changed entry may not validate.
+RawRegistry = dict[str, Any]
 
 
 class ChangeError(Exception):
@@ -36,10 +42,10 @@ class ChangeError(Exception):
 @dataclass(frozen=True)
 class ChangeSet:
     files: frozenset[str]  # portal-relative paths, '/'-separated
-    old_registry: dict | None  # the registry at the base, None if it did not exist or could not be read
+    old_registry: RawRegistry | None  # the registry at the base, None if it did not exist or could not be read
 
 
-def select_issues(portal, issues: list[Issue], ref: str) -> list[Issue]:
+def select_issues(portal: Portal, issues: list[Issue], ref: str) -> list[Issue]:
     """Keep the issues a change since ``ref`` is responsible for."""
     root, registry = portal.settings.root, portal.settings.portal.registry
     changes = load_changes(root, ref, registry)
@@ -69,7 +75,7 @@ def _touches(path: str, changed: set[str]) -> bool:
 # -- git --------------------------------------------------------------------------
 
 
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     try:
         result = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=120)
     except FileNotFoundError:
@@ -104,21 +110,21 @@ def _merge_base(root: Path, commit: str) -> str:
     return found.stdout.decode().strip() if found.returncode == 0 else commit
 
 
-def _old_registry(root: Path, base: str, registry: str) -> dict | None:
+def _old_registry(root: Path, base: str, registry: str) -> RawRegistry | None:
     shown = _git(root, "show", f"{base}:./{registry}", check=False)
     if shown.returncode != 0:
         return None
     return _parse_registry(shown.stdout)
 
 
-def _read_registry_file(path: Path) -> dict | None:
+def _read_registry_file(path: Path) -> RawRegistry | None:
     try:
         return _parse_registry(path.read_bytes())
     except OSError:
         return None
 
 
-def _parse_registry(raw: bytes) -> dict | None:
+def _parse_registry(raw: bytes) -> RawRegistry | None:
     # Our positional loader, not yaml.safe_load: it never raises (safe_load does on 2024-02-30).
     text, _ = normalize_text(raw, "")
     parsed = parse_yaml(text, "")[0] if text is not None else None
@@ -128,17 +134,17 @@ def _parse_registry(raw: bytes) -> dict | None:
 # -- what changed -----------------------------------------------------------------
 
 
-def _section(registry: dict | None, name: str) -> dict:
+def _section(registry: RawRegistry | None, name: str) -> dict[Any, Any]:
     value = (registry or {}).get(name)
     return value if isinstance(value, dict) else {}
 
 
-def changed_entries(old: dict | None, new: dict, changed_files: set[str]) -> set[tuple[str, str]]:
+def changed_entries(old: RawRegistry | None, new: RawRegistry, changed_files: set[str]) -> set[tuple[str, str]]:
     """``(section, id)`` of every company or advocate entry that differs, or names a changed file.
 
     A registry that did not exist at the base (or could not be read) counts as empty.
     """
-    entries = set()
+    entries: set[tuple[str, str]] = set()
     for section in ("companies", "advocates"):
         before, after = _section(old, section), _section(new, section)
         for ident in set(before) | set(after):
@@ -147,7 +153,7 @@ def changed_entries(old: dict | None, new: dict, changed_files: set[str]) -> set
     return entries
 
 
-def _names_changed_file(entry, changed_files: set[str]) -> bool:
+def _names_changed_file(entry: object, changed_files: set[str]) -> bool:
     if not isinstance(entry, dict):
         return False
     return any(
@@ -155,7 +161,7 @@ def _names_changed_file(entry, changed_files: set[str]) -> bool:
     )
 
 
-def affected_advocates(current: dict, entries: set[tuple[str, str]]) -> set[str]:
+def affected_advocates(current: RawRegistry, entries: set[tuple[str, str]]) -> set[str]:
     """Advocates whose own entry changed, or whose company's entry changed."""
     companies = {ident for section, ident in entries if section == "companies"}
     found = {ident for section, ident in entries if section == "advocates"}
@@ -165,9 +171,9 @@ def affected_advocates(current: dict, entries: set[tuple[str, str]]) -> set[str]
     return found
 
 
-def changed_story_sources(portal, changed: set[str]) -> set[str]:
+def changed_story_sources(portal: Portal, changed: set[str]) -> set[str]:
     """Story files that changed, or whose folder holds a changed file (a new hero image)."""
-    sources = set()
+    sources: set[str] = set()
     for source in portal.status:
         folder = source[: -len("/index.md")] + "/" if source.endswith("/index.md") else None
         if source in changed or (folder and any(path.startswith(folder) for path in changed)):
@@ -175,13 +181,13 @@ def changed_story_sources(portal, changed: set[str]) -> set[str]:
     return sources
 
 
-def stories_naming(portal, advocates: set[str]) -> set[str]:
+def stories_naming(portal: Portal, advocates: set[str]) -> set[str]:
     """Story files whose front matter names any of ``advocates``, valid or not."""
     if not advocates:
         return set()
     root, config = portal.settings.root, portal.settings.portal
     refs, _ = discover_stories(root, config)
-    sources = set()
+    sources: set[str] = set()
     for ref in refs:
         try:
             raw = (root / ref.source).read_bytes()
@@ -207,7 +213,7 @@ def entry_spans(path: Path) -> list[tuple[int, tuple[str, str] | None]]:
     parsed = parse_yaml(text, "")[0] if text is not None else None
     if parsed is None:
         return []
-    spans = []
+    spans: list[tuple[int, tuple[str, str] | None]] = []
     for key, mark in parsed.keys.items():
         if len(key) == 1:
             spans.append((mark.line, None))
@@ -216,7 +222,9 @@ def entry_spans(path: Path) -> list[tuple[int, tuple[str, str] | None]]:
     return sorted(spans, key=lambda span: span[0])
 
 
-def _in_changed_entry(issue: Issue, spans, entries: set[tuple[str, str]], file_changed: bool) -> bool:
+def _in_changed_entry(
+    issue: Issue, spans: list[tuple[int, tuple[str, str] | None]], entries: set[tuple[str, str]], file_changed: bool
+) -> bool:
     """A registry issue counts if it sits in a changed entry, or outside every entry of a changed file."""
     owner = None
     for line, entry in spans:

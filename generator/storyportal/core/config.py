@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from storyportal.core.errors import validate_model
 from storyportal.core.issues import Issue
 from storyportal.core.slugs import SLUG_SHAPE
-from storyportal.core.yamlload import Mark, parse_yaml
+from storyportal.core.yamlload import Mark, Parsed, parse_yaml
+from storyportal.core.yamlload import Path as KeyPath
 
 FACETS = ("industry", "company_size", "region", "products", "use_cases")
 # What one value of each facet is called, for people: filter legends, "unknown company size 'x'".
@@ -137,7 +138,7 @@ _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
-def find_plugin_block(data: dict) -> dict | None:
+def find_plugin_block(data: dict[str, Any]) -> dict[str, Any] | None:
     for entry in data.get("plugins") or []:
         if isinstance(entry, dict) and "storyportal" in entry:
             return entry["storyportal"] or {}
@@ -162,11 +163,12 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
         return None, [
             Issue(source, line, col, "config-syntax", f"mkdocs.yml could not be read: {getattr(exc, 'problem', exc)}")
         ]
-    if not isinstance(data, dict) or find_plugin_block(data) is None:
+    block = find_plugin_block(data) if isinstance(data, dict) else None
+    if block is None:
         return None, [
             Issue(source, 1, 1, "config-plugin-missing", "mkdocs.yml has no 'storyportal' entry under 'plugins'")
         ]
-    portal, issues = parse_portal_config(find_plugin_block(data), text, source)
+    portal, issues = parse_portal_config(block, text, source)
     if portal is None:
         return None, issues
     return SiteSettings(
@@ -189,7 +191,7 @@ def _not_a_portal(config_file: Path) -> Issue:
     )
 
 
-def parse_portal_config(block: dict, text: str, source: str) -> tuple[PortalConfig | None, list[Issue]]:
+def parse_portal_config(block: dict[str, Any], text: str, source: str) -> tuple[PortalConfig | None, list[Issue]]:
     """Validate the plugin block; positions come from a positional parse of the same text."""
     parsed, _ = parse_yaml(_strip_tags(text), source)
     base = _plugin_path(parsed.data) if parsed else ()
@@ -201,13 +203,16 @@ def _strip_tags(text: str) -> str:
     return re.sub(r"!!?[A-Za-z][\w/:.]*", lambda m: " " * len(m.group()), text)
 
 
-def _plugin_path(data) -> tuple:
+def _plugin_path(data: Any) -> KeyPath:
     for index, entry in enumerate((data or {}).get("plugins") or []):
         if isinstance(entry, dict) and "storyportal" in entry:
             return ("plugins", index, "storyportal")
     return ()
 
 
-class _EmptyParsed:
-    def mark(self, path, key=False):
+class _EmptyParsed(Parsed):
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def mark(self, path: KeyPath, *, key: bool = False) -> Mark:
         return Mark(1, 1)

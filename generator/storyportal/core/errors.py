@@ -6,25 +6,28 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from storyportal.core.issues import Issue
-from storyportal.core.yamlload import Parsed
+from storyportal.core.yamlload import Parsed, Path
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def closest(word: str, choices, cutoff: float = 0.6) -> str | None:
+def closest(word: object, choices: Iterable[Any], cutoff: float = 0.6) -> str | None:
     """The allowed value most like ``word``, for "did you mean" hints."""
     choices = [str(c) for c in choices]
-    lowered = {c.lower(): c for c in choices}
+    lowered: dict[str, str] = {c.lower(): c for c in choices}
     if str(word).lower() in lowered:
         return lowered[str(word).lower()]
     found = difflib.get_close_matches(str(word), choices, n=1, cutoff=cutoff)
     return found[0] if found else None
 
 
-def did_you_mean(word: str, choices: Iterable[Any], otherwise: str = "", cutoff: float = 0.6) -> str:
+def did_you_mean(word: object, choices: Iterable[Any], otherwise: str = "", cutoff: float = 0.6) -> str:
     """The hint for a value that is not allowed: "did you mean 'retail'?", else ``otherwise``."""
     near = closest(word, choices, cutoff)
     return f"did you mean '{near}'?" if near else otherwise
@@ -36,7 +39,9 @@ def did_you_mean_or_allowed(word: str, allowed: Iterable[Any]) -> str:
     return did_you_mean(word, names, "allowed: " + ", ".join(names))
 
 
-def validate_model(model: type[BaseModel], data, parsed: Parsed, base: tuple, source: str, prefix: str):
+def validate_model(
+    model: type[ModelT], data: Any, parsed: Parsed, base: Path, source: str, prefix: str
+) -> tuple[ModelT | None, list[Issue]]:
     """Validate ``data`` against ``model``; return (instance or None, issues)."""
     try:
         return model.model_validate(data), []
@@ -57,7 +62,7 @@ def without_repeats(first: list[Issue], later: list[Issue]) -> list[Issue]:
 _KINDS = {dict: "a group of fields", list: "a list", str: "the text", type(None): "nothing"}
 
 
-def _whole(value, base: tuple) -> str:
+def _whole(value: Any, base: Path) -> str:
     """What a whole file (or entry) holds instead of fields, for people."""
     found = _KINDS.get(type(value))
     found = f"the text '{value}'" if isinstance(value, str) else (found or f"the value {value!r}")
@@ -66,13 +71,13 @@ def _whole(value, base: tuple) -> str:
     return f"'{base[-1]}' must hold fields like 'name: value', indented below it, but it holds {found}"
 
 
-def _field_name(loc: tuple) -> str:
+def _field_name(loc: Path) -> str:
     """``("metrics", 0, "value")`` becomes ``metrics item 1 > value``, for people."""
     parts = [f"item {p + 1}" if isinstance(p, int) else str(p) for p in loc]
     return " > ".join(parts) or "the file"
 
 
-def _model_at(model: type[BaseModel], loc: tuple):
+def _model_at(model: type[BaseModel], loc: Path) -> type[BaseModel]:
     """The pydantic model that owns the last part of ``loc`` (for "did you mean")."""
     for part in loc[:-1]:
         if isinstance(part, int):
@@ -89,7 +94,7 @@ def _model_at(model: type[BaseModel], loc: tuple):
     return model
 
 
-def _issue(err: dict, model, parsed: Parsed, base: tuple, source: str, prefix: str) -> Issue:
+def _issue(err: ErrorDetails, model: type[BaseModel], parsed: Parsed, base: Path, source: str, prefix: str) -> Issue:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind, name = err["type"], _field_name(loc)
     ctx = err.get("ctx") or {}
@@ -116,7 +121,7 @@ def _issue(err: dict, model, parsed: Parsed, base: tuple, source: str, prefix: s
     return Issue(source, mark.line, mark.col, rule, message, hint=hint)
 
 
-def _describe(kind: str, name: str, value, ctx: dict, prefix: str) -> tuple[str, str, str]:
+def _describe(kind: str, name: str, value: Any, ctx: dict[str, Any], prefix: str) -> tuple[str, str, str]:
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
     if value is None:  # `title:` with nothing after it
         return f"'{name}' is empty: nothing is written after it", _fill_hint(name), f"{prefix}-required-field"

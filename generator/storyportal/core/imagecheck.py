@@ -106,7 +106,7 @@ def _too_long_side(path: Path, info: ImageInfo) -> PathProblem:
     )
 
 
-def _check_format(path: Path, info: ImageInfo):
+def _check_format(path: Path, info: ImageInfo) -> tuple[ImageInfo | None, PathProblem | None]:
     if info.format not in FORMATS:
         return None, PathProblem(
             "image-invalid", f"'{path.name}' is a {info.format or 'unknown'} file; {FORMAT_NAMES} is expected"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Line breaks (\n, \r, U+0085, U+2028/9), other control characters, and invisible format
@@ -43,7 +44,7 @@ class Issue:
             text += f" ({self.hint})"
         return visible(f"{text} [{self.rule}]")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int]:
         return {
             "path": self.path,
             "line": self.line,
@@ -73,6 +74,6 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
-def sort_issues(issues) -> list[Issue]:
+def sort_issues(issues: Iterable[Issue]) -> list[Issue]:
     """Stable, reader-friendly order: by file, then position, then rule."""
     return sorted(set(issues), key=lambda i: (i.path, i.line, i.col, i.rule, i.message))

@@ -56,7 +56,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    facets: MappingProxyType  # facet name -> {slug: Term}, in configuration order
+    facets: MappingProxyType[str, MappingProxyType[str, Term]]  # facet name -> {slug: Term}, in configuration order
 
     def term(self, facet: str, slug: str) -> Term | None:
         return self.facets[facet].get(slug)
@@ -155,14 +155,15 @@ class Advocate:
     consent: Consent
     photo: str | None = None
     reference_calls: ReferenceCalls = ReferenceCalls()
-    activities: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # activity id -> ActivityTerms
+    # activity id -> ActivityTerms
+    activities: MappingProxyType[str, ActivityTerms] = field(default_factory=lambda: MappingProxyType({}))
     requests: tuple[Request, ...] = ()
 
 
 @dataclass(frozen=True)
 class Registry:
-    companies: MappingProxyType  # id -> Company
-    advocates: MappingProxyType  # id -> Advocate
+    companies: MappingProxyType[str, Company]  # id -> Company
+    advocates: MappingProxyType[str, Advocate]  # id -> Advocate
     broken: frozenset[str] = frozenset()  # advocate ids whose entries have errors
     # Taken from the registry as parsed, broken entries included (core.privacy), only to be looked for.
     private: tuple[PrivateValue, ...] = field(default=(), repr=False)

@@ -14,7 +14,7 @@ from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import check_unique_urls, resolve_story
-from storyportal.core.stories import StoryFile, discover_stories, read_story
+from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Portal:
     taxonomy: Taxonomy
     registry: Registry
     stories: tuple[Story, ...]  # every story that resolved, whatever its status
-    status: MappingProxyType  # source path -> Status, for every story file found
+    status: MappingProxyType[str, Status]  # source path -> Status, for every story file found
     issues: tuple[Issue, ...]
 
     @property
@@ -62,9 +62,9 @@ class PortalLoader:
     """
 
     settings: SiteSettings
-    _files: dict = field(default_factory=dict)  # (source, sha256) -> StoryFile
-    _registry: tuple = (None, [])
-    _registry_key: tuple | None = None
+    _files: dict[tuple[StoryRef, str], StoryFile] = field(default_factory=dict)  # (ref, sha256) -> StoryFile
+    _registry: tuple[Registry | None, list[Issue]] = (None, [])
+    _registry_key: tuple[str, str] | None = None
 
     def load(self, today: dt.date) -> Portal:
         # Loading allocates hundreds of thousands of small objects that all live until the
@@ -123,7 +123,7 @@ class PortalLoader:
             tuple(sort_issues(issues)),
         )
 
-    def registry(self, taxonomy):
+    def registry(self, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
         """The registry, parsed again only when its bytes or the files under assets_dir change."""
         root, config = self.settings.root, self.settings.portal
         try:
@@ -142,7 +142,7 @@ class PortalLoader:
             self._registry_key = key
         return self._registry
 
-    def read(self, ref) -> StoryFile:
+    def read(self, ref: StoryRef) -> StoryFile:
         path = self.settings.root / ref.source
         try:
             raw = path.read_bytes()

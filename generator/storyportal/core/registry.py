@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from storyportal.core.activities import ACTIVITIES, Activity, Period
 from storyportal.core.config import FACETS, PortalConfig
@@ -23,10 +24,11 @@ from storyportal.core.model import (
     Taxonomy,
     Term,
 )
-from storyportal.core.privacy import registry_private_values
+from storyportal.core.privacy import PrivateValue, registry_private_values
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
 from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Parsed, parse_yaml
+from storyportal.core.yamlload import Path as KeyPath
 
 ID_PATTERN = SLUG_SHAPE + r"\Z"
 REGISTRY_MISSING = "registry-missing"  # the rule id callers test for: there is no registry to check against
@@ -34,7 +36,7 @@ _COMPANY_FACETS = {"industry": "industry", "size": "company_size", "region": "re
 
 
 def build_taxonomy(config: PortalConfig) -> Taxonomy:
-    facets = {}
+    facets: dict[str, MappingProxyType[str, Term]] = {}
     for facet in FACETS:
         values = getattr(config.taxonomy, facet)
         facets[facet] = MappingProxyType({slug: Term(facet, slug, label) for slug, label in values.items()})
@@ -42,12 +44,12 @@ def build_taxonomy(config: PortalConfig) -> Taxonomy:
 
 
 class _RegistryReader:
-    def __init__(self, root: Path, config: PortalConfig, taxonomy: Taxonomy, parsed: Parsed):
+    def __init__(self, root: Path, config: PortalConfig, taxonomy: Taxonomy, parsed: Parsed) -> None:
         self.root, self.config, self.taxonomy, self.parsed = root, config, taxonomy, parsed
         self.source = config.registry
         self.issues: list[Issue] = []
 
-    def issue(self, path: tuple, rule: str, message: str, hint: str = "", key: bool = False) -> None:
+    def issue(self, path: KeyPath, rule: str, message: str, hint: str = "", key: bool = False) -> None:
         mark = self.parsed.mark(path, key=key)
         self.issues.append(Issue(self.source, mark.line, mark.col, rule, message, hint=hint))
 
@@ -62,7 +64,7 @@ class _RegistryReader:
         )
         return False
 
-    def company(self, ident: str, data) -> Company | None:
+    def company(self, ident: str, data: Any) -> Company | None:
         model, issues = validate_model(CompanyIn, data, self.parsed, ("companies", ident), self.source, "registry")
         self.issues += issues
         if model is None or not self.check_id("companies", ident):
@@ -72,11 +74,12 @@ class _RegistryReader:
             for field, facet in _COMPANY_FACETS.items()
         }
         logo = self.image(("companies", ident, "logo"), model.logo)
-        if None in terms.values():
+        industry, size, region = terms["industry"], terms["size"], terms["region"]
+        if industry is None or size is None or region is None:
             return None
-        return Company(ident, model.name, terms["industry"], terms["size"], terms["region"], model.website, logo)
+        return Company(ident, model.name, industry, size, region, model.website, logo)
 
-    def term(self, path: tuple, facet: str, slug: str) -> Term | None:
+    def term(self, path: KeyPath, facet: str, slug: str) -> Term | None:
         term = self.taxonomy.term(facet, slug)
         if term is None:
             self.issue(
@@ -87,7 +90,7 @@ class _RegistryReader:
             )
         return term
 
-    def image(self, path: tuple, ref: str | None) -> str | None:
+    def image(self, path: KeyPath, ref: str | None) -> str | None:
         if ref is None:
             return None
         rel, problem = resolve_image(self.root, "", ref, self.config)
@@ -95,7 +98,7 @@ class _RegistryReader:
             self.issue(path, problem.rule, problem.message, problem.hint)
         return rel
 
-    def advocate(self, ident: str, data, companies: dict) -> Advocate | None:
+    def advocate(self, ident: str, data: Any, companies: dict[str, Company]) -> Advocate | None:
         base = ("advocates", ident)
         model, issues = validate_model(AdvocateIn, data, self.parsed, base, self.source, "registry")
         self.issues += issues
@@ -127,7 +130,9 @@ class _RegistryReader:
             tuple(_request(r) for r in model.requests),
         )
 
-    def activities(self, base: tuple, model: AdvocateIn) -> tuple[ReferenceCalls, MappingProxyType]:
+    def activities(
+        self, base: KeyPath, model: AdvocateIn
+    ) -> tuple[ReferenceCalls, MappingProxyType[str, ActivityTerms]]:
         """The activity terms; the older ``reference_calls`` block is the ``reference-call`` activity."""
         terms = {
             a.value: ActivityTerms(t.available, t.limit, t.per or ACTIVITIES[a].period, t.cooldown_days)
@@ -150,7 +155,7 @@ class _RegistryReader:
             terms
         )
 
-    def check_request_ids(self, advocates: dict) -> None:
+    def check_request_ids(self, advocates: dict[str, Any]) -> None:
         """Request numbers are unique across the registry: ``request --update N`` names one."""
         seen: dict[object, str] = {}
         for ident, data in advocates.items():
@@ -168,7 +173,7 @@ class _RegistryReader:
                     )
                 seen.setdefault(number, ident)
 
-    def unknown_company(self, path: tuple, ident: str, companies: dict) -> None:
+    def unknown_company(self, path: KeyPath, ident: str, companies: dict[str, Company]) -> None:
         self.issue(
             path,
             "registry-company-unknown",
@@ -197,7 +202,7 @@ def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple
     return read_registry_text(text, root, config, taxonomy)
 
 
-def raw_private_values(root: Path, config: PortalConfig) -> tuple:
+def raw_private_values(root: Path, config: PortalConfig) -> tuple[PrivateValue, ...]:
     """The private values of a registry whose shape is too broken to read into records: the
     stories are withheld then, but a hand-written page must still not publish a private value."""
     path = root / config.registry
@@ -209,7 +214,9 @@ def raw_private_values(root: Path, config: PortalConfig) -> tuple:
     return tuple(registry_private_values(parsed.data)) if parsed is not None else ()
 
 
-def read_registry_text(text: str, root: Path, config: PortalConfig, taxonomy: Taxonomy):
+def read_registry_text(
+    text: str, root: Path, config: PortalConfig, taxonomy: Taxonomy
+) -> tuple[Registry | None, list[Issue]]:
     """The registry from its text (``storyportal request`` checks what it would write)."""
     source = config.registry
     parsed, issues = parse_yaml(text, source)
@@ -223,14 +230,17 @@ def read_registry_text(text: str, root: Path, config: PortalConfig, taxonomy: Ta
     return _read_entries(root, config, taxonomy, parsed, top, issues)
 
 
-def _read_entries(root, config, taxonomy, parsed, top: RegistryIn, issues: list[Issue]):
+def _read_entries(
+    root: Path, config: PortalConfig, taxonomy: Taxonomy, parsed: Parsed, top: RegistryIn, issues: list[Issue]
+) -> tuple[Registry, list[Issue]]:
     reader = _RegistryReader(root, config, taxonomy, parsed)
-    companies = {}
+    companies: dict[str, Company] = {}
     for ident, data in top.companies.items():
         company = reader.company(ident, data)
         if company is not None:
             companies[ident] = company
-    advocates, broken = {}, set()
+    advocates: dict[str, Advocate] = {}
+    broken: set[str] = set()
     for ident, data in top.advocates.items():
         advocate = reader.advocate(ident, data, companies)
         if advocate is None:

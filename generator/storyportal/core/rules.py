@@ -13,6 +13,7 @@ import functools
 import posixpath
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +22,16 @@ from storyportal.core.config import PortalConfig
 from storyportal.core.errors import closest, did_you_mean, did_you_mean_or_allowed
 from storyportal.core.imagecheck import image_problem
 from storyportal.core.issues import Issue, Severity
-from storyportal.core.model import Advocate, Metric, Registry, Status, Story, StoryType, Taxonomy, Term
+from storyportal.core.model import Advocate, Company, Metric, Registry, Status, Story, StoryType, Taxonomy, Term, Video
 from storyportal.core.paths import PathProblem, confine_to_story, reserved_address, resolve_ref
 from storyportal.core.privacy import story_private_values
 from storyportal.core.schema import StoryIn
 from storyportal.core.stories import StoryFile
 from storyportal.core.video import parse_video_url
+from storyportal.core.yamlload import Path as KeyPath
+
+# industry, company size and region (None where unknown), then the products and the use cases
+FacetTerms = tuple[Term | None, Term | None, Term | None, tuple[Term, ...], tuple[Term, ...]]
 
 _ALIAS = re.compile(r"^/[a-z0-9][a-z0-9/_.-]*/$")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
@@ -39,7 +44,16 @@ class StoryCheck:
     file: StoryFile
     issues: list[Issue] = field(default_factory=list)
 
-    def at(self, path: tuple, rule: str, message: str, hint: str = "", severity=Severity.ERROR, key=False) -> None:
+    def at(
+        self,
+        path: KeyPath,
+        rule: str,
+        message: str,
+        hint: str = "",
+        severity: Severity = Severity.ERROR,
+        key: bool = False,
+    ) -> None:
+        assert self.file.parsed is not None  # only front matter that was read has fields to point at
         mark = self.file.parsed.mark(path, key=key)
         self.issues.append(Issue(self.file.ref.source, mark.line, mark.col, rule, message, severity, hint))
 
@@ -92,7 +106,7 @@ def _odd_characters(ident: str) -> str:
     return f"; it contains characters that only look like plain letters, or are invisible: {names}"
 
 
-def _near_id(ident: str, known) -> str:
+def _near_id(ident: str, known: Iterable[str]) -> str:
     cleaned = unicodedata.normalize("NFKC", ident).translate(_INVISIBLE)
     hint = did_you_mean(cleaned, known, cutoff=0.75)  # ident itself is not in known: it would not be unknown
     if hint:
@@ -100,7 +114,7 @@ def _near_id(ident: str, known) -> str:
     return "add the advocate to advocates.yaml first, or check the spelling"
 
 
-def resolve_term(check: StoryCheck, taxonomy: Taxonomy, facet: str, slug, path: tuple) -> Term | None:
+def resolve_term(check: StoryCheck, taxonomy: Taxonomy, facet: str, slug: str, path: KeyPath) -> Term | None:
     term = taxonomy.term(facet, slug)
     if term is None:
         hint = did_you_mean_or_allowed(slug, taxonomy.facets[facet])
@@ -108,7 +122,7 @@ def resolve_term(check: StoryCheck, taxonomy: Taxonomy, facet: str, slug, path: 
     return term
 
 
-def resolve_terms(check, taxonomy, facet: str, slugs) -> tuple[Term, ...]:
+def resolve_terms(check: StoryCheck, taxonomy: Taxonomy, facet: str, slugs: Iterable[str]) -> tuple[Term, ...]:
     terms = [resolve_term(check, taxonomy, facet, slug, (facet, i)) for i, slug in enumerate(slugs)]
     return tuple(t for t in dict.fromkeys(terms) if t is not None)
 
@@ -132,7 +146,7 @@ def check_dates(check: StoryCheck, front: StoryIn) -> None:
         )
 
 
-def check_video(check: StoryCheck, front: StoryIn):
+def check_video(check: StoryCheck, front: StoryIn) -> Video | None:
     if front.video is None:
         return None
     video, reason = parse_video_url(front.video.url, front.video.duration, front.video.transcript)
@@ -158,7 +172,7 @@ def story_image(file: StoryFile, root: Path, config: PortalConfig, ref: str) -> 
     return (rel, None) if problem is None else (None, problem)
 
 
-def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | None, path: tuple) -> str | None:
+def check_image(check: StoryCheck, root: Path, config: PortalConfig, ref: str | None, path: KeyPath) -> str | None:
     if ref is None:
         return None
     rel, problem = story_image(check.file, root, config, ref)
@@ -211,11 +225,11 @@ def _any_heading(line: str) -> tuple[str, str] | None:
 def _near_miss(check: StoryCheck, name: str, required: list[str]) -> bool:
     """Report a missing section at the heading that is most like it (``## Result``, ``### Results``)."""
     taken = {r.lower() for r in required}
-    headings = {}
-    for index, line in enumerate(check.visible_body.split("\n")):  # a heading in a comment is no heading
-        found = _any_heading(line)
+    headings: dict[str, tuple[int, str]] = {}  # heading text -> (line within the body, the line as written)
+    for index, text in enumerate(check.visible_body.split("\n")):  # a heading in a comment is no heading
+        found = _any_heading(text)
         if found and not (found[0] == "##" and found[1].lower() in taken):
-            headings.setdefault(found[1], (index, line.strip()))
+            headings.setdefault(found[1], (index, text.strip()))
     near = closest(name, headings, cutoff=0.75)
     if near is None:
         return False
@@ -236,11 +250,12 @@ def _near_miss(check: StoryCheck, name: str, required: list[str]) -> bool:
 
 def _sections(body: str) -> dict[str, tuple[int, str]]:
     """``## heading`` (lowercased) -> (line within the body, text up to the next ``##``)."""
-    found, lines = {}, body.split("\n")
-    starts = [i for i, line in enumerate(lines) if _heading(line) is not None]
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
-        found.setdefault(_heading(lines[start]), (start, "\n".join(lines[start + 1 : end])))
+    found: dict[str, tuple[int, str]] = {}
+    lines = body.split("\n")
+    headed = [(i, name) for i, line in enumerate(lines) if (name := _heading(line)) is not None]
+    for index, (start, name) in enumerate(headed):
+        end = headed[index + 1][0] if index + 1 < len(headed) else len(lines)
+        found.setdefault(name, (start, "\n".join(lines[start + 1 : end])))
     return found
 
 
@@ -448,14 +463,14 @@ def _sections_of_unreadable(file: StoryFile, config: PortalConfig) -> list[Issue
     data = file.parsed.data if file.parsed is not None else dict(file.front_hints)
     if not isinstance(data, dict):
         return []
-    lang = data.get("lang") if isinstance(data.get("lang"), str) else config.lang
+    lang = found if isinstance(found := data.get("lang"), str) else config.lang
     check = StoryCheck(file)
     check_sections(check, data.get("type"), config, lang)
     return check.issues
 
 
-def _facets(check, front: StoryIn, taxonomy: Taxonomy, company):
-    def single(facet: str, own, default: Term | None):
+def _facets(check: StoryCheck, front: StoryIn, taxonomy: Taxonomy, company: Company | None) -> FacetTerms:
+    def single(facet: str, own: str | None, default: Term | None) -> Term | None:
         return default if own is None else resolve_term(check, taxonomy, facet, own, (facet,))
 
     return (
@@ -475,8 +490,17 @@ def _status(front: StoryIn, check: StoryCheck, on: dt.date) -> Status:
     return Status.WITHHELD if check.issues else Status.PUBLISHED
 
 
-def _record(file: StoryFile, front: StoryIn, advocates, facets, lang, video, image) -> Story:
+def _record(
+    file: StoryFile,
+    front: StoryIn,
+    advocates: tuple[Advocate, ...],
+    facets: FacetTerms,
+    lang: str,
+    video: Video | None,
+    image: str | None,
+) -> Story:
     industry, size, region, products, use_cases = facets
+    assert industry is not None and size is not None and region is not None  # resolve_story checked them
     return Story(
         slug=file.ref.slug,
         source=file.ref.source,

@@ -14,8 +14,11 @@ import datetime as dt
 import enum
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
+from annotated_types import GroupedMetadata
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
@@ -51,14 +54,20 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-def ShownText(max_length: int) -> Any:  # noqa: N802 - used like a type
-    """Required text that readers see: a whole number is taken as text, blanks are refused."""
-    return Annotated[
-        str,
-        BeforeValidator(_number_as_text),
-        StringConstraints(min_length=1, max_length=max_length),
-        AfterValidator(_visible),
-    ]
+@dataclass(frozen=True)
+class ShownText(GroupedMetadata):
+    """Required text that readers see: a whole number is taken as text, blanks are refused.
+
+    Metadata for ``Annotated[str, ShownText(120)]`` (pydantic unpacks it in place), so that
+    type checkers see the field as ``str``.
+    """
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(_number_as_text)
+        yield from StringConstraints(min_length=1, max_length=self.max_length)
+        yield AfterValidator(_visible)
 
 
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
@@ -87,8 +96,8 @@ class _Strict(BaseModel):
 
 
 class MetricIn(_Strict):
-    value: ShownText(24) = Field(description='The headline number, as text: "40%", "3x", "$1.2M".')
-    label: ShownText(80) = Field(description="What the number measures: faster onboarding.")
+    value: Annotated[str, ShownText(24)] = Field(description='The headline number, as text: "40%", "3x", "$1.2M".')
+    label: Annotated[str, ShownText(80)] = Field(description="What the number measures: faster onboarding.")
 
 
 class VideoIn(_Strict):
@@ -104,12 +113,12 @@ class VideoIn(_Strict):
 class StoryIn(_Strict):
     """The front matter of ``stories/<slug>.md`` (content contract v1)."""
 
-    title: ShownText(120) = Field(description="The story's headline, at most 120 characters.")
+    title: Annotated[str, ShownText(120)] = Field(description="The story's headline, at most 120 characters.")
     type: Annotated[StoryType, Field(strict=False)] = Field(description=f"{TYPE_NAMES}.")
     advocates: Annotated[
         list[Annotated[str, StringConstraints(min_length=1, max_length=80)]], Field(min_length=1, max_length=10)
     ] = Field(description="Ids from advocates.yaml, the primary advocate first.")
-    summary: ShownText(300) = Field(
+    summary: Annotated[str, ShownText(300)] = Field(
         description="One sentence for cards, search results and link previews, at most 300 characters."
     )
     published: Date = Field(description="The publication date, YYYY-MM-DD.")
@@ -125,7 +134,7 @@ class StoryIn(_Strict):
     metrics: Annotated[list[MetricIn], Field(max_length=6)] = Field(
         [], description="The headline numbers of the story."
     )
-    quote: ShownText(600) | None = Field(
+    quote: Annotated[str, ShownText(600)] | None = Field(
         None, description="A pull quote by the primary advocate; required for a testimonial."
     )
     video: VideoIn | None = Field(None, description="The video; required for a video story.")
@@ -143,7 +152,7 @@ class StoryIn(_Strict):
 
 
 class CompanyIn(_Strict):
-    name: ShownText(120) = Field(description="The company's public name.")
+    name: Annotated[str, ShownText(120)] = Field(description="The company's public name.")
     industry: str = Field(description="Taxonomy slug.")
     size: str = Field(description="Taxonomy slug (company_size).")
     region: str = Field(description="Taxonomy slug.")
@@ -205,8 +214,8 @@ class RequestIn(_Strict):
 
 
 class AdvocateIn(_Strict):
-    name: ShownText(120) = Field(description="The person's name.")
-    title: ShownText(120) | None = Field(None, description="Job title.")
+    name: Annotated[str, ShownText(120)] = Field(description="The person's name.")
+    title: Annotated[str, ShownText(120)] | None = Field(None, description="Job title.")
     company: str = Field(description="A company id from the companies section.")
     photo: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
         None, description="Path of a photo, relative to the repository root."

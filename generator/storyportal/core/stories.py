@@ -125,7 +125,8 @@ def _stray(rel: str) -> Issue:
 
 
 def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
-    issues, seen = [], {}
+    issues: list[Issue] = []
+    seen: dict[str, str] = {}  # lowercased slug -> the first file with it
     for ref in refs:
         if not SLUG.match(ref.slug):
             issues.append(

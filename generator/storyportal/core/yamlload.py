@@ -13,19 +13,21 @@ import datetime as dt
 import re
 import unicodedata
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeAlias
 
 import yaml
 
 from storyportal.core.issues import Issue
 
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:  # the C parser is about twice as fast; fall back where libyaml is absent
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
-Path = tuple  # a key path such as ("metrics", 0, "value")
+Path: TypeAlias = tuple[str | int, ...]  # a key path such as ("metrics", 0, "value")
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
@@ -79,7 +81,7 @@ class Parsed:
 class _Builder:
     """Turns a composed node tree into values, collecting issues as it goes."""
 
-    def __init__(self, source: str, line_offset: int, aliases=(), text: str = ""):
+    def __init__(self, source: str, line_offset: int, aliases: Iterable[Mark] = (), text: str = "") -> None:
         self.source = source
         self.text = text
         self.offset = line_offset
@@ -90,14 +92,14 @@ class _Builder:
         # the alias was; the parser's events still know, in document order.
         self._aliases = deque(aliases)
 
-    def mark(self, node) -> Mark:
+    def mark(self, node: yaml.Node) -> Mark:
         return Mark(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
-    def problem(self, node, rule: str, message: str, hint: str = "") -> None:
+    def problem(self, node: yaml.Node, rule: str, message: str, hint: str = "") -> None:
         m = self.mark(node)
         self.issues.append(Issue(self.source, m.line, m.col, rule, message, hint=hint))
 
-    def is_alias(self, node) -> Mark | None:
+    def is_alias(self, node: yaml.Node) -> Mark | None:
         """The position of the alias if ``node`` was met before, else None (and remember it)."""
         if id(node) in self._seen:
             return self._aliases.popleft() if self._aliases else self.mark(node)
@@ -116,7 +118,7 @@ class _Builder:
             )
         )
 
-    def skip(self, node) -> None:
+    def skip(self, node: yaml.Node) -> None:
         """Walk a subtree that is not built, so that alias positions stay in step."""
         if self.is_alias(node) is not None:
             return
@@ -128,7 +130,7 @@ class _Builder:
             for item in node.value:
                 self.skip(item)
 
-    def build(self, node, path: Path = ()) -> Any:
+    def build(self, node: yaml.Node, path: Path = ()) -> Any:
         alias = self.is_alias(node)
         if alias is not None:
             self.parsed.values[path] = alias
@@ -143,9 +145,11 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self.check_tag(node, "seq")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        # The composer makes only mapping, sequence and scalar nodes.
+        assert isinstance(node, yaml.ScalarNode)
         return self.build_scalar(node)
 
-    def build_mapping(self, node, path: Path) -> dict:
+    def build_mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         self.check_tag(node, "map")
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -185,19 +189,19 @@ class _Builder:
             result[key] = self.build(value_node, path + (key,))
         return result
 
-    def skip_children(self, node) -> None:
+    def skip_children(self, node: yaml.Node) -> None:
         # ``node`` itself is already remembered; walk only what it contains.
         self._seen.discard(id(node))
         self.skip(node)
 
-    def check_tag(self, node, kind: str) -> bool:
+    def check_tag(self, node: yaml.Node, kind: str) -> bool:
         if node.tag == _TAG + kind:
             return True
         tag = node.tag.replace(_TAG, "!!")
         self.problem(node, "yaml-tag", f"The YAML tag '{tag}' is not allowed", "remove the tag; write plain values")
         return False
 
-    def build_scalar(self, node) -> Any:
+    def build_scalar(self, node: yaml.ScalarNode) -> Any:
         self.check_hidden(node)
         tag, text = node.tag, node.value
         if tag == _TAG + "str" and not node.style and text in _YAML11_SHORT_BOOLS:
@@ -208,7 +212,7 @@ class _Builder:
             return text
         return _SCALARS[tag[len(_TAG) :]](self, node, text)
 
-    def check_hidden(self, node) -> None:
+    def check_hidden(self, node: yaml.ScalarNode) -> None:
         """Report each zero-width or direction-changing character of a scalar where it stands;
         one written as an escape ("\\u202e" in double quotes) at the start of the value."""
         if not _HIDDEN_CHARS.search(node.value):
@@ -244,13 +248,13 @@ class _Builder:
 
     # -- one small converter per implicit YAML 1.1 type ------------------------
 
-    def as_str(self, node, text):
+    def as_str(self, node: yaml.ScalarNode, text: str) -> str:
         return text
 
-    def as_null(self, node, text):
+    def as_null(self, node: yaml.ScalarNode, text: str) -> None:
         return None
 
-    def as_bool(self, node, text):
+    def as_bool(self, node: yaml.ScalarNode, text: str) -> bool | str:
         if text.lower() in ("true", "false"):
             return text.lower() == "true"
         self.problem(
@@ -261,14 +265,14 @@ class _Builder:
         )
         return text
 
-    def as_int(self, node, text):
+    def as_int(self, node: yaml.ScalarNode, text: str) -> int | str:
         if len(text) > MAX_DIGITS:  # int() refuses over 4,300 digits (and every message would quote it)
             return self.huge_number(node, text)
         if _PLAIN_INT.match(text):
             return int(text)
         return self.ambiguous_number(node, text)
 
-    def huge_number(self, node, text):
+    def huge_number(self, node: yaml.ScalarNode, text: str) -> str:
         self.problem(
             node,
             "yaml-number-too-long",
@@ -277,14 +281,14 @@ class _Builder:
         )
         return text[:MAX_DIGITS] + "…"
 
-    def as_float(self, node, text):
+    def as_float(self, node: yaml.ScalarNode, text: str) -> float | str:
         if len(text) > MAX_DIGITS:
             return self.huge_number(node, text)
         if _PLAIN_FLOAT.match(text):
             return float(text)
         return self.ambiguous_number(node, text)
 
-    def ambiguous_number(self, node, text):
+    def ambiguous_number(self, node: yaml.ScalarNode, text: str) -> str:
         self.problem(
             node,
             "yaml-ambiguous-number",
@@ -293,7 +297,7 @@ class _Builder:
         )
         return text
 
-    def as_timestamp(self, node, text):
+    def as_timestamp(self, node: yaml.ScalarNode, text: str) -> dt.date | str:
         if not _DATE.match(text):
             self.problem(
                 node,
@@ -312,7 +316,7 @@ class _Builder:
             return text
 
 
-_SCALARS = {
+_SCALARS: dict[str, Callable[[_Builder, yaml.ScalarNode, str], Any]] = {
     "str": _Builder.as_str,
     "null": _Builder.as_null,
     "bool": _Builder.as_bool,
@@ -403,12 +407,18 @@ def _walk_events(text: str, line_offset: int) -> tuple[list[Mark], Mark | None]:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > HARD_DEPTH:
-                return aliases, Mark(event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
+                return aliases, _event_mark(event, line_offset)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
-            aliases.append(Mark(event.start_mark.line + 1 + line_offset, event.start_mark.column + 1))
+            aliases.append(_event_mark(event, line_offset))
     return aliases, None
+
+
+def _event_mark(event: yaml.Event, line_offset: int) -> Mark:
+    # The parser marks every event it emits; only an event built by hand has no mark.
+    assert event.start_mark is not None
+    return Mark(event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
 
 
 def _bad_character(text: str, source: str, line_offset: int) -> Issue | None:
@@ -477,7 +487,7 @@ def _typing_slip(exc: yaml.MarkedYAMLError, text: str, source: str, line_offset:
     return None
 
 
-def _curly_issue(found: re.Match, source: str, line: int) -> Issue:
+def _curly_issue(found: re.Match[str], source: str, line: int) -> Issue:
     key, name, quote = found.group(1).strip(), found.group(2).strip(), found.group(3)
     rest = found.group(4).rstrip(" \t")
     inner = rest.rstrip(_CURLY).replace("\\", "\\\\").replace('"', '\\"')

@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from storyportal.core.activities import label_of
 from storyportal.core.model import Taxonomy
+from storyportal.core.portal import Portal
 from storyportal.sales.asks import Standing, standing
 from storyportal.sales.index import RosterEntry, SalesRow, roster_entry, sales_rows, stories_of
 from storyportal.sales.match import (
@@ -61,12 +62,12 @@ def load_factor(now: Standing) -> Fraction:
     return (1 + Fraction(1, 1 + now.used)) / 2
 
 
-def _key(m: ActivityMatch) -> tuple:
+def _key(m: ActivityMatch) -> tuple[Fraction, int, int, int, int, str]:
     last = m.standing.last_asked.toordinal() if m.standing.last_asked else 0
     return (-m.score * load_factor(m.standing), -m.score, m.standing.declines, m.standing.used, last, m.entry.advocate)
 
 
-def candidates(portal, activity: str) -> list[tuple[RosterEntry, Standing]]:
+def candidates(portal: Portal, activity: str) -> list[tuple[RosterEntry, Standing]]:
     """Every advocate set up for ``activity``, with where they stand on the build date."""
     return [
         (
@@ -78,7 +79,7 @@ def candidates(portal, activity: str) -> list[tuple[RosterEntry, Standing]]:
     ]
 
 
-def match_activity(portal, prospect: Prospect, activity: str, limit: int = 5) -> ActivityResult:
+def match_activity(portal: Portal, prospect: Prospect, activity: str, limit: int = 5) -> ActivityResult:
     """The best stories for ``prospect`` and the advocates to ask for ``activity``."""
     prospect, problems = resolve_prospect(portal.taxonomy, prospect)
     if problems:
@@ -126,8 +127,8 @@ def render_text(result: ActivityResult, taxonomy: Taxonomy) -> str:
     if not result.stories:
         lines.append("    No published story matches; try fewer criteria.")
     lines += ["", f"{label} (log the ask with storyportal request; never contact the advocate directly)", ""]
-    for number, m in enumerate(result.advocates, 1):
-        lines += _advocate_text(number, m)
+    for number, am in enumerate(result.advocates, 1):
+        lines += _advocate_text(number, am)
     if not result.advocates:
         lines.append(f"    No matching advocate can be asked for this now ({label.lower()}).")
     if result.skipped:

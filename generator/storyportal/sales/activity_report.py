@@ -10,9 +10,12 @@ Internal (names advocates). Judged on the build date:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from storyportal.core.activities import ACTIVITY_IDS, label_of, period_key
+from storyportal.core.model import Advocate, Request
+from storyportal.core.portal import Portal
 from storyportal.sales.asks import Standing, asks_of, declines, standing
 
 
@@ -53,7 +56,7 @@ def _status(now: Standing) -> str:
     return f"{now.left} left" if now.left is not None else "available"
 
 
-def activity_use(portal) -> tuple[ActivityUse, ...]:
+def activity_use(portal: Portal) -> tuple[ActivityUse, ...]:
     """Every advocate and activity asked this period, or close to its limit, or cooling down."""
     found = []
     for a in portal.registry.advocates.values():
@@ -76,14 +79,14 @@ def activity_use(portal) -> tuple[ActivityUse, ...]:
     return tuple(sorted(found, key=lambda u: (u.name.casefold(), ACTIVITY_IDS.index(u.activity))))
 
 
-def _asked_this_period(advocate, activity: str, on: dt.date) -> bool:
+def _asked_this_period(advocate: Advocate, activity: str, on: dt.date) -> bool:
     period = advocate.activities[activity].period
     return any(
         period_key(x.date, period) == period_key(on, period) for x in asks_of(advocate, activity) if x.date <= on
     )
 
 
-def fatigue(portal) -> tuple[Fatigue, ...]:
+def fatigue(portal: Portal) -> tuple[Fatigue, ...]:
     """Advocates who said no in the last year, most declines first."""
     found = [
         Fatigue(a.id, a.name, a.company.name, n)
@@ -93,7 +96,7 @@ def fatigue(portal) -> tuple[Fatigue, ...]:
     return tuple(sorted(found, key=lambda f: (-f.declines, f.name.casefold())))
 
 
-def activity_gaps(portal) -> tuple[ActivityGap, ...]:
+def activity_gaps(portal: Portal) -> tuple[ActivityGap, ...]:
     """Per activity anyone is set up for: the industries where nobody can be asked today."""
     advocates = list(portal.registry.advocates.values())
     gaps = []
@@ -113,7 +116,7 @@ def _limit(u: ActivityUse) -> str:
     return f"{u.used} of {u.limit}" if u.limit is not None else f"{u.used} (no limit)"
 
 
-def text_lines(use, tired, gaps) -> list[str]:
+def text_lines(use: Sequence[ActivityUse], tired: Sequence[Fatigue], gaps: Sequence[ActivityGap]) -> list[str]:
     out = ["", "Reference activities this period (asks scheduled or done)"]
     out += [
         f"  {u.name} ({u.company}): {label_of(u.activity)} {_limit(u)} in {u.period}, "
@@ -127,7 +130,13 @@ def text_lines(use, tired, gaps) -> list[str]:
     return out
 
 
-def markdown_lines(use, tired, gaps, md, table) -> list[str]:
+def markdown_lines(
+    use: Sequence[ActivityUse],
+    tired: Sequence[Fatigue],
+    gaps: Sequence[ActivityGap],
+    md: Callable[[str], str],
+    table: Callable[[list[str], list[list[str]]], list[str]],
+) -> list[str]:
     out = ["", "## Reference activities this period", ""]
     rows = [
         [
@@ -171,7 +180,7 @@ class AdvocateActivities:
     name: str
     company: str
     cells: tuple[ActivityCell, ...]
-    requests: tuple  # the newest asks first (core.model.Request), at most RECENT_ASKS
+    requests: tuple[Request, ...]  # the newest asks first, at most RECENT_ASKS
 
 
 RECENT_ASKS = 5
@@ -183,7 +192,7 @@ def _left(now: Standing) -> str:
     return f"{now.left} of {now.limit} left in {now.period}"
 
 
-def activity_roster(portal) -> tuple[AdvocateActivities, ...]:
+def activity_roster(portal: Portal) -> tuple[AdvocateActivities, ...]:
     """Every advocate set up for any activity: what they can still do this period, and their last asks."""
     rows = []
     for a in portal.registry.advocates.values():

@@ -119,7 +119,7 @@ def _refusals(
             f"{period_label(on, terms.period)} (next from {next_window.isoformat()})"
         )
     until = last + dt.timedelta(days=terms.cooldown_days) if last else None
-    if until and until > on:
+    if last and until and until > on:
         reasons.append(
             f"they were last asked on {last.isoformat()}; with a cool-down of {terms.cooldown_days} days "
             f"they can be asked again from {until.isoformat()}"

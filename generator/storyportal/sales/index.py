@@ -68,6 +68,7 @@ import json
 from dataclasses import dataclass, fields
 
 from storyportal.core.model import TYPE_NAMES, Advocate, Story
+from storyportal.core.portal import Portal
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("slug", "The story's slug (its file or folder name)."),
@@ -174,7 +175,7 @@ def sales_row(story: Story, site_url: str, today: dt.date, stale_months: int) ->
     )
 
 
-def sales_rows(portal) -> list[SalesRow]:
+def sales_rows(portal: Portal) -> list[SalesRow]:
     """One row per published story, newest first, ties by slug."""
     settings = portal.settings
     return [sales_row(s, settings.site_url, portal.today, settings.portal.stale_after_months) for s in portal.published]
@@ -187,7 +188,7 @@ def column_names() -> list[str]:
     return [name for name, _ in COLUMNS]
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """A row value as JSON sees it: dates ISO (or ""), tuples as lists."""
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -198,11 +199,11 @@ def _plain(value):
     return value
 
 
-def row_dict(row: SalesRow) -> dict:
+def row_dict(row: SalesRow) -> dict[str, object]:
     return {f.name: _plain(getattr(row, f.name)) for f in fields(row)}
 
 
-def render_json(rows: list[SalesRow], portal) -> str:
+def render_json(rows: list[SalesRow], portal: Portal) -> str:
     """``/sales/index.json``: columns, build date, and the rows (keys sorted)."""
     data = {
         "columns": column_names(),
@@ -212,7 +213,7 @@ def render_json(rows: list[SalesRow], portal) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     """A spreadsheet-safe cell: lists joined with "; ", booleans true/false, formulas defused."""
     value = _plain(value)
     if isinstance(value, bool):
@@ -290,18 +291,18 @@ def roster_entry(advocate: Advocate, on: dt.date, stories: tuple[str, ...]) -> R
     )
 
 
-def stories_of(portal, advocate_id: str) -> tuple[str, ...]:
+def stories_of(portal: Portal, advocate_id: str) -> tuple[str, ...]:
     """Slugs of the published stories that name the advocate, newest first."""
     return tuple(s.slug for s in portal.published if any(a.id == advocate_id for a in s.advocates))
 
 
-def roster_key(entry: RosterEntry) -> tuple:
+def roster_key(entry: RosterEntry) -> tuple[int, int, str]:
     """Most calls left first, then least recently called (never called first), then id."""
     last = entry.last_call.toordinal() if entry.last_call else 0
     return (-entry.calls_left_this_quarter, last, entry.advocate)
 
 
-def roster(portal) -> list[RosterEntry]:
+def roster(portal: Portal) -> list[RosterEntry]:
     """Advocates who can take a reference call on the build date, best first."""
     on = portal.today
     entries = [

@@ -45,12 +45,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
+from typing import Any, TypeVar
 
 from storyportal.core.config import FACET_LABELS
 from storyportal.core.errors import did_you_mean_or_allowed
 from storyportal.core.model import StoryType, Taxonomy
+from storyportal.core.portal import Portal
 from storyportal.sales.index import RosterEntry, SalesRow, roster, row_dict, sales_rows
 
 WEIGHTS = {"industry": 3, "company_size": 1, "region": 1, "products": 2, "use_cases": 2}
@@ -145,6 +148,10 @@ class ProspectError(ValueError):
         self.problems = problems
 
 
+# A match list ranked with tie-break reasons: stories or advocates.
+MatchT = TypeVar("MatchT", StoryMatch, AdvocateMatch)
+
+
 # -- the prospect ---------------------------------------------------------------
 
 
@@ -167,7 +174,8 @@ def unknown_value(taxonomy: Taxonomy, facet: str, value: str) -> str:
 
 def resolve_prospect(taxonomy: Taxonomy, prospect: Prospect) -> tuple[Prospect, list[str]]:
     """The prospect with labels and case normalized to slugs, and a message per unknown value."""
-    resolved, problems = {}, []
+    resolved: dict[str, Any] = {}  # Prospect's keyword arguments: a slug or None, or a tuple of slugs
+    problems: list[str] = []
     for name, facet in FACET_OF.items():
         values = tuple(normalize(taxonomy, facet, v) for v in prospect.values(name))
         problems += [unknown_value(taxonomy, facet, v) for v in values if taxonomy.term(facet, v) is None]
@@ -188,7 +196,7 @@ def reasons_for(prospect: Prospect, facets: Facets) -> tuple[Reason, ...]:
     )
 
 
-def _as_set(value) -> frozenset[str]:
+def _as_set(value: str | frozenset[str]) -> frozenset[str]:
     return value if isinstance(value, frozenset) else frozenset((value,))
 
 
@@ -212,7 +220,7 @@ def _same_industry(prospect: Prospect, industry: str) -> bool:
     return prospect.industry is not None and prospect.industry == industry
 
 
-def story_key(prospect: Prospect, m: StoryMatch) -> tuple:
+def story_key(prospect: Prospect, m: StoryMatch) -> tuple[int, bool, int, str]:
     """Score, then the prospect's industry, then newest, then slug."""
     return (-m.score, not _same_industry(prospect, m.row.industry), -m.row.published.toordinal(), m.row.slug)
 
@@ -241,7 +249,7 @@ def share_left(entry: RosterEntry) -> Fraction:
     return Fraction(entry.calls_left_this_quarter, max(entry.max_per_quarter, 1))
 
 
-def advocate_key(prospect: Prospect, match: AdvocateMatch) -> tuple:
+def advocate_key(prospect: Prospect, match: AdvocateMatch) -> tuple[int, bool, Fraction, int, int, int, str]:
     entry = match.entry
     last = entry.last_call.toordinal() if entry.last_call else 0
     return (
@@ -268,7 +276,9 @@ def advocate_tie(step: int, m: AdvocateMatch) -> str:
     return reasons.get(step, "the same in every way, so by id")
 
 
-def with_tie_breaks(matches: list, key, describe) -> list:
+def with_tie_breaks(
+    matches: list[MatchT], key: Callable[[MatchT], tuple[object, ...]], describe: Callable[[int, MatchT], str]
+) -> list[MatchT]:
     """Each match with the reason it is ahead of the next one, when both have the same score."""
     out = []
     for index, m in enumerate(matches):
@@ -291,7 +301,7 @@ def rank_advocates(prospect: Prospect, entries: list[RosterEntry], rows: dict[st
     return sorted(found, key=lambda m: advocate_key(prospect, m))
 
 
-def match(portal, prospect: Prospect, limit: int = 5) -> MatchResult:
+def match(portal: Portal, prospect: Prospect, limit: int = 5) -> MatchResult:
     """The ``limit`` best stories and reference advocates for ``prospect``.
 
     Raises :class:`ProspectError` if the prospect names an unknown taxonomy value;
@@ -313,7 +323,7 @@ def match(portal, prospect: Prospect, limit: int = 5) -> MatchResult:
 
 
 def describe_prospect(prospect: Prospect, taxonomy: Taxonomy) -> str:
-    parts = [taxonomy.term(facet, slug).label for name, facet in FACET_OF.items() for slug in prospect.values(name)]
+    parts = [_label(taxonomy, facet, slug) for name, facet in FACET_OF.items() for slug in prospect.values(name)]
     return ", ".join(parts) or "any prospect"
 
 
@@ -337,7 +347,13 @@ def _story_text(number: int, m: StoryMatch) -> list[str]:
     return lines + _why(number, m) + [f"    {row.url}"]
 
 
-def _why(number: int, m) -> list[str]:
+def _label(taxonomy: Taxonomy, facet: str, slug: str) -> str:
+    term = taxonomy.term(facet, slug)
+    assert term is not None  # the prospect was resolved: an unknown value stopped the match
+    return term.label
+
+
+def _why(number: int, m: StoryMatch | AdvocateMatch) -> list[str]:
     """The reasons with the score, and the tie-break that put the result ahead of the next."""
     lines = [f"    why: {', '.join(map(str, m.reasons))} (score {m.score})"] if m.reasons else []
     if m.tie_break:
@@ -367,20 +383,20 @@ def render_text(result: MatchResult, taxonomy: Taxonomy) -> str:
     if not result.stories:
         lines.append("    No published story matches; try fewer criteria.")
     lines += ["", "Reference calls (ask the account owner; never contact the advocate directly)", ADVOCATE_ORDER, ""]
-    for number, m in enumerate(result.advocates, 1):
-        lines += _advocate_text(number, m)
+    for number, am in enumerate(result.advocates, 1):
+        lines += _advocate_text(number, am)
     if not result.advocates:
         lines.append("    No matching advocate can take a call this quarter.")
     return "\n".join(lines) + "\n"
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     return list(value) if isinstance(value, tuple) else value
 
 
-def result_dict(result: MatchResult) -> dict:
+def result_dict(result: MatchResult) -> dict[str, object]:
     """Plain data for JSON: the prospect, stories and advocates with their reasons."""
     prospect = {f.name: _plain(getattr(result.prospect, f.name)) for f in fields(result.prospect)}
     stories = [

@@ -21,9 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from storyportal.core.model import TYPE_LABELS, Advocate, Status, Story, StoryType, Term, quarter_of
+from storyportal.core.portal import Portal
 from storyportal.sales import activity_report as activities
 from storyportal.sales.activity_report import ActivityGap, ActivityUse, Fatigue
 from storyportal.sales.index import is_stale
@@ -122,7 +124,7 @@ class ProgramReport:
 # -- gathering ------------------------------------------------------------------
 
 
-def story_matrix(portal) -> Matrix:
+def story_matrix(portal: Portal) -> Matrix:
     industries = portal.taxonomy.terms("industry")
     counts = tuple(
         tuple(
@@ -138,12 +140,13 @@ def consent_gaps(story: Story, on: dt.date) -> list[tuple[Advocate, str, str, dt
 
     The same judgement as the consent rules of ``validate``, with the dates an owner acts on.
     """
-    found = []
+    found: list[tuple[Advocate, str, str, dt.date | None]] = []
     for a in story.advocates:
         consent, problem = a.consent, a.consent.problem(on)
         if problem == "revoked":
             found.append((a, "consent-revoked", f"{a.name} withdrew consent", None))
         elif problem == "expired":
+            assert consent.expires is not None  # only a consent with an end date expires
             since = consent.expires + dt.timedelta(days=1)
             found.append((a, "consent-expired", f"{a.name}'s consent expired on {consent.expires.isoformat()}", since))
         elif problem == "not-yet-granted":
@@ -158,7 +161,7 @@ def consent_gaps(story: Story, on: dt.date) -> list[tuple[Advocate, str, str, dt
     return found
 
 
-def withheld_stories(portal) -> tuple[WithheldStory, ...]:
+def withheld_stories(portal: Portal) -> tuple[WithheldStory, ...]:
     """Each reason each story is withheld on the build date, by story."""
     found = [
         WithheldStory(s.slug, s.title, s.company.name, a.id, rule, reason, since)
@@ -169,7 +172,7 @@ def withheld_stories(portal) -> tuple[WithheldStory, ...]:
     return tuple(sorted(found, key=lambda w: (w.slug, w.advocate, w.rule)))
 
 
-def expiring_consents(portal) -> tuple[ExpiringConsent, ...]:
+def expiring_consents(portal: Portal) -> tuple[ExpiringConsent, ...]:
     """Consents that hold today and end within the last bucket, soonest first."""
     found = []
     for a in portal.registry.advocates.values():
@@ -183,7 +186,7 @@ def expiring_consents(portal) -> tuple[ExpiringConsent, ...]:
     return tuple(sorted(found, key=lambda e: (e.expires, e.advocate)))
 
 
-def advocates_at_quota(portal) -> tuple[QuotaUse, ...]:
+def advocates_at_quota(portal: Portal) -> tuple[QuotaUse, ...]:
     """Advocates whose calls this quarter reached (or passed) their quota."""
     found = []
     for a in portal.registry.advocates.values():
@@ -194,7 +197,7 @@ def advocates_at_quota(portal) -> tuple[QuotaUse, ...]:
     return tuple(sorted(found, key=lambda q: q.advocate))
 
 
-def stale_stories(portal) -> tuple[StaleStory, ...]:
+def stale_stories(portal: Portal) -> tuple[StaleStory, ...]:
     """Published stories past ``stale_after_months``, oldest first."""
     months = portal.settings.portal.stale_after_months
     found = [
@@ -209,7 +212,7 @@ def _companies_with_stories(stories: tuple[Story, ...]) -> set[str]:
     return {a.company.id for s in stories for a in s.advocates}
 
 
-def companies_without_story(portal) -> tuple[CompanyGap, ...]:
+def companies_without_story(portal: Portal) -> tuple[CompanyGap, ...]:
     covered = _companies_with_stories(portal.published)
     gaps = [
         CompanyGap(c.id, c.name, c.industry.label) for c in portal.registry.companies.values() if c.id not in covered
@@ -217,7 +220,7 @@ def companies_without_story(portal) -> tuple[CompanyGap, ...]:
     return tuple(sorted(gaps, key=lambda g: (g.name.casefold(), g.company)))
 
 
-def program_report(portal) -> ProgramReport:
+def program_report(portal: Portal) -> ProgramReport:
     """Everything the program owner should look at, judged on the build date."""
     year, quarter = quarter_of(portal.today)
     return ProgramReport(
@@ -341,7 +344,7 @@ def render_markdown(report: ProgramReport) -> str:
 # -- JSON -----------------------------------------------------------------------
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:  # JSON values, nested as deep as the report is
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -351,8 +354,8 @@ def _jsonable(value):
     return value
 
 
-def report_dict(report: ProgramReport) -> dict:
-    data = _jsonable(asdict(report))
+def report_dict(report: ProgramReport) -> dict[str, Any]:
+    data: dict[str, Any] = _jsonable(asdict(report))
     data["build_date"] = data.pop("on")
     matrix = report.matrix
     data["matrix"] = {

@@ -53,8 +53,8 @@ def dump(data: Any) -> str:
 
 def next_id(data: Any) -> int:
     """One more than the highest request number anywhere in the registry."""
-    numbers = [
-        entry.get("id")
+    numbers: list[int] = [
+        entry["id"]
         for advocate in (data.get("advocates") or {}).values()
         if isinstance(advocate, dict)
         for entry in (advocate.get("requests") or [])
@@ -79,7 +79,7 @@ def add_request(data: Any, request: NewRequest) -> int:
     ):
         if value is not None:
             # Free text in double quotes: 'no', '12:30' or 'OPP: 7' stay text for every YAML reader.
-            entry[key] = DoubleQuotedScalarString(value) if key in FREE_TEXT else value
+            entry[key] = DoubleQuotedScalarString(value) if key in FREE_TEXT and isinstance(value, str) else value
     if "requests" not in advocate or advocate["requests"] is None:
         keys = list(advocate.keys())
         position = keys.index("private") if "private" in keys else len(keys)

@@ -260,7 +260,7 @@ def text_width(text: str, weight: str, size: int) -> float:
 
 def draw_text(
     draw: ImageDraw.ImageDraw,
-    origin: tuple[int, int],
+    origin: tuple[float, float],
     text: str,
     weight: str,
     size: int,
@@ -271,8 +271,8 @@ def draw_text(
     x, baseline = origin
     for face, run in runs(text, weight):
         font = _font(face, size)
-        extra = {"language": lang} if lang and getattr(font, "layout_engine", None) == ImageFont.Layout.RAQM else {}
-        draw.text((x, baseline), run, font=font, fill=fill, anchor="ls", **extra)
+        raqm = getattr(font, "layout_engine", None) == ImageFont.Layout.RAQM
+        draw.text((x, baseline), run, font=font, fill=fill, anchor="ls", language=lang if lang and raqm else None)
         x += font.getlength(run)
 
 
@@ -359,6 +359,7 @@ def _ellipsize(text: str, weight: str, size: int, width: int) -> str:
 
 
 def _load_logo(root: Path, params: CardParams) -> Image.Image:
+    assert params.logo is not None  # only a card with a logo loads one
     data = (root / params.logo).read_bytes()
     if hashlib.sha256(data).hexdigest() != params.logo_hash:
         # The name promises these logo bytes; drawing others under it would poison the cache.

@@ -10,12 +10,15 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from storyportal.site.images import IMAGE_KINDS
 from storyportal.site.plan import FIRST_VIEW, IndustryView, SitePlan, StoryView
+
+if TYPE_CHECKING:  # pages imports this module: its view classes are named for the checker only
+    from storyportal.site.pages import SafeStoryView
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class PageContext:
     plan: SitePlan
     page_url: str  # the current page's site path, e.g. "stories/acme/"
     images: Callable[[str, str], ImageTag | None]  # (repository path, kind) -> tag data
-    story: StoryView | None = None
+    story: StoryView | SafeStoryView | None = None
     industry: IndustryView | None = None
     sales: Any = None
     roster: Any = None

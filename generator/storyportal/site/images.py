@@ -270,7 +270,9 @@ def _palette_pixels(img: Image.Image) -> Image.Image:
     source = img.copy()
     source.apply_transparency()
     clean = Image.frombytes("P", source.size, source.tobytes())
-    clean.putpalette(source.getpalette("RGBA"), "RGBA")
+    palette = source.getpalette("RGBA")
+    assert palette is not None  # a "P" image always has one
+    clean.putpalette(palette, "RGBA")
     return clean
 
 
@@ -293,7 +295,9 @@ def _to_srgb(img: Image.Image, mode: str) -> Image.Image:
             from PIL import ImageCms
 
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(img, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+            return ImageCms.profileToProfile(  # type: ignore[return-value]  # None only with inPlace=True
+                img, source, ImageCms.createProfile("sRGB"), outputMode=mode
+            )
         except Exception:  # a broken or unusual profile: plain conversion is the best we can do
             pass
     if mode == "RGB" and _has_alpha(img):
@@ -348,7 +352,7 @@ def _stripped(data: bytes) -> bytes:
     with Image.open(io.BytesIO(data)) as img:
         fmt = img.format
         upright = _upright(img)
-        clean = _to_srgb(upright, _target_mode(upright, _KEEP_FORMAT.get(fmt, "png")))
+        clean = _to_srgb(upright, _target_mode(upright, _KEEP_FORMAT.get(fmt or "", "png")))
         out = io.BytesIO()
         save_as = fmt if fmt in ("JPEG", "PNG", "WEBP", "GIF") else "PNG"
         _pixels_only(clean).save(out, save_as, **({"quality": 90} if save_as in ("JPEG", "WEBP") else {}))

@@ -90,7 +90,8 @@ def image_metadata_text(path: Path) -> str:
     """The text an image carries besides its pixels: EXIF values and text chunks."""
     try:
         with Image.open(path) as img:
-            parts = [f"{k}={v}" for k, v in img.info.items() if isinstance(v, (str, bytes))]
+            # A bytes value is searched as Python writes it out, b'...': said with !s on purpose.
+            parts = [f"{k}={v!s}" for k, v in img.info.items() if isinstance(v, (str, bytes))]
             if img.format != "PNG":  # PNG's EXIF is already in info; getexif() would decode the pixels
                 parts += [str(v) for v in img.getexif().values()]
     except Exception:  # not an image after all: search its bytes

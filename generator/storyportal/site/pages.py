@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypedDict
 
 from markupsafe import Markup
 
@@ -14,9 +15,9 @@ from storyportal.core.model import Status
 from storyportal.core.portal import Portal
 from storyportal.sales import index as sales
 from storyportal.sales import report
-from storyportal.sales.activity_report import activity_roster
-from storyportal.site.context import PageContext
-from storyportal.site.embed import WALL, plan_embeds
+from storyportal.sales.activity_report import AdvocateActivities, activity_roster
+from storyportal.site.context import ImageTag, PageContext
+from storyportal.site.embed import WALL, EmbedPlan, LogoUrl, plan_embeds
 from storyportal.site.plan import SitePlan
 
 
@@ -31,16 +32,27 @@ class PageSpec:
     noindex: bool = False
 
 
+class Extras(TypedDict, total=False):
+    """What the templates get besides the plan: roster, activities and report only in the internal build."""
+
+    sales: SalesView
+    roster: list[RosterRow]
+    activities: tuple[AdvocateActivities, ...]
+    report: ReportView
+    embeds: EmbedPlan  # every build: the /embed/ cards, the wall, the code the Embed box shows
+
+
 @dataclass
 class SitePages:
     plan: SitePlan
-    pages: MappingProxyType  # src_uri -> PageSpec
-    data: MappingProxyType  # src_uri -> text of generated data files
-    extras: dict  # kind -> object for templates (sales rows, roster, report)
-    allowed_contacts: set
-    guarded_values: list = field(default_factory=list)  # (advocate, field, value) the leak guard looks for
+    pages: MappingProxyType[str, PageSpec]  # src_uri -> PageSpec
+    data: MappingProxyType[str, str]  # src_uri -> text of generated data files
+    extras: Extras  # kind -> object for templates (sales rows, roster, report)
+    allowed_contacts: set[str]
+    # (advocate, field, value) the leak guard looks for
+    guarded_values: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def context(self, spec: PageSpec, page_url: str, images) -> PageContext:
+    def context(self, spec: PageSpec, page_url: str, images: Callable[[str, str], ImageTag | None]) -> PageContext:
         ctx = PageContext(
             spec.kind,
             self.plan,
@@ -54,14 +66,14 @@ class SitePages:
         if spec.kind == "sales":
             ctx.extra["embed_snippet"] = self.extras["embeds"].snippets[WALL]
         if spec.kind == "story":
-            ctx.story = SafeStoryView(self.plan.stories[spec.key])
-            ctx.card_image = ctx.story.card_image
+            story = SafeStoryView(self.plan.stories[spec.key])
+            ctx.story, ctx.card_image = story, story.card_image
             ctx.extra["embed_snippet"] = self.extras["embeds"].snippets.get(spec.key)
         if spec.kind == "industry":
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
         return ctx
 
-    def embed_pages(self, images) -> list[tuple[str, str, PageContext]]:
+    def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[tuple[str, str, PageContext]]:
         """(output path, template, context) of each /embed/ page.
 
         Written as plain files, not MkDocs pages: as pages they would be listed in the sitemap
@@ -129,7 +141,7 @@ class SafeStoryView:
         return Markup(self._view.jsonld)  # escaped by plan.safe_json_for_script
 
 
-def plan_pages(plan: SitePlan, portal: Portal, logo_url=lambda path: None) -> SitePages:
+def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None) -> SitePages:
     name = plan.site_name
     pages = {
         "index.md": PageSpec("home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",)),
@@ -168,9 +180,11 @@ def guarded_values(plan: SitePlan, portal: Portal) -> list[tuple[str, str, str]]
     return values
 
 
-def _sales_pages(plan: SitePlan, portal: Portal, pages: dict):
+def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> tuple[Extras, dict[str, str], set[str]]:
     """/sales/ for everyone; the roster and the report only in the internal build."""
-    extras, data, allowed = {}, {}, set()
+    extras: Extras = {}
+    data: dict[str, str] = {}
+    allowed: set[str] = set()
     rows = sales.sales_rows(portal)
     extras["sales"] = SalesView(rows, portal.settings.portal.stale_after_months)
     data["sales/index.json"] = sales.render_json(rows, portal)
@@ -222,7 +236,7 @@ class RosterRow:
 
 @dataclass(frozen=True)
 class SalesView:
-    rows: list
+    rows: list[sales.SalesRow]
     stale_months: int
 
 

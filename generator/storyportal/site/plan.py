@@ -190,7 +190,7 @@ class RelatedIndex:
 
     def candidates(self, story: Story) -> list[Story]:
         keys = [(story.industry.slug, p.slug) for p in story.products] + [(story.industry.slug, "*")]
-        found = {}
+        found: dict[str, Story] = {}  # slug -> story, in first-found order
         for key in keys:
             for other in self.groups.get(key, ())[:RELATED_POOL]:
                 found.setdefault(other.slug, other)
