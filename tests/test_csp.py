@@ -28,8 +28,8 @@ def test_the_policy_comes_right_after_the_charset():
     assert html.startswith('<html><head><meta charset="utf-8">\n    <meta http-equiv="Content-Security-Policy"')
 
 
-def test_frames_only_from_the_video_players_and_no_plugins():
+def test_frames_only_from_the_site_itself_the_video_players_and_no_plugins():
     rules = dict(part.strip().split(" ", 1) for part in policy(add_csp(PAGE.format(""))).split(";"))
-    assert rules["frame-src"] == ("https://www.youtube-nocookie.com https://player.vimeo.com "
+    assert rules["frame-src"] == ("'self' https://www.youtube-nocookie.com https://player.vimeo.com "
                                   "https://fast.wistia.net https://www.loom.com")
     assert rules["object-src"] == "'none'" and rules["base-uri"] == "'self'"

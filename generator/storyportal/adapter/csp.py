@@ -2,7 +2,8 @@
 
 Scripts may come only from the site itself, plus the inline scripts Material writes
 into the page, each allowed by its SHA-256 hash; a story can add none. Frames are
-allowed only for the video players a visitor starts with a click.
+allowed only for the video players a visitor starts with a click, and for the site's own
+/embed/ pages (the live preview beside an embed snippet).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from storyportal.core.video import EMBED_ORIGINS
 # it allows no string evaluation of script.
 _CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-src " + " ".join(EMBED_ORIGINS) + "; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "frame-src 'self' " + " ".join(EMBED_ORIGINS) + "; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 

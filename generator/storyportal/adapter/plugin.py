@@ -87,7 +87,7 @@ class StoryPortalPlugin(BasePlugin):
         )
         for issue in self.plan.withheld:  # a body that failed to render: that story only is left out
             log.error(issue.format())
-        self.pages = plan_pages(self.plan, portal)
+        self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url)
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
                 media.image_tag(path, kind)
@@ -97,8 +97,8 @@ class StoryPortalPlugin(BasePlugin):
         self._warn_missing_fonts()
         _set_nav(config, self.plan, self.pages.pages)
         _quiet_nav_list(config)
-        config.extra_css = ["assets/storyportal.css", *config.extra_css]
-        config.extra_javascript = ["assets/storyportal.js", *config.extra_javascript]
+        config.extra_css = ["assets/storyportal.css", "assets/embed.css", *config.extra_css]
+        config.extra_javascript = ["assets/storyportal.js", "assets/embed-button.js", *config.extra_javascript]
         if search_enabled(settings):
             config.extra["storyportal_search"] = True
             config.extra_javascript = [*config.extra_javascript, "assets/sp-search.js"]
@@ -139,16 +139,29 @@ class StoryPortalPlugin(BasePlugin):
             files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
         for output, source in sorted(images.items()):
             files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
+        for output, html in self._embed_files(config):
+            files.append(File.generated(config, output, content=html))
         self.files = files
         return files
 
+    def _embed_files(self, config) -> list[tuple[str, str]]:
+        """The /embed/ pages, rendered from their templates as plain files (site/pages.py says why)."""
+        assert self.pages is not None and self.media is not None  # on_config planned this build
+        env = config.theme.get_env()
+        rendered = []
+        for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
+            html = env.get_template(template).render(sp=ctx, config=config)
+            rendered.append((output, html if self.preview.serving else add_csp(html)))
+        return rendered
+
     def _refuse_docs(self, files: Files, config, images: dict) -> None:
         """docs/ may add pages, never replace a generated one or publish raw HTML (site/handwritten.py)."""
-        assert self.plan is not None and self.pages is not None  # on_config planned this build
+        assert self.plan is not None and self.pages is not None and self.media is not None  # planned by on_config
         docs_dir = Path(config.docs_dir)
         docs = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(docs_dir)}
         theme = [u for u in docs if any(os.path.isfile(os.path.join(d, u)) for d in config.theme.dirs)]
         written = [*self.pages.data, *(old + "index.html" for old, _ in self.plan.aliases), *images, *theme]
+        written += [output for output, _, _ in self.pages.embed_pages(self.media.image_tag)]
         written += [*config.theme.static_templates, "sitemap.xml.gz"]
         texts = {
             u: Path(f.abs_src_path or "").read_text("utf-8", "replace") if f.is_documentation_page() else None

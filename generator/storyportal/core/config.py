@@ -33,6 +33,8 @@ FACET_LABELS = {
 TermSlug = Annotated[str, StringConstraints(pattern=f"^{SLUG_SHAPE}$", max_length=60)]
 HERO_WIDTHS = (480, 960, 1600)  # the default widths of the resized copies of hero images
 Label = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+# An origin in a CSP header: no space, quote or line break can reach the _headers file.
+FrameAncestor = Annotated[str, StringConstraints(pattern=r"^https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?$")]
 
 
 class Audience(str, enum.Enum):
@@ -103,6 +105,10 @@ class PortalConfig(BaseModel):
     )
     leak_guard: bool = Field(True, description="Fail the build if any private registry value appears in the output.")
     search: bool = Field(True, description="Index the stories with Pagefind for the search box (false: no search).")
+    embed_frame_ancestors: list[FrameAncestor] = Field(
+        [],
+        description="Sites allowed to frame /embed/ pages (any when empty), sent in a _headers file as frame-ancestors.",
+    )
     taxonomy: TaxonomyConfig = Field(description="The allowed facet values.")
 
     def sections_for(self, lang: str) -> list[str]:

@@ -181,7 +181,7 @@ def _describe(kind: str, name: str, value: Any, ctx: dict[str, Any], prefix: str
     if kind == "string_pattern_mismatch":
         return (
             f"'{name}' has an invalid format: {shown}",
-            _PATTERN_HINTS.get(name.split(".")[-1], ""),
+            _PATTERN_HINTS.get(re.sub(r" > item \d+$", "", name).split(".")[-1], ""),  # a list's items share one
             f"{prefix}-invalid-value",
         )
     if kind in ("greater_than_equal", "less_than_equal"):
@@ -216,4 +216,5 @@ _PATTERN_HINTS = {
     "duration": 'write it as "m:ss" in quotes, like "2:45"',
     "lang": "use a language code like en, de or fr-CA",
     "website": "use a full https:// address",
+    "embed_frame_ancestors": "write a site's origin without a path, like https://www.example.com",
 }

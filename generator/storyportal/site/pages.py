@@ -17,6 +17,7 @@ from storyportal.sales import index as sales
 from storyportal.sales import report
 from storyportal.sales.activity_report import AdvocateActivities, activity_roster
 from storyportal.site.context import ImageTag, PageContext
+from storyportal.site.embed import WALL, EmbedPlan, LogoUrl, plan_embeds
 from storyportal.site.plan import SitePlan
 
 
@@ -31,12 +32,13 @@ class PageSpec:
 
 
 class Extras(TypedDict, total=False):
-    """What the sales pages' templates get besides the plan: only the internal build has the last three."""
+    """What the templates get besides the plan: roster, activities and report only in the internal build."""
 
     sales: SalesView
     roster: list[RosterRow]
     activities: tuple[AdvocateActivities, ...]
     report: ReportView
+    embeds: EmbedPlan  # every build: the /embed/ cards, the wall, the code the Embed box shows
 
 
 @dataclass
@@ -60,12 +62,34 @@ class SitePages:
             activities=self.extras.get("activities"),
             report=self.extras.get("report"),
         )
+        if spec.kind == "sales":
+            ctx.extra["embed_snippet"] = self.extras["embeds"].snippets[WALL]
         if spec.kind == "story":
             story = SafeStoryView(self.plan.stories[spec.key])
             ctx.story, ctx.card_image = story, story.card_image
+            ctx.extra["embed_snippet"] = self.extras["embeds"].snippets.get(spec.key)
         if spec.kind == "industry":
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
         return ctx
+
+    def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[tuple[str, str, PageContext]]:
+        """(output path, template, context) of each /embed/ page.
+
+        Written as plain files, not MkDocs pages: as pages they would be listed in the sitemap
+        and the search index, and they are fragments for other sites, not pages of this one.
+        """
+        embeds = self.extras["embeds"]
+        found = []
+        for slug, card in embeds.cards.items():
+            ctx = PageContext(
+                "embed-card", self.plan, f"embed/{slug}/", images, story=SafeStoryView(self.plan.stories[slug])
+            )
+            ctx.extra["embed"] = card
+            found.append((f"embed/{slug}/index.html", "sp_embed_card.html", ctx))
+        ctx = PageContext("embed-wall", self.plan, f"embed/{WALL}/", images)
+        ctx.extra["wall"] = embeds.wall_first
+        found.append((f"embed/{WALL}/index.html", "sp_embed_wall.html", ctx))
+        return found
 
 
 def preview_error_pages(portal: Portal) -> dict[str, PageSpec]:
@@ -116,7 +140,7 @@ class SafeStoryView:
         return Markup(self._view.jsonld)  # escaped by plan.safe_json_for_script
 
 
-def plan_pages(plan: SitePlan, portal: Portal) -> SitePages:
+def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None) -> SitePages:
     name = plan.site_name
     pages = {
         "index.md": PageSpec("home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",)),
@@ -140,6 +164,8 @@ def plan_pages(plan: SitePlan, portal: Portal) -> SitePages:
         )
     extras, data, allowed = _sales_pages(plan, portal, pages)
     data.update(plan.data_files)
+    extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
+    data.update(extras["embeds"].files)
     return SitePages(
         plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed, guarded_values(plan, portal)
     )

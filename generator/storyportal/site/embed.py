@@ -1,0 +1,188 @@
+"""Embeddable story cards and the wall (/embed/): their page data, the wall's JSON, oEmbed, _headers.
+
+Everything an embed shows comes from the page data the site already planned: the card,
+the consent-gated Speaker and the quote the rules let through. Nothing here asks about
+consent again, and a story that is not published is not in the plan, so it gets no embed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+from urllib.parse import urlencode
+
+from markupsafe import escape
+
+from storyportal.site.plan import CARD_CHUNK, SitePlan, StoryView
+
+WALL = "wall"  # /embed/wall/; a story slugged "wall" keeps its story page but has no card of its own
+WALL_FIRST = 6  # cards rendered into /embed/wall/ itself, for readers without JavaScript
+LogoUrl = Callable[[str], str | None]  # repository path of a logo -> its site path
+CARD_SIZE = (480, 360)  # oEmbed's width and height: a first size before the frame reports its own
+WALL_SIZE = (960, 720)
+
+
+@dataclass(frozen=True)
+class EmbedCard:
+    slug: str
+    title: str
+    quote: str | None  # only a quote the rules allowed (quote scope); else the card shows the summary
+    summary: str
+    name: str | None  # only with the name scope
+    role: str | None
+    company: str
+    logo: str | None  # repository path, only with the logo scope
+    metric: str
+    type_label: str
+    lang: str
+    story_path: str  # site path of the full story, e.g. stories/acme/
+
+    def utm(self, medium: str) -> str:
+        """The query that tells analytics a visit came from an embed, and from which story."""
+        return urlencode({"utm_source": "embed", "utm_medium": medium, "utm_campaign": self.slug})
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """What the Embed button offers to copy: with our script (it resizes), or a plain iframe."""
+
+    script: str
+    iframe: str
+    preview: str  # site path of the embed page, for the live preview
+
+
+@dataclass(frozen=True)
+class EmbedPlan:
+    cards: MappingProxyType[str, EmbedCard]  # newest first
+    wall_first: tuple[EmbedCard, ...]
+    files: MappingProxyType[str, str]  # output path -> text: oEmbed records, the wall's JSON, _headers
+    snippets: MappingProxyType[str, Snippet]  # slug (or "wall") -> the code to copy
+
+
+def plan_embed_card(view: StoryView) -> EmbedCard:
+    card, who = view.card, view.speaker
+    return EmbedCard(
+        card.slug,
+        card.title,
+        view.quote,
+        card.summary,
+        who.name,
+        who.title,
+        card.company,
+        card.logo,
+        card.metric,
+        card.type_label,
+        card.lang,
+        card.url,
+    )
+
+
+def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str]) -> EmbedPlan:
+    """A card for every published story, the wall, and the files beside them."""
+    cards = {slug: plan_embed_card(view) for slug, view in plan.stories.items() if slug != WALL}
+    files = {f"embed/{slug}/oembed.json": card_oembed(card, plan) for slug, card in cards.items()}
+    files["embed/wall/oembed.json"] = oembed_json(plan.site_name, embed_src(plan, "wall/"), WALL_SIZE, plan)
+    files.update(wall_chunks(plan, logo_url))
+    if frame_ancestors:
+        files["_headers"] = headers_file(frame_ancestors)
+    snippets = {slug: story_snippet(card, plan) for slug, card in cards.items()}
+    snippets[WALL] = wall_snippet(plan)
+    first = tuple(cards.values())[:WALL_FIRST]
+    return EmbedPlan(MappingProxyType(cards), first, MappingProxyType(files), MappingProxyType(snippets))
+
+
+def story_snippet(card: EmbedCard, plan: SitePlan) -> Snippet:
+    link = f'<a href="{escape((plan.site_url or "/") + card.story_path)}">{escape(card.title)}</a>'
+    return Snippet(
+        f'{_script_tag(plan)}\n<div data-storyportal-story="{escape(card.slug)}">{link}</div>',
+        iframe_html(embed_src(plan, card.slug + "/"), card.title, CARD_SIZE),
+        f"embed/{card.slug}/",
+    )
+
+
+def wall_snippet(plan: SitePlan) -> Snippet:
+    """The wall without filters; the /sales/ page's script adds the chosen ones (embed-button.js)."""
+    link = f'<a href="{escape((plan.site_url or "/") + "stories/")}">{escape(plan.site_name)}</a>'
+    return Snippet(
+        f'{_script_tag(plan)}\n<div data-storyportal-wall="">{link}</div>',
+        iframe_html(embed_src(plan, "wall/"), plan.site_name, WALL_SIZE),
+        "embed/wall/",
+    )
+
+
+def _script_tag(plan: SitePlan) -> str:
+    return f'<script src="{escape(embed_src(plan, "embed.js"))}" defer></script>'
+
+
+def embed_src(plan: SitePlan, path: str) -> str:
+    """The address a host page frames: absolute with the site's `site_url`, else from the host's root."""
+    return (plan.site_url or "/") + "embed/" + path
+
+
+def card_oembed(card: EmbedCard, plan: SitePlan) -> str:
+    return oembed_json(card.title, embed_src(plan, card.slug + "/"), CARD_SIZE, plan)
+
+
+def iframe_html(src: str, title: str, size: tuple[int, int]) -> str:
+    """The plain <iframe> snippet, for host pages that allow no script; every value escaped."""
+    width, height = size
+    return (
+        f'<iframe src="{escape(src)}" title="{escape(title)}" width="{width}" height="{height}" '
+        f'style="border:0;width:100%;max-width:{width}px" loading="lazy"></iframe>'
+    )
+
+
+def oembed_json(title: str, src: str, size: tuple[int, int], plan: SitePlan) -> str:
+    """An oEmbed 1.0 `rich` record (oembed.com, section 2.3.4): what a CMS needs to embed the URL."""
+    record = {
+        "version": "1.0",
+        "type": "rich",
+        "html": iframe_html(src, title, size),
+        "width": size[0],
+        "height": size[1],
+        "title": title,
+        "provider_name": plan.site_name,
+    }
+    if plan.site_url:
+        record["provider_url"] = plan.site_url
+    return json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def wall_chunks(plan: SitePlan, logo_url: LogoUrl) -> dict[str, str]:
+    """The wall's cards in the chunks of the /stories/ index (same order, same size).
+
+    The wall filters with /stories/facets.json, which the site already publishes, then
+    fetches only the chunks that hold the cards it shows: a few KB, even at 10,000 stories.
+    """
+    rows = [_wall_row(plan_embed_card(view), logo_url) for view in plan.stories.values()]
+    return {
+        f"embed/wall/cards-{start // CARD_CHUNK}.json": json.dumps(
+            rows[start : start + CARD_CHUNK], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+        for start in range(0, len(rows), CARD_CHUNK)
+    }
+
+
+def _wall_row(card: EmbedCard, logo_url: LogoUrl) -> dict[str, object]:
+    return {
+        "slug": card.slug,
+        "title": card.title,
+        "quote": card.quote,
+        "summary": card.summary,
+        "name": card.name,
+        "role": card.role,
+        "company": card.company,
+        "logo": logo_url(card.logo) if card.logo else None,
+        "metric": card.metric,
+        "type": card.type_label,
+        "lang": card.lang,
+        "url": card.story_path,
+    }
+
+
+def headers_file(frame_ancestors: list[str]) -> str:
+    """Netlify / Cloudflare Pages `_headers`: only these sites (and the portal itself) may frame /embed/."""
+    sources = " ".join(["'self'", *frame_ancestors])
+    return f"/embed/*\n  Content-Security-Policy: frame-ancestors {sources}\n"
