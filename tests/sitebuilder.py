@@ -135,18 +135,11 @@ class SiteBuilder:
 
     def cli(self, *args: str) -> tuple[int, str, str]:
         self.flush()
-        out, err = io.StringIO(), io.StringIO()
-        cwd = os.getcwd()
-        os.chdir(self.root)
-        try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                try:
-                    code = cli_main(list(args))
-                except SystemExit as exc:
-                    code = exc.code
-        finally:
-            os.chdir(cwd)
-        return code, out.getvalue(), err.getvalue()
+        return self.run(*args)
+
+    def run(self, *args: str) -> tuple[int, str, str]:
+        """The ``storyportal`` command on the files as they are on disk (not written again)."""
+        return run_cli(self.root, *args)
 
 
 _THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -161,3 +154,19 @@ class _NoAliasDumper(yaml.SafeDumper):
 
 def _dump(data) -> str:
     return yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True)
+
+
+def run_cli(root: Path, *args: str) -> tuple[int, str, str]:
+    """``storyportal ARGS`` in ``root``, in this process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli_main(list(args))
+            except SystemExit as exc:
+                code = exc.code
+    finally:
+        os.chdir(cwd)
+    return code, out.getvalue(), err.getvalue()

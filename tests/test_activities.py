@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import io
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from sitebuilder import ALL_SCOPES
-from storyportal.cli.main import main as cli_main
+from sitebuilder import ALL_SCOPES, run_cli
 from storyportal.core.config import load_settings
 from storyportal.core.portal import load_portal
 from storyportal.sales.asks import standing
@@ -24,18 +20,7 @@ ACTIVITY_SCOPES = ALL_SCOPES + ["site-visit", "webinar"]
 
 def request(site, *args: str) -> tuple[int, str, str]:
     """Run `storyportal request` in the portal as it is on disk (no re-flush of the registry)."""
-    out, err = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(site.root)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = cli_main(["request", *args])
-            except SystemExit as exc:
-                code = exc.code
-    finally:
-        os.chdir(cwd)
-    return code, out.getvalue(), err.getvalue()
+    return site.run("request", *args)
 
 
 def advocate_with(site, activities: dict, requests: list | None = None, scopes=None, **fields):
@@ -247,11 +232,7 @@ def demo(tmp_path) -> Path:
 
 
 def run_in(root: Path, *args: str) -> tuple[int, str, str]:
-    class Site:
-        pass
-    site = Site()
-    site.root = root
-    return request(site, *args)
+    return run_cli(root, "request", *args)
 
 
 def added_and_removed(before: str, after: str) -> tuple[list[str], list[str]]:
