@@ -32,6 +32,18 @@ def register(commands, common) -> None:
     add_report(commands, common)
 
 
+def _list_option(parser: argparse.ArgumentParser, flag: str, dest: str, what: str) -> None:
+    parser.add_argument(
+        flag,
+        dest=dest,
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar=dest[:-1].upper(),
+        help=f"{what}; repeat, or give several (also comma separated)",
+    )
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
@@ -44,24 +56,8 @@ def add_match(commands, common) -> None:
     parser.add_argument("--industry", help="the prospect's industry (a taxonomy slug or label)")
     parser.add_argument("--size", help="the prospect's company size band")
     parser.add_argument("--region", help="the prospect's region")
-    parser.add_argument(
-        "--product",
-        dest="products",
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="PRODUCT",
-        help="a product the prospect looks at; repeat, or give several (also comma separated)",
-    )
-    parser.add_argument(
-        "--use-case",
-        dest="use_cases",
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="USE_CASE",
-        help="a use case of the prospect; repeat, or give several (also comma separated)",
-    )
+    _list_option(parser, "--product", "products", "a product the prospect looks at")
+    _list_option(parser, "--use-case", "use_cases", "a use case of the prospect")
     parser.add_argument(
         "--limit", type=_positive, default=5, help="how many stories and advocates to list (default: 5)"
     )

@@ -66,8 +66,9 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass, fields
+from typing import TypedDict
 
-from storyportal.core.model import TYPE_NAMES, Advocate, Story
+from storyportal.core.model import TYPE_NAMES, Advocate, Story, Term
 from storyportal.core.portal import Portal
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -150,6 +151,28 @@ def headline_metric(story: Story) -> str:
     return f"{first.value} {first.label}"
 
 
+class FacetFields(TypedDict):
+    """The company facets a sales row and a roster entry both carry: slug and label of each."""
+
+    industry: str
+    industry_label: str
+    company_size: str
+    company_size_label: str
+    region: str
+    region_label: str
+
+
+def facet_fields(industry: Term, size: Term, region: Term) -> FacetFields:
+    return FacetFields(
+        industry=industry.slug,
+        industry_label=industry.label,
+        company_size=size.slug,
+        company_size_label=size.label,
+        region=region.slug,
+        region_label=region.label,
+    )
+
+
 def sales_row(story: Story, site_url: str, today: dt.date, stale_months: int) -> SalesRow:
     """The index row of one story: public fields only."""
     return SalesRow(
@@ -158,12 +181,7 @@ def sales_row(story: Story, site_url: str, today: dt.date, stale_months: int) ->
         title=story.title,
         type=story.type,
         company=story.company.name,
-        industry=story.industry.slug,
-        industry_label=story.industry.label,
-        company_size=story.company_size.slug,
-        company_size_label=story.company_size.label,
-        region=story.region.slug,
-        region_label=story.region.label,
+        **facet_fields(story.industry, story.company_size, story.region),
         products=tuple(t.slug for t in story.products),
         use_cases=tuple(t.slug for t in story.use_cases),
         headline_metric=headline_metric(story),
@@ -275,12 +293,7 @@ def roster_entry(advocate: Advocate, on: dt.date, stories: tuple[str, ...]) -> R
         name_public=advocate.consent.allows("name", on),
         title=advocate.title,
         company=company.name,
-        industry=company.industry.slug,
-        industry_label=company.industry.label,
-        company_size=company.size.slug,
-        company_size_label=company.size.label,
-        region=company.region.slug,
-        region_label=company.region.label,
+        **facet_fields(company.industry, company.size, company.region),
         calls_left_this_quarter=calls.left_in_quarter(on),
         max_per_quarter=calls.max_per_quarter,
         calls_this_quarter=calls.used_in_quarter(on),
