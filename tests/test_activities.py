@@ -344,3 +344,13 @@ def test_a_request_log_value_pasted_into_a_story_withholds_it(site):
     site.story(body="## Challenge\n\nWe won OPPDEAL-8z8z Northwind renewal.\n\n## Solution\n\nS.\n\n## Results\n\nR.\n")
     assert [i.rule for i in site.load().issues] == ["story-private-value"]
     assert "oppdeal-8z8z" not in every_file(site.build())
+
+
+def test_force_never_overrides_consent(site):
+    advocate_with(site, {"press": {"available": True}})  # terms, but no press scope in the consent
+    before = (site.root / "advocates.yaml").read_text()
+    code, _, err = request(site, "jane-doe", "--activity", "press", "--rep", "s", "--opportunity", "o",
+                           "--date", "2026-06-01", "--force", "--reason", "they offered on the phone")
+    assert code == 1
+    assert err.endswith("Consent cannot be overridden: ask the program owner to update the advocate's consent first.\n")
+    assert (site.root / "advocates.yaml").read_text() == before

@@ -45,7 +45,9 @@ def register(commands, common) -> None:
         "--update", type=int, metavar="N", default=None, help="move request number N on: give its new --outcome"
     )
     parser.add_argument(
-        "--force", action="store_true", help="record the ask even past a limit or cool-down (needs --reason)"
+        "--force",
+        action="store_true",
+        help="record the ask even past a limit, a cool-down or an unavailability (needs --reason); never past consent",
     )
     parser.add_argument("--reason", default=None, help="why --force is right this time; kept in the log")
     parser.add_argument(
@@ -104,10 +106,13 @@ def _usage_problem(args) -> str | None:
     return None
 
 
-def _refused(who: str, what: str, on: dt.date, reasons) -> int:
+def _refused(who: str, what: str, on: dt.date, reasons, forceable: bool = True) -> int:
     lines = [f"storyportal request: refused: {what} with {who} on {on.isoformat()}:"]
     lines += [f"  - {reason}" for reason in reasons]
-    lines.append('Record it anyway with --force --reason "..." (the reason is kept in the log).')
+    if forceable:
+        lines.append('Record it anyway with --force --reason "..." (the reason is kept in the log).')
+    else:
+        lines.append("Consent cannot be overridden: ask the program owner to update the advocate's consent first.")
     sys.stderr.write("\n".join(lines) + "\n")
     return Exit.PROBLEMS
 
@@ -123,6 +128,8 @@ def _new(args, portal, data) -> str | int:
         return _unknown_advocate(args.advocate, portal)
     on, what = portal.today, label_of(args.activity)
     now = standing(advocate, args.activity, on)
+    if now.consent_refused:  # consent is the advocate's word: never overridden, not even with --force
+        return _refused(_who(advocate), what, on, now.refusals, forceable=False)
     if now.refusals and not args.force:
         return _refused(_who(advocate), what, on, now.refusals)
     outcome = args.outcome or Outcome.REQUESTED.value

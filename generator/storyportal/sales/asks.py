@@ -52,6 +52,7 @@ class Standing:
     cooldown_until: dt.date | None  # the first day of the next possible ask, when still ahead
     declines: int  # over all activities, in the last 365 days
     refusals: tuple[str, ...]  # empty: they can be asked
+    consent_refused: bool = False  # the consent does not hold or cover it: no --force can override that
 
     @property
     def can_ask(self) -> bool:
@@ -95,6 +96,7 @@ def standing(advocate: Advocate, activity: str, on: dt.date, *, ignore: int | No
         until if until and until > on else None,
         declines(advocate, on),
         _refusals(advocate, activity, on, terms, left, last),
+        consent_refused=not advocate.consent.allows(activity, on),
     )
 
 
