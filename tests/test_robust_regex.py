@@ -82,10 +82,10 @@ CASES = {
                                              fill("1.", suffix="x")]),
     "core.yamlload._DATE": ("match", [fill("1")]),
     "core.yamlload._BAD_CHARS": ("search", [fill("a")]),
-    "site.leakguard.EMAIL_DOMAIN": ("search", [fill(b"@a."), fill(b"a.", prefix=b"@"), fill(b"@a.1."),
+    "core.privacy.EMAIL_DOMAIN": ("search", [fill(b"@a."), fill(b"a.", prefix=b"@"), fill(b"@a.1."),
                                                fill(b"a-.", prefix=b"@")]),
-    "site.leakguard.EMAIL_LOCAL": ("window", [fill(b"a.@"), fill(b"a.", suffix=b"@")]),  # the 64 bytes before an '@'
-    "site.leakguard.PHONE": ("search", [fill(b"+1 "), fill(b"+1 (")]),
+    "core.privacy.EMAIL_LOCAL": ("window", [fill(b"a.@"), fill(b"a.", suffix=b"@")]),  # the 64 bytes before an '@'
+    "core.privacy.PHONE": ("search", [fill(b"+1 "), fill(b"+1 (")]),
 }
 
 

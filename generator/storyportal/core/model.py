@@ -167,6 +167,7 @@ class Registry:
     broken: frozenset[str] = frozenset()  # advocate ids whose entries have errors
     # Taken from the registry as parsed, broken entries included (core.privacy), only to be looked for.
     private: tuple[PrivateValue, ...] = field(default=(), repr=False)
+    internal: tuple[PrivateValue, ...] = field(default=(), repr=False)  # the request log, raw as well
 
     def private_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) for every private value, for the leak guard."""
@@ -178,16 +179,11 @@ class Registry:
         Stories are public: the request log (reps, deals) may no more appear in one than a private value."""
         return build_matcher([*self.private, *self.internal_values()])
 
-    def internal_values(self) -> list[tuple[str, str, str]]:
+    def internal_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) the internal build may show but the public one never:
-        the request log's reps, opportunities and exception reasons."""
-        return [
-            (a.id, f"requests.{r.id}.{name}", value)
-            for a in self.advocates.values()
-            for r in a.requests
-            for name, value in (("rep", r.rep), ("opportunity", r.opportunity), ("exception", r.exception or ""))
-            if value.strip()
-        ]
+        the request log's reps, opportunities and exception reasons, read from the registry as
+        parsed, so an entry with an unrelated error keeps its log guarded too."""
+        return list(self.internal)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,25 @@ def _char_class(codes: list[int]) -> re.Pattern[str]:
 _FORMAT_BMP = _char_class([c for c in _FORMAT_CODES if c <= 0xFFFF])
 _FORMAT_ASTRAL = _char_class([c for c in _FORMAT_CODES if c > 0xFFFF])
 
+# Contacts nobody registered, as the leak guard finds them in the output (bytes, searched as
+# written): an e-mail from its '@' (a literal: fast), an international phone number from its '+'.
+EMAIL_DOMAIN = re.compile(rb"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL_LOCAL = re.compile(rb"[A-Za-z0-9._%+-]+\Z")  # searched in the 64 bytes before an '@'
+PHONE = re.compile(rb"\+[0-9][0-9 ().-]{7,18}[0-9]")
+NOT_AN_ADDRESS = (".png", ".jpg", ".webp", ".svg", ".js", ".css")  # logo@2x.png is a file name
+
+
+def contacts_in(data: bytes) -> list[str]:
+    """Every e-mail address and international phone number written in ``data``."""
+    found = []
+    for match in EMAIL_DOMAIN.finditer(data):
+        local = EMAIL_LOCAL.search(data, max(0, match.start() - 64), match.start())
+        address = (local.group() + match.group()).decode("ascii") if local else ""
+        if address and not address.lower().endswith(NOT_AN_ADDRESS):
+            found.append(address)
+    return found + [m.group().decode("ascii") for m in PHONE.finditer(data)]
+
+
 # Phone numbers: digits with the separators people type between them.
 _PHONE_VALUE = re.compile(r"\+?[0-9 ().\-/]+\Z")
 _DATE_LIKE = re.compile(r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}\Z|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}\Z")
@@ -163,7 +182,7 @@ def phone_digits(value: str) -> str | None:
     ``+1 312 555 0187`` gives ``3125550187``, found again as ``(312) 555-0187``,
     ``312.555.0187`` or ``+13125550187``; ``020 7946 0000`` gives ``2079460000``.
     """
-    text = drop_format_characters(unicodedata.normalize("NFKC", value)).strip()
+    text = drop_format_characters(unicodedata.normalize("NFKC", value)).strip().translate(_PHONE_CHARACTERS)
     if not _PHONE_VALUE.match(text) or _DATE_LIKE.match(text):  # a date's digits are on every page
         return None
     digits = _NOT_DIGITS.sub("", text)
@@ -176,9 +195,28 @@ def phone_digits(value: str) -> str | None:
     return digits if len(digits) >= MIN_PHONE_DIGITS else None
 
 
+def _phone_characters() -> dict[int, str]:
+    """Every decimal digit (Arabic-Indic, Devanagari, full-width ...) as its ASCII digit, and the
+    dashes and dots people type between digit groups (en dash, non-breaking hyphen, middle dot)."""
+    table = {}
+    for code in range(0x80, 0x10000):
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category == "Nd":
+            table[code] = str(unicodedata.digit(char))
+        elif category == "Pd" or char in "\u00b7\u2027\u2219\u22c5\u30fb":
+            table[code] = "-"
+    return table
+
+
+_PHONE_CHARACTERS = _phone_characters()
+
+
 def digit_runs(normalised: str) -> str:
     """``|``-separated runs of digits, the separators people type inside a phone number removed
     (bytes.translate: one C pass, 10x faster than two regex substitutions)."""
+    if not normalised.isascii():
+        normalised = normalised.translate(_PHONE_CHARACTERS)
     data = normalised.encode("utf-8", "replace").translate(_RUNS, _PHONE_SEPARATORS)
     return "|" + data.decode("ascii") + "|"
 
@@ -192,10 +230,16 @@ class PrivateMatcher:
     whole_word: tuple[bool, ...]  # per text pattern: must not continue a word on either side
     phones: ahocorasick_rs.AhoCorasick | None
     phone_labels: tuple[str, ...]
+    emails: ahocorasick_rs.AhoCorasick | None = None  # e-mail values, matched in the text without spaces
+    email_labels: tuple[str, ...] = ()
 
     def find(self, normalised: str) -> set[str]:
         """The labels (``jane-doe.email``) of every private value in already normalised text."""
         found = set()
+        if self.emails is not None and "@" in normalised:
+            # An address has no space: one split by a line break (<br>) or a table cell is still it.
+            joined = normalised.replace(" ", "")
+            found |= {self.email_labels[i] for i, _, _ in self.emails.find_matches_as_indexes(joined, overlapping=True)}
         if self.text is not None:
             for index, start, end in self.text.find_matches_as_indexes(normalised, overlapping=True):
                 if not self.whole_word[index] or _word_at(normalised, start, end):
@@ -233,7 +277,16 @@ def build_matcher(values: Iterable[PrivateValue]) -> PrivateMatcher:
         if digits:
             phones.setdefault(digits, label)
     whole = tuple(len(form) < WHOLE_WORD_BELOW for form in texts)
-    return PrivateMatcher(_automaton(texts), tuple(texts.values()), whole, _automaton(phones), tuple(phones.values()))
+    emails = {form: label for form, label in texts.items() if "@" in form and " " not in form}
+    return PrivateMatcher(
+        _automaton(texts),
+        tuple(texts.values()),
+        whole,
+        _automaton(phones),
+        tuple(phones.values()),
+        _automaton(emails),
+        tuple(emails.values()),
+    )
 
 
 def _automaton(patterns: dict[str, str]) -> ahocorasick_rs.AhoCorasick | None:
@@ -257,6 +310,23 @@ def registry_private_values(data: Any) -> tuple[PrivateValue, ...]:
     return tuple(sorted(found))
 
 
+def registry_request_values(data: Any) -> tuple[PrivateValue, ...]:
+    """The request log's reps, opportunities and exception reasons, from the registry as parsed
+    (entries with errors included): the internal roster shows them, the public site never."""
+    advocates = data.get("advocates") if isinstance(data, dict) else None
+    found: set[PrivateValue] = set()
+    for ident, entry in advocates.items() if isinstance(advocates, dict) else ():
+        requests = entry.get("requests") if isinstance(entry, dict) else None
+        for request in requests if isinstance(requests, list) else ():
+            if not isinstance(request, dict):
+                continue
+            for name in ("rep", "opportunity", "exception"):
+                value = request.get(name)
+                if isinstance(value, str) and value.strip():
+                    found.add((str(ident), f"requests.{request.get('id')}.{name}", value.strip()))
+    return tuple(sorted(found))
+
+
 def _entry_values(entry: dict[Any, Any]) -> Iterator[tuple[str, str]]:
     for key, value in entry.items():
         if key == "private":
@@ -265,6 +335,10 @@ def _entry_values(entry: dict[Any, Any]) -> Iterator[tuple[str, str]]:
             yield from _leaves(value, str(key))
         elif isinstance(value, dict):
             yield from ((f"{key}.{field}", text) for field, text in _entry_values(value))
+        elif isinstance(value, list):  # assistants: [{name: ..., mobile: ...}]
+            for item in value:
+                if isinstance(item, dict):
+                    yield from ((f"{key}.{field}", text) for field, text in _entry_values(item))
 
 
 def _leaves(value: Any, key: str) -> Iterator[tuple[str, str]]:
@@ -299,10 +373,7 @@ def story_private_values(file: StoryFile, matcher: PrivateMatcher, values: Itera
     its body as the page will show it (at the line where it starts)."""
     source, issues = file.ref.source, []
     if file.parsed is not None:
-        for path, text in _strings(file.parsed.data, ()):
-            mark = file.parsed.mark(path)
-            labels = sorted(matcher.find(normalise(text, attributes=True)))
-            issues += [_issue(source, mark.line, mark.col, label) for label in labels]
+        issues += _front_matter_values(file, matcher)
     if file.body.strip():
         # The arguments and the cache the build renders with; a body it cannot render is reported
         # by its own rule (body-too-deep, ...) and never published, so there is nothing to scan.
@@ -311,7 +382,63 @@ def story_private_values(file: StoryFile, matcher: PrivateMatcher, values: Itera
         for label in sorted(matcher.find(normalise(html, attributes=True))):
             line, col = _locate(file.body, _forms_of(label, values))
             issues.append(_issue(source, file.body_line + line, col, label))
+        issues += _body_contacts(file, html, matcher)
     return issues
+
+
+def _front_matter_values(file: StoryFile, matcher: PrivateMatcher) -> list[Issue]:
+    """Private values and contacts in the front matter: each text at its place, then each field
+    whole, since pages show a field's parts side by side (a metric's value, then its label)."""
+    assert file.parsed is not None  # the caller checked
+    issues, reported = [], set()
+    for path, text in _strings(file.parsed.data, ()):
+        mark = file.parsed.mark(path)
+        labels = sorted(matcher.find(normalise(text, attributes=True)))
+        for label in labels:
+            issues.append(_issue(file.ref.source, mark.line, mark.col, label))
+            reported.add((path[:1], label))
+        if not labels and not text.startswith(("https://", "http://")):  # an address has its own rules
+            issues += [_contact_issue(file.ref.source, mark.line, mark.col, found) for found in _contacts_of(text)]
+    for key, value in file.parsed.data.items() if isinstance(file.parsed.data, dict) else ():
+        whole = " ".join(text for _, text in _strings(value, ()))
+        mark = file.parsed.mark((key,))
+        for label in sorted(matcher.find(normalise(whole, attributes=True))):
+            if ((key,), label) not in reported:
+                issues.append(_issue(file.ref.source, mark.line, mark.col, label))
+    return issues
+
+
+def _contacts_of(text: str) -> list[str]:
+    return contacts_in(text.encode("utf-8", "replace")) if ("@" in text or "+" in text) else []
+
+
+def _body_contacts(file: StoryFile, html: str, matcher: PrivateMatcher) -> list[Issue]:
+    """E-mail addresses and phone numbers the page would show, at the body line that has them."""
+    issues = []
+    lines = file.body.split("\n")
+    for found in _contacts_of(html):
+        if matcher.find(normalise(found)):
+            continue  # a registered private value: story-private-value says so, more precisely
+        index = next((i for i, line in enumerate(lines) if found in line), 0)  # 0: only in the rendering
+        issues.append(
+            _contact_issue(file.ref.source, file.body_line + index, max(lines[index].find(found) + 1, 1), found)
+        )
+    return issues
+
+
+CONTACT_RULE = "story-contact"
+
+
+def _contact_issue(source: str, line: int, col: int, found: str) -> Issue:
+    kind = "an e-mail address" if "@" in found else "a phone number"
+    return Issue(
+        source,
+        line,
+        col,
+        CONTACT_RULE,
+        f"This story shows {kind} ({found}), which would be published to everyone",
+        hint="remove it; contact details stay in advocates.yaml, and sales reach people through the roster",
+    )
 
 
 def _issue(source: str, line: int, col: int, label: str) -> Issue:

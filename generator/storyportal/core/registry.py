@@ -24,7 +24,7 @@ from storyportal.core.model import (
     Taxonomy,
     Term,
 )
-from storyportal.core.privacy import PrivateValue, registry_private_values
+from storyportal.core.privacy import PrivateValue, registry_private_values, registry_request_values
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
 from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Parsed, parse_yaml
@@ -249,5 +249,6 @@ def _read_entries(
             advocates[ident] = advocate
     reader.check_request_ids(top.advocates)
     private = registry_private_values(parsed.data)  # from the raw entries: broken ones are guarded too
-    registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private)
+    internal = registry_request_values(parsed.data)
+    registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private, internal)
     return registry, without_repeats(issues, reader.issues)
