@@ -25,7 +25,11 @@ def register(commands, common) -> None:
         "public (default), or internal to add the reference-call roster and the program report",
         "skip the search index (Pagefind): quicker local builds and benchmarks",
     )
-    build.add_argument("--strict", action="store_true", help="fail on any warning, as mkdocs build --strict")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on any warning or error in the log, as mkdocs build --strict (a withheld story is information, not a warning)",
+    )
     build.set_defaults(run=build_site)
 
     serve = commands.add_parser("serve", help="preview the site; rebuilds after every save")
