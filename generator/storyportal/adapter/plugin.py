@@ -27,10 +27,9 @@ from storyportal.adapter.csp import add_csp
 from storyportal.adapter.preview import KEYED_KINDS, StoryPortalFile
 from storyportal.adapter.search import BackgroundIndexer, SearchIndexError, index_site, search_enabled
 from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
-from storyportal.core.imagecheck import inspect_image
+from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
-from storyportal.core.paths import resolve_ref
 from storyportal.core.portal import Portal, PortalLoader, build_date
 from storyportal.site.cards import font_warning
 from storyportal.site.handwritten import check_docs
@@ -341,19 +340,13 @@ def body_images(plan: SitePlan, settings: SiteSettings, media: MediaPlanner) -> 
     for view in plan.stories.values():
         for repo_path, output in view.body_images:
             folder, name = repo_path.rsplit("/", 1) if "/" in repo_path else ("", repo_path)
-            rel, problem = resolve_ref(settings.root, folder, name)
-            if problem is None:
-                assert rel is not None  # resolve_ref gives a path whenever it finds no problem
-                _, problem = inspect_image(
-                    settings.root / rel, settings.portal.max_image_bytes, settings.portal.max_image_pixels
-                )
+            rel, problem = resolve_image(settings.root, folder, name, settings.portal)
             if problem is not None:
                 log.error(
                     visible(f"{view.story.source}:{view.story.body_line}:1: error: {problem.message} [{problem.rule}]")
                 )
-                continue
-            assert rel is not None  # resolve_ref gives a path whenever it finds no problem
-            found[output] = media.body_image(rel)  # no EXIF or GPS
+            if rel is not None:
+                found[output] = media.body_image(rel)  # no EXIF or GPS
     return found
 
 

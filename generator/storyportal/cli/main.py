@@ -6,23 +6,15 @@ Exit statuses are :class:`storyportal.cli.output.Exit`.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
 from storyportal import __version__
 from storyportal.cli import build, new, request, sales, validate
-from storyportal.cli.output import Exit
+from storyportal.cli.output import Exit, date_argument
 
 # The order of ``storyportal --help``.
 COMMANDS = (validate, build, new, sales, request)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-03-14") from None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +27,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--build-date",
-        type=_date,
+        type=date_argument,
         default=None,
         help="judge consent and publication dates on this day (default: today)",
     )

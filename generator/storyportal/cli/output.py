@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import enum
 import json
 import os
@@ -90,6 +92,14 @@ def write_step_summary(text: str) -> None:
     if path:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(text)
+
+
+def date_argument(text: str) -> dt.date:
+    """An argparse type: ``2026-03-14``, or a plain refusal."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-03-14") from None
 
 
 def settings_or_report(config_file: Path) -> SiteSettings | None:

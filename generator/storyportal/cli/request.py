@@ -9,14 +9,13 @@ that stays in the log for the program owner to see.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-from storyportal.cli.output import Exit, describe, fail
+from storyportal.cli.output import Exit, date_argument, describe, fail
 from storyportal.cli.sales import open_portal
 from storyportal.core.activities import ACTIVITY_IDS, COUNTED, Outcome, label_of
 from storyportal.core.errors import closest
@@ -34,7 +33,7 @@ def register(commands, common) -> None:
     parser.add_argument("--activity", choices=ACTIVITY_IDS, help="what is asked (reference-call, site-visit, ...)")
     parser.add_argument("--rep", help="who asks: the sales rep's name or e-mail")
     parser.add_argument("--opportunity", help="the deal: its name or CRM id")
-    parser.add_argument("--date", type=_date, default=None, help="the day of the ask (default: the build date)")
+    parser.add_argument("--date", type=date_argument, default=None, help="the day of the ask (default: the build date)")
     parser.add_argument(
         "--outcome",
         choices=[o.value for o in Outcome],
@@ -54,13 +53,6 @@ def register(commands, common) -> None:
         "--dry-run", action="store_true", help="show the change to advocates.yaml as a diff; write nothing"
     )
     parser.set_defaults(run=run_request)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-03-14") from None
 
 
 def run_request(args) -> int:

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from PIL import Image
 
+from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import visible
 from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher, contacts_in, normalise
 
 CONTACT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".svg"}  # our outputs, not vendored scripts
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_UNPACKED = 64 * 1024 * 1024  # a gzip stream that unpacks to more is refused, not searched
 
