@@ -20,7 +20,7 @@ from storyportal.cli.sales import open_portal
 from storyportal.core.activities import ACTIVITY_IDS, COUNTED, Outcome, label_of
 from storyportal.core.errors import closest
 from storyportal.core.issues import Severity
-from storyportal.core.registry import build_taxonomy, read_registry_text
+from storyportal.core.registry import read_registry_text
 from storyportal.sales import request_log
 from storyportal.sales.asks import standing
 
@@ -73,7 +73,7 @@ def run_request(args) -> int:
     if isinstance(outcome, int):
         return outcome
     after = request_log.dump(data)
-    broken = _new_errors(portal, before, after)
+    broken = _new_errors(portal, after)
     if broken:
         return fail(f"the change would make {portal.settings.portal.registry} invalid: {broken}")
     if args.dry_run:
@@ -173,17 +173,12 @@ def _update(args, portal, data) -> str | int:
     return f"Request {args.update} ({label_of(activity)} with {_who(advocate)}) is now {outcome.value}.\n"
 
 
-def _new_errors(portal, before: str, after: str) -> str | None:
-    """The first registry error the change would add, said plainly; None if it adds none."""
+def _new_errors(portal, after: str) -> str | None:
+    """The first registry error the change would add, said plainly; None if it adds none. The
+    portal was loaded from the file as it is: its registry issues are the ones already there."""
     settings = portal.settings
-    taxonomy = build_taxonomy(settings.portal)
-
-    def errors(text: str) -> set:
-        _, issues = read_registry_text(text, settings.root, settings.portal, taxonomy)
-        return {(i.rule, i.message) for i in issues if i.severity is Severity.ERROR}
-
-    old = errors(before)
-    _, issues = read_registry_text(after, settings.root, settings.portal, taxonomy)
+    old = {(i.rule, i.message) for i in portal.issues if i.path == settings.portal.registry}
+    _, issues = read_registry_text(after, settings.root, settings.portal, portal.taxonomy)
     added = [i for i in issues if i.severity is Severity.ERROR and (i.rule, i.message) not in old]
     return describe(added[0]) if added else None
 
