@@ -72,7 +72,10 @@ class StoryPortalPlugin(BasePlugin):
             self.media, problem = open_media(settings.root, settings.portal)
             if problem:
                 raise PluginError(problem.format())
-            self.loader = PortalLoader(settings)
+            assert self.media is not None  # opened just above, or the build stopped
+            self.loader = PortalLoader(
+                settings, decoded=self.media.cache.decoded
+            )  # images decode once, not every build
         media = self.media
         assert media is not None  # opened with the loader
         media.reset()

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.config import SiteSettings
+from storyportal.core.imagecheck import DecodeLog, remembering_decodes
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Registry, Status, Story, Taxonomy
+from storyportal.core.paths import remembering_listings
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import check_unique_urls, resolve_story
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
@@ -65,6 +67,7 @@ class PortalLoader:
     _files: dict[tuple[StoryRef, str], StoryFile] = field(default_factory=dict)  # (ref, sha256) -> StoryFile
     _registry: tuple[Registry | None, list[Issue]] = (None, [])
     _registry_key: tuple[str, str] | None = None
+    decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
 
     def load(self, today: dt.date) -> Portal:
         # Loading allocates hundreds of thousands of small objects that all live until the
@@ -73,7 +76,8 @@ class PortalLoader:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._load(today)
+            with remembering_decodes(self.decoded), remembering_listings():
+                return self._load(today)
         finally:
             if enabled:
                 gc.enable()
