@@ -7,13 +7,16 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from markupsafe import Markup
 
 from storyportal.core import imagecheck, paths
 from storyportal.core.imagecheck import decode_key, inspect_image, remembering_decodes
 from storyportal.core.paths import remembering_listings, resolve_ref
 from storyportal.site import imagecache
+from storyportal.site.context import PageContext
 from storyportal.site.imagecache import DECODED, MANIFEST, DecodeLog, ImageCache, default_location
 
 NAME = "img/0123456789abcdef-480.webp"
@@ -131,3 +134,25 @@ def test_outside_a_load_a_folder_is_listed_every_time(tmp_path):
     assert resolve_ref(tmp_path, "stories/acme", "hero.jpg")[1] is None
     (tmp_path / "stories" / "acme" / "hero.jpg").rename(tmp_path / "stories" / "acme" / "Hero.jpg")
     assert resolve_ref(tmp_path, "stories/acme", "hero.jpg")[1].rule == "path-missing"
+
+
+# -- story cards: rendered once where their links come out the same -----------------------
+
+
+def test_a_card_is_rendered_once_for_every_page_where_its_links_are_the_same():
+    calls, shared = [], {}
+
+    def render(sp, card, level):
+        calls.append(sp.page_url)
+        return Markup(f'<h{level}><a href="{sp.url(card.url)}"><img src="{sp.url("img/logo.png")}">')
+
+    card = SimpleNamespace(url="stories/globex/")
+    pages = ["stories/acme/", "stories/initech/", "", "stories/globex/"]
+    html = [PageContext("story", None, url, None, rendered_cards=shared).card(card, 3, render) for url in pages]
+    assert html == [
+        '<h3><a href="../globex/"><img src="../../img/logo.png">',
+        '<h3><a href="../globex/"><img src="../../img/logo.png">',
+        '<h3><a href="stories/globex/"><img src="img/logo.png">',
+        '<h3><a href="./"><img src="../../img/logo.png">',
+    ]
+    assert calls == ["stories/acme/", "", "stories/globex/"]

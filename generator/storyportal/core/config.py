@@ -31,7 +31,11 @@ FACET_LABELS = {
     "use_cases": "Use case",
 }
 TermSlug = Annotated[str, StringConstraints(pattern=f"^{SLUG_SHAPE}$", max_length=60)]
-HERO_WIDTHS = (480, 960, 1600)  # the default widths of the resized copies of hero images
+# The default widths of the resized copies of hero images. The hero shows in a column of about
+# 460 px on a desktop (the story text beside it) and across the screen below 60em: 1200 covers a
+# 2x desktop, a 3x phone (390 x 3) and the video poster at 2x; 1600 served only 2x tablets, for
+# a third of a hero's encoding time and bytes (README, "Benchmarks").
+HERO_WIDTHS = (480, 960, 1200)
 Label = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 # An origin in a CSP header: no space, quote or line break can reach the _headers file.
 FrameAncestor = Annotated[str, StringConstraints(pattern=r"^https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?$")]

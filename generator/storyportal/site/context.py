@@ -53,6 +53,7 @@ class PageContext:
     report: Any = None
     card_image: str | None = None  # site path of the Open Graph card
     extra: dict = field(default_factory=dict)
+    rendered_cards: dict = field(default_factory=dict)  # shared by every page of a build (see ``card``)
 
     @property
     def internal_only(self) -> bool:
@@ -88,6 +89,15 @@ class PageContext:
         if path.startswith(("http://", "https://", "#")):
             return path
         return _relative_url(self.page_url, path)
+
+    def card(self, card: Any, level: int, render: Callable[[PageContext, Any, int], Markup]) -> Markup:
+        """``render(self, card, level)`` (the card macro), rendered once for every page where its
+        links come out the same: a story's card shows in the related stories of a dozen others."""
+        key = (card.url, level, self.url(card.url), self.url("img/"))  # a card's images all live under img/
+        if key not in self.rendered_cards:
+            # Called from Python, a macro returns a plain string; it escaped every value itself.
+            self.rendered_cards[key] = Markup(render(self, card, level))
+        return self.rendered_cards[key]
 
     def data_url(self, name: str) -> str:
         return self.url(name)

@@ -50,6 +50,7 @@ class SitePages:
     allowed_contacts: set[str]
     # (advocate, field, value) the leak guard looks for
     guarded_values: list[tuple[str, str, str]] = field(default_factory=list)
+    rendered_cards: dict = field(default_factory=dict)  # card HTML by page depth, for PageContext.card
 
     def context(self, spec: PageSpec, page_url: str, images: Callable[[str, str], ImageTag | None]) -> PageContext:
         ctx = PageContext(
@@ -61,6 +62,7 @@ class SitePages:
             roster=self.extras.get("roster"),
             activities=self.extras.get("activities"),
             report=self.extras.get("report"),
+            rendered_cards=self.rendered_cards,
         )
         if spec.kind == "sales":
             ctx.extra["embed_snippet"] = self.extras["embeds"].snippets[WALL]
