@@ -90,6 +90,8 @@ class DecodeLog(Protocol):
 
     def add(self, key: str) -> None: ...
 
+    def __hash__(self) -> int: ...  # part of the key of the in-process cache of verdicts
+
 
 _decode_logs: list[DecodeLog] = []  # the innermost ``remembering_decodes`` wins
 
@@ -115,25 +117,27 @@ def decode_key(data: bytes) -> str:
 
 
 def _decode_once(path: Path) -> None:
-    log = _decode_logs[-1] if _decode_logs else None
     stat = path.stat()
-    if log is None:
-        _decode(str(path), stat.st_size, stat.st_mtime_ns)
-        return
-    key = decode_key(path.read_bytes())
-    if key not in log:
-        _decode(str(path), stat.st_size, stat.st_mtime_ns)
-        log.add(key)  # only once it decoded: a broken file is decoded (and reported) every time
+    _decode(str(path), stat.st_size, stat.st_mtime_ns, _decode_logs[-1] if _decode_logs else None)
 
 
-@functools.lru_cache(maxsize=4096)  # a preview checks unchanged images again on every save
-def _decode(path: str, size: int, mtime_ns: int) -> None:  # noqa: ARG001 (size and time key the cache)
+# A preview checks every image again on every save: unchanged files (same size and time) are
+# neither decoded nor read again. Large enough for 10,000 stories' images: a smaller LRU cache
+# visited in the same order every time would keep none of them.
+@functools.lru_cache(maxsize=65_536)
+def _decode(path: str, size: int, mtime_ns: int, log: DecodeLog | None) -> None:  # noqa: ARG001 (size and time key the cache)
     """Decode the pixels, as rendering will: a truncated file passes verify() (a JPEG's check reads
     no pixel data) and would otherwise abort the build. A JPEG decodes at 1/8 scale, which still
-    reads all of its data, in a tenth of the time. Raises for a broken file."""
+    reads all of its data, in a tenth of the time. Raises for a broken file (never cached).
+    With a decode ``log``, a file whose bytes it holds is not decoded again."""
+    key = decode_key(Path(path).read_bytes()) if log is not None else ""
+    if log is not None and key in log:
+        return
     with Image.open(path) as img:  # verify() leaves its image unusable: open a fresh one
         img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
         img.load()
+    if log is not None:
+        log.add(key)  # only once it decoded: a broken file is decoded (and reported) every time
 
 
 def _too_many_pixels(path: Path, info: ImageInfo, max_pixels: int) -> PathProblem:
