@@ -6,8 +6,12 @@ For each size it generates (once; cached in ``bench/out/`` and regenerated when
 ``synth.py`` changes) two sites from the same seed:
 
 - portal  ``synth.make_portal``: our plugin, Material, the repository's ``theme/``;
-- plain   ``synth.make_plain_site``: plain MkDocs + Material + search, the same
+- plain   ``synth.make_plain_site``: plain MkDocs + Material, the same
           Markdown bodies as ``docs/stories/<slug>.md``, kept out of the nav.
+
+Neither indexes for search unless ``--search`` is given (then Pagefind in the portal and
+Material's search plugin in the plain site): the build's ratio is measured without search,
+whose cost bench_search.py measures on its own (issue 16).
 
 Then, in one run, so that both see the same machine load:
 
