@@ -17,7 +17,7 @@ from storyportal.core import imagecheck, paths
 from storyportal.core.imagecheck import decode_key, inspect_image, remembering_decodes
 from storyportal.core.paths import remembering_listings, resolve_ref
 from storyportal.site import imagecache
-from storyportal.site.context import PageContext
+from storyportal.site.context import ImageTag, PageContext
 from storyportal.site.imagecache import DECODED, MANIFEST, DecodeLog, ImageCache, default_location
 
 NAME = "img/0123456789abcdef-480.webp"
@@ -158,3 +158,23 @@ def test_a_card_is_rendered_once_for_every_page_where_its_links_are_the_same():
         '<h3><a href="./"><img src="../../img/logo.png">',
     ]
     assert calls == ["stories/acme/", "", "stories/globex/"]
+
+
+def test_an_image_tag_is_built_once_for_every_page_at_the_same_depth():
+    asked = []
+
+    def images(repo_path, kind):
+        asked.append(repo_path)
+        return ImageTag("img/abc-160.png", 160, 80, (("img/abc-160.webp", 160),))
+
+    shared = {}
+    tags = [
+        PageContext("story", None, url, images, rendered_cards=shared).image("assets/logos/acme.png", "logo", "Acme")
+        for url in ("stories/acme/", "stories/globex/", "")
+    ]
+    assert [str(tag).split('src="')[1].split('"')[0] for tag in tags] == [
+        "../../img/abc-160.png",
+        "../../img/abc-160.png",
+        "img/abc-160.png",
+    ]
+    assert asked == ["assets/logos/acme.png", "assets/logos/acme.png"]

@@ -68,7 +68,6 @@ def inspect_image(path: Path, max_bytes: int, max_pixels: int) -> tuple[ImageInf
                     return None, _too_many_pixels(path, info, max_pixels)
                 if max(info.width, info.height) > MAX_SIDE:
                     return None, _too_long_side(path, info)
-                img.verify()
             _decode_once(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return None, PathProblem(
@@ -126,13 +125,16 @@ def _decode_once(path: Path) -> None:
 # visited in the same order every time would keep none of them.
 @functools.lru_cache(maxsize=65_536)
 def _decode(path: str, size: int, mtime_ns: int, log: DecodeLog | None) -> None:  # noqa: ARG001 (size and time key the cache)
-    """Decode the pixels, as rendering will: a truncated file passes verify() (a JPEG's check reads
-    no pixel data) and would otherwise abort the build. A JPEG decodes at 1/8 scale, which still
-    reads all of its data, in a tenth of the time. Raises for a broken file (never cached).
-    With a decode ``log``, a file whose bytes it holds is not decoded again."""
+    """Verify the data stream, then decode the pixels, as rendering will: a truncated file passes
+    verify() (a JPEG's check reads no pixel data) and would otherwise abort the build. A JPEG
+    decodes at 1/8 scale, which still reads all of its data, in a tenth of the time. Raises for a
+    broken file (never cached). With a decode ``log``, a file whose bytes it holds (they verified
+    and decoded before) is neither verified nor decoded again."""
     key = decode_key(Path(path).read_bytes()) if log is not None else ""
     if log is not None and key in log:
         return
+    with Image.open(path) as img:
+        img.verify()
     with Image.open(path) as img:  # verify() leaves its image unusable: open a fresh one
         img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
         img.load()

@@ -53,7 +53,7 @@ class PageContext:
     report: Any = None
     card_image: str | None = None  # site path of the Open Graph card
     extra: dict = field(default_factory=dict)
-    rendered_cards: dict = field(default_factory=dict)  # shared by every page of a build (see ``card``)
+    rendered_cards: dict = field(default_factory=dict)  # shared by every page of a build (``card``, ``image``)
 
     @property
     def internal_only(self) -> bool:
@@ -109,7 +109,14 @@ class PageContext:
         return (self.plan.site_url or "/") + self.card_image
 
     def image(self, repo_path: str | None, kind: str, alt: str = "") -> Markup:
-        """An <img> with srcset and intrinsic size, every attribute escaped."""
+        """An <img> with srcset and intrinsic size, every attribute escaped; built once for every
+        page at the same depth (a company's logo shows on dozens of pages)."""
+        key = ("img", repo_path, kind, alt, self.url("img/"))  # every copy of an image lives under img/
+        if key not in self.rendered_cards:
+            self.rendered_cards[key] = self._image(repo_path, kind, alt)
+        return self.rendered_cards[key]
+
+    def _image(self, repo_path: str | None, kind: str, alt: str) -> Markup:
         tag = self.images(repo_path, kind) if repo_path else None
         if tag is None:
             return Markup("")
