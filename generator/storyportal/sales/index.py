@@ -65,6 +65,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import TypedDict
 
@@ -229,6 +230,30 @@ def render_json(rows: list[SalesRow], portal: Portal) -> str:
         "stories": [row_dict(r) for r in rows],
     }
     return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+ROW_CHUNK = 200  # rows per JSON chunk behind /sales/ (the /stories/ card chunks hold as many)
+FIRST_ROWS = 50  # rows rendered into /sales/ itself: the rest loads from the chunks after the first view
+
+
+def render_row_chunks(rows: list[SalesRow], type_labels: Mapping[str, str]) -> dict[str, str]:
+    """``sales/rows-<k>.json``: what the /sales/ table shows and filters on, in chunks of ROW_CHUNK rows.
+
+    The page holds only the first FIRST_ROWS rows, so its size does not grow with the portal;
+    the script fetches these after the first view. Same rows and order as index.json.
+    """
+    files = {}
+    for start in range(0, len(rows), ROW_CHUNK):
+        chunk = []
+        for row in rows[start : start + ROW_CHUNK]:
+            data = row_dict(row)
+            del data["featured"]
+            data["type_label"] = type_labels.get(row.type, row.type)
+            chunk.append(data)
+        files[f"sales/rows-{start // ROW_CHUNK}.json"] = json.dumps(
+            chunk, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+    return files
 
 
 def csv_cell(value: object) -> str:

@@ -188,6 +188,7 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> 
     extras["sales"] = SalesView(rows, portal.settings.portal.stale_after_months)
     data["sales/index.json"] = sales.render_json(rows, portal)
     data["sales/index.csv"] = sales.render_csv(rows)
+    data.update(sales.render_row_chunks(rows, plan.type_labels))
     pages["sales/index.md"] = PageSpec(
         "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales."
     )
@@ -233,6 +234,19 @@ class RosterRow:
 class SalesView:
     rows: list[sales.SalesRow]
     stale_months: int
+
+    @property
+    def first_rows(self) -> list[sales.SalesRow]:
+        """The rows /sales/ renders itself; its script loads the others from ``sales/rows-<k>.json``."""
+        return self.rows[: sales.FIRST_ROWS]
+
+    @property
+    def page_size(self) -> int:
+        return sales.FIRST_ROWS
+
+    @property
+    def chunk_count(self) -> int:
+        return -(-len(self.rows) // sales.ROW_CHUNK)
 
 
 class ReportView:
