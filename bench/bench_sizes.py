@@ -178,7 +178,7 @@ def measure(site: Path, stories: int, extrapolate: int) -> dict:
         by_cat[cat][1] += size
         kind = page_type(rel, cat)
         if kind:
-            worst = max(((packed(site / f), f) for f in first_view_files(site, rel)))
+            worst = max((packed(site / f), f) for f in first_view_files(site, rel))
             html_gz = packed(site / rel)
             entry = types.setdefault(kind, {"pages": 0, "largest_html_gzip": 0, "largest_file_gzip": 0})
             entry["pages"] += 1
