@@ -17,6 +17,7 @@ import pytest
 
 from sitebuilder import SiteBuilder
 from storyportal.sales.index import FIRST_ROWS, ROW_CHUNK
+from storyportal.site import pages
 
 BUDGET = 300 * 1024
 SMALL, LARGE = FIRST_ROWS + 5, 3 * FIRST_ROWS
@@ -79,3 +80,35 @@ def test_every_first_view_file_is_inside_the_budget(built, page):
     sizes = {f.name: gz(f) for f in first_view_files(built[LARGE], page)}
     assert len(sizes) > 2  # the page, Material's bundle and stylesheet at least
     assert max(sizes.values()) < BUDGET, sizes
+
+
+def roster_portal(site, advocates: int) -> Path:
+    calls = {"available": True, "max_per_quarter": 2, "log": [], "owner": "owner@ourco.example"}
+    for i in range(advocates):
+        site.advocate(f"advocate-{i}", name=f"Advocate {i}", reference_calls=calls)
+    site.story(advocates=["advocate-0"])
+    return site.build("--audience", "internal")
+
+
+def roster_names(page: Path) -> list[str]:
+    return re.findall(r'<td class="sp-roster__who"><strong>([^<]+)</strong>', page.read_text(encoding="utf-8"))
+
+
+def test_the_roster_is_split_into_pages_that_link_each_other(site, monkeypatch):
+    monkeypatch.setattr(pages, "ROSTER_PAGE", 2)
+    out = roster_portal(site, 5)
+    first, second, third = (out / "sales" / "roster" / p / "index.html" for p in ("", "2", "3"))
+    assert [len(roster_names(p)) for p in (first, second, third)] == [2, 2, 1]
+    assert sorted(roster_names(first) + roster_names(second) + roster_names(third)) == [
+        f"Advocate {i}" for i in range(5)]
+    assert not (out / "sales" / "roster" / "4").exists()
+    html = second.read_text(encoding="utf-8")
+    assert "Page 2 of 3: advocates 3–4 of 5." in html
+    assert '<a href="../" rel="prev">Previous page</a>' in html and '<a href="../3/" rel="next">Next page</a>' in html
+
+
+def test_a_roster_that_fits_one_page_has_no_pager(site):
+    out = roster_portal(site, 3)
+    html = (out / "sales" / "roster" / "index.html").read_text(encoding="utf-8")
+    assert len(roster_names(out / "sales" / "roster" / "index.html")) == 3
+    assert "sp-pager" not in html and not (out / "sales" / "roster" / "2").exists()
