@@ -132,8 +132,10 @@ def page_type(rel: str, cat: str) -> str | None:
         return "embed wall" if rel.startswith("embed/wall/") else "embed card"
     if rel.startswith("industries/"):
         return "industry"
+    if rel.startswith("sales/roster/"):
+        return "roster (internal)"
     names = {"index.html": "home", "stories/index.html": "/stories/", "sales/index.html": "/sales/",
-             "sales/roster/index.html": "roster (internal)", "sales/report/index.html": "report (internal)",
+             "sales/report/index.html": "report (internal)",
              "404.html": "404"}
     return names.get(rel)
 
