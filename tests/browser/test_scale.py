@@ -78,6 +78,8 @@ def test_the_sales_page_holds_only_its_first_rows(page, big):
     first = page.locator("[data-sp-sales]").get_attribute("data-sp-page")
     assert shown_slugs(page) == [r["slug"] for r in rows[: int(first)]]
     assert page.locator("[data-sp-status]").inner_text() == f"Showing {first} of {len(rows)} stories"
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in page.record.requests if "/sales/index." in u]  # the downloads only when asked for
 
 
 def test_a_sales_search_finds_a_story_that_is_only_in_a_later_chunk(page, big):
