@@ -40,24 +40,31 @@ def portal(root: Path, stories: int) -> Path:
     return site.build("--audience", "internal")
 
 
+# Two whole-portal builds of up to 150 stories: `make check` (-m "not slow") leaves these to `make test`.
+two_sizes = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[int, Path]:
     base = tmp_path_factory.mktemp("sizes")
     return {n: portal(base / str(n), n) for n in (SMALL, LARGE)}
 
 
+@two_sizes
 @pytest.mark.parametrize("page", CONSTANT_PAGES)
 def test_a_listing_page_does_not_grow_with_the_portal(built, page):
     small, large = gz(built[SMALL] / page), gz(built[LARGE] / page)
     assert large - small < 256, f"{page}: {small} B gzip at {SMALL} stories, {large} B at {LARGE}"
 
 
+@two_sizes
 def test_the_sales_page_holds_only_its_first_rows(built):
     page = (built[LARGE] / "sales" / "index.html").read_text(encoding="utf-8")
     assert page.count("<tr class=\"sp-row") == FIRST_ROWS + 1  # and the <template> row the script copies
     assert f"Showing {FIRST_ROWS} of {LARGE} stories" in page
 
 
+@two_sizes
 def test_the_sales_rows_are_all_in_the_chunks(built):
     chunks = sorted((built[LARGE] / "sales").glob("rows-*.json"))
     assert len(chunks) == -(-LARGE // ROW_CHUNK)
@@ -74,6 +81,7 @@ def first_view_files(site: Path, page: str) -> list[Path]:
     return found
 
 
+@two_sizes
 @pytest.mark.parametrize("page", [*CONSTANT_PAGES, "stories/story-0000/index.html", "industries/retail/index.html",
                                   "sales/roster/index.html", "sales/report/index.html"])
 def test_every_first_view_file_is_inside_the_budget(built, page):
