@@ -408,6 +408,7 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
     root = site_dir("portal", size, seed, prefix="profile")
     os.environ["STORYPORTAL_AUDIENCE"] = "public"
     os.environ["XDG_CACHE_HOME"] = str(OUT / "cache-home")  # never the user's image cache
+    os.environ["STORYPORTAL_SEARCH"] = "0"  # Pagefind re-indexes in a background thread: not part of the rebuild
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     site = tempfile.mkdtemp(prefix="mkdocs_")  # where mkdocs serve builds
     serve_url = "http://127.0.0.1:8000/"
@@ -443,7 +444,7 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
     def rebuild():
         config = timed("load_config", load_config)(config_file=str(root / "mkdocs.yml"), site_dir=site)
         config.site_url = serve_url
-        timed("build (all)", mk_build.build)(config, serve_url=serve_url, dirty=False)
+        timed("build (all)", mk_build.build)(config, serve_url=serve_url, dirty=True)  # as `storyportal serve`
         return config
 
     patches = [(mk_build, "_populate_page", "_populate_page (Markdown, page events)"),
@@ -461,9 +462,9 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site)
         config.site_url = serve_url
-        config.plugins.on_startup(command="serve", dirty=False)
+        config.plugins.on_startup(command="serve", dirty=True)
         started = time.perf_counter()
-        mk_build.build(config, serve_url=serve_url, dirty=False)
+        mk_build.build(config, serve_url=serve_url, dirty=True)
         first = time.perf_counter() - started
         started = time.perf_counter()
         rebuild()

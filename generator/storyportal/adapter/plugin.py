@@ -90,9 +90,9 @@ class StoryPortalPlugin(BasePlugin):
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
                 media.image_tag(path, kind)
-        self.preview.begin(portal, self.plan, media.image_tag)
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
+        self.preview.begin(portal, self.pages, media.image_tag)
         self._warn_missing_fonts()
         _set_nav(config, self.plan, self.pages.pages)
         _quiet_nav_list(config)
@@ -140,8 +140,8 @@ class StoryPortalPlugin(BasePlugin):
             files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
         for output, html in self._embed_files(config):
             files.append(File.generated(config, output, content=html))
-        self.files = files
-        return files
+        self.files = self.preview.select(files, config)  # storyportal serve: what changed only
+        return self.files
 
     def _embed_files(self, config) -> list[tuple[str, str]]:
         """The /embed/ pages, rendered from their templates as plain files (site/pages.py says why)."""
@@ -149,6 +149,8 @@ class StoryPortalPlugin(BasePlugin):
         env = config.theme.get_env()
         rendered = []
         for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
+            if self.preview.unchanged_output(output, self.pages.embed_shows(ctx)):
+                continue  # storyportal serve: the output on disk was made from the same inputs
             html = env.get_template(template).render(sp=ctx, config=config)
             rendered.append((output, html if self.preview.serving else add_csp(html)))
         return rendered
@@ -185,6 +187,11 @@ class StoryPortalPlugin(BasePlugin):
     def _spec(self, page):
         assert self.pages is not None  # on_config planned this build
         return self.pages.pages.get(page.file.src_uri) if page.file.src_uri in self.owned else None
+
+    def on_template_context(self, context, *, template_name, config):
+        if template_name == "sitemap.xml":  # storyportal serve: pages kept from earlier rebuilds too
+            context["pages"] = self.preview.sitemap_pages(context["pages"], config.site_url)
+        return context
 
     def on_page_markdown(self, markdown, *, page, config, files):
         spec = self._spec(page)
@@ -378,6 +385,8 @@ class CachedFile(File):
     A thousand Open Graph cards are 40 MB; a link costs nothing. Falls back to a copy
     where links are impossible (another file system).
     """
+
+    content_addressed = True  # a cache file's name stands for its content (the preview's ledger)
 
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():

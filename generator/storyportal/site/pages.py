@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,6 +72,31 @@ class SitePages:
         if spec.kind == "industry":
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
         return ctx
+
+    def listing_data(self) -> SitePlan:
+        """What every page other than a story's may show of the plan: all of it but the story views.
+
+        The preview compares it between rebuilds (with ``==``): a body edit leaves it equal, a
+        new title, summary, facet or story does not.
+        """
+        return dataclasses.replace(self.plan, stories=MappingProxyType({}), data_files=MappingProxyType({}))
+
+    def shows(self, spec: PageSpec) -> tuple:
+        """What a page other than a story's shows beside ``listing_data``: its own context's data.
+
+        The roster and the report have no equality of their own: they count as changed every time.
+        """
+        ctx = self.context(spec, "", lambda path, kind: None)
+        return (ctx.industry, ctx.sales, ctx.roster, ctx.activities, ctx.report, tuple(ctx.extra.items()))
+
+    def embed_shows(self, ctx: PageContext) -> tuple:
+        """What an /embed/ page shows: its card or cards, their logos, the story behind a card, the site's name
+        and address (the templates read nothing else of the plan), for the preview to compare between rebuilds."""
+        cards = [ctx.extra["embed"]] if "embed" in ctx.extra else list(ctx.extra.get("wall", ()))
+        logos = tuple(ctx.images(card.logo, "logo") if card.logo else None for card in cards)
+        story = ctx.story._view if isinstance(ctx.story, SafeStoryView) else ctx.story
+        plan = self.plan
+        return (ctx.kind, ctx.page_url, story, tuple(ctx.extra.items()), logos, plan.site_name, plan.site_url)
 
     def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[tuple[str, str, PageContext]]:
         """(output path, template, context) of each /embed/ page.
