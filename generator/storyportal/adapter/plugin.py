@@ -35,8 +35,15 @@ from storyportal.site.cards import font_warning
 from storyportal.site.handwritten import check_docs
 from storyportal.site.leakguard import scan_output
 from storyportal.site.media import MediaPlanner, open_media
-from storyportal.site.pages import SitePages, plan_pages, preview_error_pages, preview_errors_html, redirect_html
-from storyportal.site.plan import SitePlan, plan_site
+from storyportal.site.pages import (
+    SitePages,
+    TextMemo,
+    plan_pages,
+    preview_error_pages,
+    preview_errors_html,
+    redirect_html,
+)
+from storyportal.site.plan import RelatedMemo, SitePlan, plan_site
 
 log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
 
@@ -53,6 +60,8 @@ class StoryPortalPlugin(BasePlugin):
         self.loader: PortalLoader | None = None
         self.media: MediaPlanner | None = None
         self.preview = preview.Preview()
+        self.related = RelatedMemo()  # related stories, ranked again only when what ranks them changes
+        self.texts = TextMemo()  # generated data files, made again only when their data changes
         self.fonts_checked = False
         self.indexer: BackgroundIndexer | None = None  # the preview's search, re-indexed in the background
         # Set again by every build (on_config, on_files).
@@ -83,10 +92,11 @@ class StoryPortalPlugin(BasePlugin):
             portal,
             logo_url=media.logo_url,
             card_path=lambda s, card: media.card_path(s, card.logo, card.industry.label, card.type_label),
+            memo=self.related,
         )
         for issue in self.plan.withheld:  # a body that failed to render: that story only is left out
             log.error(issue.format())
-        self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url)
+        self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url, memo=self.texts)
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
                 media.image_tag(path, kind)
@@ -176,10 +186,6 @@ class StoryPortalPlugin(BasePlugin):
             if src_uri in theme:  # MkDocs left the theme's own file out for it: put it back
                 folder = next(d for d in config.theme.dirs if os.path.isfile(os.path.join(d, src_uri)))
                 files.append(File(src_uri, folder, config.site_dir, config.use_directory_urls))
-
-    def on_nav(self, nav, *, config, files):
-        self.preview.note_nav(config, nav)
-        return nav
 
     def on_env(self, env, *, config, files):
         return self.preview.add_template(env)

@@ -101,6 +101,7 @@ class Preview:
         MkDocs neither reads nor writes it); unchanged data files and images are left out. When
         another plugin handles page events (Material's search), every page is kept for it.
         """
+        self._note_settings(config)
         if not self.fast:
             return files
         self.every_file = files
@@ -123,9 +124,10 @@ class Preview:
             return True  # hand-written pages show the navigation and what else they like
         return not self.ledger.unchanged(src_uri, self.inputs(spec))
 
-    def note_nav(self, config, nav) -> None:
+    def _note_settings(self, config) -> None:
+        """Before any page is compared: what every page shares, and whether it changed."""
         previous = self.fingerprint
-        self.fingerprint = site_fingerprint(config, nav) if self.serving else ""
+        self.fingerprint = site_fingerprint(config) if self.serving else ""
         if self.serving and previous and previous != self.fingerprint:
             log.info("preview: mkdocs.yml, the theme or the navigation changed: every page is rendered again")
             self.ledger.full_sweep = True
@@ -341,8 +343,11 @@ def key(*parts) -> str:
     return digest.hexdigest()
 
 
-def site_fingerprint(config, nav) -> str:
+def site_fingerprint(config) -> str:
     """What every page shares: settings, navigation, our theme files and the installed theme's version.
+
+    The navigation is taken from the settings (the plugin fills ``nav`` in on_config): the
+    pages are compared in on_files, before MkDocs builds its navigation.
 
     Only ``custom_dir`` is walked: the installed theme changes only with its version, and
     walking its thousands of icons would cost more than rendering the page.
@@ -351,7 +356,7 @@ def site_fingerprint(config, nav) -> str:
     files = sorted(Path(custom).rglob("*")) if custom and Path(custom).is_dir() else []
     theme = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file()]
     config_bytes = Path(config.config_file_path).read_bytes()
-    return key(config_bytes, config.site_url, _nav_repr(nav.items), theme, _theme_version(config.theme.name))
+    return key(config_bytes, config.site_url, repr(config.nav), theme, _theme_version(config.theme.name))
 
 
 def _theme_version(name) -> str:
@@ -365,13 +370,6 @@ def _theme_version(name) -> str:
 
 def toc_repr(toc) -> list:
     return [(item.title, item.id, item.level, toc_repr(item.children)) for item in toc]
-
-
-def _nav_repr(items) -> list:
-    return [
-        (getattr(i, "title", None), getattr(i, "url", None), _nav_repr(getattr(i, "children", None) or []))
-        for i in items
-    ]
 
 
 def story_images(view) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from storyportal.core.config import SiteSettings
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
-from storyportal.core.rules import check_unique_urls, resolve_story
+from storyportal.core.rules import check_unique_urls, registry_private_values, resolve_story
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 
 
@@ -65,6 +65,8 @@ class PortalLoader:
     _files: dict[tuple[StoryRef, str], StoryFile] = field(default_factory=dict)  # (ref, sha256) -> StoryFile
     _registry: tuple[Registry | None, list[Issue]] = (None, [])
     _registry_key: tuple[str, str] | None = None
+    # source -> (StoryFile, Registry, issues): a story's private values, found again only when either changes
+    _private: dict[str, tuple[StoryFile, Registry, list[Issue]]] = field(default_factory=dict)
 
     def load(self, today: dt.date) -> Portal:
         # Loading allocates hundreds of thousands of small objects that all live until the
@@ -101,7 +103,8 @@ class PortalLoader:
             )
         stories, status = [], {}
         for source, file in files.items():
-            story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today)
+            found_private = self.private_values(file, registry)
+            story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today, found_private)
             issues += story_issues
             status[source] = state
             if story is not None:
@@ -122,6 +125,15 @@ class PortalLoader:
             MappingProxyType(status),
             tuple(sort_issues(issues)),
         )
+
+    def private_values(self, file: StoryFile, registry: Registry) -> list[Issue]:
+        """The private values a story shows; kept while neither its file nor the registry changes."""
+        kept = self._private.get(file.ref.source)
+        if kept is not None and kept[0] is file and kept[1] is registry:
+            return list(kept[2])
+        found = registry_private_values(file, registry)
+        self._private[file.ref.source] = (file, registry, found)
+        return list(found)
 
     def registry(self, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
         """The registry, parsed again only when its bytes or the files under assets_dir change."""

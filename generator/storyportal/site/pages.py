@@ -166,7 +166,25 @@ class SafeStoryView:
         return Markup(self._view.jsonld)  # escaped by plan.safe_json_for_script
 
 
-def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None) -> SitePages:
+class TextMemo:
+    """Generated texts kept between plans of one portal (the preview): made again only when the
+    data they are made from is unequal to last time's."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[object, str]] = {}
+
+    def text(self, name: str, data: object, make: Callable[[], str]) -> str:
+        kept = self.kept.get(name)
+        if kept is not None and kept[0] == data:
+            return kept[1]
+        text = make()
+        self.kept[name] = (data, text)
+        return text
+
+
+def plan_pages(
+    plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None, memo: TextMemo | None = None
+) -> SitePages:
     name = plan.site_name
     pages = {
         "index.md": PageSpec("home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",)),
@@ -188,7 +206,7 @@ def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: 
             industry.term.slug,
             hide=("toc",),
         )
-    extras, data, allowed = _sales_pages(plan, portal, pages)
+    extras, data, allowed = _sales_pages(plan, portal, pages, memo or TextMemo())
     data.update(plan.data_files)
     extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
     data.update(extras["embeds"].files)
@@ -205,15 +223,19 @@ def guarded_values(plan: SitePlan, portal: Portal) -> list[tuple[str, str, str]]
     return values
 
 
-def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> tuple[Extras, dict[str, str], set[str]]:
+def _sales_pages(
+    plan: SitePlan, portal: Portal, pages: dict[str, PageSpec], memo: TextMemo
+) -> tuple[Extras, dict[str, str], set[str]]:
     """/sales/ for everyone; the roster and the report only in the internal build."""
     extras: Extras = {}
     data: dict[str, str] = {}
     allowed: set[str] = set()
     rows = sales.sales_rows(portal)
     extras["sales"] = SalesView(rows, portal.settings.portal.stale_after_months)
-    data["sales/index.json"] = sales.render_json(rows, portal)
-    data["sales/index.csv"] = sales.render_csv(rows)
+    data["sales/index.json"] = memo.text(
+        "sales/index.json", (rows, portal.today), lambda: sales.render_json(rows, portal)
+    )
+    data["sales/index.csv"] = memo.text("sales/index.csv", rows, lambda: sales.render_csv(rows))
     pages["sales/index.md"] = PageSpec(
         "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales."
     )

@@ -197,8 +197,37 @@ class RelatedIndex:
         return list(found.values())
 
 
-def related_cards(story: Story, index: RelatedIndex, cards: dict, count: int) -> tuple[CardView, ...]:
-    """Other stories of the same industry, most shared products and use cases first, then newest."""
+class RelatedMemo:
+    """The related stories of every story, kept while what ranks them is unchanged (the preview).
+
+    Ranking looks at every published story's industry, products, use cases, date and slug; a
+    rebuild after a body edit leaves all of them as they were, and 10,000 rankings are most of
+    the page plan.
+    """
+
+    def __init__(self) -> None:
+        self.signature: tuple = ()
+        self.slugs: dict[str, tuple[str, ...]] = {}
+
+    def related(self, published: tuple[Story, ...], count: int) -> dict[str, tuple[str, ...]]:
+        signature = (count,) + tuple(
+            (
+                s.slug,
+                s.industry.slug,
+                tuple(p.slug for p in s.products),
+                tuple(u.slug for u in s.use_cases),
+                s.published,
+            )
+            for s in published
+        )
+        if signature != self.signature:
+            index = RelatedIndex(published)
+            self.slugs = {s.slug: tuple(r.slug for r in related_stories(s, index, count)) for s in published}
+            self.signature = signature
+        return self.slugs
+
+
+def related_stories(story: Story, index: RelatedIndex, count: int) -> list[Story]:
     products, use_cases = index.terms[story.slug]
 
     def score(other: Story) -> int:
@@ -209,7 +238,7 @@ def related_cards(story: Story, index: RelatedIndex, cards: dict, count: int) ->
         (s for s in index.candidates(story) if s.slug != story.slug),
         key=lambda s: (-score(s), -s.published.toordinal(), s.slug),
     )
-    return tuple(cards[s.slug] for s in ranked[:count])
+    return ranked[:count]
 
 
 def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, site_url: str, card: str) -> str:
@@ -253,7 +282,7 @@ def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], 
 
 
 def plan_story(
-    story: Story, portal: Portal, related: RelatedIndex, cards: dict, card_path, body: RenderedBody
+    story: Story, portal: Portal, related: tuple[str, ...], cards: dict, card_path, body: RenderedBody
 ) -> StoryView:
     on, settings = portal.today, portal.settings
     canonical = settings.site_url + story.url if settings.site_url else "/" + story.url
@@ -269,7 +298,7 @@ def plan_story(
         video=story.video,
         body_html=body.html,
         body_images=body.images,
-        related=related_cards(story, related, cards, settings.portal.related_stories),
+        related=tuple(cards[slug] for slug in related),
         canonical=canonical,
         card_image=card_image,
         jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url, card_image),
@@ -361,13 +390,18 @@ def _no_card(story: Story, card: CardView) -> str:  # noqa: ARG001 (the card_pat
     return f"cards/{story.slug}.png"
 
 
-def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) -> SitePlan:
-    """Plan every page of the public (or internal) site from a loaded portal."""
+def plan_site(
+    portal: Portal, logo_url=lambda path: None, card_path=_no_card, memo: RelatedMemo | None = None
+) -> SitePlan:
+    """Plan every page of the public (or internal) site from a loaded portal.
+
+    ``memo``: related stories kept from the last plan of this portal (the preview keeps one).
+    """
     bodies, withheld = plan_bodies(portal.published)
     published = tuple(s for s in portal.published if s.slug in bodies)
     cards = {s.slug: plan_card(s, portal.today) for s in published}
-    related = RelatedIndex(published)
-    views = {s.slug: plan_story(s, portal, related, cards, card_path, bodies[s.slug]) for s in published}
+    related = (memo or RelatedMemo()).related(published, portal.settings.portal.related_stories)
+    views = {s.slug: plan_story(s, portal, related[s.slug], cards, card_path, bodies[s.slug]) for s in published}
     facets = plan_facets(portal, published)
     industries = tuple(
         IndustryView(term, tuple(cards[s.slug] for s in published if s.industry == term))
