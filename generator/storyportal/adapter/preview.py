@@ -143,7 +143,8 @@ class Preview:
             return (self.fingerprint, spec, preview_errors_html(self.portal, spec.key))
         if spec.kind != "story":
             banner = preview_errors_html(self.portal) if spec.kind == "home" else ""
-            return (self.fingerprint, spec, self.listings.version, self.pages.shows(spec), banner)
+            listing, own = self.pages.shows(spec, self.image_tag)
+            return (self.fingerprint, spec, self.listings.version if listing else None, own, banner)
         if spec.key not in self.page_inputs:
             view = self.pages.plan.stories[spec.key]
             tags = tuple(self.image_tag(p, k) for p, k in story_images(view))

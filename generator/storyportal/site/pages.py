@@ -81,13 +81,22 @@ class SitePages:
         """
         return dataclasses.replace(self.plan, stories=MappingProxyType({}), data_files=MappingProxyType({}))
 
-    def shows(self, spec: PageSpec) -> tuple:
-        """What a page other than a story's shows beside ``listing_data``: its own context's data.
+    def shows(self, spec: PageSpec, images: Callable[[str, str], ImageTag | None]) -> tuple[bool, tuple]:
+        """What a page other than a story's shows: whether it shows ``listing_data``, and its own data.
 
-        The roster and the report have no equality of their own: they count as changed every time.
+        An industry page shows its own cards and the other industries' names and counts, not the
+        whole plan: a new story renders only its industry's page again (and the others' when a
+        count changes). The roster and the report have no equality: they count as changed every time.
         """
-        ctx = self.context(spec, "", lambda path, kind: None)
-        return (ctx.industry, ctx.sales, ctx.roster, ctx.activities, ctx.report, tuple(ctx.extra.items()))
+        ctx = self.context(spec, "", images)
+        if ctx.industry is not None:
+            plan = dataclasses.replace(
+                self.listing_data(), cards=(), facets=(), industries=(), featured=(), withheld=()
+            )
+            counts = tuple((i.term, len(i.cards)) for i in self.plan.industries)
+            logos = tuple(images(c.logo, "logo") for c in ctx.industry.cards if c.logo)
+            return False, (plan, ctx.industry, counts, logos)
+        return True, (ctx.sales, ctx.roster, ctx.activities, ctx.report, tuple(ctx.extra.items()))
 
     def embed_shows(self, ctx: PageContext) -> tuple:
         """What an /embed/ page shows: its card or cards, their logos, the story behind a card, the site's name
