@@ -203,6 +203,8 @@ def test_an_unchanged_rebuild_writes_no_page_and_keeps_the_site(site, monkeypatc
     after = preview.rebuild()
     assert after == before
     assert len(preview.walked()) == 1  # one page kept in MkDocs' list: it dates sitemap.xml.gz
+    generated = [f.src_uri for f in preview.instance.preview.walked if f.generated_by and not f.src_uri.endswith(".md")]
+    assert generated == []  # data files, images, /embed/ pages: none listed again
 
 
 SEARCH_EDITS = ("body", "title", "facet moves a story to another industry", "new story", "deleted story",

@@ -142,12 +142,16 @@ class StoryPortalPlugin(BasePlugin):
                 files.append(StoryPortalFile.generated(config, src_uri, content=""))
                 self.owned.add(src_uri)
         files = self.preview.mark_pages(files, {uri: self.pages.pages[uri] for uri in self.owned})
-        for src_uri, text in sorted(self.pages.data.items()):
-            files.append(File.generated(config, src_uri, content=text))
-        for old, target in self.plan.aliases:
-            files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
+        texts = {
+            **self.pages.data,
+            **{old + "index.html": redirect_html(old, t, self.plan) for old, t in self.plan.aliases},
+        }
+        for output, text in sorted(texts.items()):
+            if not self.preview.kept_file(output, preview.text_signature(text)):  # storyportal serve: unchanged
+                files.append(File.generated(config, output, content=text))
         for output, source in sorted(images.items()):
-            files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
+            if not self.preview.kept_file(output, str(source)):
+                files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
         for output, html in self._embed_files(config):
             files.append(File.generated(config, output, content=html))
         self.files = self.preview.select(files, config)  # storyportal serve: what changed only
@@ -172,7 +176,7 @@ class StoryPortalPlugin(BasePlugin):
         docs = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(docs_dir)}
         theme = [u for u in docs if any(os.path.isfile(os.path.join(d, u)) for d in config.theme.dirs)]
         written = [*self.pages.data, *(old + "index.html" for old, _ in self.plan.aliases), *images, *theme]
-        written += [output for output, _, _ in self.pages.embed_pages(self.media.image_tag)]
+        written += self.pages.embed_outputs()
         written += [*config.theme.static_templates, "sitemap.xml.gz"]
         texts = {
             u: Path(f.abs_src_path or "").read_text("utf-8", "replace") if f.is_documentation_page() else None

@@ -161,6 +161,16 @@ class Preview:
         self.ledger.wrote(output, (self.fingerprint, inputs))
         return False
 
+    def kept_file(self, output: str, signature: object) -> bool:
+        """`storyportal serve`: ``output`` (a data file or image) is on disk from the same text or cache file.
+
+        The plugin then lists no file for it at all (tens of thousands of File objects at 10,000 stories).
+        """
+        if not self.fast or output not in self.ledger.files or self.ledger.files[output] != signature:
+            return False
+        self.ledger.outputs.add(output)
+        return True
+
     def cached(self, src_uri: str, spec) -> str | None:
         """The last output of this story page, if its inputs are unchanged (mkdocs serve)."""
         if not self.serving or spec.kind != "story":
@@ -471,6 +481,10 @@ class OutputLedger:
         self.keys = {k: v for k, v in self.keys.items() if k in src_uris or k in self.outputs}
         self.files = {k: v for k, v in self.files.items() if k in expected}
         self.outputs = set()
+
+
+def text_signature(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
 
 
 def _signature(file: File) -> object:

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from storyportal.core.config import SiteSettings
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Registry, Status, Story, Taxonomy
+from storyportal.core.privacy import PrivateValue
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import check_unique_urls, registry_private_values, resolve_story
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
@@ -65,8 +66,10 @@ class PortalLoader:
     _files: dict[tuple[StoryRef, str], StoryFile] = field(default_factory=dict)  # (ref, sha256) -> StoryFile
     _registry: tuple[Registry | None, list[Issue]] = (None, [])
     _registry_key: tuple[str, str] | None = None
-    # source -> (StoryFile, Registry, issues): a story's private values, found again only when either changes
-    _private: dict[str, tuple[StoryFile, Registry, list[Issue]]] = field(default_factory=dict)
+    # source -> (StoryFile, issues): a story's private values, found again when its file or the registry's
+    # private values (not its consents: a revocation keeps them) change
+    _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
+    _private_key: tuple[tuple[PrivateValue, ...], ...] = ()
 
     def load(self, today: dt.date) -> Portal:
         # Loading allocates hundreds of thousands of small objects that all live until the
@@ -102,6 +105,8 @@ class PortalLoader:
                 tuple(sort_issues(issues)),
             )
         stories, status = [], {}
+        if self._private_key != (registry.private, registry.internal):
+            self._private, self._private_key = {}, (registry.private, registry.internal)
         for source, file in files.items():
             found_private = self.private_values(file, registry)
             story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today, found_private)
@@ -127,12 +132,12 @@ class PortalLoader:
         )
 
     def private_values(self, file: StoryFile, registry: Registry) -> list[Issue]:
-        """The private values a story shows; kept while neither its file nor the registry changes."""
+        """The private values a story shows; kept while its file and the registry's private values are unchanged."""
         kept = self._private.get(file.ref.source)
-        if kept is not None and kept[0] is file and kept[1] is registry:
-            return list(kept[2])
+        if kept is not None and kept[0] is file:
+            return list(kept[1])
         found = registry_private_values(file, registry)
-        self._private[file.ref.source] = (file, registry, found)
+        self._private[file.ref.source] = (file, found)
         return list(found)
 
     def registry(self, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:

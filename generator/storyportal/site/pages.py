@@ -107,6 +107,10 @@ class SitePages:
         plan = self.plan
         return (ctx.kind, ctx.page_url, story, tuple(ctx.extra.items()), logos, plan.site_name, plan.site_url)
 
+    def embed_outputs(self) -> list[str]:
+        """The paths embed_pages writes."""
+        return [f"embed/{slug}/index.html" for slug in self.extras["embeds"].cards] + [f"embed/{WALL}/index.html"]
+
     def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[tuple[str, str, PageContext]]:
         """(output path, template, context) of each /embed/ page.
 
