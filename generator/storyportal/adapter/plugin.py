@@ -43,7 +43,7 @@ from storyportal.site.pages import (
     preview_errors_html,
     redirect_html,
 )
-from storyportal.site.plan import RelatedMemo, SitePlan, plan_site
+from storyportal.site.plan import PlanMemo, SitePlan, plan_site
 
 log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
 
@@ -60,7 +60,7 @@ class StoryPortalPlugin(BasePlugin):
         self.loader: PortalLoader | None = None
         self.media: MediaPlanner | None = None
         self.preview = preview.Preview()
-        self.related = RelatedMemo()  # related stories, ranked again only when what ranks them changes
+        self.planned = PlanMemo()  # cards, story views and related stories, made again only when their inputs change
         self.texts = TextMemo()  # generated data files, made again only when their data changes
         self.fonts_checked = False
         self.indexer: BackgroundIndexer | None = None  # the preview's search, re-indexed in the background
@@ -92,7 +92,7 @@ class StoryPortalPlugin(BasePlugin):
             portal,
             logo_url=media.logo_url,
             card_path=lambda s, card: media.card_path(s, card.logo, card.industry.label, card.type_label),
-            memo=self.related,
+            memo=self.planned,
         )
         for issue in self.plan.withheld:  # a body that failed to render: that story only is left out
             log.error(issue.format())

@@ -7,6 +7,7 @@ import gc
 import hashlib
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
 from storyportal.core.config import SiteSettings
@@ -14,7 +15,7 @@ from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.privacy import PrivateValue
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
-from storyportal.core.rules import check_unique_urls, registry_private_values, resolve_story
+from storyportal.core.rules import check_unique_urls, may_show_images, registry_private_values, resolve_story
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 
 
@@ -70,6 +71,12 @@ class PortalLoader:
     # private values (not its consents: a revocation keeps them) change
     _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
     _private_key: tuple[tuple[PrivateValue, ...], ...] = ()
+    # source -> (what the story was resolved from, the result): kept while its file, the registry, the
+    # date and the image files beside it are unchanged, so that an unchanged story stays the same object
+    _resolved: dict[str, tuple[tuple[object, ...], tuple[Story | None, Status, list[Issue]]]] = field(
+        default_factory=dict
+    )
+    _taxonomy: Taxonomy | None = None
 
     def load(self, today: dt.date) -> Portal:
         # Loading allocates hundreds of thousands of small objects that all live until the
@@ -85,7 +92,9 @@ class PortalLoader:
 
     def _load(self, today: dt.date) -> Portal:
         root, config = self.settings.root, self.settings.portal
-        taxonomy = build_taxonomy(config)
+        if self._taxonomy is None:  # a function of the settings, which are this loader's
+            self._taxonomy = build_taxonomy(config)
+        taxonomy = self._taxonomy
         registry, issues = self.registry(taxonomy)
         issues = list(issues)
         refs, found = discover_stories(root, config)
@@ -107,9 +116,16 @@ class PortalLoader:
         stories, status = [], {}
         if self._private_key != (registry.private, registry.internal):
             self._private, self._private_key = {}, (registry.private, registry.internal)
+        folders = FolderStates(root)
         for source, file in files.items():
-            found_private = self.private_values(file, registry)
-            story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today, found_private)
+            inputs = (file, registry, today, folders.state(file.ref.folder) if may_show_images(file) else ())
+            kept = self._resolved.get(source)
+            if kept is not None and kept[0] == inputs:
+                story, state, story_issues = kept[1]
+            else:
+                found_private = self.private_values(file, registry)
+                story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today, found_private)
+                self._resolved[source] = (inputs, (story, state, story_issues))
             issues += story_issues
             status[source] = state
             if story is not None:
@@ -175,3 +191,26 @@ class PortalLoader:
 def load_portal(settings: SiteSettings, today: dt.date | None = None) -> Portal:
     """Load and check everything once; the one entry point for a full build or validate."""
     return PortalLoader(settings).load(build_date(today or settings.portal.build_date))
+
+
+class FolderStates:
+    """The image files of a story folder as (path, size, modification time), read once per load.
+
+    Markdown files are left out: they are stories, read (and compared) on their own.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.states: dict[str, tuple[tuple[str, int, int], ...]] = {}
+
+    def state(self, folder: str) -> tuple[tuple[str, int, int], ...]:
+        if folder not in self.states:
+            found = []
+            for top, _, names in os.walk(self.root / folder):
+                for name in names:
+                    if not name.endswith(".md"):
+                        path = os.path.join(top, name)
+                        stat = os.lstat(path)
+                        found.append((path, stat.st_size, stat.st_mtime_ns))
+            self.states[folder] = tuple(sorted(found))
+        return self.states[folder]

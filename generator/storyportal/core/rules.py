@@ -271,6 +271,13 @@ def _heading(line: str) -> str | None:
 
 
 _MAY_HAVE_IMAGES = re.compile(r"!\[|<img", re.I)
+
+
+def may_show_images(file: StoryFile) -> bool:
+    """Whether resolving the story may look at image files (its hero image, images in its body)."""
+    return bool((file.front is not None and file.front.image) or _MAY_HAVE_IMAGES.search(file.body))
+
+
 # Each try stops at the next '[' or '<': tries from successive starts then read disjoint
 # stretches, so a body full of '![' or '<img ' is read once, not once per start (quadratic).
 # What this quick scan misses, the renderer's own list of images catches.

@@ -197,17 +197,38 @@ class RelatedIndex:
         return list(found.values())
 
 
-class RelatedMemo:
-    """The related stories of every story, kept while what ranks them is unchanged (the preview).
+class PlanMemo:
+    """What the last plan of a portal made, kept by the preview so that a rebuild plans only what changed.
 
-    Ranking looks at every published story's industry, products, use cases, date and slug; a
-    rebuild after a body edit leaves all of them as they were, and 10,000 rankings are most of
-    the page plan.
+    Related stories are ranked again only when what ranks them changes (every published story's
+    industry, products, use cases, date and slug: 10,000 rankings were most of the page plan).
+    A card or a story view is kept, the same object, while everything it is made from is the
+    same (an unchanged story stays the same object across loads): the preview then compares
+    pages by identity, not field by field.
     """
 
     def __init__(self) -> None:
         self.signature: tuple = ()
         self.slugs: dict[str, tuple[str, ...]] = {}
+        self.cards: dict[str, tuple[tuple, CardView]] = {}
+        self.views: dict[str, tuple[tuple, StoryView]] = {}
+
+    def card(self, story: Story, on) -> CardView:
+        inputs = (story, on)
+        kept = self.cards.get(story.slug)
+        if kept is None or kept[0] != inputs:
+            kept = (inputs, plan_card(story, on))
+            self.cards[story.slug] = kept
+        return kept[1]
+
+    def view(self, story: Story, portal: Portal, related: tuple[CardView, ...], card: CardView, card_image: str, body):
+        settings = portal.settings
+        inputs = (story, portal.today, settings, related, card, card_image, body)
+        kept = self.views.get(story.slug)
+        if kept is None or kept[0] != inputs:
+            kept = (inputs, plan_story(story, portal, related, card, card_image, body))
+            self.views[story.slug] = kept
+        return kept[1]
 
     def related(self, published: tuple[Story, ...], count: int) -> dict[str, tuple[str, ...]]:
         signature = (count,) + tuple(
@@ -282,14 +303,13 @@ def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], 
 
 
 def plan_story(
-    story: Story, portal: Portal, related: tuple[str, ...], cards: dict, card_path, body: RenderedBody
+    story: Story, portal: Portal, related: tuple[CardView, ...], card: CardView, card_image: str, body: RenderedBody
 ) -> StoryView:
     on, settings = portal.today, portal.settings
     canonical = settings.site_url + story.url if settings.site_url else "/" + story.url
     speaker = plan_speaker(story, on)
-    card_image = card_path(story, cards[story.slug])  # hashes the card's inputs: once per story
     return StoryView(
-        card=cards[story.slug],
+        card=card,
         story=story,
         lang_label=LANG_LABELS.get(story.lang, story.lang),
         speaker=speaker,
@@ -298,7 +318,7 @@ def plan_story(
         video=story.video,
         body_html=body.html,
         body_images=body.images,
-        related=tuple(cards[slug] for slug in related),
+        related=related,
         canonical=canonical,
         card_image=card_image,
         jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url, card_image),
@@ -390,18 +410,21 @@ def _no_card(story: Story, card: CardView) -> str:  # noqa: ARG001 (the card_pat
     return f"cards/{story.slug}.png"
 
 
-def plan_site(
-    portal: Portal, logo_url=lambda path: None, card_path=_no_card, memo: RelatedMemo | None = None
-) -> SitePlan:
+def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card, memo: PlanMemo | None = None) -> SitePlan:
     """Plan every page of the public (or internal) site from a loaded portal.
 
-    ``memo``: related stories kept from the last plan of this portal (the preview keeps one).
+    ``memo``: what the last plan of this portal made (the preview keeps one).
     """
+    memo = memo or PlanMemo()
     bodies, withheld = plan_bodies(portal.published)
     published = tuple(s for s in portal.published if s.slug in bodies)
-    cards = {s.slug: plan_card(s, portal.today) for s in published}
-    related = (memo or RelatedMemo()).related(published, portal.settings.portal.related_stories)
-    views = {s.slug: plan_story(s, portal, related[s.slug], cards, card_path, bodies[s.slug]) for s in published}
+    cards = {s.slug: memo.card(s, portal.today) for s in published}
+    related = memo.related(published, portal.settings.portal.related_stories)
+    views = {}
+    for s in published:
+        card_image = card_path(s, cards[s.slug])  # plans the card file: every build
+        nearby = tuple(cards[slug] for slug in related[s.slug])
+        views[s.slug] = memo.view(s, portal, nearby, cards[s.slug], card_image, bodies[s.slug])
     facets = plan_facets(portal, published)
     industries = tuple(
         IndustryView(term, tuple(cards[s.slug] for s in published if s.industry == term))
