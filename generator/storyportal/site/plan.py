@@ -200,15 +200,16 @@ class RelatedIndex:
 class PlanMemo:
     """What the last plan of a portal made, kept by the preview so that a rebuild plans only what changed.
 
-    Related stories are ranked again only when what ranks them changes (every published story's
-    industry, products, use cases, date and slug: 10,000 rankings were most of the page plan).
+    Related stories are ranked again only in the industries where what ranks them changed (a
+    story's industry, products, use cases, date or slug: 10,000 rankings were most of the plan).
     A card or a story view is kept, the same object, while everything it is made from is the
     same (an unchanged story stays the same object across loads): the preview then compares
     pages by identity, not field by field.
     """
 
     def __init__(self) -> None:
-        self.signature: tuple = ()
+        self.count = -1
+        self.ranks: dict[str, tuple] = {}  # slug -> what ranks the story as a candidate
         self.slugs: dict[str, tuple[str, ...]] = {}
         self.cards: dict[str, tuple[tuple, CardView]] = {}
         self.views: dict[str, tuple[tuple, StoryView]] = {}
@@ -231,20 +232,29 @@ class PlanMemo:
         return kept[1]
 
     def related(self, published: tuple[Story, ...], count: int) -> dict[str, tuple[str, ...]]:
-        signature = (count,) + tuple(
-            (
-                s.slug,
+        """Each story's related stories. Candidates come from the story's own industry only, so
+        only the industries in which a story was added, removed or re-faceted are ranked again."""
+        ranks = {
+            s.slug: (
                 s.industry.slug,
                 tuple(p.slug for p in s.products),
                 tuple(u.slug for u in s.use_cases),
                 s.published,
             )
             for s in published
-        )
-        if signature != self.signature:
+        }
+        if count != self.count:
+            self.ranks, self.slugs, self.count = {}, {}, count
+        changed = {rank[0] for slug, rank in ranks.items() if self.ranks.get(slug) != rank}
+        changed |= {rank[0] for slug, rank in self.ranks.items() if ranks.get(slug) != rank}
+        if changed:
             index = RelatedIndex(published)
-            self.slugs = {s.slug: tuple(r.slug for r in related_stories(s, index, count)) for s in published}
-            self.signature = signature
+            kept = {slug: found for slug, found in self.slugs.items() if slug in ranks}
+            for story in published:
+                if story.industry.slug in changed or story.slug not in kept:
+                    kept[story.slug] = tuple(r.slug for r in related_stories(story, index, count))
+            self.slugs = kept
+        self.ranks = ranks
         return self.slugs
 
 
