@@ -101,6 +101,7 @@ class Server:
     """A serve subprocess in its own process group; its log lines, time-stamped on arrival."""
 
     def __init__(self, cmd: list[str], cwd: Path, name: str):
+        self.search = cmd[-1] == "serve" and "storyportal" in cmd  # storyportal serve re-indexes for search
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.name = name
@@ -147,14 +148,23 @@ class Server:
                 raise SystemExit(f"{self.name}: no first build after {TIMEOUT * 2:.0f}s")
             time.sleep(0.2)
 
+    def last_time(self, text: str) -> float:
+        with self.lock:
+            return max((t for t, line in self.lines if text in line), default=0.0)
+
     def wait_idle(self, reloads: int, quiet: float = 1.0) -> None:
-        """Until at least ``reloads`` rebuilds finished and nothing new was detected for ``quiet`` s."""
+        """Until at least ``reloads`` rebuilds finished and nothing new was detected for ``quiet`` s;
+        for a server that indexes for search, also until Pagefind re-indexed after the last rebuild (it runs in the
+        background and would take a core from the next measurement)."""
         deadline = time.perf_counter() + TIMEOUT
         while time.perf_counter() < deadline:
             if self.proc.poll() is not None:
                 raise SystemExit(f"{self.name} exited with {self.proc.returncode}; see {self.logfile.name}")
             done = self.count("Reloading browsers") >= reloads and \
                 self.count("Detected file changes") <= self.count("Reloading browsers") + self.count("An error happened")
+            if self.search:
+                done = done and self.last_time("search: ") > max(self.last_time("Reloading browsers"),
+                                                                  self.last_time("Detected file changes"))
             if done and time.perf_counter() - self.last_line_time() >= quiet:
                 return
             time.sleep(0.05)

@@ -49,6 +49,7 @@ class Preview:
         self.page_cache: dict[str, tuple[object, str]] = {}  # src_uri -> (inputs, final HTML), mkdocs serve
         self.fingerprint = ""  # what every page shares: settings, navigation, theme
         self.listings = ListingData()  # the data every listing page shares, versioned across rebuilds
+        self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
         # Per build, reset by begin():
         self.page_inputs: dict[str, object] = {}  # story slug -> inputs, computed once per build
         self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
@@ -198,10 +199,17 @@ class Preview:
         """The sitemap lists every page: those MkDocs built and those kept from earlier rebuilds."""
         if self.every_file is None or self.walked is None:
             return pages
-        entries = []
+        entries: list[object] = []
+        date = get_build_date()
         for file in self.every_file.documentation_pages(inclusion=InclusionLevel.is_included):
             walked = self.walked.get_file_from_path(file.src_uri)
-            entries.append(SitemapEntry.of(file, site_url) if isinstance(walked, KeptPage) else walked)
+            if not isinstance(walked, KeptPage):
+                entries.append(walked)
+                continue
+            key = (file.url, site_url, date)
+            if self.sitemap.get(file.src_uri, (None,))[0] != key:
+                self.sitemap[file.src_uri] = (key, SitemapEntry.of(file, site_url, date))
+            entries.append(self.sitemap[file.src_uri][1])
         return entries
 
     def finish(self, config, files: Files, fill: Callable) -> None:
@@ -281,10 +289,9 @@ class SitemapEntry:
     page: object
 
     @classmethod
-    def of(cls, file: File, site_url: str | None):
+    def of(cls, file: File, site_url: str | None, date: str):
         canonical = urljoin(site_url if site_url.endswith("/") else site_url + "/", file.url) if site_url else None
-        page = _SitemapPage(canonical, urlsplit(canonical).path if canonical else None, get_build_date())
-        return cls(page)
+        return cls(_SitemapPage(canonical, urlsplit(canonical).path if canonical else None, date))
 
 
 @dataclass(frozen=True)

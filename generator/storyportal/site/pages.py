@@ -185,6 +185,7 @@ class TextMemo:
 
     def __init__(self) -> None:
         self.kept: dict[str, tuple[object, str]] = {}
+        self.embeds: dict = {}  # plan_embeds' memo: slug -> a story's embed card, oEmbed record and snippet
 
     def text(self, name: str, data: object, make: Callable[[], str]) -> str:
         kept = self.kept.get(name)
@@ -219,9 +220,10 @@ def plan_pages(
             industry.term.slug,
             hide=("toc",),
         )
-    extras, data, allowed = _sales_pages(plan, portal, pages, memo or TextMemo())
+    memo = memo or TextMemo()
+    extras, data, allowed = _sales_pages(plan, portal, pages, memo)
     data.update(plan.data_files)
-    extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
+    extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors, memo.embeds)
     data.update(extras["embeds"].files)
     return SitePages(
         plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed, guarded_values(plan, portal)

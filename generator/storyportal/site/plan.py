@@ -213,6 +213,14 @@ class PlanMemo:
         self.slugs: dict[str, tuple[str, ...]] = {}
         self.cards: dict[str, tuple[tuple, CardView]] = {}
         self.views: dict[str, tuple[tuple, StoryView]] = {}
+        self.index: tuple[tuple, dict[str, str]] = ((), {})
+
+    def index_files(self, published: tuple[Story, ...], cards: dict, facets: tuple[Facet, ...], logo_url) -> dict:
+        shown = tuple(cards[s.slug] for s in published)
+        inputs = (published, shown, facets, tuple(logo_url(c.logo) if c.logo else None for c in shown))
+        if self.index[0] != inputs:
+            self.index = (inputs, plan_index_files(published, cards, facets, logo_url))
+        return dict(self.index[1])
 
     def card(self, story: Story, on) -> CardView:
         inputs = (story, on)
@@ -449,7 +457,7 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card, me
         industries=tuple(i for i in industries if i.cards),
         featured=tuple(cards[s.slug] for s in published if s.featured),
         aliases=aliases,
-        data_files=MappingProxyType(plan_index_files(published, cards, facets, logo_url)),
+        data_files=MappingProxyType(memo.index_files(published, cards, facets, logo_url)),
         audience=settings.portal.audience,
         site_name=settings.site_name,
         site_url=settings.site_url,
