@@ -113,9 +113,9 @@ class Preview:
                 walked.append(KeptPage.copy_of(file))
             elif file.is_documentation_page() or not self.ledger.same_file(file):
                 walked.append(file)
-        if pages_too and not any(f.is_documentation_page() for f in walked):
-            # MkDocs dates sitemap.xml.gz from the pages it builds: one is always built.
-            first = next(i for i, f in enumerate(walked) if isinstance(f, KeptPage))
+        first = next((i for i, f in enumerate(walked) if isinstance(f, KeptPage)), None)
+        if first is not None and not any(f.is_documentation_page() for f in walked):
+            # MkDocs dates sitemap.xml.gz from its pages: one stays a page (unmodified: not rendered).
             walked[first] = next(f for f in files if f.src_uri == walked[first].src_uri)
         self.walked = Files(walked)
         return self.walked
