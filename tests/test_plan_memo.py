@@ -1,4 +1,4 @@
-"""The preview's plan memo: what it keeps between plans is what a plan from scratch makes."""
+"""What the preview keeps between loads and plans: exactly what a load and plan from scratch make."""
 
 from __future__ import annotations
 
@@ -59,3 +59,18 @@ def test_an_unchanged_story_keeps_its_planned_view_object_across_loads(site):
     again = plan_site(loader.load(BUILD_DATE), memo=memo)
     assert again.stories["care-2"] is first.stories["care-2"]
     assert again.stories["retail-1"] != first.stories["retail-1"]
+
+
+def test_a_revocation_resolves_only_the_stories_of_that_advocate_again(site):
+    portal(site)
+    site.flush()
+    settings, _ = load_settings(site.root / "mkdocs.yml")
+    assert settings is not None
+    loader = PortalLoader(settings)
+    before = {s.slug: s for s in loader.load(BUILD_DATE).stories}
+    site.advocates["jane-doe"]["consent"].update(revoked=True)
+    site.flush()
+    after = loader.load(BUILD_DATE)
+    assert all(s is before[s.slug] for s in after.stories if s.slug.startswith("care-"))
+    assert not [s for s in after.published if s.slug.startswith("retail-")]
+    assert {s.slug for s in after.published} == {s.slug for s in site.load().published}

@@ -121,7 +121,8 @@ class PortalLoader:
             self._private, self._private_key = {}, (registry.private, registry.internal)
         folders = FolderStates(root)
         for source, file in files.items():
-            inputs = (file, registry, today, folders.state(file.ref.folder) if may_show_images(file) else ())
+            images = folders.state(file.ref.folder) if may_show_images(file) else ()
+            inputs = (file, registry_entries(file, registry), today, images)
             kept = self._resolved.get(source)
             if kept is not None and kept[0] == inputs:
                 story, state, story_issues = kept[1]
@@ -200,6 +201,20 @@ class PortalLoader:
 def load_portal(settings: SiteSettings, today: dt.date | None = None) -> Portal:
     """Load and check everything once; the one entry point for a full build or validate."""
     return PortalLoader(settings).load(build_date(today or settings.portal.build_date))
+
+
+def registry_entries(file: StoryFile, registry: Registry) -> tuple[object, ...]:
+    """What resolving the story reads of the registry: the entries of the advocates it names.
+
+    A story naming an advocate the registry lacks is told the nearest ids: it reads them all.
+    So a revocation resolves again only the stories of that advocate.
+    """
+    if file.front is None:
+        return ()
+    entries = tuple((a, registry.advocates.get(a), a in registry.broken) for a in file.front.advocates)
+    if any(entry is None and not broken for _, entry, broken in entries):
+        return (registry,)
+    return entries
 
 
 class FolderStates:
