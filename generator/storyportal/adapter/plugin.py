@@ -134,12 +134,14 @@ class StoryPortalPlugin(BasePlugin):
                     )
                 )
                 files.remove(file)
+        self.preview.note_settings(config)
         images = {**body_images(self.plan, self.portal.settings, self.media), **self.media.outputs(log.info)}
         self._refuse_docs(files, config, images)
         self.owned = set()
-        for src_uri in self.pages.pages:
-            if files.get_file_from_path(src_uri) is None:
-                files.append(StoryPortalFile.generated(config, src_uri, content=""))
+        for src_uri, spec in self.pages.pages.items():
+            if src_uri not in files.src_uris:
+                kept = self.preview.kept_page(src_uri, spec, config)  # storyportal serve: unchanged
+                files.append(kept or StoryPortalFile.generated(config, src_uri, content=""))
                 self.owned.add(src_uri)
         files = self.preview.mark_pages(files, {uri: self.pages.pages[uri] for uri in self.owned})
         texts = {

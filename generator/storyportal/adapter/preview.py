@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_build_date
 
 from storyportal.core.portal import Portal
@@ -50,6 +50,8 @@ class Preview:
         self.fingerprint = ""  # what every page shares: settings, navigation, theme
         self.listings = ListingData()  # the data every listing page shares, versioned across rebuilds
         self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
+        self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
+        self.pages_too = False  # MkDocs is handed only changed pages (no other plugin needs to see them all)
         # Per build, reset by begin():
         self.page_inputs: dict[str, object] = {}  # story slug -> inputs, computed once per build
         self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
@@ -102,31 +104,45 @@ class Preview:
         MkDocs neither reads nor writes it); unchanged data files and images are left out. When
         another plugin handles page events (Material's search), every page is kept for it.
         """
-        self._note_settings(config)
         if not self.fast:
             return files
         self.every_file = files
-        pages_too = not _other_page_plugins(config)
         walked: list[File] = []
         for file in files:
-            if isinstance(file, StoryPortalFile) and pages_too and not file.is_modified():
+            if isinstance(file, KeptPage):
+                walked.append(file)
+            elif isinstance(file, StoryPortalFile) and self.pages_too and not file.is_modified():
                 walked.append(KeptPage.copy_of(file))
             elif file.is_documentation_page() or not self.ledger.same_file(file):
                 walked.append(file)
         first = next((i for i, f in enumerate(walked) if isinstance(f, KeptPage)), None)
         if first is not None and not any(f.is_documentation_page() for f in walked):
             # MkDocs dates sitemap.xml.gz from its pages: one stays a page (unmodified: not rendered).
-            walked[first] = next(f for f in files if f.src_uri == walked[first].src_uri)
+            page = StoryPortalFile.copy_of(walked[first])
+            page.preview, page.spec = self, self.pages.pages[page.src_uri] if self.pages else None
+            walked[first] = page
         self.walked = Files(walked)
         return self.walked
+
+    def kept_page(self, src_uri: str, spec, config) -> File | None:
+        """`storyportal serve`: an unchanged page of ours, as the KeptPage of the last build (no new File)."""
+        if not (self.fast and self.pages_too) or self.changed(src_uri, spec):
+            return None
+        kept = self.kept_pages.get(src_uri)
+        if kept is None or kept.abs_dest_path != os.path.join(config.site_dir, kept.dest_uri):
+            kept = KeptPage.copy_of(File.generated(config, src_uri, content=""))
+            self.kept_pages[src_uri] = kept
+        kept.page = None  # MkDocs gives a page in the navigation a new Page each build
+        return kept
 
     def changed(self, src_uri: str, spec) -> bool:
         if not self.fast or spec is None:
             return True  # hand-written pages show the navigation and what else they like
         return not self.ledger.unchanged(src_uri, self.inputs(spec))
 
-    def _note_settings(self, config) -> None:
-        """Before any page is compared: what every page shares, and whether it changed."""
+    def note_settings(self, config) -> None:
+        """Before any page is compared (on_files): what every page shares, and whether it changed."""
+        self.pages_too = self.fast and not _other_page_plugins(config)
         previous = self.fingerprint
         self.fingerprint = site_fingerprint(config) if self.serving else ""
         if self.serving and previous and previous != self.fingerprint:
@@ -201,8 +217,8 @@ class Preview:
             return pages
         entries: list[object] = []
         date = get_build_date()
-        for file in self.every_file.documentation_pages(inclusion=InclusionLevel.is_included):
-            walked = self.walked.get_file_from_path(file.src_uri)
+        for file in every_page(self.every_file):
+            walked = self.walked.src_uris.get(file.src_uri)  # not get_file_from_path: no path parsing
             if not isinstance(walked, KeptPage):
                 entries.append(walked)
                 continue
@@ -244,13 +260,18 @@ class Preview:
                 self.ledger.copied(file)
         expected = {f.dest_uri for f in every} | set(self.ledger.outputs)
         stale = self.ledger.sweep(site_dir, expected)
-        self.ledger.forget_missing({f.src_uri for f in every.documentation_pages()}, expected)
+        self.ledger.forget_missing({f.src_uri for f in every_page(every)}, expected)
         assert self.pages is not None  # finish() ends a build that begin() opened
         walked = len(self.walked.documentation_pages()) if self.walked is not None else len(every)
         log.info(
             f"preview: {len(self.pages.plan.stories) - len(self.rendered)} unchanged story page(s) kept, "
             f"{len(self.rendered)} rendered ({walked} page(s) walked), {len(stale)} stale file(s) removed"
         )
+
+
+def every_page(files: Files) -> list[File]:
+    """The site's pages in MkDocs' order, kept ones included (they are no documentation pages to MkDocs)."""
+    return [f for f in files if (f.is_documentation_page() or isinstance(f, KeptPage)) and f.inclusion.is_included()]
 
 
 def _other_page_plugins(config) -> bool:
@@ -310,11 +331,12 @@ class StoryPortalFile(File):
     """
 
     preview: Preview | None = None
-    spec = None  # our PageSpec, or None for a page we did not make
+    spec: object = None  # our PageSpec, or None for a page we did not make
 
     @classmethod
     def copy_of(cls, file: File) -> StoryPortalFile:
         """The same file, every attribute kept (another plugin's changes included)."""
+        _ = file.dest_uri, file.url, file.abs_dest_path  # worked out as a page's, whatever ``file`` is
         copy = cls.__new__(cls)
         copy.__dict__.update(file.__dict__)
         return copy

@@ -214,6 +214,15 @@ class PlanMemo:
         self.cards: dict[str, tuple[tuple, CardView]] = {}
         self.views: dict[str, tuple[tuple, StoryView]] = {}
         self.index: tuple[tuple, dict[str, str]] = ((), {})
+        self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
+
+    def render(self, text: str, folder: str, slug: str) -> tuple:
+        """render_story_body, kept per story while its text is the same (its checks scan the whole text)."""
+        kept = self.bodies.get((folder, slug))
+        if kept is None or kept[0] != text:
+            kept = (text, render_story_body(text, folder, slug))
+            self.bodies[(folder, slug)] = kept
+        return kept[1]
 
     def index_files(self, published: tuple[Story, ...], cards: dict, facets: tuple[Facet, ...], logo_url) -> dict:
         shown = tuple(cards[s.slug] for s in published)
@@ -302,7 +311,7 @@ def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, 
     return safe_json_for_script(data)
 
 
-def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], list[Issue]]:
+def plan_bodies(published: tuple[Story, ...], render=render_story_body) -> tuple[dict[str, RenderedBody], list[Issue]]:
     """Each story's rendered body (validation already rendered it: this reuses that result).
 
     A body that cannot be rendered withholds its one story, located, instead of failing
@@ -311,7 +320,7 @@ def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], 
     bodies: dict[str, RenderedBody] = {}
     withheld: list[Issue] = []
     for story in published:
-        body, problem = render_story_body(story.body, story.source.rsplit("/", 1)[0], story.slug)
+        body, problem = render(story.body, story.source.rsplit("/", 1)[0], story.slug)
         if body is not None:
             bodies[story.slug] = body
         elif problem is not None:
@@ -434,7 +443,7 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card, me
     ``memo``: what the last plan of this portal made (the preview keeps one).
     """
     memo = memo or PlanMemo()
-    bodies, withheld = plan_bodies(portal.published)
+    bodies, withheld = plan_bodies(portal.published, memo.render)
     published = tuple(s for s in portal.published if s.slug in bodies)
     cards = {s.slug: memo.card(s, portal.today) for s in published}
     related = memo.related(published, portal.settings.portal.related_stories)
@@ -444,9 +453,11 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card, me
         nearby = tuple(cards[slug] for slug in related[s.slug])
         views[s.slug] = memo.view(s, portal, nearby, cards[s.slug], card_image, bodies[s.slug])
     facets = plan_facets(portal, published)
+    by_industry: dict[str, list[CardView]] = {}
+    for s in published:
+        by_industry.setdefault(s.industry.slug, []).append(cards[s.slug])
     industries = tuple(
-        IndustryView(term, tuple(cards[s.slug] for s in published if s.industry == term))
-        for term in portal.taxonomy.terms("industry")
+        IndustryView(term, tuple(by_industry.get(term.slug, ()))) for term in portal.taxonomy.terms("industry")
     )
     aliases = tuple(sorted((alias.strip("/") + "/", s.url) for s in published for alias in s.aliases))
     settings = portal.settings
