@@ -80,6 +80,9 @@ def plan_embed_card(view: StoryView) -> EmbedCard:
     )
 
 
+SETTINGS = ("settings",)  # the memo's entry for the plan's settings (story entries are keyed by slug)
+
+
 def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str], memo: dict | None = None) -> EmbedPlan:
     """A card for every published story, the wall, and the files beside them.
 
@@ -87,17 +90,28 @@ def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str], m
     plan, kept while its view and the site's settings are equal.
     """
     memo = {} if memo is None else memo
-    settings = dataclasses.replace(
-        plan, stories=MappingProxyType({}), cards=(), facets=(), industries=(), featured=(), withheld=()
+    settings = dataclasses.replace(  # the site's name, address, audience...: compared once per plan
+        plan,
+        stories=MappingProxyType({}),
+        cards=(),
+        facets=(),
+        industries=(),
+        featured=(),
+        aliases=(),
+        data_files=MappingProxyType({}),
+        withheld=(),
     )
+    if memo.get(SETTINGS) != settings:
+        memo.clear()
+        memo[SETTINGS] = settings
     cards, oembeds, story_snippets = {}, {}, {}
     for slug, view in plan.stories.items():
         if slug == WALL:
             continue
         kept = memo.get(slug)
-        if kept is None or kept[0] != (view, settings):
+        if kept is None or kept[0] != view:
             card = plan_embed_card(view)
-            kept = ((view, settings), card, card_oembed(card, plan), story_snippet(card, plan))
+            kept = (view, card, card_oembed(card, plan), story_snippet(card, plan))
             memo[slug] = kept
         cards[slug], oembeds[f"embed/{slug}/oembed.json"], story_snippets[slug] = kept[1:]
     files = dict(oembeds)
