@@ -241,3 +241,15 @@ def test_a_title_edit_renders_the_industry_page_of_its_story_only(site, monkeypa
     EDITS["title"](site)  # beta: healthcare
     preview.rebuild()
     assert "industries/healthcare.md" in preview.walked() and "industries/retail.md" not in preview.walked()
+
+
+def test_the_internal_preview_gives_the_same_site_as_a_fresh_build(site, monkeypatch):
+    """The internal build's own pages (roster, report) follow the edits too."""
+    start(site, material_search=False)
+    monkeypatch.setenv("STORYPORTAL_AUDIENCE", "internal")
+    preview = Preview(site, monkeypatch, dirty=True)
+    assert "sales/roster/index.html" in preview.rebuild()
+    for name in ("body", "title", "new story", "consent revoked", "consent granted again"):
+        EDITS[name](site)
+        served = preview.rebuild()
+        assert served == preview.fresh(), f"after '{name}'"
