@@ -94,6 +94,7 @@ class StoryPortalPlugin(BasePlugin):
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self._warn_missing_fonts()
+        config.extra["sp_alternates"] = self.pages.alternates()  # the sitemap's language versions
         _set_nav(config, self.plan, self.pages.pages)
         _quiet_nav_list(config)
         config.extra_css = ["assets/storyportal.css", "assets/embed.css", *config.extra_css]
@@ -399,6 +400,7 @@ def _page_meta(spec) -> dict:
         "title": str(escape(spec.title)),
         "description": str(escape(spec.description)),
         "hide": list(spec.hide),
+        "sp_lang": spec.lang,  # the language site of the page (contract with the interface strings)
     }
     return meta
 

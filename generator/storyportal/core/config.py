@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from storyportal.core.errors import validate_model
 from storyportal.core.issues import Issue
+from storyportal.core.languages import Language, site_languages
 from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Mark, Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
@@ -53,6 +54,19 @@ class TaxonomyConfig(BaseModel):
     use_cases: dict[TermSlug, Label] = Field({}, description="Use cases.")
 
 
+class LanguageConfig(BaseModel):
+    """One entry of ``languages``: how the site names and serves one language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: Label = Field(description="The language's own name (Deutsch, Français).")
+    prefix: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,34}$")] | None = Field(
+        None, description="URL prefix of its pages (default: the code); the default language is at the root."
+    )
+    theme_language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = Field(
+        None, description="Material's theme.language for its own interface strings (default: the primary subtag)."
+    )
+
+
 class PortalConfig(BaseModel):
     """Settings of the ``storyportal`` plugin in ``mkdocs.yml``."""
 
@@ -61,6 +75,10 @@ class PortalConfig(BaseModel):
     registry: str = Field("advocates.yaml", description="The advocate registry, relative to mkdocs.yml.")
     assets_dir: str = Field("assets", description="Folder of logos and photos named in the registry.")
     lang: str = Field("en", description="The site's language; a story's `lang` defaults to it.")
+    languages: dict[str, LanguageConfig] = Field(
+        {},
+        description="The site's languages (code: label, prefix, theme_language); empty: one language, `lang`.",
+    )
     build_date: dt.date | None = Field(
         None, description="The date consent and publication are judged on; default today (or $STORYPORTAL_BUILD_DATE)."
     )
@@ -128,6 +146,11 @@ class SiteSettings(BaseModel):
     site_name: str = "Customer stories"
     site_url: str = ""
     portal: PortalConfig
+
+    @property
+    def languages(self) -> tuple[Language, ...]:
+        """The site's languages, the default first."""
+        return site_languages(self.portal)
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -29,6 +29,7 @@ class PageSpec:
     description: str
     key: str = ""  # story slug or industry slug
     hide: tuple[str, ...] = ("navigation", "toc")
+    lang: str = ""  # the code of the language site the page belongs to ("": the default language)
 
 
 class Extras(TypedDict, total=False):
@@ -54,7 +55,7 @@ class SitePages:
     def context(self, spec: PageSpec, page_url: str, images: Callable[[str, str], ImageTag | None]) -> PageContext:
         ctx = PageContext(
             spec.kind,
-            self.plan,
+            self.plan.site(spec.lang),
             page_url,
             images,
             sales=self.extras.get("sales"),
@@ -69,8 +70,18 @@ class SitePages:
             ctx.story, ctx.card_image = story, story.card_image
             ctx.extra["embed_snippet"] = self.extras["embeds"].snippets.get(spec.key)
         if spec.kind == "industry":
-            ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
+            ctx.industry = next(i for i in ctx.plan.industries if i.term.slug == spec.key)
         return ctx
+
+    def alternates(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """page URL -> (hreflang, absolute URL) of its language versions, for the sitemap."""
+        found = {}
+        for src_uri, spec in self.pages.items():
+            url = page_url_of(src_uri)
+            links = self.context(spec, url, lambda path, kind: None).alternates if spec.kind in ALTERNATE_KINDS else ()
+            if links:
+                found[url] = links
+        return found
 
     def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[tuple[str, str, PageContext]]:
         """(output path, template, context) of each /embed/ page.
@@ -90,6 +101,17 @@ class SitePages:
         ctx.extra["wall"] = embeds.wall_first
         found.append((f"embed/{WALL}/index.html", "sp_embed_wall.html", ctx))
         return found
+
+
+ALTERNATE_KINDS = frozenset({"home", "stories", "industry", "story"})  # the pages that have language versions
+
+
+def page_url_of(src_uri: str) -> str:
+    """MkDocs' directory URL of a page source: ``de/index.md`` -> ``de/``, ``stories/x.md`` -> ``stories/x/``."""
+    path = src_uri[: -len(".md")]
+    if path == "index" or path.endswith("/index"):
+        return path[: -len("index")]
+    return path + "/"
 
 
 def preview_error_pages(portal: Portal) -> dict[str, PageSpec]:
@@ -141,34 +163,51 @@ class SafeStoryView:
 
 
 def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None) -> SitePages:
-    name = plan.site_name
+    pages: dict[str, PageSpec] = {}
+    for site in (plan, *plan.others.values()):
+        pages.update(language_pages(site))
+    sites = {site.prefix: site.lang for site in (plan, *plan.others.values())}
+    for slug, view in plan.stories.items():
+        prefix = view.story.prefix
+        pages[f"{prefix}stories/{slug}.md"] = PageSpec(
+            "story", "sp_story.html", view.card.title, view.card.summary, slug, lang=sites.get(prefix, plan.lang)
+        )
+    extras, data, allowed = _sales_pages(plan, portal, pages)
+    for site in (plan, *plan.others.values()):
+        data.update(site.data_files)
+    extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
+    data.update(extras["embeds"].files)
+    return SitePages(
+        plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed, guarded_values(plan, portal)
+    )
+
+
+def language_pages(site: SitePlan) -> dict[str, PageSpec]:
+    """The home, /stories/ and industry pages of one language site, under its prefix."""
+    name, at, lang = site.site_name, site.prefix, site.lang
     pages = {
-        "index.md": PageSpec("home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",)),
-        "stories/index.md": PageSpec(
+        f"{at}index.md": PageSpec(
+            "home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",), lang=lang
+        ),
+        f"{at}stories/index.md": PageSpec(
             "stories",
             "sp_stories.html",
             "Customer stories",
             "Every customer story, filterable by industry, size, region, product and use case.",
+            lang=lang,
         ),
     }
-    for slug, view in plan.stories.items():
-        pages[f"stories/{slug}.md"] = PageSpec("story", "sp_story.html", view.card.title, view.card.summary, slug)
-    for industry in plan.industries:
-        pages[f"industries/{industry.term.slug}.md"] = PageSpec(
+    for industry in site.industries:
+        pages[f"{at}industries/{industry.term.slug}.md"] = PageSpec(
             "industry",
             "sp_industry.html",
             f"{industry.term.label} customer stories",
             f"{len(industry.cards)} customer stories from {industry.term.label}.",
             industry.term.slug,
             hide=("toc",),
+            lang=lang,
         )
-    extras, data, allowed = _sales_pages(plan, portal, pages)
-    data.update(plan.data_files)
-    extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
-    data.update(extras["embeds"].files)
-    return SitePages(
-        plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed, guarded_values(plan, portal)
-    )
+    return pages
 
 
 def guarded_values(plan: SitePlan, portal: Portal) -> list[tuple[str, str, str]]:
@@ -189,7 +228,7 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> 
     data["sales/index.json"] = sales.render_json(rows, portal)
     data["sales/index.csv"] = sales.render_csv(rows)
     pages["sales/index.md"] = PageSpec(
-        "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales."
+        "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales.", lang=plan.lang
     )
     if plan.audience is Audience.INTERNAL:
         entries = sales.roster(portal)
@@ -199,11 +238,15 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> 
         # The request log's reps may be e-mail addresses: the internal roster shows them.
         allowed |= {q.rep.lower() for row in extras["activities"] for q in row.requests}
         pages["sales/roster.md"] = PageSpec(
-            "roster", "sp_roster.html", "Reference-call roster", "Who can take a reference call this quarter."
+            "roster",
+            "sp_roster.html",
+            "Reference-call roster",
+            "Who can take a reference call this quarter.",
+            lang=plan.lang,
         )
         extras["report"] = ReportView(report.program_report(portal))
         pages["sales/report.md"] = PageSpec(
-            "report", "sp_report.html", "Program report", "The reference program's health."
+            "report", "sp_report.html", "Program report", "The reference program's health.", lang=plan.lang
         )
     return extras, data, allowed
 

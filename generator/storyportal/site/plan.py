@@ -7,13 +7,15 @@ reference-call roster) is planned only for the internal audience.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.body import RenderedBody, render_story_body
 from storyportal.core.config import FACET_LABELS, FACETS, Audience
-from storyportal.core.issues import Issue
+from storyportal.core.issues import Issue, Severity
+from storyportal.core.languages import Language
 from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
 from storyportal.core.video import EMBED_ORIGINS, provider
@@ -100,10 +102,11 @@ class Facet:
 class IndustryView:
     term: Term
     cards: tuple[CardView, ...]
+    prefix: str = ""  # of its language site
 
     @property
     def url(self) -> str:
-        return f"industries/{self.term.slug}/"
+        return f"{self.prefix}industries/{self.term.slug}/"
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,16 @@ class SitePlan:
     internal_site_url: str = ""  # with a trailing slash, or "" when not configured
     nav: tuple[tuple[str, str], ...] = ()  # (label, site path) of the site's own navigation bar
     withheld: tuple[Issue, ...] = ()  # published stories whose body failed to render: left out
+    # One plan per language site, all sharing `stories`; this one is the default language's (at the root).
+    lang: str = ""  # the code of this plan's language site
+    prefix: str = ""  # its URL prefix: "" or "de/"
+    languages: tuple[Language, ...] = ()  # every language of the site, the default first
+    others: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # code -> SitePlan, default's only
+    versions: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # original -> {lang: url}
+
+    def site(self, lang: str | None) -> SitePlan:
+        """The plan of one language site (the default's for an unknown or absent code)."""
+        return self.others.get(lang, self) if lang and lang != self.lang else self
 
 
 INTERNAL_NAV = (
@@ -146,6 +159,24 @@ def safe_json_for_script(data) -> str:
     """JSON that cannot close its <script> element or open a comment."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def in_language(term: Term, lang: str) -> Term:
+    """The term with its label in ``lang`` (the default language's where the taxonomy has none)."""
+    label = term.label_in(lang)
+    return term if label == term.label else dc.replace(term, label=label)
+
+
+def localized(story: Story, lang: str) -> Story:
+    """The story with its facet labels in ``lang``: the labels around a story are the site's words."""
+    return dc.replace(
+        story,
+        industry=in_language(story.industry, lang),
+        company_size=in_language(story.company_size, lang),
+        region=in_language(story.region, lang),
+        products=tuple(in_language(t, lang) for t in story.products),
+        use_cases=tuple(in_language(t, lang) for t in story.use_cases),
+    )
 
 
 def plan_card(story: Story, on) -> CardView:
@@ -182,7 +213,7 @@ class RelatedIndex:
 
     def __init__(self, published: tuple[Story, ...]):
         self.groups: dict[tuple, list[Story]] = {}
-        self.terms = {s.slug: (frozenset(s.products), frozenset(s.use_cases)) for s in published}
+        self.terms = {s.slug: _shared_terms(s) for s in published}
         for story in published:  # newest first, so each group is in recency order
             for product in story.products or (None,):
                 self.groups.setdefault((story.industry.slug, product.slug if product else None), []).append(story)
@@ -197,22 +228,46 @@ class RelatedIndex:
         return list(found.values())
 
 
+def _shared_terms(story: Story) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(t.slug for t in story.products), frozenset(t.slug for t in story.use_cases)
+
+
 def related_cards(story: Story, index: RelatedIndex, cards: dict, count: int) -> tuple[CardView, ...]:
     """Other stories of the same industry, most shared products and use cases first, then newest."""
-    products, use_cases = index.terms[story.slug]
+    products, use_cases = _shared_terms(story)
 
     def score(other: Story) -> int:
         theirs = index.terms[other.slug]
         return 2 * len(products & theirs[0]) + len(use_cases & theirs[1])
 
     ranked = sorted(
-        (s for s in index.candidates(story) if s.slug != story.slug),
+        (s for s in index.candidates(story) if s.original != story.original),
         key=lambda s: (-score(s), -s.published.toordinal(), s.slug),
     )
     return tuple(cards[s.slug] for s in ranked[:count])
 
 
-def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, site_url: str, card: str) -> str:
+def absolute(site_url: str, path: str) -> str:
+    return site_url + path if site_url else "/" + path
+
+
+def work_links(story: Story, versions, site_url: str) -> dict:
+    """schema.org links between the language versions of a story: translationOfWork on a
+    translation (its original), workTranslation on the original (its translations)."""
+    kind = "VideoObject" if story.video else "Article"
+
+    def work(other: Story) -> dict:
+        return {"@type": kind, "url": absolute(site_url, other.url), "inLanguage": other.lang}
+
+    group = versions.get(story.original, {})
+    if story.translation_of is not None:
+        original = group.get(next(iter(group), ""))
+        return {"translationOfWork": work(original)} if original is not None else {}
+    translations = [work(v) for v in group.values() if v.slug != story.slug]
+    return {"workTranslation": translations} if translations else {}
+
+
+def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, site_url: str, card: str) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "VideoObject" if story.video else "Article",
@@ -231,7 +286,7 @@ def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, 
         data["embedUrl"] = story.video.embed_url.split("?")[0]
     if speaker.name:
         data["author"] = {"@type": "Person", "name": speaker.name}
-    return safe_json_for_script(data)
+    return data
 
 
 def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], list[Issue]]:
@@ -272,7 +327,10 @@ def plan_story(
         related=related_cards(story, related, cards, settings.portal.related_stories),
         canonical=canonical,
         card_image=card_image,
-        jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url, card_image),
+        jsonld=safe_json_for_script(
+            plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url, card_image)
+            | work_links(story, portal.versions, settings.site_url)
+        ),
         video_provider=provider(story.video.provider).name if story.video else "",
         video_origins=" ".join(EMBED_ORIGINS) if story.video else "",
     )
@@ -293,15 +351,21 @@ def facet_names(published) -> tuple[str, ...]:
     return ("type",) + FACETS + (("lang",) if len(langs) > 1 else ())
 
 
-def facet_terms(portal: Portal, facet: str, published) -> list[tuple[str, str]]:
+def lang_label(portal: Portal, code: str) -> str:
+    """A language's own name: from the site's languages, else the built-in list, else its code."""
+    named = {lang.code: lang.label for lang in portal.languages if portal.settings.portal.languages}
+    return named.get(code) or LANG_LABELS.get(code, code)
+
+
+def facet_terms(portal: Portal, facet: str, published, lang: str) -> list[tuple[str, str]]:
     if facet == "type":
         return [(kind.value, kind.label) for kind in StoryType]
     if facet == "lang":
-        return [(code, LANG_LABELS.get(code, code)) for code in sorted({s.lang for s in published})]
-    return [(t.slug, t.label) for t in portal.taxonomy.terms(facet)]
+        return [(code, lang_label(portal, code)) for code in sorted({s.lang for s in published})]
+    return [(t.slug, t.label_in(lang)) for t in portal.taxonomy.terms(facet)]
 
 
-def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
+def plan_facets(portal: Portal, published, lang: str) -> tuple[Facet, ...]:
     facets = []
     for name in facet_names(published):
         counts: dict[str, int] = {}
@@ -309,7 +373,7 @@ def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
             for value in story_facet_values(story, name):
                 counts[value] = counts.get(value, 0) + 1
         values = tuple(
-            FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published)
+            FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published, lang)
         )
         facets.append(Facet(name, FILTER_LABELS[name], values))
     return tuple(facets)
@@ -361,32 +425,98 @@ def _no_card(story: Story, card: CardView) -> str:  # noqa: ARG001 (the card_pat
     return f"cards/{story.slug}.png"
 
 
+def listed_versions(published: tuple[Story, ...], versions, lang: str) -> tuple[Story, ...]:
+    """What a language site lists: each story once, in ``lang`` where published so, else the original
+    (shown with its language badge: never a copy pretending to be a translation). Newest first."""
+    shown = {s.slug for s in published}
+    listed = []
+    for story in published:  # originals, in the portal's order (newest first)
+        if story.translation_of is not None:
+            continue
+        own = versions.get(story.slug, {}).get(lang)
+        listed.append(own if own is not None and own.slug in shown else story)
+    return tuple(listed)
+
+
+def withheld_translations(portal: Portal, shown: set[str]) -> list[Issue]:
+    """Translations left out because their original's body failed to render."""
+    return [
+        Issue(s.source, s.body_line, 1, "translation-original-withheld",
+              f"The original '{s.translation_of}' cannot be shown, so this translation is withheld too",
+              Severity.WARNING, "fix the original's problem first")
+        for s in portal.published
+        if s.translation_of is not None and s.slug in shown and s.translation_of not in shown
+    ]  # fmt: skip
+
+
 def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) -> SitePlan:
-    """Plan every page of the public (or internal) site from a loaded portal."""
+    """Plan every page of the public (or internal) site from a loaded portal: one plan per language."""
     bodies, withheld = plan_bodies(portal.published)
-    published = tuple(s for s in portal.published if s.slug in bodies)
-    cards = {s.slug: plan_card(s, portal.today) for s in published}
-    related = RelatedIndex(published)
-    views = {s.slug: plan_story(s, portal, related, cards, card_path, bodies[s.slug]) for s in published}
-    facets = plan_facets(portal, published)
+    withheld += withheld_translations(portal, set(bodies))
+    published = tuple(s for s in portal.published if s.slug in bodies and s.original in bodies)
+    languages = portal.languages
+    site_of = {lang.code: lang for lang in languages}
+    home = {s.slug: site_of.get(s.lang, languages[0]).code for s in published}  # the site each story is on
+    local = {s.slug: localized(s, home[s.slug]) for s in published}
+    listings = {lang.code: listed_versions(published, portal.versions, lang.code) for lang in languages}
+    cards = {
+        lang.code: {s.slug: plan_card(localized(s, lang.code), portal.today) for s in listings[lang.code]}
+        for lang in languages
+    }
+    own_cards = {s.slug: cards[home[s.slug]].get(s.slug) or plan_card(local[s.slug], portal.today) for s in published}
+    views = {}
+    for lang in languages:
+        mine = [local[s.slug] for s in published if home[s.slug] == lang.code]
+        related = RelatedIndex(tuple(local[s.slug] for s in listings[lang.code]))
+        pool = {**own_cards, **cards[lang.code]}
+        for story in mine:
+            views[story.slug] = plan_story(story, portal, related, pool, card_path, bodies[story.slug])
+    versions = MappingProxyType(
+        {slug: MappingProxyType({lang: s.url for lang, s in group.items() if s.slug in views})
+         for slug, group in portal.versions.items()}
+    )  # fmt: skip
+    stories = MappingProxyType({s.slug: views[s.slug] for s in published})  # newest first
+    shared = dict(stories=stories, versions=versions, languages=languages)
+    plans = {
+        lang.code: plan_language(portal, lang, listings[lang.code], cards[lang.code], logo_url, withheld, shared)
+        for lang in languages
+    }
+    default = dc.replace(plans[languages[0].code], aliases=plan_aliases(published))
+    return dc.replace(default, others=MappingProxyType({c: p for c, p in plans.items() if p.lang != default.lang}))
+
+
+def plan_aliases(published: tuple[Story, ...]) -> tuple[tuple[str, str], ...]:
+    """Old addresses that redirect: each story's aliases, and /stories/<slug>/ of a story whose
+    language site has a prefix (so a link shared before the site had languages keeps working)."""
+    found = {alias.strip("/") + "/": s.url for s in published for alias in s.aliases}
+    found.update({f"stories/{s.slug}/": s.url for s in published if s.prefix})
+    return tuple(sorted(found.items()))
+
+
+def plan_language(portal: Portal, lang: Language, listing, cards, logo_url, withheld, shared) -> SitePlan:
+    """One language site: its listing, facets (labels in its language), industries and index files."""
+    facets = plan_facets(portal, listing, lang.code)
     industries = tuple(
-        IndustryView(term, tuple(cards[s.slug] for s in published if s.industry == term))
+        IndustryView(in_language(term, lang.code), tuple(cards[s.slug] for s in listing if s.industry.slug == term.slug),
+                     lang.url_prefix)
         for term in portal.taxonomy.terms("industry")
-    )
-    aliases = tuple(sorted((alias.strip("/") + "/", s.url) for s in published for alias in s.aliases))
+    )  # fmt: skip
+    files = plan_index_files(listing, cards, facets, logo_url)
     settings = portal.settings
     return SitePlan(
-        stories=MappingProxyType(views),
-        cards=tuple(cards[s.slug] for s in published),
+        cards=tuple(cards[s.slug] for s in listing),
         facets=facets,
         industries=tuple(i for i in industries if i.cards),
-        featured=tuple(cards[s.slug] for s in published if s.featured),
-        aliases=aliases,
-        data_files=MappingProxyType(plan_index_files(published, cards, facets, logo_url)),
+        featured=tuple(cards[s.slug] for s in listing if s.featured),
+        aliases=(),
+        data_files=MappingProxyType({lang.url_prefix + name: text for name, text in files.items()}),
         audience=settings.portal.audience,
         site_name=settings.site_name,
         site_url=settings.site_url,
         internal_site_url=with_slash(settings.portal.internal_site_url),
         nav=plan_nav(settings.portal.audience),
         withheld=tuple(withheld),
+        lang=lang.code,
+        prefix=lang.url_prefix,
+        **shared,
     )
