@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from storyportal.core.config import SiteSettings
 from storyportal.core.issues import Issue, Severity, sort_issues
+from storyportal.core.languages import Language
 from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import check_unique_urls, resolve_story
@@ -38,6 +39,11 @@ class Portal:
     def issues_for(self, source: str) -> list[Issue]:
         """The problems of one story file or of the registry, in reading order."""
         return [i for i in self.issues if i.path == source]
+
+    @property
+    def languages(self) -> tuple[Language, ...]:
+        """The site's languages, the default first (``core.languages``)."""
+        return self.settings.languages
 
     @property
     def registry_missing(self) -> bool:
@@ -82,7 +88,7 @@ class PortalLoader:
         root, config = self.settings.root, self.settings.portal
         taxonomy = build_taxonomy(config)
         registry, issues = self.registry(taxonomy)
-        issues = list(issues)
+        issues = list(self.settings.notes) + list(issues)
         refs, found = discover_stories(root, config)
         issues += found
         files = {ref.source: self.read(ref) for ref in refs}
