@@ -315,6 +315,7 @@ def read_settings(options, config) -> SiteSettings:
         site_name=config.site_name,
         site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
         portal=portal,
+        notes=tuple(issues),
     )
 
 

@@ -70,6 +70,10 @@ class Taxonomy:
     def terms(self, facet: str) -> tuple[Term, ...]:
         return tuple(self.facets[facet].values())
 
+    def label(self, facet: str, slug: str, lang: str) -> str:
+        """The label of a value in ``lang``, falling back to the default language's."""
+        return self.facets[facet][slug].label_in(lang)
+
 
 @dataclass(frozen=True)
 class Company:

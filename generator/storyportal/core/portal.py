@@ -119,7 +119,7 @@ class PortalLoader:
         root, config = self.settings.root, self.settings.portal
         taxonomy = build_taxonomy(config)
         registry, issues = self.registry(taxonomy)
-        issues = list(issues)
+        issues = list(self.settings.notes) + list(issues)
         refs, found = discover_stories(root, config)
         issues += found
         files = {ref.source: self.read(ref) for ref in refs}
