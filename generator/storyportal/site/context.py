@@ -149,9 +149,9 @@ class PageContext:
     @property
     def alternates(self) -> tuple[tuple[str, str], ...]:
         """(hreflang, absolute URL) of every language version, then x-default; none without site_url
-        (search engines ignore relative alternates) or with one language version only."""
+        (search engines ignore relative alternates), nor on a one-language site without translations."""
         paths, site = self.version_paths(), self.plan.site_url
-        if not site or len(paths) < 2:
+        if not site or not paths or (len(paths) < 2 and len(self.plan.languages) < 2):
             return ()
         default = self.plan.languages[0].code
         fallback = paths.get(default) or next(iter(paths.values()))
