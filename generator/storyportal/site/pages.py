@@ -18,7 +18,7 @@ from storyportal.sales import report
 from storyportal.sales.activity_report import AdvocateActivities, activity_roster
 from storyportal.site.context import ImageTag, PageContext
 from storyportal.site.embed import WALL, EmbedPlan, LogoUrl, plan_embeds
-from storyportal.site.plan import SitePlan
+from storyportal.site.plan import SitePlan, default_messages
 
 
 @dataclass(frozen=True)
@@ -141,15 +141,10 @@ class SafeStoryView:
 
 
 def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None) -> SitePages:
-    name = plan.site_name
+    name, t = plan.site_name, default_messages(portal).t
     pages = {
-        "index.md": PageSpec("home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",)),
-        "stories/index.md": PageSpec(
-            "stories",
-            "sp_stories.html",
-            "Customer stories",
-            "Every customer story, filterable by industry, size, region, product and use case.",
-        ),
+        "index.md": PageSpec("home", "sp_home.html", name, t("home.description", site=name), hide=("toc",)),
+        "stories/index.md": PageSpec("stories", "sp_stories.html", t("stories.title"), t("stories.description")),
     }
     for slug, view in plan.stories.items():
         pages[f"stories/{slug}.md"] = PageSpec("story", "sp_story.html", view.card.title, view.card.summary, slug)
@@ -157,8 +152,8 @@ def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: 
         pages[f"industries/{industry.term.slug}.md"] = PageSpec(
             "industry",
             "sp_industry.html",
-            f"{industry.term.label} customer stories",
-            f"{len(industry.cards)} customer stories from {industry.term.label}.",
+            t("industry.title", industry=industry.term.label),
+            t("industry.lead", count=len(industry.cards), industry=industry.term.label),
             industry.term.slug,
             hide=("toc",),
         )

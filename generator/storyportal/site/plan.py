@@ -8,17 +8,18 @@ reference-call roster) is planned only for the internal audience.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.body import RenderedBody, render_story_body
-from storyportal.core.config import FACET_LABELS, FACETS, Audience
+from storyportal.core.config import FACETS, Audience
 from storyportal.core.issues import Issue
+from storyportal.core.messages import Messages
 from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
 from storyportal.core.video import EMBED_ORIGINS, provider
 
-FILTER_LABELS = {"type": "Story type", **FACET_LABELS, "lang": "Language"}  # the filters of /stories/
 LANG_LABELS = {
     "en": "English",
     "de": "Deutsch",
@@ -148,7 +149,7 @@ def safe_json_for_script(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def plan_card(story: Story, on) -> CardView:
+def plan_card(story: Story, on, type_labels: Mapping[StoryType, str] = TYPE_LABELS) -> CardView:
     metric = f"{story.metrics[0].value} {story.metrics[0].label}" if story.metrics else ""
     logo = story.company.logo if story.shows("logo", on) else None
     return CardView(
@@ -159,7 +160,7 @@ def plan_card(story: Story, on) -> CardView:
         story.company.name,
         logo,
         story.type,
-        story.type.label,
+        type_labels[story.type],
         story.industry,
         metric,
         story.published.isoformat(),
@@ -295,10 +296,20 @@ def facet_names(published) -> tuple[str, ...]:
 
 def facet_terms(portal: Portal, facet: str, published) -> list[tuple[str, str]]:
     if facet == "type":
-        return [(kind.value, kind.label) for kind in StoryType]
+        return [(kind.value, label) for kind, label in default_type_labels(portal).items()]
     if facet == "lang":
         return [(code, LANG_LABELS.get(code, code)) for code in sorted({s.lang for s in published})]
     return [(t.slug, t.label) for t in portal.taxonomy.terms(facet)]
+
+
+def default_messages(portal: Portal) -> Messages:
+    """The interface strings of the site's default language: the labels in the data files and cards."""
+    return portal.messages.for_language(portal.settings.portal.lang)
+
+
+def default_type_labels(portal: Portal) -> dict[StoryType, str]:
+    messages = default_messages(portal)
+    return {kind: messages.t(f"type.{kind.value}") for kind in StoryType}
 
 
 def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
@@ -311,7 +322,7 @@ def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
         values = tuple(
             FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published)
         )
-        facets.append(Facet(name, FILTER_LABELS[name], values))
+        facets.append(Facet(name, default_messages(portal).t("facet." + name), values))
     return tuple(facets)
 
 
@@ -365,7 +376,8 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) ->
     """Plan every page of the public (or internal) site from a loaded portal."""
     bodies, withheld = plan_bodies(portal.published)
     published = tuple(s for s in portal.published if s.slug in bodies)
-    cards = {s.slug: plan_card(s, portal.today) for s in published}
+    type_labels = default_type_labels(portal)
+    cards = {s.slug: plan_card(s, portal.today, type_labels) for s in published}
     related = RelatedIndex(published)
     views = {s.slug: plan_story(s, portal, related, cards, card_path, bodies[s.slug]) for s in published}
     facets = plan_facets(portal, published)
