@@ -9,23 +9,11 @@ from htmlscan import scan
 
 LANGUAGES = {"en": {"label": "English"}, "de": {"label": "Deutsch"}, "fr": {"label": "Français"},
              "ar": {"label": "العربية"}}
-# A stand-in for the `lang` branch's per-language pages: a hook that names the page's language.
-HOOK = '''
-from mkdocs.plugins import event_priority
-
-@event_priority(-50)  # after the storyportal plugin has set the page's meta
-def on_page_markdown(markdown, page, **kwargs):
-    wanted = {wanted!r}
-    if page.file.src_uri in wanted:
-        page.meta["sp_lang"] = wanted[page.file.src_uri]
-    return markdown
-'''
 
 
 def build_with_page_languages(site, wanted: dict[str, str]):
     site.plugin["languages"] = LANGUAGES
-    site.write("hooks.py", HOOK.format(wanted=wanted))
-    site.mkdocs["hooks"] = ["hooks.py"]
+    site.page_languages(wanted)
     return site.build()
 
 

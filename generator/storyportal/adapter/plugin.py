@@ -32,7 +32,7 @@ from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.portal import Portal, PortalLoader, build_date
-from storyportal.site.cards import font_warning
+from storyportal.site.cards import font_warning, glyph_warning
 from storyportal.site.handwritten import check_docs
 from storyportal.site.interface import Interface, interfaces
 from storyportal.site.leakguard import scan_output
@@ -117,6 +117,11 @@ class StoryPortalPlugin(BasePlugin):
         problem = font_warning()
         if problem is not None:
             log.warning(f"social cards: {problem}")
+            return
+        for view in self.plan.stories.values():  # fonts exist, but maybe none for this story's script
+            missing = glyph_warning(view.card.title + view.card.company)
+            if missing is not None:
+                log.warning(f"{view.story.source}: social card: {missing}")
 
     def on_files(self, files: Files, *, config) -> Files:
         # on_config planned this build
