@@ -309,7 +309,7 @@ class StoryPortalPlugin(BasePlugin):
         root = Path(config.config_file_path).parent
         assert self.loader is not None  # on_config ran before the server starts
         settings = self.loader.settings.portal
-        for path in (settings.stories_dir, settings.registry, settings.assets_dir, "theme"):
+        for path in (settings.stories_dir, settings.registry, settings.assets_dir, settings.messages_dir, "theme"):
             if (root / path).exists():
                 server.watch(str(root / path))
         return server
