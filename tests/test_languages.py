@@ -180,3 +180,19 @@ def test_the_plain_label_form_still_works_unchanged(site):
     site.story(industry="healthcare")
     story = site.load().stories[0]
     assert story.industry.label == "Healthcare"
+
+
+@pytest.mark.parametrize(
+    "label, expected",
+    [
+        (5, "'taxonomy > industry > retail' must be text, not 5"),
+        ({"en": "Retail", "de": 5}, "'taxonomy > industry > retail > de' must be text, not 5"),
+        ({"en": "Retail", "de": ""}, "'taxonomy > industry > retail > de' is empty"),
+    ],
+)
+def test_a_wrong_label_gets_one_message_about_what_was_written(site, label, expected):
+    site.plugin["taxonomy"] = {**TAXONOMY, "industry": {**TAXONOMY["industry"], "retail": label}}
+    site.story()
+    code, _, err = site.cli("validate")
+    assert code == 2
+    assert len(err.splitlines()) == 1 and expected in err and "constrained" not in err

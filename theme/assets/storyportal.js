@@ -10,6 +10,37 @@
 
   var teardown = []; // undo functions for window-level listeners of the current page
 
+  /* ---- interface strings: the page's language, from <script id="sp-messages"> (core/messages.py) -- */
+
+  var messages = null; // read once per page: instant navigation may bring a page in another language
+
+  function strings() {
+    if (!messages) {
+      var blob = document.getElementById("sp-messages");
+      try { messages = JSON.parse(blob ? blob.textContent : "{}") || {}; } catch (e) { messages = {}; }
+      messages.m = messages.m || {};
+    }
+    return messages;
+  }
+
+  /* The string `key` with {name} replaced from `vars`; vars.count chooses the one/other form. */
+  function t(key, vars) {
+    var all = strings(), text = all.m[key];
+    vars = vars || {};
+    if (text === undefined || text === null) return key;
+    if (typeof text === "object") {
+      var n = vars.count;
+      text = n === 1 || (n === 0 && all.zeroIsOne) ? text.one : text.other;
+    }
+    return String(text).replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole;
+    });
+  }
+
+  function pageLang() {
+    return strings().lang || document.documentElement.lang;
+  }
+
   /* ---- URL state: ?industry=retail,healthcare&type=video&q=onboarding ---------------------- */
 
   function readState(search, facetNames) {
@@ -122,7 +153,7 @@
         var active = form.querySelector("[data-sp-active]");
         if (active) {
           var n = Object.keys(state.facets).reduce(function (sum, k) { return sum + state.facets[k].length; }, state.q ? 1 : 0);
-          active.textContent = n ? "(" + n + " active)" : "";
+          active.textContent = n ? t("active", { count: n }) : "";
         }
       },
       showCounts: function (counts, state) {
@@ -139,10 +170,6 @@
         });
       }
     };
-  }
-
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
   }
 
   function debounce(fn, ms) {
@@ -207,18 +234,17 @@
     if (!box || !unknown.length) return;
     box.textContent = "";
     unknown.forEach(function (u) {
-      var p = el("p", "sp-notice__text", "The link asked for " + ui.legend(u.facet) + " “" + u.value +
-                 "”, which is not one of the filters here, so it was left out.");
+      var p = el("p", "sp-notice__text", t("left_out", { facet: ui.legend(u.facet), value: u.value }));
       if (u.near) {
         p.appendChild(document.createTextNode(" "));
-        p.appendChild(button("sp-chip", "Show " + ui.labelOf(u.facet, u.near) + " instead", function () {
+        p.appendChild(button("sp-chip", t("show_instead", { label: ui.labelOf(u.facet, u.near) }), function () {
           box.hidden = true;
           pick(u.facet, u.near);
         }));
       }
       box.appendChild(p);
     });
-    box.appendChild(button("sp-chip sp-chip--quiet", "Dismiss", function () { box.hidden = true; }));
+    box.appendChild(button("sp-chip sp-chip--quiet", t("dismiss"), function () { box.hidden = true; }));
     box.hidden = false;
   }
 
@@ -246,13 +272,12 @@
     box.textContent = "";
     box.hidden = !options.length;
     if (!options.length) return;
-    box.appendChild(el("p", "sp-empty__lead", "Nearest views with stories:"));
+    box.appendChild(el("p", "sp-empty__lead", t("nearest")));
     var list = el("ul", "sp-empty__list");
     options.forEach(function (o) {
-      var what = o.q !== undefined ? "the search “" + o.q + "”" : ui.legend(o.facet) + ": " + ui.labelOf(o.facet, o.value);
+      var what = o.q !== undefined ? t("the_search", { q: o.q }) : ui.legend(o.facet) + ": " + ui.labelOf(o.facet, o.value);
       var li = el("li");
-      li.appendChild(button("sp-chip", "Remove " + what + " (" + plural(o.n, "story", "stories") + ")",
-                            function () { go(o.state); }));
+      li.appendChild(button("sp-chip", t("remove", { what: what, count: o.n }), function () { go(o.state); }));
       list.appendChild(li);
     });
     box.appendChild(list);
@@ -324,7 +349,7 @@
     if (logo) {
       var box = el("div", "sp-card__logo"), img = el("img", "sp-img sp-img--logo");
       img.setAttribute("src", logo);
-      img.setAttribute("alt", (card.company || "") + " logo");
+      img.setAttribute("alt", t("logo_alt", { company: card.company || "" }));
       img.setAttribute("loading", "lazy");
       img.setAttribute("decoding", "async");
       box.appendChild(img);
@@ -336,7 +361,7 @@
     h.appendChild(a);
     article.appendChild(h);
     var meta = el("p", "sp-card__meta", [card.company, card.type, card.industry].filter(Boolean).join(" · "));
-    if (card.lang && card.lang !== document.documentElement.lang) { // the twin of the template's language badge
+    if (card.lang && card.lang !== pageLang()) { // the twin of the template's language badge
       meta.insertBefore(document.createTextNode(" "), meta.firstChild);
       meta.insertBefore(el("span", "sp-badge sp-badge--lang", card.lang_label || card.lang), meta.firstChild);
     }
@@ -347,7 +372,7 @@
     time.setAttribute("datetime", card.date || "");
     date.appendChild(time);
     article.appendChild(date);
-    if (card.lang && card.lang !== document.documentElement.lang) li.setAttribute("lang", card.lang);
+    if (card.lang && card.lang !== pageLang()) li.setAttribute("lang", card.lang);
     li.appendChild(article);
     return li;
   }
@@ -451,7 +476,7 @@
       self.ui.showCounts(result.counts, self.state);
       return self.render(self.page, false);
     }).catch(function (err) {
-      self.status.textContent = "The story list could not be loaded. Reload the page to try again.";
+      self.status.textContent = t("load_failed");
       if (window.console) console.error(err);
     }).then(function () {
       if (seq === self.seq) self.root.removeAttribute("aria-busy");
@@ -486,9 +511,9 @@
       self.shown = positions.length;
       var total = self.result.matches.length;
       self.more.hidden = self.shown >= total;
-      self.status.textContent = total === 0 ? "No stories match these filters."
-        : self.shown < total ? "Showing " + self.shown + " of " + plural(total, "story", "stories")
-        : plural(total, "story", "stories");
+      self.status.textContent = total === 0 ? t("no_match")
+        : self.shown < total ? t("showing", { shown: self.shown, count: total })
+        : t("count", { count: total });
       var textOf = function (i) { return self.text ? self.text[i] || "" : ""; };
       showWayOut(self.empty, total === 0 ? wayOut(self.items, self.state, self.ui.names, textOf) : [], self.ui,
                  function (state) { self.change(state, "push"); });
@@ -574,7 +599,7 @@
     this.rows.forEach(function (row, i) { row.hidden = !visible[i]; });
     this.sort(this.state.sort || "-published");
     var n = result.matches.length;
-    this.status.textContent = n === 0 ? "No stories match these filters." : plural(n, "story", "stories");
+    this.status.textContent = n === 0 ? t("no_match") : t("count", { count: n });
     var textOf = function (i) { return self.items[i].text; };
     showWayOut(this.empty, n === 0 ? wayOut(this.items, this.state, this.ui.names, textOf) : [], this.ui,
                function (state) { self.change(state, "push"); });
@@ -635,7 +660,7 @@
       var ok = false;
       try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
       document.body.removeChild(area);
-      say(ok ? done : "Copy this link: " + text);
+      say(ok ? done : t("copy_this", { url: text }));
     };
     say("");
     if (navigator.clipboard && window.isSecureContext) {
@@ -655,11 +680,11 @@
           status = { set textContent(message) {
             if (shared) shared.textContent = message;
             if (!message) return;
-            button.textContent = /^Copy this/.test(message) ? "Copy failed" : "Copied";
+            button.textContent = message === t("link_copied") ? t("copied") : t("copy_failed");
             setTimeout(function () { button.textContent = label; }, 2000);
           } };
         }
-        copyText(button.getAttribute("data-sp-copy"), status, "Link copied to the clipboard");
+        copyText(button.getAttribute("data-sp-copy"), status, t("link_copied"));
       });
     });
   }
@@ -692,7 +717,7 @@
       button.addEventListener("click", function () {
         var frame = document.createElement("iframe");
         frame.setAttribute("src", src);
-        frame.setAttribute("title", "Video: " + (box.getAttribute("data-sp-title") || ""));
+        frame.setAttribute("title", t("video_title", { title: box.getAttribute("data-sp-title") || "" }));
         frame.setAttribute("allow", "autoplay; fullscreen; picture-in-picture; encrypted-media");
         frame.setAttribute("allowfullscreen", "");
         frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
@@ -708,6 +733,7 @@
 
   function setup() {
     teardown.splice(0).forEach(function (undo) { undo(); });
+    messages = null; // this page's strings
     var browser = document.querySelector("[data-sp-browser]");
     if (browser && browser.querySelector("[data-sp-cards]")) new StoryBrowser(browser).start();
     var sales = document.querySelector("[data-sp-sales]");
@@ -719,6 +745,8 @@
 
   // Exposed for tests of the pure parts only.
   window.storyportal = { readState: readState, writeQuery: writeQuery, filterItems: filterItems, embedUrl: embedUrl };
+  // The other page scripts (sp-search.js, embed-button.js) take their strings from here.
+  window.storyportal.t = t;
 
   if (typeof document$ !== "undefined" && document$.subscribe) {
     document$.subscribe(function () { setup(); });

@@ -44,6 +44,7 @@ class Preview:
         self.bytecode = memory_bytecode_cache()
         self.page_cache: dict[str, tuple[str, str]] = {}  # src_uri -> (input key, final HTML), mkdocs serve
         self.fingerprint = ""  # what every page shares: settings, navigation, theme
+        self.strings = ""  # the interface strings' key, per build
         # Per build, reset by begin():
         self.page_keys: dict[str, str] = {}  # story slug -> input key, computed once per build
         self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
@@ -62,6 +63,8 @@ class Preview:
         """A new build of ``portal``: page keys are computed again, counts start from zero."""
         self.portal, self.plan, self.image_tag = portal, plan, image_tag
         self.page_keys, self.reused, self.rendered = {}, set(), set()
+        # The interface strings of every language (messages/ may change while serving).
+        self.strings = key(repr(sorted(portal.messages.languages.items()))) if self.serving else ""
 
     def mark_pages(self, files: Files, specs: dict) -> Files:
         """Give every page a StoryPortalFile, so that a dirty build asks us whether it changed.
@@ -102,7 +105,7 @@ class Preview:
         if spec.key not in self.page_keys:
             view = self.plan.stories[spec.key]
             tags = [self.image_tag(p, k) for p, k in story_images(view)]
-            self.page_keys[spec.key] = key(self.fingerprint, repr(view), repr(tags))
+            self.page_keys[spec.key] = key(self.fingerprint, self.strings, repr(view), repr(tags))
         return self.page_keys[spec.key]
 
     def cached(self, src_uri: str, spec) -> str | None:

@@ -87,6 +87,10 @@ class PortalConfig(BaseModel):
         {},
         description="The site's languages (code: label, prefix, theme_language); empty: one language, `lang`.",
     )
+    messages_dir: str = Field(
+        "messages",
+        description="Folder of the portal's own interface strings (<code>.yaml), which add to or replace ours.",
+    )
     build_date: dt.date | None = Field(
         None, description="The date consent and publication are judged on; default today (or $STORYPORTAL_BUILD_DATE)."
     )

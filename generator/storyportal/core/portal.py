@@ -14,6 +14,7 @@ from types import MappingProxyType
 from storyportal.core.config import PortalConfig, SiteSettings
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.languages import Language, site_languages
+from storyportal.core.messages import MessageBook, load_messages
 from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import check_unique_urls, resolve_story
@@ -32,6 +33,7 @@ class Portal:
     stories: tuple[Story, ...]  # every story that resolved, whatever its status
     status: MappingProxyType[str, Status]  # source path -> Status, for every story file found
     issues: tuple[Issue, ...]
+    messages: MessageBook  # the interface strings of every configured language
 
     @property
     def published(self) -> tuple[Story, ...]:
@@ -119,7 +121,8 @@ class PortalLoader:
         root, config = self.settings.root, self.settings.portal
         taxonomy = build_taxonomy(config)
         registry, issues = self.registry(taxonomy)
-        issues = list(self.settings.notes) + list(issues)
+        messages = load_messages(self.settings)
+        issues = [*self.settings.notes, *messages.issues, *issues]
         refs, found = discover_stories(root, config)
         issues += found
         files = {ref.source: self.read(ref) for ref in refs}
@@ -135,6 +138,7 @@ class PortalLoader:
                 (),
                 MappingProxyType({s: Status.INVALID for s in files}),
                 tuple(sort_issues(issues)),
+                messages,
             )
         prefixes = {lang.code: lang.url_prefix for lang in site_languages(config)}
         stories, status = [], {}
@@ -165,6 +169,7 @@ class PortalLoader:
             tuple(stories),
             MappingProxyType(status),
             tuple(sort_issues(issues)),
+            messages,
         )
 
     def registry(self, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:

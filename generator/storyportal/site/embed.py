@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from markupsafe import escape
 
+from storyportal.core.languages import direction
 from storyportal.site.plan import CARD_CHUNK, SitePlan, StoryView
 
 WALL = "wall"  # /embed/wall/; a story slugged "wall" keeps its story page but has no card of its own
@@ -38,6 +39,7 @@ class EmbedCard:
     type_label: str
     lang: str
     story_path: str  # site path of the full story, e.g. stories/acme/
+    type: str = ""  # the story type's value (case-study), for its label in the page's language
 
     def utm(self, medium: str) -> str:
         """The query that tells analytics a visit came from an embed, and from which story."""
@@ -76,6 +78,7 @@ def plan_embed_card(view: StoryView) -> EmbedCard:
         card.type_label,
         card.lang,
         card.url,
+        card.type.value,
     )
 
 
@@ -178,6 +181,7 @@ def _wall_row(card: EmbedCard, logo_url: LogoUrl) -> dict[str, object]:
         "metric": card.metric,
         "type": card.type_label,
         "lang": card.lang,
+        "dir": direction(card.lang),
         "url": card.story_path,
     }
 

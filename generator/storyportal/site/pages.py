@@ -18,7 +18,7 @@ from storyportal.sales import report
 from storyportal.sales.activity_report import AdvocateActivities, activity_roster
 from storyportal.site.context import ImageTag, PageContext
 from storyportal.site.embed import WALL, EmbedPlan, LogoUrl, plan_embeds
-from storyportal.site.plan import SitePlan
+from storyportal.site.plan import SitePlan, messages_in
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class SafeStoryView:
 def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None) -> SitePages:
     pages: dict[str, PageSpec] = {}
     for site in (plan, *plan.others.values()):
-        pages.update(language_pages(site))
+        pages.update(language_pages(site, messages_in(portal, site.lang).t))
     sites = {site.prefix: site.lang for site in (plan, *plan.others.values())}
     for slug, view in plan.stories.items():
         prefix = view.story.prefix
@@ -182,27 +182,23 @@ def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: 
     )
 
 
-def language_pages(site: SitePlan) -> dict[str, PageSpec]:
-    """The home, /stories/ and industry pages of one language site, under its prefix."""
+def language_pages(site: SitePlan, t: Callable[..., str]) -> dict[str, PageSpec]:
+    """The home, /stories/ and industry pages of one language site, under its prefix, titled in its language."""
     name, at, lang = site.site_name, site.prefix, site.lang
     pages = {
         f"{at}index.md": PageSpec(
-            "home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",), lang=lang
+            "home", "sp_home.html", name, t("home.description", site=name), hide=("toc",), lang=lang
         ),
         f"{at}stories/index.md": PageSpec(
-            "stories",
-            "sp_stories.html",
-            "Customer stories",
-            "Every customer story, filterable by industry, size, region, product and use case.",
-            lang=lang,
+            "stories", "sp_stories.html", t("stories.title"), t("stories.description"), lang=lang
         ),
     }
     for industry in site.industries:
         pages[f"{at}industries/{industry.term.slug}.md"] = PageSpec(
             "industry",
             "sp_industry.html",
-            f"{industry.term.label} customer stories",
-            f"{len(industry.cards)} customer stories from {industry.term.label}.",
+            t("industry.title", industry=industry.term.label),
+            t("industry.lead", count=len(industry.cards), industry=industry.term.label),
             industry.term.slug,
             hide=("toc",),
             lang=lang,

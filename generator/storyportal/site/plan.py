@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import dataclasses as dc
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.body import RenderedBody, render_story_body
-from storyportal.core.config import FACET_LABELS, FACETS, Audience
+from storyportal.core.config import FACETS, Audience
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.languages import Language
+from storyportal.core.messages import Messages
 from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
 from storyportal.core.video import EMBED_ORIGINS, provider
 
-FILTER_LABELS = {"type": "Story type", **FACET_LABELS, "lang": "Language"}  # the filters of /stories/
 LANG_LABELS = {
     "en": "English",
     "de": "Deutsch",
@@ -179,7 +180,7 @@ def localized(story: Story, lang: str) -> Story:
     )
 
 
-def plan_card(story: Story, on) -> CardView:
+def plan_card(story: Story, on, kinds: Mapping[StoryType, str] = TYPE_LABELS) -> CardView:
     metric = f"{story.metrics[0].value} {story.metrics[0].label}" if story.metrics else ""
     logo = story.company.logo if story.shows("logo", on) else None
     return CardView(
@@ -190,7 +191,7 @@ def plan_card(story: Story, on) -> CardView:
         story.company.name,
         logo,
         story.type,
-        story.type.label,
+        kinds[story.type],
         story.industry,
         metric,
         story.published.isoformat(),
@@ -359,10 +360,29 @@ def lang_label(portal: Portal, code: str) -> str:
 
 def facet_terms(portal: Portal, facet: str, published, lang: str) -> list[tuple[str, str]]:
     if facet == "type":
-        return [(kind.value, kind.label) for kind in StoryType]
+        return [(kind.value, label) for kind, label in type_labels(portal, lang).items()]
     if facet == "lang":
         return [(code, lang_label(portal, code)) for code in sorted({s.lang for s in published})]
     return [(t.slug, t.label_in(lang)) for t in portal.taxonomy.terms(facet)]
+
+
+def messages_in(portal: Portal, lang: str) -> Messages:
+    """The interface strings of one language site: the labels in its data files and cards."""
+    return portal.messages.for_language(lang)
+
+
+def default_messages(portal: Portal) -> Messages:
+    """The interface strings of the site's default language."""
+    return messages_in(portal, portal.settings.portal.lang)
+
+
+def type_labels(portal: Portal, lang: str) -> dict[StoryType, str]:
+    messages = messages_in(portal, lang)
+    return {kind: messages.t(f"type.{kind.value}") for kind in StoryType}
+
+
+def default_type_labels(portal: Portal) -> dict[StoryType, str]:
+    return type_labels(portal, portal.settings.portal.lang)
 
 
 def plan_facets(portal: Portal, published, lang: str) -> tuple[Facet, ...]:
@@ -375,7 +395,7 @@ def plan_facets(portal: Portal, published, lang: str) -> tuple[Facet, ...]:
         values = tuple(
             FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published, lang)
         )
-        facets.append(Facet(name, FILTER_LABELS[name], values))
+        facets.append(Facet(name, messages_in(portal, lang).t("facet." + name), values))
     return tuple(facets)
 
 
@@ -459,11 +479,17 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) ->
     home = {s.slug: site_of.get(s.lang, languages[0]).code for s in published}  # the site each story is on
     local = {s.slug: localized(s, home[s.slug]) for s in published}
     listings = {lang.code: listed_versions(published, portal.versions, lang.code) for lang in languages}
+    kinds = {lang.code: type_labels(portal, lang.code) for lang in languages}  # story type names per language
     cards = {
-        lang.code: {s.slug: plan_card(localized(s, lang.code), portal.today) for s in listings[lang.code]}
+        lang.code: {
+            s.slug: plan_card(localized(s, lang.code), portal.today, kinds[lang.code]) for s in listings[lang.code]
+        }
         for lang in languages
     }
-    own_cards = {s.slug: cards[home[s.slug]].get(s.slug) or plan_card(local[s.slug], portal.today) for s in published}
+    own_cards = {
+        s.slug: cards[home[s.slug]].get(s.slug) or plan_card(local[s.slug], portal.today, kinds[home[s.slug]])
+        for s in published
+    }
     views = {}
     for lang in languages:
         mine = [local[s.slug] for s in published if home[s.slug] == lang.code]
