@@ -185,9 +185,11 @@ def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: 
 def language_pages(site: SitePlan, t: Callable[..., str]) -> dict[str, PageSpec]:
     """The home, /stories/ and industry pages of one language site, under its prefix, titled in its language."""
     name, at, lang = site.site_name, site.prefix, site.lang
+    # Material's navigation (Home, Stories) is the default language's pages: the other sites hide it.
+    home_hide = ("toc",) if not at else ("navigation", "toc")
     pages = {
         f"{at}index.md": PageSpec(
-            "home", "sp_home.html", name, t("home.description", site=name), hide=("toc",), lang=lang
+            "home", "sp_home.html", name, t("home.description", site=name), hide=home_hide, lang=lang
         ),
         f"{at}stories/index.md": PageSpec(
             "stories", "sp_stories.html", t("stories.title"), t("stories.description"), lang=lang
@@ -200,7 +202,7 @@ def language_pages(site: SitePlan, t: Callable[..., str]) -> dict[str, PageSpec]
             t("industry.title", industry=industry.term.label),
             t("industry.lead", count=len(industry.cards), industry=industry.term.label),
             industry.term.slug,
-            hide=("toc",),
+            hide=home_hide,
             lang=lang,
         )
     return pages
