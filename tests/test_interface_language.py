@@ -47,7 +47,7 @@ def test_an_unknown_sp_lang_falls_back_to_the_default_language(site):
 def test_the_scripts_get_the_pages_strings_as_json(site):
     site.story("acme")
     html = page(build_with_page_languages(site, {"stories/index.md": "fr"}), "stories")
-    blob = next(text for attrs, text in scan(html).scripts if attrs.get("id") == "sp-messages")
+    blob = next(e.attrs["data-sp-messages"] for e in scan(html).elements if e.attrs.get("id") == "sp-messages")
     data = json.loads(blob)
     assert data["lang"] == "fr" and data["zeroIsOne"] is True
     assert data["m"]["no_match"] == "Aucun témoignage ne correspond à ces filtres."

@@ -10,14 +10,14 @@
 
   var teardown = []; // undo functions for window-level listeners of the current page
 
-  /* ---- interface strings: the page's language, from <script id="sp-messages"> (core/messages.py) -- */
+  /* ---- interface strings: the page's language, from #sp-messages (theme/main.html, core/messages.py) -- */
 
   var messages = null; // read once per page: instant navigation may bring a page in another language
 
   function strings() {
     if (!messages) {
       var blob = document.getElementById("sp-messages");
-      try { messages = JSON.parse(blob ? blob.textContent : "{}") || {}; } catch (e) { messages = {}; }
+      try { messages = JSON.parse(blob ? blob.getAttribute("data-sp-messages") : "{}") || {}; } catch (e) { messages = {}; }
       messages.m = messages.m || {};
     }
     return messages;

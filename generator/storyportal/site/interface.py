@@ -62,7 +62,7 @@ class Interface:
         return bool(code) and direction(code) != self.language.dir
 
     def script_json(self) -> str:
-        """The strings of the page scripts, safe inside ``<script type="application/json">``."""
+        """The strings of the page scripts as JSON (for a data attribute: the template escapes it)."""
         data = {"lang": self.language.code, "zeroIsOne": self.messages.zero_is_one, "m": self.messages.script_texts()}
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
