@@ -41,3 +41,27 @@ def test_the_copy_button_answers_in_german(page, german):
     page.get_by_role("button", name="Link zu dieser Geschichte kopieren").click()
     status = page.locator("[data-sp-copy-status]")
     status.filter(has_text="kopier").wait_for()  # copied, or the German fallback asking to copy by hand
+
+
+def test_an_instant_navigation_into_another_language_loads_that_page_whole(browser, tmp_path, serve):
+    site = SiteBuilder(tmp_path)
+    out = tmp_path / "site"
+    out.mkdir()
+    served = serve(out)
+    site.mkdocs["site_url"] = served.url  # instant navigation needs the address it is served from
+    site.theme = {"features": ["navigation.instant"]}
+    site.plugin["languages"] = {"en": {"label": "English"}, "de": {"label": "Deutsch"}}
+    site.story("acme")
+    site.page_languages({"stories/index.md": "de"})
+    site.build()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(served(""))
+        page.locator("main a[href$='stories/']").first.click()
+        page.wait_for_url(served("stories/"))
+        page.wait_for_function("() => document.documentElement.lang === 'de'")
+        assert page.locator("header nav").first.get_attribute("aria-label") == "Kopfzeile"
+        assert page.locator("[data-sp-status]").inner_text() == "1 Erfolgsgeschichte"
+    finally:
+        context.close()

@@ -733,6 +733,13 @@
   function setup() {
     teardown.splice(0).forEach(function (undo) { undo(); });
     messages = null; // this page's strings
+    var lang = strings().lang;
+    if (lang && document.documentElement.lang && lang !== document.documentElement.lang) {
+      // Instant navigation into another language's site swapped the content only: <html lang>, dir and
+      // Material's own strings are the old page's. Load the page itself (its lang then matches: no loop).
+      location.reload();
+      return;
+    }
     var browser = document.querySelector("[data-sp-browser]");
     if (browser && browser.querySelector("[data-sp-cards]")) new StoryBrowser(browser).start();
     var sales = document.querySelector("[data-sp-sales]");
