@@ -55,7 +55,7 @@ class Messages:
         text = self.text(key)
         if not isinstance(text, str):
             text = text.get("one" if self.is_one(params.get("count")) else "other", "")
-        return fill(text, params)
+        return fill(text, params) if "{" in text else text  # most strings have no field: every page asks
 
     def is_one(self, count: object) -> bool:
         return count == 1 or (count == 0 and self.zero_is_one)
