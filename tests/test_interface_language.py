@@ -47,7 +47,7 @@ def test_an_unknown_sp_lang_falls_back_to_the_default_language(site):
 def test_the_scripts_get_the_pages_strings_as_json(site):
     site.story("acme")
     html = page(build_with_page_languages(site, {"stories/index.md": "fr"}), "stories")
-    blob = next(text for attrs, text in scan(html).scripts if attrs.get("id") == "sp-messages")
+    blob = next(e.attrs["data-sp-messages"] for e in scan(html).elements if e.attrs.get("id") == "sp-messages")
     data = json.loads(blob)
     assert data["lang"] == "fr" and data["zeroIsOne"] is True
     assert data["m"]["no_match"] == "Aucun témoignage ne correspond à ces filtres."
@@ -94,3 +94,13 @@ def test_the_404_page_keeps_the_sites_theme_language(site):
     site.story("acme")
     html = (build_with_page_languages(site, {}) / "404.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in html
+
+
+def test_a_portal_string_with_markup_and_quotes_stays_text_in_the_scripts_data(site):
+    hostile = """It's "done" </div><script>alert(1)</script> & more"""
+    site.write("messages/en.yaml", f"js.no_match: '{hostile.replace(chr(39), chr(39) * 2)}'\n")
+    site.story("acme")
+    html = page(build_with_page_languages(site, {}), "stories")
+    blob = next(e.attrs["data-sp-messages"] for e in scan(html).elements if e.attrs.get("id") == "sp-messages")
+    assert json.loads(blob)["m"]["no_match"] == hostile
+    assert "<script>alert" not in html

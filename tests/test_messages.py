@@ -170,3 +170,22 @@ def test_messages_dir_names_the_folder(site):
     site.write("i18n/de.yaml", "story.copylink: x\n")
     site.story()
     assert any(i.startswith("i18n/de.yaml:1:1:") for i in site.issues())
+
+
+@pytest.mark.slow
+def test_an_installed_package_carries_the_catalogues(tmp_path):
+    """setuptools' build_py (what a wheel or a plain install copies) from a clean copy of the source."""
+    pytest.importorskip("setuptools")  # the build backend (pyproject.toml); the venvs make creates have it
+    import shutil
+    import subprocess
+    import sys
+
+    source = tmp_path / "src"
+    shutil.copytree(PACKAGE, source / "generator" / "storyportal", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    run = subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py",
+                          "-d", str(tmp_path / "lib")], cwd=source, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    shipped = {p.name for p in (tmp_path / "lib" / "storyportal" / "messages").glob("*.yaml")}
+    assert shipped == {f"{code}.yaml" for code in SHIPPED}

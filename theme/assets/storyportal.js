@@ -10,14 +10,14 @@
 
   var teardown = []; // undo functions for window-level listeners of the current page
 
-  /* ---- interface strings: the page's language, from <script id="sp-messages"> (core/messages.py) -- */
+  /* ---- interface strings: the page's language, from #sp-messages (theme/main.html, core/messages.py) -- */
 
   var messages = null; // read once per page: instant navigation may bring a page in another language
 
   function strings() {
     if (!messages) {
       var blob = document.getElementById("sp-messages");
-      try { messages = JSON.parse(blob ? blob.textContent : "{}") || {}; } catch (e) { messages = {}; }
+      try { messages = JSON.parse(blob ? blob.getAttribute("data-sp-messages") : "{}") || {}; } catch (e) { messages = {}; }
       messages.m = messages.m || {};
     }
     return messages;
@@ -734,6 +734,13 @@
   function setup() {
     teardown.splice(0).forEach(function (undo) { undo(); });
     messages = null; // this page's strings
+    var lang = strings().lang;
+    if (lang && document.documentElement.lang && lang !== document.documentElement.lang) {
+      // Instant navigation into another language's site swapped the content only: <html lang>, dir and
+      // Material's own strings are the old page's. Load the page itself (its lang then matches: no loop).
+      location.reload();
+      return;
+    }
     var browser = document.querySelector("[data-sp-browser]");
     if (browser && browser.querySelector("[data-sp-cards]")) new StoryBrowser(browser).start();
     var sales = document.querySelector("[data-sp-sales]");

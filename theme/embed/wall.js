@@ -17,8 +17,8 @@
   var UI_LANG = document.documentElement.lang || "en";
   var UI_DIR = document.documentElement.dir || "ltr";
   var STRINGS = (function () { // the interface strings of this page's language (core/messages.py)
-    var blob = document.getElementById("sp-messages");
-    try { return JSON.parse(blob ? blob.textContent : "{}") || {}; } catch (e) { return {}; }
+    var blob = document.querySelector('meta[name="sp-messages"]');
+    try { return JSON.parse(blob ? blob.getAttribute("content") : "{}") || {}; } catch (e) { return {}; }
   }());
 
   /* The string `key` with {name} replaced from `vars`. */

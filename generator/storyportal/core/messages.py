@@ -9,6 +9,7 @@ with a count; ``{name}`` in a text is replaced by the value of ``name``.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ class Messages:
         text = self.text(key)
         if not isinstance(text, str):
             text = text.get("one" if self.is_one(params.get("count")) else "other", "")
-        return fill(text, params)
+        return fill(text, params) if "{" in text else text  # most strings have no field: every page asks
 
     def is_one(self, count: object) -> bool:
         return count == 1 or (count == 0 and self.zero_is_one)
@@ -107,21 +108,18 @@ class MessageBook:
 class _Reader:
     """Reads catalogues, collecting issues."""
 
-    settings: SiteSettings
     issues: list[Issue] = field(default_factory=list)
 
     def read(self, path: Path, shown: str, known: Mapping[str, Text] | None) -> dict[str, Text]:
         """One catalogue file; ``known`` (English) decides which keys exist (None: this is English)."""
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            stat = path.stat()
+            parsed, problems = _parse(path, shown, stat.st_mtime_ns, stat.st_size)
         except (OSError, UnicodeDecodeError) as exc:
             self._error(shown, 0, 0, f"The interface strings cannot be read: {exc}")
             return {}
-        parsed, problems = parse_yaml(text, shown)
         self.issues += problems
-        if parsed is None:
-            return {}
-        if parsed.data is None:
+        if parsed is None or parsed.data is None:
             return {}
         if not isinstance(parsed.data, dict):
             self._error(shown, 1, 1, "A catalogue holds lines like 'key: text', one per string")
@@ -173,6 +171,12 @@ class _Reader:
         self.issues.append(Issue(shown, line, col, "config-message-invalid", message))
 
 
+@functools.lru_cache(maxsize=32)
+def _parse(path: Path, shown: str, mtime_ns: int, size: int) -> tuple[Parsed | None, list[Issue]]:  # noqa: ARG001
+    # Every build reads the same few catalogues: parse a file again only when it changed (mtime, size).
+    return parse_yaml(path.read_text(encoding="utf-8-sig"), shown)
+
+
 def _is_text(value: object) -> bool:
     if isinstance(value, str):
         return bool(value.strip())
@@ -185,7 +189,7 @@ def _is_text(value: object) -> bool:
 
 def load_messages(settings: SiteSettings) -> MessageBook:
     """Each configured language's strings: ours, then the portal's, English for the rest."""
-    reader = _Reader(settings)
+    reader = _Reader()
     english_path = package_catalogue(FALLBACK)
     assert english_path is not None  # shipped with the package (tests/test_messages.py)
     english = reader.read(english_path, f"storyportal/messages/{FALLBACK}.yaml", None)
