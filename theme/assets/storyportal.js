@@ -642,7 +642,7 @@
       self.ui.showCounts(self.result.counts, self.state);
       self.render(self.page, false);
     }).catch(function (err) {
-      self.status.textContent = "The sales index could not be loaded. Reload the page to try again.";
+      self.status.textContent = t("sales_load_failed");
       if (window.console) console.error(err);
     }).then(function () {
       if (seq === self.seq) self.root.removeAttribute("aria-busy");
@@ -696,9 +696,9 @@
     this.shown = positions.length;
     var total = matches.length;
     if (this.more) this.more.hidden = this.shown >= total;
-    this.status.textContent = total === 0 ? "No stories match these filters."
-      : this.shown < total ? "Showing " + this.shown + " of " + plural(total, "story", "stories")
-      : plural(total, "story", "stories");
+    this.status.textContent = total === 0 ? t("no_match")
+      : this.shown < total ? t("showing", { shown: this.shown, count: total })
+      : t("count", { count: total });
     var textOf = function (i) { return self.items[i].text; };
     showWayOut(this.empty, total === 0 ? wayOut(this.items, this.state, this.ui.names, textOf) : [], this.ui,
                function (state) { self.change(state, "push"); });
