@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from storyportal.site import cards
 from storyportal.site.cards import CARD_SIZE, CardParams, card_name, draw_card, plan_card, render_card
@@ -91,12 +91,21 @@ def test_without_fonts_cards_still_render_and_say_why(tmp_path, no_fonts):
 # -- layout ------------------------------------------------------------------------
 
 
-def test_card_is_a_1200x630_png(tmp_path):
+def test_card_is_a_1200x630_palette_png(tmp_path):
     path = render_card(params(tmp_path, logo=logo(tmp_path)), tmp_path, ImageCache(tmp_path / "cache"))
     assert NAME.fullmatch(path.relative_to(tmp_path / "cache").as_posix())
     with Image.open(path) as img:
-        assert (img.format, img.size, img.mode) == ("PNG", (1200, 630), "RGB")
+        assert (img.format, img.size, img.mode) == ("PNG", (1200, 630), "P")
         assert not {"exif", "icc_profile"} & set(img.info)
+
+
+def test_the_palette_card_looks_like_the_drawn_one(tmp_path):
+    drawn = draw_card(params(tmp_path), Image.open(tmp_path / logo(tmp_path)).convert("RGBA"))
+    encoded = cards.palette_png(drawn).convert("RGB")
+    diff = ImageStat.Stat(ImageChops.difference(drawn, encoded))
+    assert max(diff.rms) < 2  # of 255, over the whole card
+    for flat in ((40, 40), (1120 - 260 + 20, 630 - 40 - 130 + 20)):  # the background, the logo's white panel
+        assert max(abs(a - b) for a, b in zip(encoded.getpixel(flat), drawn.getpixel(flat), strict=True)) <= 1
 
 
 @pytest.mark.parametrize(("title", "size", "lines"), [

@@ -100,6 +100,7 @@ def test_story_body_is_rendered_html(page, demo):
 
 def test_sales_page_is_noindex_sortable_and_filters_like_stories(page, demo):
     page.goto(demo("sales/?industry=retail&sort=company"))
+    page.locator("[data-sp-sales][data-sp-ready]").wait_for(state="attached")  # a shared view: rows loaded
     assert page.locator('meta[name="robots"]').get_attribute("content").startswith("noindex")
     rows = json.loads((demo.root / "sales" / "index.json").read_text(encoding="utf-8"))["stories"]
     retail = [r for r in rows if r["industry"] == "retail"]
@@ -115,7 +116,8 @@ def test_sales_page_is_noindex_sortable_and_filters_like_stories(page, demo):
     assert dates == sorted(dates)
     page.go_back()
     page.wait_for_function("() => location.search.includes('sort=company')")
-    assert page.locator("th", has_text="Company").get_attribute("aria-sort") == "ascending"
+    # popstate restores the view after the address changes: wait for the table, not the address
+    page.locator('th[aria-sort="ascending"]', has_text="Company").wait_for()
 
 
 def test_sales_link_builder_makes_a_tagged_stories_link(page, demo):

@@ -171,4 +171,6 @@ def test_the_sales_index_leaves_an_unknown_filter_value_out_with_a_notice(page, 
     assert page.locator("[data-sp-status]").inner_text() == f"{len(rows)} stories"
     page.get_by_role("button", name="Show Case study instead").click()
     page.wait_for_function("() => location.search === '?type=case-study'")
+    page.wait_for_function("n => document.querySelectorAll('[data-sp-row]').length === n",
+                           arg=sum(r["type"] == "case-study" for r in rows))
     assert page.locator("[data-sp-row]:visible").count() == sum(r["type"] == "case-study" for r in rows)

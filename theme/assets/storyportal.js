@@ -526,24 +526,57 @@
 
   /* ---- /sales/ ------------------------------------------------------------------------------ */
 
+  /* The row field each sortable column shows (and sorts by). */
+  var SALES_SORT = { title: "title", company: "company", type: "type_label", industry: "industry_label",
+                     company_size: "company_size_label", region: "region_label", metric: "headline_metric",
+                     published: "published", updated: "updated" };
+
+  /* The page holds the first rows (sales.FIRST_ROWS); every row is in sales/rows-<k>.json, fetched after the
+   * first view. Filters and sorting work on all of them; the table shows a page of matches at a time. */
   function SalesTable(root) {
     this.root = root;
     this.form = root.querySelector("[data-sp-filters]");
     this.ui = facetForm(this.form);
     this.table = root.querySelector("[data-sp-table]");
     this.body = this.table.tBodies[0];
-    this.rows = Array.prototype.slice.call(this.body.querySelectorAll("[data-sp-row]"));
+    this.template = root.querySelector("[data-sp-row-template]");
     this.status = root.querySelector("[data-sp-status]");
     this.notice = root.querySelector("[data-sp-notice]");
     this.empty = root.querySelector("[data-sp-empty]");
-    var names = this.ui.names;
-    this.items = this.rows.map(function (row) {
-      var values = {};
-      names.forEach(function (n) { values[n] = (row.getAttribute("data-" + n) || "").split(" ").filter(Boolean); });
-      return { values: values, text: row.getAttribute("data-sp-text") || "" };
-    });
-    this.state = readState(location.search, names);
+    this.more = root.querySelector("[data-sp-more]");
+    this.siteRoot = root.getAttribute("data-sp-root") || "";
+    this.total = parseInt(root.getAttribute("data-sp-total"), 10) || 0;
+    this.chunkCount = parseInt(root.getAttribute("data-sp-chunks"), 10) || 0;
+    this.shown = this.body.rows.length;
+    this.page = parseInt(root.getAttribute("data-sp-page"), 10) || Math.max(this.shown, 1);
+    this.rows = null; // every row, once the chunks are in
+    this.items = null;
+    this.result = null; // matches of the current state, in display order
+    this.collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+    this.state = readState(location.search, this.ui.names);
+    this.seq = 0;
   }
+
+  SalesTable.prototype.loadRows = function () {
+    var self = this;
+    if (!this.rowsPromise) {
+      var first = new URL(this.root.getAttribute("data-sp-rows-url"), location.href).href, urls = [];
+      for (var k = 0; k < this.chunkCount; k++) urls.push(first.replace(/rows-0\.json(?=$|[?#])/, "rows-" + k + ".json"));
+      this.rowsPromise = Promise.all(urls.map(fetchJson)).then(function (chunks) {
+        self.rows = [].concat.apply([], chunks);
+        self.items = self.rows.map(function (row) {
+          var values = {};
+          self.ui.names.forEach(function (n) {
+            var v = row[n];
+            values[n] = Array.isArray(v) ? v : v ? [String(v)] : [];
+          });
+          return { values: values, text: [row.title, row.company, row.headline_metric].join(" ").toLowerCase() };
+        });
+      });
+      this.rowsPromise.catch(function () { self.rowsPromise = null; }); // a later change tries again
+    }
+    return this.rowsPromise;
+  };
 
   SalesTable.prototype.start = function () {
     var self = this;
@@ -565,6 +598,7 @@
     });
     var jump = root(this, "[data-sp-lb-jump]"), builder = root(this, "[data-sp-lb]");
     if (jump && builder) jump.addEventListener("click", function () { builder.open = true; });
+    if (this.more) this.more.addEventListener("click", function () { self.render(self.shown + self.page, true); });
     var unknown = takeUnknown(this.state, this.ui);
     if (unknown.length) setUrl(writeQuery(this.state, this.ui.names, location.search, true), "replace");
     showUnknown(this.notice, unknown, this.ui, function (facet, value) {
@@ -578,7 +612,15 @@
       copyText(self.showLink(), copy.parentNode.querySelector("[data-sp-copy-status]"), "Prospect link copied");
     });
     this.ui.apply(this.state);
-    this.update();
+    if (!isEmpty(this.state) || this.state.sort) return this.update(); // a shared link: its view, from every row
+    this.showLink(); // the HTML already shows the first view: newest first, no filter
+    if (this.more) this.more.hidden = this.shown >= this.total;
+    if (this.shown < this.total) {
+      (window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); })(function () {
+        self.loadRows().catch(function () { return null; }); // the next change reports a failure
+      });
+    }
+    return null;
   };
 
   function root(view, selector) { return view.root.querySelector(selector); }
@@ -587,46 +629,112 @@
     this.state = state;
     this.ui.apply(state);
     setUrl(writeQuery(state, this.ui.names, location.search, true), how);
-    this.update();
+    return this.update();
   };
 
   SalesTable.prototype.update = function () {
-    var self = this;
-    var result = filterItems(this.items, this.state, this.ui.names, function (i) { return self.items[i].text; });
-    this.ui.showCounts(result.counts, this.state);
-    var visible = {};
-    result.matches.forEach(function (i) { visible[i] = true; });
-    this.rows.forEach(function (row, i) { row.hidden = !visible[i]; });
-    this.sort(this.state.sort || "-published");
-    var n = result.matches.length;
-    this.status.textContent = n === 0 ? t("no_match") : t("count", { count: n });
-    var textOf = function (i) { return self.items[i].text; };
-    showWayOut(this.empty, n === 0 ? wayOut(this.items, this.state, this.ui.names, textOf) : [], this.ui,
-               function (state) { self.change(state, "push"); });
+    var self = this, seq = ++this.seq;
     this.showLink();
+    this.root.setAttribute("aria-busy", "true");
+    return this.loadRows().then(function () {
+      if (seq !== self.seq) return;
+      self.result = self.filter();
+      self.ui.showCounts(self.result.counts, self.state);
+      self.render(self.page, false);
+    }).catch(function (err) {
+      self.status.textContent = t("sales_load_failed");
+      if (window.console) console.error(err);
+    }).then(function () {
+      if (seq === self.seq) self.root.removeAttribute("aria-busy");
+    });
   };
 
-  SalesTable.prototype.sort = function (spec) {
+  /* The matches of the current state (positions in this.rows), sorted as its `sort` asks. */
+  SalesTable.prototype.filter = function () {
+    var self = this;
+    var result = filterItems(this.items, this.state, this.ui.names, function (i) { return self.items[i].text; });
+    result.matches = this.sort(result.matches, this.state.sort || "-published");
+    return result;
+  };
+
+  SalesTable.prototype.sort = function (matches, spec) {
     var desc = spec.charAt(0) === "-", key = desc ? spec.slice(1) : spec;
-    var cellOf = function (row) { return row.querySelector('[data-sp-key="' + key + '"]'); };
-    if (!this.rows.length || !cellOf(this.rows[0])) { key = "published"; desc = true; }
-    var order = this.rows.map(function (row, i) { return { row: row, i: i, v: (cellOf(row) || row).textContent.trim() }; });
-    var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+    if (!SALES_SORT.hasOwnProperty(key)) { key = "published"; desc = true; }
+    var field = SALES_SORT[key], rows = this.rows, collator = this.collator;
+    var order = matches.map(function (i) { return { i: i, v: String(rows[i][field] || "").trim() }; });
     order.sort(function (a, b) {
       var c = collator.compare(a.v, b.v);
-      if (c === 0) return a.i - b.i;
+      if (c === 0) return a.i - b.i; // ties keep the index order: newest first, then by slug
       if (a.v === "") return 1; // empty cells last either way
       if (b.v === "") return -1;
       return desc ? -c : c;
     });
-    var fragment = document.createDocumentFragment();
-    order.forEach(function (o) { fragment.appendChild(o.row); });
-    this.body.appendChild(fragment);
     this.table.querySelectorAll("th").forEach(function (th) {
       var b = th.querySelector("[data-sp-sort]");
       if (b && b.getAttribute("data-sp-sort") === key) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
       else th.removeAttribute("aria-sort");
     });
+    return order.map(function (o) { return o.i; });
+  };
+
+  /* Show the first `count` matches; appending keeps the rows already shown (the HTML's own, at first). */
+  SalesTable.prototype.render = function (count, appending) {
+    var self = this;
+    if (!this.result) { // "show more" on the unfiltered first view
+      return this.loadRows().then(function () {
+        self.result = self.filter();
+        return self.render(count, appending);
+      });
+    }
+    var matches = this.result.matches;
+    if (matches.length === count + 1) count += 1; // never a "Show more" for a single row
+    var positions = matches.slice(0, count), start = appending ? this.shown : 0;
+    if (!appending) this.body.textContent = "";
+    var fragment = document.createDocumentFragment();
+    positions.slice(start).forEach(function (p) { fragment.appendChild(self.rowElement(self.rows[p])); });
+    this.body.appendChild(fragment);
+    this.shown = positions.length;
+    var total = matches.length;
+    if (this.more) this.more.hidden = this.shown >= total;
+    this.status.textContent = total === 0 ? t("no_match")
+      : this.shown < total ? t("showing", { shown: this.shown, count: total })
+      : t("count", { count: total });
+    var textOf = function (i) { return self.items[i].text; };
+    showWayOut(this.empty, total === 0 ? wayOut(this.items, this.state, this.ui.names, textOf) : [], this.ui,
+               function (state) { self.change(state, "push"); });
+    if (appending && this.body.rows[start]) {
+      var link = this.body.rows[start].querySelector("a");
+      if (link) link.focus(); // keep keyboard users where the new rows begin
+    }
+    return null;
+  };
+
+  /* A table row from the page's <template> (the twin of sp_sales.html's sales_row), filled with text only. */
+  SalesTable.prototype.rowElement = function (row) {
+    var tr = this.template.content.querySelector("tr").cloneNode(true);
+    var cell = function (key) { return tr.querySelector('[data-sp-key="' + key + '"]'); };
+    var setTime = function (key, value) {
+      var time = cell(key).querySelector("time");
+      if (!value) { if (time) time.remove(); return; }
+      time.textContent = value;
+      time.setAttribute("datetime", value);
+    };
+    tr.classList.toggle("sp-row--stale", !!row.stale);
+    var link = cell("title").querySelector("a"), href = safeLink(this.siteRoot, "stories/" + encodeURIComponent(row.slug) + "/");
+    link.textContent = row.title;
+    if (href) link.setAttribute("href", href); else link.removeAttribute("href");
+    if (!row.stale) cell("title").querySelector(".sp-stale").remove();
+    ["company", "type_label", "industry_label", "company_size_label", "region_label", "headline_metric"].forEach(function (f) {
+      var key = f === "headline_metric" ? "metric" : f.replace(/_label$/, "");
+      cell(key).textContent = row[f] || "";
+    });
+    setTime("published", row.published);
+    setTime("updated", row.updated);
+    var copy = tr.querySelector("[data-sp-copy]");
+    copy.setAttribute("data-sp-copy", row.url || "");
+    copy.setAttribute("aria-label", copy.getAttribute("data-sp-copy-label") + " " + row.title);
+    bindCopyButton(copy);
+    return tr;
   };
 
   /* The prospect link: the public /stories/ view of the current filters, tagged for analytics. */
@@ -669,23 +777,26 @@
     }
   }
 
-  function bindCopyButtons(scope) {
-    scope.querySelectorAll("[data-sp-copy]").forEach(function (button) {
-      button.setAttribute("data-sp-ready", "");
-      button.addEventListener("click", function () {
-        var status = button.parentNode.querySelector("[data-sp-copy-status]");
-        if (!status) { // table rows: the button shows it, a shared live region announces it
-          var label = button.textContent, shared = document.querySelector("[data-sp-row-status]");
-          status = { set textContent(message) {
-            if (shared) shared.textContent = message;
-            if (!message) return;
-            button.textContent = message === t("link_copied") ? t("copied") : t("copy_failed");
-            setTimeout(function () { button.textContent = label; }, 2000);
-          } };
-        }
-        copyText(button.getAttribute("data-sp-copy"), status, t("link_copied"));
-      });
+  function bindCopyButton(button) {
+    if (button.hasAttribute("data-sp-ready")) return; // bound already (rows drawn by the sales table)
+    button.setAttribute("data-sp-ready", "");
+    button.addEventListener("click", function () {
+      var status = button.parentNode.querySelector("[data-sp-copy-status]");
+      if (!status) { // table rows: the button shows it, a shared live region announces it
+        var label = button.textContent, shared = document.querySelector("[data-sp-row-status]");
+        status = { set textContent(message) {
+          if (shared) shared.textContent = message;
+          if (!message) return;
+          button.textContent = message === t("link_copied") ? t("copied") : t("copy_failed");
+          setTimeout(function () { button.textContent = label; }, 2000);
+        } };
+      }
+      copyText(button.getAttribute("data-sp-copy"), status, t("link_copied"));
     });
+  }
+
+  function bindCopyButtons(scope) {
+    scope.querySelectorAll("[data-sp-copy]").forEach(bindCopyButton);
   }
 
   /* ---- video facade ------------------------------------------------------------------------- */
@@ -743,8 +854,10 @@
     var browser = document.querySelector("[data-sp-browser]");
     if (browser && browser.querySelector("[data-sp-cards]")) new StoryBrowser(browser).start();
     var sales = document.querySelector("[data-sp-sales]");
-    if (sales && sales.querySelector("[data-sp-table]")) new SalesTable(sales).start();
-    [browser, sales].forEach(function (node) { if (node) node.setAttribute("data-sp-ready", ""); }); // bound: for tests
+    var salesShown = sales && sales.querySelector("[data-sp-table]") ? new SalesTable(sales).start() : null;
+    if (browser) browser.setAttribute("data-sp-ready", ""); // bound: for tests
+    // The sales table is ready once it shows the view the URL asks for (a shared link loads every row first).
+    if (sales) Promise.resolve(salesShown).then(function () { sales.setAttribute("data-sp-ready", ""); });
     bindVideos(document);
     bindCopyButtons(document);
   }

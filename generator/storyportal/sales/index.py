@@ -56,6 +56,8 @@ Formats:
   metric ``-30% churn`` (the cell reads ``'-30% churn``): a spreadsheet cannot
   tell a number from a formula by its first character, so neither do we.
   The JSON keeps every value exactly as written.
+- ``sales/rows-<k>.json``: the rows for the /sales/ page's script, ROW_CHUNK to a file, each the
+  JSON row without ``featured`` and with ``type_label``; compact, keys sorted.
 """
 
 from __future__ import annotations
@@ -65,10 +67,11 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import TypedDict
 
-from storyportal.core.model import TYPE_NAMES, Advocate, Story, Term
+from storyportal.core.model import TYPE_NAMES, Advocate, Story, StoryType, Term
 from storyportal.core.portal import Portal
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -229,6 +232,30 @@ def render_json(rows: list[SalesRow], portal: Portal) -> str:
         "stories": [row_dict(r) for r in rows],
     }
     return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+ROW_CHUNK = 200  # rows per JSON chunk behind /sales/ (the /stories/ card chunks hold as many)
+FIRST_ROWS = 50  # rows rendered into /sales/ itself: the rest loads from the chunks after the first view
+
+
+def render_row_chunks(rows: list[SalesRow], type_labels: Mapping[StoryType, str]) -> dict[str, str]:
+    """``sales/rows-<k>.json``: what the /sales/ table shows and filters on, in chunks of ROW_CHUNK rows.
+
+    The page holds only the first FIRST_ROWS rows, so its size does not grow with the portal;
+    the script fetches these after the first view. Same rows and order as index.json.
+    """
+    files = {}
+    for start in range(0, len(rows), ROW_CHUNK):
+        chunk = []
+        for row in rows[start : start + ROW_CHUNK]:
+            data = row_dict(row)
+            del data["featured"]
+            data["type_label"] = type_labels.get(StoryType(row.type), row.type)
+            chunk.append(data)
+        files[f"sales/rows-{start // ROW_CHUNK}.json"] = json.dumps(
+            chunk, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+    return files
 
 
 def csv_cell(value: object) -> str:

@@ -64,6 +64,10 @@ class SitePages:
         )
         if spec.kind == "sales":
             ctx.extra["embed_snippet"] = self.extras["embeds"].snippets[WALL]
+        if spec.kind == "roster":
+            pager = RosterPager(int(spec.key or 1), len(ctx.roster or ()), len(ctx.activities or ()))
+            ctx.roster, ctx.activities = pager.page_of(ctx.roster or []), pager.page_of(ctx.activities or ())
+            ctx.extra["pager"] = pager
         if spec.kind == "story":
             story = SafeStoryView(self.plan.stories[spec.key])
             ctx.story, ctx.card_image = story, story.card_image
@@ -183,6 +187,7 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> 
     extras["sales"] = SalesView(rows, portal.settings.portal.stale_after_months)
     data["sales/index.json"] = sales.render_json(rows, portal)
     data["sales/index.csv"] = sales.render_csv(rows)
+    data.update(sales.render_row_chunks(rows, plan.type_labels))
     pages["sales/index.md"] = PageSpec(
         "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales."
     )
@@ -194,13 +199,52 @@ def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> 
         # The request log's reps may be e-mail addresses: the internal roster shows them.
         allowed |= {q.rep.lower() for row in extras["activities"] for q in row.requests}
         pages["sales/roster.md"] = PageSpec(
-            "roster", "sp_roster.html", "Reference-call roster", "Who can take a reference call this quarter."
+            "roster", "sp_roster.html", "Reference-call roster", "Who can take a reference call this quarter.", "1"
         )
+        for number in range(2, RosterPager(1, len(entries), len(extras["activities"])).count + 1):
+            pages[f"sales/roster/{number}.md"] = PageSpec(
+                "roster",
+                "sp_roster.html",
+                f"Reference-call roster, page {number}",
+                "Who can take a reference call this quarter.",
+                str(number),
+            )
         extras["report"] = ReportView(report.program_report(portal))
         pages["sales/report.md"] = PageSpec(
             "report", "sp_report.html", "Program report", "The reference program's health."
         )
     return extras, data, allowed
+
+
+ROSTER_PAGE = 100  # advocates per roster page: thousands of advocates would make one page of megabytes
+
+
+@dataclass(frozen=True)
+class RosterPager:
+    """Which slice of the roster (and of the activities list) page ``number`` shows, and its neighbours."""
+
+    number: int  # 1-based
+    advocates: int  # roster entries in all
+    activity_rows: int  # advocates with activities, in all
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-max(self.advocates, self.activity_rows) // ROSTER_PAGE))
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * ROSTER_PAGE
+
+    def page_of(self, rows):
+        return rows[self.start : self.start + ROSTER_PAGE]
+
+    def shown(self, total: int) -> tuple[int, int]:
+        """1-based first and last position of ``total`` rows on this page (first > last: none here)."""
+        return self.start + 1, min(total, self.start + ROSTER_PAGE)
+
+    @staticmethod
+    def url(number: int) -> str:
+        return "sales/roster/" if number == 1 else f"sales/roster/{number}/"
 
 
 @dataclass(frozen=True)
@@ -228,6 +272,19 @@ class RosterRow:
 class SalesView:
     rows: list[sales.SalesRow]
     stale_months: int
+
+    @property
+    def first_rows(self) -> list[sales.SalesRow]:
+        """The rows /sales/ renders itself; its script loads the others from ``sales/rows-<k>.json``."""
+        return self.rows[: sales.FIRST_ROWS]
+
+    @property
+    def page_size(self) -> int:
+        return sales.FIRST_ROWS
+
+    @property
+    def chunk_count(self) -> int:
+        return -(-len(self.rows) // sales.ROW_CHUNK)
 
 
 class ReportView:
