@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from storyportal.site.imagecache import ImageCache
 
 # Bump when the drawing or the encoding changes: every card gets a new name, so no stale card is served.
-RENDERER_VERSION = "4"  # 3: palette PNG (main) and right-to-left and CJK drawing (i18n), merged: 4
+RENDERER_VERSION = "4"  # 3: palette PNG; 4: right-to-left titles set from the right margin
 CARD_SIZE = (1200, 630)
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/"
