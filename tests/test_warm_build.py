@@ -150,7 +150,8 @@ def test_a_card_is_rendered_once_for_every_page_where_its_links_are_the_same():
 
     card = SimpleNamespace(url="stories/globex/")
     pages = ["stories/acme/", "stories/initech/", "", "stories/globex/"]
-    html = [PageContext("story", None, url, None, rendered_cards=shared).card(card, 3, render) for url in pages]
+    site = SimpleNamespace(lang="en")
+    html = [PageContext("story", site, url, None, rendered_cards=shared).card(card, 3, render) for url in pages]
     assert html == [
         '<h3><a href="../globex/"><img src="../../img/logo.png">',
         '<h3><a href="../globex/"><img src="../../img/logo.png">',
@@ -158,6 +159,17 @@ def test_a_card_is_rendered_once_for_every_page_where_its_links_are_the_same():
         '<h3><a href="./"><img src="../../img/logo.png">',
     ]
     assert calls == ["stories/acme/", "", "stories/globex/"]
+
+
+def test_a_card_is_rendered_again_for_a_page_in_another_language():
+    shared, card = {}, SimpleNamespace(url="stories/globex/")
+
+    def render(sp, card, level):
+        return Markup(f"<p>{sp.plan.lang}</p>")
+
+    pages = [PageContext("industry", SimpleNamespace(lang=lang), url, None, rendered_cards=shared)
+             for lang, url in (("en", "industries/retail/"), ("de", "de/stories/"))]
+    assert [page.card(card, 3, render) for page in pages] == ["<p>en</p>", "<p>de</p>"]
 
 
 def test_an_image_tag_is_built_once_for_every_page_at_the_same_depth():
