@@ -7,6 +7,7 @@ run in preview mode, so both show the located errors of broken stories.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
 from pathlib import Path
@@ -22,8 +23,15 @@ PLUGINS = dict(MkDocsConfig._schema)["plugins"]  # MkDocs keeps serve-time plugi
 
 
 def tree(folder: Path) -> dict[str, str]:
+    """Every file's hash; Pagefind's index aside (its files are not byte-reproducible: see fragments)."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")}
+
+
+def fragments(folder: Path) -> list[str]:
+    """The text Pagefind indexed, one gzip-compressed fragment per page."""
+    return sorted(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+                  for p in (folder / "pagefind" / "fragment").glob("*.pf_fragment"))
 
 
 class Preview:
@@ -50,16 +58,31 @@ class Preview:
             config.plugins.on_startup(command="serve", dirty=dirty)
         build(config, dirty=dirty)
         PLUGINS.plugin_cache.clear()
-        return config.plugins["storyportal"]
+        plugin = config.plugins["storyportal"]
+        if plugin.indexer is not None:  # the preview's search index is written in the background
+            plugin.indexer.wait()
+        return plugin
 
     def rebuild(self) -> dict[str, str]:
         self.site.flush()
-        self.instance = self._build(self.site.root.parent / "served", self.instance, self.dirty)
-        return tree(self.site.root.parent / "served")
+        self.instance = self._build(self.served, self.instance, self.dirty)
+        return tree(self.served)
 
     def fresh(self) -> dict[str, str]:
-        self._build(self.site.root.parent / "fresh", None)
-        return tree(self.site.root.parent / "fresh")
+        self._build(self.fresh_dir, None)
+        return tree(self.fresh_dir)
+
+    @property
+    def served(self) -> Path:
+        return self.site.root.parent / "served"
+
+    @property
+    def fresh_dir(self) -> Path:
+        return self.site.root.parent / "fresh"
+
+    def walked(self) -> set[str]:
+        """The pages MkDocs read and wrote in the last rebuild."""
+        return {f.src_uri for f in self.instance.preview.walked.documentation_pages()}
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -68,8 +91,10 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-def start(site):
-    site.extra_plugins = ["search"]  # Material's search: its index must come out whole too
+def start(site, material_search: bool = True):
+    # With Material's search, its index must come out whole too (and MkDocs walks every page for
+    # it); without, `storyportal serve` hands MkDocs only the pages whose output changes.
+    site.extra_plugins = ["search"] if material_search else []
     site.company("acme", name="Acme Corp", industry="retail")
     site.company("globex", name="Globex", industry="healthcare", size="1-200")
     site.advocate("jane-doe", company="acme")
@@ -97,9 +122,13 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("dirty", [True, False], ids=["storyportal-serve", "mkdocs-serve"])
-def test_every_edit_gives_the_same_site_as_a_fresh_build(site, monkeypatch, dirty):
-    start(site)
+@pytest.mark.parametrize(
+    ("dirty", "material_search"),
+    [(True, False), (True, True), (False, True)],
+    ids=["storyportal-serve", "storyportal-serve-with-material-search", "mkdocs-serve"],
+)
+def test_every_edit_gives_the_same_site_as_a_fresh_build(site, monkeypatch, dirty, material_search):
+    start(site, material_search)
     preview = Preview(site, monkeypatch, dirty)
     preview.rebuild()
     for name, change in EDITS.items():
@@ -144,3 +173,83 @@ def test_an_unchanged_story_page_is_reused_while_serving(site, monkeypatch):
     preview.rebuild()
     reused = [k for k, (key, _) in preview.instance.preview.page_cache.items()]
     assert "stories/beta.md" in reused and preview.instance.preview.reused == {"stories/beta.md", "stories/gamma.md"}
+
+
+BETA_LISTINGS = {"index.md", "stories/index.md", "sales/index.md", "industries/healthcare.md"}  # show beta's card
+
+
+def test_a_body_edit_renders_its_story_page_and_no_listing_page(site, monkeypatch):
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    EDITS["body"](site)
+    preview.rebuild()
+    assert preview.walked() == {"stories/alpha.md"}
+
+
+def test_a_title_edit_renders_the_listing_pages_that_show_the_card(site, monkeypatch):
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    EDITS["title"](site)
+    preview.rebuild()
+    assert preview.walked() >= BETA_LISTINGS
+
+
+def test_an_unchanged_rebuild_writes_no_page_and_keeps_the_site(site, monkeypatch):
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    before = preview.rebuild()
+    after = preview.rebuild()
+    assert after == before
+    assert len(preview.walked()) == 1  # one page kept in MkDocs' list: it dates sitemap.xml.gz
+    generated = [f.src_uri for f in preview.instance.preview.walked if f.generated_by and not f.src_uri.endswith(".md")]
+    assert generated == []  # data files, images, /embed/ pages: none listed again
+
+
+SEARCH_EDITS = ("body", "title", "facet moves a story to another industry", "new story", "deleted story",
+                "consent revoked", "consent granted again", "taxonomy label")
+
+
+def test_the_preview_search_index_follows_every_edit(site, monkeypatch):
+    """Pagefind's files are not byte-reproducible (names and order vary); the text it indexed is."""
+    start(site, material_search=False)
+    site.plugin["search"] = True
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    for name in SEARCH_EDITS:
+        EDITS[name](site)
+        preview.rebuild()
+        preview.fresh()
+        assert fragments(preview.served) == fragments(preview.fresh_dir), f"after '{name}'"
+
+
+def test_the_preview_search_index_finds_an_edited_body(site, monkeypatch):
+    start(site, material_search=False)
+    site.plugin["search"] = True
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    edit(site.root / "stories/alpha.md", "What we did.", "What we did with quokkas.")
+    preview.rebuild()
+    assert [text for text in fragments(preview.served) if "quokkas" in text]
+
+
+def test_a_title_edit_renders_the_industry_page_of_its_story_only(site, monkeypatch):
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    EDITS["title"](site)  # beta: healthcare
+    preview.rebuild()
+    assert "industries/healthcare.md" in preview.walked() and "industries/retail.md" not in preview.walked()
+
+
+def test_the_internal_preview_gives_the_same_site_as_a_fresh_build(site, monkeypatch):
+    """The internal build's own pages (roster, report) follow the edits too."""
+    start(site, material_search=False)
+    monkeypatch.setenv("STORYPORTAL_AUDIENCE", "internal")
+    preview = Preview(site, monkeypatch, dirty=True)
+    assert "sales/roster/index.html" in preview.rebuild()
+    for name in ("body", "title", "new story", "consent revoked", "consent granted again"):
+        EDITS[name](site)
+        served = preview.rebuild()
+        assert served == preview.fresh(), f"after '{name}'"

@@ -37,8 +37,15 @@ from storyportal.site.handwritten import check_docs
 from storyportal.site.interface import Interface, interfaces
 from storyportal.site.leakguard import scan_output
 from storyportal.site.media import MediaPlanner, open_media
-from storyportal.site.pages import SitePages, plan_pages, preview_error_pages, preview_errors_html, redirect_html
-from storyportal.site.plan import SitePlan, plan_site
+from storyportal.site.pages import (
+    SitePages,
+    TextMemo,
+    plan_pages,
+    preview_error_pages,
+    preview_errors_html,
+    redirect_html,
+)
+from storyportal.site.plan import PlanMemo, SitePlan, plan_site
 
 log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
 
@@ -55,6 +62,8 @@ class StoryPortalPlugin(BasePlugin):
         self.loader: PortalLoader | None = None
         self.media: MediaPlanner | None = None
         self.preview = preview.Preview()
+        self.planned = PlanMemo()  # cards, story views and related stories, made again only when their inputs change
+        self.texts = TextMemo()  # generated data files, made again only when their data changes
         self.fonts_checked = False
         self.indexer: BackgroundIndexer | None = None  # the preview's search, re-indexed in the background
         # Set again by every build (on_config, on_files).
@@ -87,17 +96,18 @@ class StoryPortalPlugin(BasePlugin):
             portal,
             logo_url=media.logo_url,
             card_path=lambda s, card: media.card_path(s, card.logo, card.industry.label, card.type_label),
+            memo=self.planned,
         )
         for issue in self.plan.withheld:  # a body that failed to render: that story only is left out
             log.error(issue.format())
-        self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url)
+        self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url, memo=self.texts)
         self.interfaces = interfaces(portal)
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
                 media.image_tag(path, kind)
-        self.preview.begin(portal, self.plan, media.image_tag)
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
+        self.preview.begin(portal, self.pages, media.image_tag)
         self._warn_missing_fonts()
         _set_nav(config, self.plan, self.pages.pages)
         _quiet_nav_list(config)
@@ -134,24 +144,30 @@ class StoryPortalPlugin(BasePlugin):
                     )
                 )
                 files.remove(file)
+        self.preview.note_settings(config)
         images = {**body_images(self.plan, self.portal.settings, self.media), **self.media.outputs(log.info)}
         self._refuse_docs(files, config, images)
         self.owned = set()
-        for src_uri in self.pages.pages:
-            if files.get_file_from_path(src_uri) is None:
-                files.append(StoryPortalFile.generated(config, src_uri, content=""))
+        for src_uri, spec in self.pages.pages.items():
+            if src_uri not in files.src_uris:
+                kept = self.preview.kept_page(src_uri, spec, config)  # storyportal serve: unchanged
+                files.append(kept or StoryPortalFile.generated(config, src_uri, content=""))
                 self.owned.add(src_uri)
         files = self.preview.mark_pages(files, {uri: self.pages.pages[uri] for uri in self.owned})
-        for src_uri, text in sorted(self.pages.data.items()):
-            files.append(File.generated(config, src_uri, content=text))
-        for old, target in self.plan.aliases:
-            files.append(File.generated(config, old + "index.html", content=redirect_html(old, target, self.plan)))
+        texts = {
+            **self.pages.data,
+            **{old + "index.html": redirect_html(old, t, self.plan) for old, t in self.plan.aliases},
+        }
+        for output, text in sorted(texts.items()):
+            if not self.preview.kept_file(output, preview.text_signature(text)):  # storyportal serve: unchanged
+                files.append(File.generated(config, output, content=text))
         for output, source in sorted(images.items()):
-            files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
+            if not self.preview.kept_file(output, str(source)):
+                files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
         for output, html in self._embed_files(config):
             files.append(File.generated(config, output, content=html))
-        self.files = files
-        return files
+        self.files = self.preview.select(files, config)  # storyportal serve: what changed only
+        return self.files
 
     def _embed_files(self, config) -> list[tuple[str, str]]:
         """The /embed/ pages, rendered from their templates as plain files (site/pages.py says why)."""
@@ -159,6 +175,8 @@ class StoryPortalPlugin(BasePlugin):
         env = config.theme.get_env()
         rendered = []
         for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
+            if self.preview.unchanged_output(output, self.pages.embed_shows(ctx)):
+                continue  # storyportal serve: the output on disk was made from the same inputs
             context = {"sp": ctx, "config": config}
             self._interface(context, {}, env, config)  # embeds speak the default language
             html = env.get_template(template).render(**context)
@@ -172,7 +190,7 @@ class StoryPortalPlugin(BasePlugin):
         docs = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(docs_dir)}
         theme = [u for u in docs if any(os.path.isfile(os.path.join(d, u)) for d in config.theme.dirs)]
         written = [*self.pages.data, *(old + "index.html" for old, _ in self.plan.aliases), *images, *theme]
-        written += [output for output, _, _ in self.pages.embed_pages(self.media.image_tag)]
+        written += self.pages.embed_outputs()
         written += [*config.theme.static_templates, "sitemap.xml.gz"]
         texts = {
             u: Path(f.abs_src_path or "").read_text("utf-8", "replace") if f.is_documentation_page() else None
@@ -187,10 +205,6 @@ class StoryPortalPlugin(BasePlugin):
                 folder = next(d for d in config.theme.dirs if os.path.isfile(os.path.join(d, src_uri)))
                 files.append(File(src_uri, folder, config.site_dir, config.use_directory_urls))
 
-    def on_nav(self, nav, *, config, files):
-        self.preview.note_nav(config, nav)
-        return nav
-
     def on_env(self, env, *, config, files):
         self.env = env  # pages are rendered with it: Material's languages are looked up in it
         return self.preview.add_template(env)
@@ -198,6 +212,11 @@ class StoryPortalPlugin(BasePlugin):
     def _spec(self, page):
         assert self.pages is not None  # on_config planned this build
         return self.pages.pages.get(page.file.src_uri) if page.file.src_uri in self.owned else None
+
+    def on_template_context(self, context, *, template_name, config):
+        if template_name == "sitemap.xml":  # storyportal serve: pages kept from earlier rebuilds too
+            context["pages"] = self.preview.sitemap_pages(context["pages"], config.site_url)
+        return context
 
     def on_page_markdown(self, markdown, *, page, config, files):
         spec = self._spec(page)
@@ -399,6 +418,8 @@ class CachedFile(File):
     A thousand Open Graph cards are 40 MB; a link costs nothing. Falls back to a copy
     where links are impossible (another file system).
     """
+
+    content_addressed = True  # a cache file's name stands for its content (the preview's ledger)
 
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():

@@ -1,39 +1,43 @@
-"""Preview speed: reuse a story page's last output when nothing it depends on changed.
+"""Preview speed: MkDocs walks only what changed; every other output stays as it was written.
 
-Only while serving. The key covers everything a story page is made from: its
-planned view (record, body, related stories), its images, the navigation, the
-theme files and mkdocs.yml, so a reused page is byte-for-byte what a full build
-would write. Anything else (home, indexes, sitemap, search) is always rebuilt.
+Only while serving. A page's inputs cover everything it is made from (a story page: its
+planned view with record, body and related stories, its images; a listing page: the data it
+shows), plus the navigation, the theme files and mkdocs.yml, so an output kept on disk is
+byte-for-byte what a full build would write. Data files and images are compared by content
+or by source. The sitemap is always written, from every page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_build_date
 
 from storyportal.core.portal import Portal
-from storyportal.site.pages import preview_errors_html
-from storyportal.site.plan import SitePlan
+from storyportal.site.pages import SitePages, preview_errors_html
 
 log = get_plugin_logger(__name__)
 
 SEARCH_BUNDLE = "pagefind/"  # adapter/search.py writes it after each build, in the background while serving
 
 CACHED_TEMPLATE = "storyportal/cached.html"
-KEYED_KINDS = ("story", "preview-error")  # pages made from one story: skipped when their key is unchanged
+KEYED_KINDS = ("story", "preview-error")  # pages made from one story (the others list stories)
 
 
 class Preview:
     """The preview machinery of one plugin instance, kept across `serve` rebuilds with its caches.
 
-    Two modes: `storyportal serve` (a dirty MkDocs build, ``fast``) skips the pages whose inputs
-    are unchanged and keeps the output folder exactly what a full build writes (the ledger and the
-    search entries); plain `mkdocs serve` renders every page but reuses a story page's last output
-    (``page_cache``). Outside `serve` nothing here does anything.
+    Two modes: `storyportal serve` (a dirty MkDocs build, ``fast``) hands MkDocs only the pages
+    and files whose output changes and keeps the output folder exactly what a full build writes
+    (the ledger, the sitemap and the search entries); plain `mkdocs serve` renders every page but
+    reuses a story page's last output (``page_cache``). Outside `serve` nothing here does anything.
     """
 
     def __init__(self):
@@ -42,15 +46,21 @@ class Preview:
         self.ledger = OutputLedger()
         self.search_entries = SearchEntries()
         self.bytecode = memory_bytecode_cache()
-        self.page_cache: dict[str, tuple[str, str]] = {}  # src_uri -> (input key, final HTML), mkdocs serve
-        self.fingerprint = ""  # what every page shares: settings, navigation, theme
-        self.strings = ""  # the interface strings' key, per build
+        self.page_cache: dict[str, tuple[object, str]] = {}  # src_uri -> (inputs, final HTML), mkdocs serve
+        self.fingerprint = ""  # what every page shares: settings, navigation, theme, interface strings
+        self.strings = ""  # the interface strings' key (messages/ may change while serving), set by begin()
+        self.listings = ListingData()  # the data every listing page shares, versioned across rebuilds
+        self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
+        self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
+        self.pages_too = False  # MkDocs is handed only changed pages (no other plugin needs to see them all)
         # Per build, reset by begin():
-        self.page_keys: dict[str, str] = {}  # story slug -> input key, computed once per build
+        self.page_inputs: dict[str, object] = {}  # story slug -> inputs, computed once per build
         self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
         self.rendered: set[str] = set()  # story pages rendered in this dirty build (storyportal serve)
+        self.walked: Files | None = None  # what MkDocs was handed in this dirty build
+        self.every_file: Files | None = None  # every file of the site, kept ones included
         self.portal: Portal | None = None
-        self.plan: SitePlan | None = None
+        self.pages: SitePages | None = None
         self.image_tag: Callable | None = None
 
     def start(self, *, command: str, dirty: bool) -> None:
@@ -58,13 +68,20 @@ class Preview:
         # `storyportal serve` (or `mkdocs serve --dirty`): MkDocs skips pages we say are unchanged.
         self.fast = self.serving and dirty
         self.ledger, self.search_entries, self.bytecode = OutputLedger(), SearchEntries(), memory_bytecode_cache()
+        self.listings = ListingData()
 
-    def begin(self, portal, plan, image_tag: Callable) -> None:
-        """A new build of ``portal``: page keys are computed again, counts start from zero."""
-        self.portal, self.plan, self.image_tag = portal, plan, image_tag
-        self.page_keys, self.reused, self.rendered = {}, set(), set()
-        # The interface strings of every language (messages/ may change while serving).
+    def begin(self, portal, pages: SitePages, image_tag: Callable) -> None:
+        """A new build of ``portal``: inputs are computed again, counts start from zero."""
+        self.portal, self.pages, self.image_tag = portal, pages, image_tag
         self.strings = key(repr(sorted(portal.messages.languages.items()))) if self.serving else ""
+        self.page_inputs, self.reused, self.rendered = {}, set(), set()
+        self.walked = self.every_file = None
+        if self.serving:
+            self.listings.compare(pages.listing_data(), self._logo_tags(pages))
+
+    def _logo_tags(self, pages: SitePages) -> dict:
+        assert self.image_tag is not None  # set by begin() just before
+        return {logo: self.image_tag(logo, "logo") for logo in sorted({c.logo for c in pages.plan.cards if c.logo})}
 
     def mark_pages(self, files: Files, specs: dict) -> Files:
         """Give every page a StoryPortalFile, so that a dirty build asks us whether it changed.
@@ -82,44 +99,110 @@ class Preview:
             marked.append(file)
         return Files(marked)
 
-    def changed(self, src_uri: str, spec) -> bool:
-        if not self.fast or spec is None or spec.kind not in KEYED_KINDS:
-            return True  # listings, home, hand-written pages: they show other pages
-        return not self.ledger.unchanged(src_uri, self.key(spec))
+    def select(self, files: Files, config) -> Files:
+        """`storyportal serve`: the files MkDocs walks in this rebuild, the changed ones only.
 
-    def note_nav(self, config, nav) -> None:
+        An unchanged story or listing page stays in the list as a KeptPage (links to it resolve,
+        MkDocs neither reads nor writes it); unchanged data files and images are left out. When
+        another plugin handles page events (Material's search), every page is kept for it.
+        """
+        if not self.fast:
+            return files
+        self.every_file = files
+        walked: list[File] = []
+        for file in files:
+            if isinstance(file, KeptPage):
+                walked.append(file)
+            elif isinstance(file, StoryPortalFile) and self.pages_too and not file.is_modified():
+                walked.append(KeptPage.copy_of(file))
+            elif file.is_documentation_page() or not self.ledger.same_file(file):
+                walked.append(file)
+        first = next((i for i, f in enumerate(walked) if isinstance(f, KeptPage)), None)
+        if first is not None and not any(f.is_documentation_page() for f in walked):
+            # MkDocs dates sitemap.xml.gz from its pages: one stays a page (unmodified: not rendered).
+            page = StoryPortalFile.copy_of(walked[first])
+            page.preview, page.spec = self, self.pages.pages[page.src_uri] if self.pages else None
+            walked[first] = page
+        self.walked = Files(walked)
+        return self.walked
+
+    def kept_page(self, src_uri: str, spec, config) -> File | None:
+        """`storyportal serve`: an unchanged page of ours, as the KeptPage of the last build (no new File)."""
+        if not (self.fast and self.pages_too) or self.changed(src_uri, spec):
+            return None
+        kept = self.kept_pages.get(src_uri)
+        if kept is None or kept.abs_dest_path != os.path.join(config.site_dir, kept.dest_uri):
+            kept = KeptPage.copy_of(File.generated(config, src_uri, content=""))
+            self.kept_pages[src_uri] = kept
+        kept.page = None  # MkDocs gives a page in the navigation a new Page each build
+        return kept
+
+    def changed(self, src_uri: str, spec) -> bool:
+        if not self.fast or spec is None:
+            return True  # hand-written pages show the navigation and what else they like
+        return not self.ledger.unchanged(src_uri, self.inputs(spec))
+
+    def note_settings(self, config) -> None:
+        """Before any page is compared (on_files): what every page shares, and whether it changed."""
+        self.pages_too = self.fast and not _other_page_plugins(config)
         previous = self.fingerprint
-        self.fingerprint = site_fingerprint(config, nav) if self.serving else ""
+        self.fingerprint = site_fingerprint(config) + self.strings if self.serving else ""
         if self.serving and previous and previous != self.fingerprint:
-            log.info("preview: mkdocs.yml, the theme or the navigation changed: every page is rendered again")
+            log.info(
+                "preview: mkdocs.yml, the theme, the navigation or the interface strings changed: every page is rendered again"
+            )
+            self.ledger.full_sweep = True
 
     def add_template(self, env):
         return add_cached_template(env, self.bytecode) if self.serving else env
 
-    def key(self, spec) -> str:
-        """Everything the page is made from; asked three times per page and build, computed once."""
-        # Pages are keyed only during a build, and begin() opens every build.
-        assert self.portal is not None and self.plan is not None and self.image_tag is not None
+    def inputs(self, spec) -> object:
+        """Everything the page is made from, compared with ==; computed once per page and build."""
+        # Pages are compared only during a build, and begin() opens every build.
+        assert self.portal is not None and self.pages is not None and self.image_tag is not None
         if spec.kind == "preview-error":
-            return key(self.fingerprint, spec.title, preview_errors_html(self.portal, spec.key))
-        if spec.key not in self.page_keys:
-            view = self.plan.stories[spec.key]
-            tags = [self.image_tag(p, k) for p, k in story_images(view)]
-            self.page_keys[spec.key] = key(self.fingerprint, self.strings, repr(view), repr(tags))
-        return self.page_keys[spec.key]
+            return (self.fingerprint, spec, preview_errors_html(self.portal, spec.key))
+        if spec.kind != "story":
+            banner = preview_errors_html(self.portal) if spec.kind == "home" else ""
+            listing, own = self.pages.shows(spec, self.image_tag)
+            return (self.fingerprint, spec, self.listings.version if listing else None, own, banner)
+        if spec.key not in self.page_inputs:
+            view = self.pages.plan.stories[spec.key]
+            tags = tuple(self.image_tag(p, k) for p, k in story_images(view))
+            self.page_inputs[spec.key] = (self.fingerprint, spec, view, tags)
+        return self.page_inputs[spec.key]
+
+    def unchanged_output(self, output: str, inputs: object) -> bool:
+        """`storyportal serve`: ``output`` (not a page) is on disk from ``inputs``; no need to render it."""
+        if not self.fast:
+            return False
+        self.ledger.outputs.add(output)
+        if self.ledger.unchanged(output, (self.fingerprint, inputs)):
+            return True
+        self.ledger.wrote(output, (self.fingerprint, inputs))
+        return False
+
+    def kept_file(self, output: str, signature: object) -> bool:
+        """`storyportal serve`: ``output`` (a data file or image) is on disk from the same text or cache file.
+
+        The plugin then lists no file for it at all (tens of thousands of File objects at 10,000 stories).
+        """
+        if not self.fast or output not in self.ledger.files or self.ledger.files[output] != signature:
+            return False
+        self.ledger.outputs.add(output)
+        return True
 
     def cached(self, src_uri: str, spec) -> str | None:
         """The last output of this story page, if its inputs are unchanged (mkdocs serve)."""
         if not self.serving or spec.kind != "story":
             return None
         found = self.page_cache.get(src_uri)
-        return found[1] if found and found[0] == self.key(spec) else None
+        return found[1] if found and found[0] == self.inputs(spec) else None
 
     def wrote(self, src_uri: str, spec, output: str) -> str:
         """Record a page's output: in the ledger (storyportal serve) or the page cache (mkdocs serve)."""
         if self.fast:
-            keyed = spec is not None and spec.kind in KEYED_KINDS
-            self.ledger.wrote(src_uri, self.key(spec) if keyed else None)
+            self.ledger.wrote(src_uri, self.inputs(spec) if spec is not None else None)
             if spec is not None and spec.kind == "story":
                 self.rendered.add(src_uri)
             return output
@@ -127,44 +210,121 @@ class Preview:
             return output
         cached = self.cached(src_uri, spec)
         if cached is None:
-            self.page_cache[src_uri] = (self.key(spec), output)
+            self.page_cache[src_uri] = (self.inputs(spec), output)
             return output
         self.reused.add(src_uri)
         return cached
 
+    def sitemap_pages(self, pages, site_url: str | None):
+        """The sitemap lists every page: those MkDocs built and those kept from earlier rebuilds."""
+        if self.every_file is None or self.walked is None:
+            return pages
+        entries: list[object] = []
+        date = get_build_date()
+        for file in every_page(self.every_file):
+            walked = self.walked.src_uris.get(file.src_uri)  # not get_file_from_path: no path parsing
+            if not isinstance(walked, KeptPage):
+                entries.append(walked)
+                continue
+            key = (file.url, site_url, date)
+            if self.sitemap.get(file.src_uri, (None,))[0] != key:
+                self.sitemap[file.src_uri] = (key, SitemapEntry.of(file, site_url, date))
+            entries.append(self.sitemap[file.src_uri][1])
+        return entries
+
     def finish(self, config, files: Files, fill: Callable) -> None:
         """After a preview build: put back what a dirty build leaves out, and say what was reused."""
-        assert self.plan is not None  # finish() ends a build that begin() opened
+        assert self.pages is not None  # finish() ends a build that begin() opened
         if self.fast:
             self._finish_dirty_build(config, files, fill)
         elif self.serving:
             log.info(
                 f"preview: {len(self.reused)} unchanged story page(s) reused, "
-                f"{len(self.plan.stories) - len(self.reused)} rendered"
+                f"{len(self.pages.plan.stories) - len(self.reused)} rendered"
             )
 
     def _finish_dirty_build(self, config, files: Files, fill: Callable) -> None:
         """The full search index, and no stale files; ``fill`` gives a skipped page its content."""
         site_dir = Path(config.site_dir)
-        pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        for page in pages:
-            if page.content is None:  # skipped: give it what populating it would have given
-                fill(page)
+        every = self.every_file or files
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None and hasattr(search, "search_index"):
+            pages = [f.page for f in files.documentation_pages() if f.page is not None]
+            for page in pages:
+                if page.content is None:  # skipped: give it what populating it would have given
+                    fill(page)
             self.search_entries.rebuild(search, pages)
             if hasattr(search, "search_index_prev"):
                 search.search_index_prev = None  # Material would merge the last index in again
             target = site_dir / "search" / "search_index.json"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(SearchEntries.generate(search.search_index), encoding="utf-8")
-        assert self.plan is not None  # finish() ends a build that begin() opened
-        stale = self.ledger.sweep(site_dir, {f.dest_uri for f in files})
-        self.ledger.forget_missing({f.src_uri for f in files.documentation_pages()})
+        for file in self.walked or ():
+            if not file.is_documentation_page() and not isinstance(file, KeptPage):
+                self.ledger.copied(file)
+        expected = {f.dest_uri for f in every} | set(self.ledger.outputs)
+        stale = self.ledger.sweep(site_dir, expected)
+        self.ledger.forget_missing({f.src_uri for f in every_page(every)}, expected)
+        assert self.pages is not None  # finish() ends a build that begin() opened
+        walked = len(self.walked.documentation_pages()) if self.walked is not None else len(every)
         log.info(
-            f"preview: {len(self.plan.stories) - len(self.rendered)} unchanged story page(s) kept, "
-            f"{len(self.rendered)} rendered, {len(stale)} stale file(s) removed"
+            f"preview: {len(self.pages.plan.stories) - len(self.rendered)} unchanged story page(s) kept, "
+            f"{len(self.rendered)} rendered ({walked} page(s) walked), {len(stale)} stale file(s) removed"
         )
+
+
+def every_page(files: Files) -> list[File]:
+    """The site's pages in MkDocs' order, kept ones included (they are no documentation pages to MkDocs)."""
+    return [f for f in files if (f.is_documentation_page() or isinstance(f, KeptPage)) and f.inclusion.is_included()]
+
+
+def _other_page_plugins(config) -> bool:
+    """Whether a plugin besides ours handles page events: it must see every page."""
+    events = ("page_markdown", "page_content", "page_context", "post_page", "pre_page", "page_read_source")
+    for event in events:
+        for method in config.plugins.events.get(event, ()):
+            owner = getattr(method, "__self__", None)
+            if owner is not None and type(owner).__module__ != "storyportal.adapter.plugin":
+                return True
+    return False
+
+
+class ListingData:
+    """The plan data every listing page shares, with a version that moves only when it changes.
+
+    Compared once per rebuild (about 10,000 cards compared in a few milliseconds: unchanged
+    stories keep their parsed strings), so that each listing page's inputs stay small.
+    """
+
+    def __init__(self):
+        self.version = 0
+        self.last: object = None
+
+    def compare(self, data: object, logos: dict) -> None:
+        current = (data, logos)
+        if current != self.last:
+            self.version += 1
+            self.last = current
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """A kept page as the sitemap template reads it (``file.page``): its address and date."""
+
+    page: object
+
+    @classmethod
+    def of(cls, file: File, site_url: str | None, date: str):
+        canonical = urljoin(site_url if site_url.endswith("/") else site_url + "/", file.url) if site_url else None
+        return cls(_SitemapPage(canonical, urlsplit(canonical).path if canonical else None, date))
+
+
+@dataclass(frozen=True)
+class _SitemapPage:
+    canonical_url: str | None
+    abs_url: str | None
+    update_date: str
+    is_link: bool = False
 
 
 class StoryPortalFile(File):
@@ -175,11 +335,12 @@ class StoryPortalFile(File):
     """
 
     preview: Preview | None = None
-    spec = None  # our PageSpec, or None for a page we did not make
+    spec: object = None  # our PageSpec, or None for a page we did not make
 
     @classmethod
     def copy_of(cls, file: File) -> StoryPortalFile:
         """The same file, every attribute kept (another plugin's changes included)."""
+        _ = file.dest_uri, file.url, file.abs_dest_path  # worked out as a page's, whatever ``file`` is
         copy = cls.__new__(cls)
         copy.__dict__.update(file.__dict__)
         return copy
@@ -190,6 +351,34 @@ class StoryPortalFile(File):
         return self.preview.changed(self.src_uri, self.spec)
 
 
+class KeptPage(File):
+    """An unchanged page in a `storyportal serve` rebuild: its output stays as it was written.
+
+    Not a documentation page to MkDocs, so it is neither read nor rendered nor written; it
+    stays in the file list so that links to it resolve and the navigation can name it.
+    """
+
+    @classmethod
+    def copy_of(cls, file: File) -> KeptPage:
+        # MkDocs works out a file's address once, by whether it is a page: as a page.
+        _ = file.dest_uri, file.url, file.abs_dest_path
+        copy = cls.__new__(cls)
+        copy.__dict__.update(file.__dict__)
+        return copy
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+    def is_modified(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
 def key(*parts) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -198,8 +387,11 @@ def key(*parts) -> str:
     return digest.hexdigest()
 
 
-def site_fingerprint(config, nav) -> str:
+def site_fingerprint(config) -> str:
     """What every page shares: settings, navigation, our theme files and the installed theme's version.
+
+    The navigation is taken from the settings (the plugin fills ``nav`` in on_config): the
+    pages are compared in on_files, before MkDocs builds its navigation.
 
     Only ``custom_dir`` is walked: the installed theme changes only with its version, and
     walking its thousands of icons would cost more than rendering the page.
@@ -208,7 +400,7 @@ def site_fingerprint(config, nav) -> str:
     files = sorted(Path(custom).rglob("*")) if custom and Path(custom).is_dir() else []
     theme = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file()]
     config_bytes = Path(config.config_file_path).read_bytes()
-    return key(config_bytes, config.site_url, _nav_repr(nav.items), theme, _theme_version(config.theme.name))
+    return key(config_bytes, config.site_url, repr(config.nav), theme, _theme_version(config.theme.name))
 
 
 def _theme_version(name) -> str:
@@ -222,13 +414,6 @@ def _theme_version(name) -> str:
 
 def toc_repr(toc) -> list:
     return [(item.title, item.id, item.level, toc_repr(item.children)) for item in toc]
-
-
-def _nav_repr(items) -> list:
-    return [
-        (getattr(i, "title", None), getattr(i, "url", None), _nav_repr(getattr(i, "children", None) or []))
-        for i in items
-    ]
 
 
 def story_images(view) -> list[tuple[str, str]]:
@@ -273,42 +458,76 @@ def memory_bytecode_cache():
 
 
 class OutputLedger:
-    """What a dirty preview build left on disk, so that skipping a page stays exact.
+    """What a dirty preview build left on disk, so that keeping an output stays exact.
 
-    MkDocs does not clean the output folder in a dirty build and skips pages whose file
-    says it is unmodified. The ledger knows, per page, the input key of the output on disk;
-    after each build it removes every file no current page or asset wrote.
+    Per page, the inputs of the output on disk; per other output we render (embeds), its
+    inputs; per copied or generated file, its source or content. After each build it removes
+    every file that an earlier build wrote and no current page or file writes any more: by
+    difference with the last build's outputs, or (the first build, a change of theme or
+    settings) by walking the output folder.
     """
 
     def __init__(self):
-        self.keys: dict[str, str] = {}  # src_uri -> key of the story page output on disk
+        self.keys: dict[str, object] = {}  # src_uri or output path -> inputs of the output on disk
+        self.files: dict[str, object] = {}  # dest_uri -> source signature of a copied or generated file
+        self.outputs: set[str] = set()  # rendered outputs kept in this build (not files MkDocs writes)
+        self.expected: set[str] | None = None  # everything the last build's site holds, as far as we wrote it
         self.extras: set[str] | None = None  # outputs made by templates and plugins, not by files
+        self.full_sweep = False
 
-    def unchanged(self, src_uri: str, key: str) -> bool:
-        return self.keys.get(src_uri) == key
+    def unchanged(self, name: str, inputs: object) -> bool:
+        return name in self.keys and self.keys[name] == inputs
 
-    def wrote(self, src_uri: str, key: str | None) -> None:
-        if key is None:
-            self.keys.pop(src_uri, None)
+    def wrote(self, name: str, inputs: object) -> None:
+        if inputs is None:
+            self.keys.pop(name, None)
         else:
-            self.keys[src_uri] = key
+            self.keys[name] = inputs
+
+    def same_file(self, file: File) -> bool:
+        """Whether this static or generated file's output on disk came from the same source."""
+        return self.files.get(file.dest_uri) == _signature(file)
+
+    def copied(self, file: File) -> None:
+        self.files[file.dest_uri] = _signature(file)
 
     def sweep(self, site_dir: Path, expected: set[str]) -> list[str]:
-        """Delete what no current file produced; the first build learns the template outputs."""
-        present = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
-        present = {rel for rel in present if not rel.startswith(SEARCH_BUNDLE)}  # the search index keeps itself
-        if self.extras is None:
-            self.extras = present - expected
-        stale = sorted(present - expected - self.extras)
+        """Delete what no current file produced."""
+        if self.expected is None or self.full_sweep:
+            present = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+            present = {rel for rel in present if not rel.startswith(SEARCH_BUNDLE)}  # the index keeps itself
+            if self.extras is None:  # the first build learns what templates write
+                self.extras = present - expected
+            stale = sorted(present - expected - self.extras)
+        else:
+            stale = sorted(self.expected - expected - (self.extras or set()))
+        self.expected, self.full_sweep = expected, False
         for rel in stale:
-            (site_dir / rel).unlink()
-        for folder in sorted({p for p in site_dir.rglob("*") if p.is_dir()}, reverse=True):
-            if not any(folder.iterdir()):
+            (site_dir / rel).unlink(missing_ok=True)
+        for folder in sorted({(site_dir / rel).parent for rel in stale}, key=lambda p: -len(p.parts)):
+            while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+                folder = folder.parent
         return stale
 
-    def forget_missing(self, src_uris: set[str]) -> None:
-        self.keys = {k: v for k, v in self.keys.items() if k in src_uris}
+    def forget_missing(self, src_uris: set[str], expected: set[str]) -> None:
+        self.keys = {k: v for k, v in self.keys.items() if k in src_uris or k in self.outputs}
+        self.files = {k: v for k, v in self.files.items() if k in expected}
+        self.outputs = set()
+
+
+def text_signature(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def _signature(file: File) -> object:
+    """What a copied or generated file's output is made from: its text, or its source file's identity."""
+    if file.abs_src_path is None:  # generated with its content
+        return hashlib.sha256(file.content_bytes).digest()
+    if getattr(file, "content_addressed", False):  # the image cache: a name is a content
+        return file.abs_src_path
+    stat = os.stat(file.abs_src_path or "")
+    return (file.abs_src_path, stat.st_mtime_ns, stat.st_size)
 
 
 class SearchEntries:

@@ -7,6 +7,7 @@ import gc
 import hashlib
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
 from storyportal.core.config import SiteSettings
@@ -14,8 +15,9 @@ from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.languages import Language
 from storyportal.core.messages import MessageBook, load_messages
 from storyportal.core.model import Registry, Status, Story, Taxonomy
+from storyportal.core.privacy import PrivateValue
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
-from storyportal.core.rules import check_unique_urls, resolve_story
+from storyportal.core.rules import check_unique_urls, may_show_images, registry_private_values, resolve_story
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 
 
@@ -71,8 +73,21 @@ class PortalLoader:
 
     settings: SiteSettings
     _files: dict[tuple[StoryRef, str], StoryFile] = field(default_factory=dict)  # (ref, sha256) -> StoryFile
+    # ref -> ((modification and change times, size, inode), key in _files): a file whose status is the
+    # same as when it was read is not read and hashed again (10,000 stories on every preview rebuild)
+    _stats: dict[StoryRef, tuple[tuple[int, int, int, int], tuple[StoryRef, str]]] = field(default_factory=dict)
     _registry: tuple[Registry | None, list[Issue]] = (None, [])
     _registry_key: tuple[str, str] | None = None
+    # source -> (StoryFile, issues): a story's private values, found again when its file or the registry's
+    # private values (not its consents: a revocation keeps them) change
+    _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
+    _private_key: tuple[tuple[PrivateValue, ...], ...] = ()
+    # source -> (what the story was resolved from, the result): kept while its file, the registry, the
+    # date and the image files beside it are unchanged, so that an unchanged story stays the same object
+    _resolved: dict[str, tuple[tuple[object, ...], tuple[Story | None, Status, list[Issue]]]] = field(
+        default_factory=dict
+    )
+    _taxonomy: Taxonomy | None = None
 
     def load(self, today: dt.date) -> Portal:
         # Loading allocates hundreds of thousands of small objects that all live until the
@@ -88,7 +103,9 @@ class PortalLoader:
 
     def _load(self, today: dt.date) -> Portal:
         root, config = self.settings.root, self.settings.portal
-        taxonomy = build_taxonomy(config)
+        if self._taxonomy is None:  # a function of the settings, which are this loader's
+            self._taxonomy = build_taxonomy(config)
+        taxonomy = self._taxonomy
         registry, issues = self.registry(taxonomy)
         messages = load_messages(self.settings)
         issues = [*self.settings.notes, *messages.issues, *issues]
@@ -110,8 +127,19 @@ class PortalLoader:
                 messages,
             )
         stories, status = [], {}
+        if self._private_key != (registry.private, registry.internal):
+            self._private, self._private_key = {}, (registry.private, registry.internal)
+        folders = FolderStates(root)
         for source, file in files.items():
-            story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today)
+            images = folders.state(file.ref.folder) if may_show_images(file) else ()
+            inputs = (file, registry_entries(file, registry), today, images)
+            kept = self._resolved.get(source)
+            if kept is not None and kept[0] == inputs:
+                story, state, story_issues = kept[1]
+            else:
+                found_private = self.private_values(file, registry)
+                story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today, found_private)
+                self._resolved[source] = (inputs, (story, state, story_issues))
             issues += story_issues
             status[source] = state
             if story is not None:
@@ -133,6 +161,15 @@ class PortalLoader:
             tuple(sort_issues(issues)),
             messages,
         )
+
+    def private_values(self, file: StoryFile, registry: Registry) -> list[Issue]:
+        """The private values a story shows; kept while its file and the registry's private values are unchanged."""
+        kept = self._private.get(file.ref.source)
+        if kept is not None and kept[0] is file:
+            return list(kept[1])
+        found = registry_private_values(file, registry)
+        self._private[file.ref.source] = (file, found)
+        return list(found)
 
     def registry(self, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
         """The registry, parsed again only when its bytes or the files under assets_dir change."""
@@ -156,6 +193,11 @@ class PortalLoader:
     def read(self, ref: StoryRef) -> StoryFile:
         path = self.settings.root / ref.source
         try:
+            stat = os.stat(path)
+            seen = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+            known = self._stats.get(ref)
+            if known is not None and known[0] == seen and known[1] in self._files:
+                return self._files[known[1]]  # the same file, untouched since it was read: not read again
             raw = path.read_bytes()
         except OSError as exc:
             problem = Issue(ref.source, 0, 0, "file-unreadable", f"The file cannot be read: {exc.strerror}")
@@ -163,9 +205,47 @@ class PortalLoader:
         key = (ref, hashlib.sha256(raw).hexdigest())
         if key not in self._files:
             self._files[key] = read_story(ref, raw, self.settings.portal)
+        self._stats[ref] = (seen, key)
         return self._files[key]
 
 
 def load_portal(settings: SiteSettings, today: dt.date | None = None) -> Portal:
     """Load and check everything once; the one entry point for a full build or validate."""
     return PortalLoader(settings).load(build_date(today or settings.portal.build_date))
+
+
+def registry_entries(file: StoryFile, registry: Registry) -> tuple[object, ...]:
+    """What resolving the story reads of the registry: the entries of the advocates it names.
+
+    A story naming an advocate the registry lacks is told the nearest ids: it reads them all.
+    So a revocation resolves again only the stories of that advocate.
+    """
+    if file.front is None:
+        return ()
+    entries = tuple((a, registry.advocates.get(a), a in registry.broken) for a in file.front.advocates)
+    if any(entry is None and not broken for _, entry, broken in entries):
+        return (registry,)
+    return entries
+
+
+class FolderStates:
+    """The image files of a story folder as (path, size, modification time), read once per load.
+
+    Markdown files are left out: they are stories, read (and compared) on their own.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.states: dict[str, tuple[tuple[str, int, int], ...]] = {}
+
+    def state(self, folder: str) -> tuple[tuple[str, int, int], ...]:
+        if folder not in self.states:
+            found = []
+            for top, _, names in os.walk(self.root / folder):
+                for name in names:
+                    if not name.endswith(".md"):
+                        path = os.path.join(top, name)
+                        stat = os.lstat(path)
+                        found.append((path, stat.st_size, stat.st_mtime_ns))
+            self.states[folder] = tuple(sorted(found))
+        return self.states[folder]

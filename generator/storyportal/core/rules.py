@@ -271,6 +271,13 @@ def _heading(line: str) -> str | None:
 
 
 _MAY_HAVE_IMAGES = re.compile(r"!\[|<img", re.I)
+
+
+def may_show_images(file: StoryFile) -> bool:
+    """Whether resolving the story may look at image files (its hero image, images in its body)."""
+    return bool((file.front is not None and file.front.image) or _MAY_HAVE_IMAGES.search(file.body))
+
+
 # Each try stops at the next '[' or '<': tries from successive starts then read disjoint
 # stretches, so a body full of '![' or '<img ' is read once, not once per start (quadratic).
 # What this quick scan misses, the renderer's own list of images catches.
@@ -431,10 +438,21 @@ def check_field_consent(check: StoryCheck, story: Story) -> None:
 
 
 def resolve_story(
-    file: StoryFile, registry: Registry, taxonomy: Taxonomy, config: PortalConfig, root: Path, on: dt.date
+    file: StoryFile,
+    registry: Registry,
+    taxonomy: Taxonomy,
+    config: PortalConfig,
+    root: Path,
+    on: dt.date,
+    private: list[Issue] | None = None,
 ) -> tuple[Story | None, Status, list[Issue]]:
-    """Turn a shape-checked story into a record, and decide whether it may be published."""
-    private = story_private_values(file, registry.private_matcher, [*registry.private, *registry.internal_values()])
+    """Turn a shape-checked story into a record, and decide whether it may be published.
+
+    ``private``: the story's private-value issues, when the caller kept them from an earlier
+    load of the same file against the same registry (the preview); else found here.
+    """
+    if private is None:
+        private = registry_private_values(file, registry)
     if file.front is None:
         return None, Status.INVALID, list(file.issues) + _sections_of_unreadable(file, config) + private
     front, check = file.front, StoryCheck(file)
@@ -456,6 +474,11 @@ def resolve_story(
     story = _record(file, front, advocates, facets, lang, video, image)
     check_consent(check, story, on)
     return story, _status(front, check, on), check.issues
+
+
+def registry_private_values(file: StoryFile, registry: Registry) -> list[Issue]:
+    """Every private registry value the story shows (the costliest check: it renders the body)."""
+    return story_private_values(file, registry.private_matcher, [*registry.private, *registry.internal_values()])
 
 
 def _sections_of_unreadable(file: StoryFile, config: PortalConfig) -> list[Issue]:

@@ -7,6 +7,7 @@ consent again, and a story that is not published is not in the plan, so it gets 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,15 +83,46 @@ def plan_embed_card(view: StoryView) -> EmbedCard:
     )
 
 
-def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str]) -> EmbedPlan:
-    """A card for every published story, the wall, and the files beside them."""
-    cards = {slug: plan_embed_card(view) for slug, view in plan.stories.items() if slug != WALL}
-    files = {f"embed/{slug}/oembed.json": card_oembed(card, plan) for slug, card in cards.items()}
+SETTINGS = ("settings",)  # the memo's entry for the plan's settings (story entries are keyed by slug)
+
+
+def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str], memo: dict | None = None) -> EmbedPlan:
+    """A card for every published story, the wall, and the files beside them.
+
+    ``memo`` (the preview keeps one): a story's card, oEmbed record and snippet from the last
+    plan, kept while its view and the site's settings are equal.
+    """
+    memo = {} if memo is None else memo
+    settings = dataclasses.replace(  # the site's name, address, audience...: compared once per plan
+        plan,
+        stories=MappingProxyType({}),
+        cards=(),
+        facets=(),
+        industries=(),
+        featured=(),
+        aliases=(),
+        data_files=MappingProxyType({}),
+        withheld=(),
+    )
+    if memo.get(SETTINGS) != settings:
+        memo.clear()
+        memo[SETTINGS] = settings
+    cards, oembeds, story_snippets = {}, {}, {}
+    for slug, view in plan.stories.items():
+        if slug == WALL:
+            continue
+        kept = memo.get(slug)
+        if kept is None or kept[0] != view:
+            card = plan_embed_card(view)
+            kept = (view, card, card_oembed(card, plan), story_snippet(card, plan))
+            memo[slug] = kept
+        cards[slug], oembeds[f"embed/{slug}/oembed.json"], story_snippets[slug] = kept[1:]
+    files = dict(oembeds)
     files["embed/wall/oembed.json"] = oembed_json(plan.site_name, embed_src(plan, "wall/"), WALL_SIZE, plan)
     files.update(wall_chunks(plan, logo_url))
     if frame_ancestors:
         files["_headers"] = headers_file(frame_ancestors)
-    snippets = {slug: story_snippet(card, plan) for slug, card in cards.items()}
+    snippets = dict(story_snippets)
     snippets[WALL] = wall_snippet(plan)
     first = tuple(cards.values())[:WALL_FIRST]
     return EmbedPlan(MappingProxyType(cards), first, MappingProxyType(files), MappingProxyType(snippets))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +77,44 @@ class SitePages:
             ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
         return ctx
 
+    def listing_data(self) -> SitePlan:
+        """What every page other than a story's may show of the plan: all of it but the story views.
+
+        The preview compares it between rebuilds (with ``==``): a body edit leaves it equal, a
+        new title, summary, facet or story does not.
+        """
+        return dataclasses.replace(self.plan, stories=MappingProxyType({}), data_files=MappingProxyType({}))
+
+    def shows(self, spec: PageSpec, images: Callable[[str, str], ImageTag | None]) -> tuple[bool, tuple]:
+        """What a page other than a story's shows: whether it shows ``listing_data``, and its own data.
+
+        An industry page shows its own cards and the other industries' names and counts, not the
+        whole plan: a new story renders only its industry's page again (and the others' when a
+        count changes). The roster and the report have no equality: they count as changed every time.
+        """
+        ctx = self.context(spec, "", images)
+        if ctx.industry is not None:
+            plan = dataclasses.replace(
+                self.listing_data(), cards=(), facets=(), industries=(), featured=(), withheld=()
+            )
+            counts = tuple((i.term, len(i.cards)) for i in self.plan.industries)
+            logos = tuple(images(c.logo, "logo") for c in ctx.industry.cards if c.logo)
+            return False, (plan, ctx.industry, counts, logos)
+        return True, (ctx.sales, ctx.roster, ctx.activities, ctx.report, tuple(ctx.extra.items()))
+
+    def embed_shows(self, ctx: PageContext) -> tuple:
+        """What an /embed/ page shows: its card or cards, their logos, the story behind a card, the site's name
+        and address (the templates read nothing else of the plan), for the preview to compare between rebuilds."""
+        cards = [ctx.extra["embed"]] if "embed" in ctx.extra else list(ctx.extra.get("wall", ()))
+        logos = tuple(ctx.images(card.logo, "logo") if card.logo else None for card in cards)
+        story = ctx.story._view if isinstance(ctx.story, SafeStoryView) else ctx.story
+        plan = self.plan
+        return (ctx.kind, ctx.page_url, story, tuple(ctx.extra.items()), logos, plan.site_name, plan.site_url)
+
+    def embed_outputs(self) -> list[str]:
+        """The paths embed_pages writes."""
+        return [f"embed/{slug}/index.html" for slug in self.extras["embeds"].cards] + [f"embed/{WALL}/index.html"]
+
     def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[tuple[str, str, PageContext]]:
         """(output path, template, context) of each /embed/ page.
 
@@ -144,7 +183,35 @@ class SafeStoryView:
         return Markup(self._view.jsonld)  # escaped by plan.safe_json_for_script
 
 
-def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None) -> SitePages:
+class TextMemo:
+    """Generated texts kept between plans of one portal (the preview): made again only when the
+    data they are made from is unequal to last time's."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[object, str]] = {}
+        self.kept_files: dict[str, tuple[object, dict[str, str]]] = {}
+        self.embeds: dict = {}  # plan_embeds' memo: slug -> a story's embed card, oEmbed record and snippet
+
+    def text(self, name: str, data: object, make: Callable[[], str]) -> str:
+        kept = self.kept.get(name)
+        if kept is not None and kept[0] == data:
+            return kept[1]
+        text = make()
+        self.kept[name] = (data, text)
+        return text
+
+    def files(self, name: str, data: object, make: Callable[[], dict[str, str]]) -> dict[str, str]:
+        """Like text, for a set of files made together (output path -> text)."""
+        kept = self.kept_files.get(name)
+        if kept is None or kept[0] != data:
+            kept = (data, make())
+            self.kept_files[name] = kept
+        return dict(kept[1])
+
+
+def plan_pages(
+    plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None, memo: TextMemo | None = None
+) -> SitePages:
     name, t = plan.site_name, default_messages(portal).t
     pages = {
         "index.md": PageSpec("home", "sp_home.html", name, t("home.description", site=name), hide=("toc",)),
@@ -161,9 +228,10 @@ def plan_pages(plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: 
             industry.term.slug,
             hide=("toc",),
         )
-    extras, data, allowed = _sales_pages(plan, portal, pages)
+    memo = memo or TextMemo()
+    extras, data, allowed = _sales_pages(plan, portal, pages, memo)
     data.update(plan.data_files)
-    extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors)
+    extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors, memo.embeds)
     data.update(extras["embeds"].files)
     return SitePages(
         plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed, guarded_values(plan, portal)
@@ -178,16 +246,22 @@ def guarded_values(plan: SitePlan, portal: Portal) -> list[tuple[str, str, str]]
     return values
 
 
-def _sales_pages(plan: SitePlan, portal: Portal, pages: dict[str, PageSpec]) -> tuple[Extras, dict[str, str], set[str]]:
+def _sales_pages(
+    plan: SitePlan, portal: Portal, pages: dict[str, PageSpec], memo: TextMemo
+) -> tuple[Extras, dict[str, str], set[str]]:
     """/sales/ for everyone; the roster and the report only in the internal build."""
     extras: Extras = {}
     data: dict[str, str] = {}
     allowed: set[str] = set()
     rows = sales.sales_rows(portal)
     extras["sales"] = SalesView(rows, portal.settings.portal.stale_after_months)
-    data["sales/index.json"] = sales.render_json(rows, portal)
-    data["sales/index.csv"] = sales.render_csv(rows)
-    data.update(sales.render_row_chunks(rows, plan.type_labels))
+    data["sales/index.json"] = memo.text(
+        "sales/index.json", (rows, portal.today), lambda: sales.render_json(rows, portal)
+    )
+    data["sales/index.csv"] = memo.text("sales/index.csv", rows, lambda: sales.render_csv(rows))
+    data.update(
+        memo.files("sales/rows", (rows, plan.type_labels), lambda: sales.render_row_chunks(rows, plan.type_labels))
+    )
     pages["sales/index.md"] = PageSpec(
         "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales."
     )

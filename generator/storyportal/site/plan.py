@@ -198,8 +198,85 @@ class RelatedIndex:
         return list(found.values())
 
 
-def related_cards(story: Story, index: RelatedIndex, cards: dict, count: int) -> tuple[CardView, ...]:
-    """Other stories of the same industry, most shared products and use cases first, then newest."""
+class PlanMemo:
+    """What the last plan of a portal made, kept by the preview so that a rebuild plans only what changed.
+
+    Related stories are ranked again only in the industries where what ranks them changed (a
+    story's industry, products, use cases, date or slug: 10,000 rankings were most of the plan).
+    A card or a story view is kept, the same object, while everything it is made from is the
+    same (an unchanged story stays the same object across loads): the preview then compares
+    pages by identity, not field by field.
+    """
+
+    def __init__(self) -> None:
+        self.count = -1
+        self.ranks: dict[str, tuple] = {}  # slug -> what ranks the story as a candidate
+        self.slugs: dict[str, tuple[str, ...]] = {}
+        self.cards: dict[str, tuple[tuple, CardView]] = {}
+        self.views: dict[str, tuple[tuple, StoryView]] = {}
+        self.index: tuple[tuple, dict[str, str]] = ((), {})
+        self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
+
+    def render(self, text: str, folder: str, slug: str) -> tuple:
+        """render_story_body, kept per story while its text is the same (its checks scan the whole text)."""
+        kept = self.bodies.get((folder, slug))
+        if kept is None or kept[0] != text:
+            kept = (text, render_story_body(text, folder, slug))
+            self.bodies[(folder, slug)] = kept
+        return kept[1]
+
+    def index_files(self, published: tuple[Story, ...], cards: dict, facets: tuple[Facet, ...], logo_url) -> dict:
+        shown = tuple(cards[s.slug] for s in published)
+        inputs = (published, shown, facets, tuple(logo_url(c.logo) if c.logo else None for c in shown))
+        if self.index[0] != inputs:
+            self.index = (inputs, plan_index_files(published, cards, facets, logo_url))
+        return dict(self.index[1])
+
+    def card(self, story: Story, on, type_labels: Mapping[StoryType, str] = TYPE_LABELS) -> CardView:
+        inputs = (story, on, type_labels)
+        kept = self.cards.get(story.slug)
+        if kept is None or kept[0] != inputs:
+            kept = (inputs, plan_card(story, on, type_labels))
+            self.cards[story.slug] = kept
+        return kept[1]
+
+    def view(self, story: Story, portal: Portal, related: tuple[CardView, ...], card: CardView, card_image: str, body):
+        settings = portal.settings
+        inputs = (story, portal.today, settings, related, card, card_image, body)
+        kept = self.views.get(story.slug)
+        if kept is None or kept[0] != inputs:
+            kept = (inputs, plan_story(story, portal, related, card, card_image, body))
+            self.views[story.slug] = kept
+        return kept[1]
+
+    def related(self, published: tuple[Story, ...], count: int) -> dict[str, tuple[str, ...]]:
+        """Each story's related stories. Candidates come from the story's own industry only, so
+        only the industries in which a story was added, removed or re-faceted are ranked again."""
+        ranks = {
+            s.slug: (
+                s.industry.slug,
+                tuple(p.slug for p in s.products),
+                tuple(u.slug for u in s.use_cases),
+                s.published,
+            )
+            for s in published
+        }
+        if count != self.count:
+            self.ranks, self.slugs, self.count = {}, {}, count
+        changed = {rank[0] for slug, rank in ranks.items() if self.ranks.get(slug) != rank}
+        changed |= {rank[0] for slug, rank in self.ranks.items() if ranks.get(slug) != rank}
+        if changed:
+            index = RelatedIndex(published)
+            kept = {slug: found for slug, found in self.slugs.items() if slug in ranks}
+            for story in published:
+                if story.industry.slug in changed or story.slug not in kept:
+                    kept[story.slug] = tuple(r.slug for r in related_stories(story, index, count))
+            self.slugs = kept
+        self.ranks = ranks
+        return self.slugs
+
+
+def related_stories(story: Story, index: RelatedIndex, count: int) -> list[Story]:
     products, use_cases = index.terms[story.slug]
 
     def score(other: Story) -> int:
@@ -210,7 +287,7 @@ def related_cards(story: Story, index: RelatedIndex, cards: dict, count: int) ->
         (s for s in index.candidates(story) if s.slug != story.slug),
         key=lambda s: (-score(s), -s.published.toordinal(), s.slug),
     )
-    return tuple(cards[s.slug] for s in ranked[:count])
+    return ranked[:count]
 
 
 def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, site_url: str, card: str) -> str:
@@ -235,7 +312,7 @@ def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, 
     return safe_json_for_script(data)
 
 
-def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], list[Issue]]:
+def plan_bodies(published: tuple[Story, ...], render=render_story_body) -> tuple[dict[str, RenderedBody], list[Issue]]:
     """Each story's rendered body (validation already rendered it: this reuses that result).
 
     A body that cannot be rendered withholds its one story, located, instead of failing
@@ -244,7 +321,7 @@ def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], 
     bodies: dict[str, RenderedBody] = {}
     withheld: list[Issue] = []
     for story in published:
-        body, problem = render_story_body(story.body, story.source.rsplit("/", 1)[0], story.slug)
+        body, problem = render(story.body, story.source.rsplit("/", 1)[0], story.slug)
         if body is not None:
             bodies[story.slug] = body
         elif problem is not None:
@@ -254,14 +331,13 @@ def plan_bodies(published: tuple[Story, ...]) -> tuple[dict[str, RenderedBody], 
 
 
 def plan_story(
-    story: Story, portal: Portal, related: RelatedIndex, cards: dict, card_path, body: RenderedBody
+    story: Story, portal: Portal, related: tuple[CardView, ...], card: CardView, card_image: str, body: RenderedBody
 ) -> StoryView:
     on, settings = portal.today, portal.settings
     canonical = settings.site_url + story.url if settings.site_url else "/" + story.url
     speaker = plan_speaker(story, on)
-    card_image = card_path(story, cards[story.slug])  # hashes the card's inputs: once per story
     return StoryView(
-        card=cards[story.slug],
+        card=card,
         story=story,
         lang_label=LANG_LABELS.get(story.lang, story.lang),
         speaker=speaker,
@@ -270,7 +346,7 @@ def plan_story(
         video=story.video,
         body_html=body.html,
         body_images=body.images,
-        related=related_cards(story, related, cards, settings.portal.related_stories),
+        related=related,
         canonical=canonical,
         card_image=card_image,
         jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url, card_image),
@@ -372,18 +448,28 @@ def _no_card(story: Story, card: CardView) -> str:  # noqa: ARG001 (the card_pat
     return f"cards/{story.slug}.png"
 
 
-def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) -> SitePlan:
-    """Plan every page of the public (or internal) site from a loaded portal."""
-    bodies, withheld = plan_bodies(portal.published)
+def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card, memo: PlanMemo | None = None) -> SitePlan:
+    """Plan every page of the public (or internal) site from a loaded portal.
+
+    ``memo``: what the last plan of this portal made (the preview keeps one).
+    """
+    memo = memo or PlanMemo()
+    bodies, withheld = plan_bodies(portal.published, memo.render)
     published = tuple(s for s in portal.published if s.slug in bodies)
     type_labels = default_type_labels(portal)
-    cards = {s.slug: plan_card(s, portal.today, type_labels) for s in published}
-    related = RelatedIndex(published)
-    views = {s.slug: plan_story(s, portal, related, cards, card_path, bodies[s.slug]) for s in published}
+    cards = {s.slug: memo.card(s, portal.today, type_labels) for s in published}
+    related = memo.related(published, portal.settings.portal.related_stories)
+    views = {}
+    for s in published:
+        card_image = card_path(s, cards[s.slug])  # plans the card file: every build
+        nearby = tuple(cards[slug] for slug in related[s.slug])
+        views[s.slug] = memo.view(s, portal, nearby, cards[s.slug], card_image, bodies[s.slug])
     facets = plan_facets(portal, published)
+    by_industry: dict[str, list[CardView]] = {}
+    for s in published:
+        by_industry.setdefault(s.industry.slug, []).append(cards[s.slug])
     industries = tuple(
-        IndustryView(term, tuple(cards[s.slug] for s in published if s.industry == term))
-        for term in portal.taxonomy.terms("industry")
+        IndustryView(term, tuple(by_industry.get(term.slug, ()))) for term in portal.taxonomy.terms("industry")
     )
     aliases = tuple(sorted((alias.strip("/") + "/", s.url) for s in published for alias in s.aliases))
     settings = portal.settings
@@ -394,7 +480,7 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card) ->
         industries=tuple(i for i in industries if i.cards),
         featured=tuple(cards[s.slug] for s in published if s.featured),
         aliases=aliases,
-        data_files=MappingProxyType(plan_index_files(published, cards, facets, logo_url)),
+        data_files=MappingProxyType(memo.index_files(published, cards, facets, logo_url)),
         audience=settings.portal.audience,
         site_name=settings.site_name,
         site_url=settings.site_url,

@@ -1,0 +1,76 @@
+"""What the preview keeps between loads and plans: exactly what a load and plan from scratch make."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sitebuilder import BUILD_DATE
+from storyportal.core.config import load_settings
+from storyportal.core.portal import PortalLoader
+from storyportal.site.plan import PlanMemo, plan_site
+
+
+def portal(site):
+    site.company("acme", name="Acme Corp", industry="retail")
+    site.company("globex", name="Globex", industry="healthcare")
+    site.advocate("jane-doe", company="acme")
+    site.advocate("sam-lee", company="globex", name="Sam Lee")
+    for i in range(6):
+        site.story(f"retail-{i}", title=f"Retail {i}", products=["analytics"] if i % 2 else ["journeys"],
+                   published=dt.date(2025, 1, 1 + i))
+        site.story(f"care-{i}", title=f"Care {i}", advocates=["sam-lee"], products=["analytics"],
+                   published=dt.date(2025, 2, 1 + i))
+
+
+def related(plan) -> dict[str, list[str]]:
+    return {slug: [c.slug for c in view.related] for slug, view in plan.stories.items()}
+
+
+EDITS = {
+    "new story": lambda s: s.story("retail-new", title="Retail new", products=["analytics"],
+                                   published=dt.date(2025, 3, 1)),
+    "products changed": lambda s: s.story("retail-2", title="Retail 2", products=["analytics", "journeys"],
+                                          published=dt.date(2025, 1, 3)),
+    "moved to another industry": lambda s: s.story("care-3", title="Care 3", industry="retail",
+                                                   advocates=["sam-lee"], published=dt.date(2025, 2, 4)),
+    "deleted": lambda s: (s.root / "stories" / "retail-4.md").unlink(),
+}
+
+
+def test_related_stories_kept_by_the_memo_equal_a_fresh_plan_after_each_edit(site):
+    portal(site)
+    memo = PlanMemo()
+    plan_site(site.load(), memo=memo)
+    for name, change in EDITS.items():
+        change(site)
+        loaded = site.load()
+        assert related(plan_site(loaded, memo=memo)) == related(plan_site(loaded)), name
+
+
+def test_an_unchanged_story_keeps_its_planned_view_object_across_loads(site):
+    portal(site)
+    site.flush()
+    settings, _ = load_settings(site.root / "mkdocs.yml")
+    assert settings is not None
+    loader, memo = PortalLoader(settings), PlanMemo()
+    first = plan_site(loader.load(BUILD_DATE), memo=memo)
+    story = site.root / "stories" / "retail-1.md"
+    story.write_text(story.read_text().replace("What we did.", "What we did, and more."))
+    again = plan_site(loader.load(BUILD_DATE), memo=memo)
+    assert again.stories["care-2"] is first.stories["care-2"]
+    assert again.stories["retail-1"] != first.stories["retail-1"]
+
+
+def test_a_revocation_resolves_only_the_stories_of_that_advocate_again(site):
+    portal(site)
+    site.flush()
+    settings, _ = load_settings(site.root / "mkdocs.yml")
+    assert settings is not None
+    loader = PortalLoader(settings)
+    before = {s.slug: s for s in loader.load(BUILD_DATE).stories}
+    site.advocates["jane-doe"]["consent"].update(revoked=True)
+    site.flush()
+    after = loader.load(BUILD_DATE)
+    assert all(s is before[s.slug] for s in after.stories if s.slug.startswith("care-"))
+    assert not [s for s in after.published if s.slug.startswith("retail-")]
+    assert {s.slug for s in after.published} == {s.slug for s in site.load().published}
