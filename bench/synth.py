@@ -578,6 +578,7 @@ def _portal_config(portal: SynthPortal, stories: int) -> dict:
     theme["custom_dir"] = str(REPO / "theme")
     plugin = dict(demo_plugin(demo))
     plugin["build_date"] = BUILD_DATE
+    plugin.pop("languages", None)  # one site, whatever the demo's languages (bench/bench_languages.py adds them)
     plugins = [{"storyportal": plugin} if isinstance(e, dict) and "storyportal" in e else e
                for e in demo.get("plugins") or []]
     config = {"site_name": f"Synthetic customer stories ({stories})", "site_url": "https://stories.synth.example/",

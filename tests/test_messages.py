@@ -64,7 +64,7 @@ def _used(key: str, sources: str) -> bool:
 def test_no_template_of_the_public_site_keeps_an_english_sentence():
     public = ["sp_home.html", "sp_stories.html", "sp_industry.html", "sp_story.html", "sp_embed_card.html",
               "sp_embed_wall.html", "partials/sp_card.html", "partials/sp_embed_button.html",
-              "partials/sp_embed_card.html"]
+              "partials/sp_embed_card.html", "partials/sp_languages.html", "partials/sp_alternates.html"]
     for name in public:
         text = (ROOT / "theme" / name).read_text(encoding="utf-8")
         text = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|<[^>]*>", " ", text, flags=re.S)

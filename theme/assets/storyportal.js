@@ -592,9 +592,9 @@
         self.change(state, "push");
       });
     });
-    ["[data-sp-lb-name]", "[data-sp-lb-campaign]"].forEach(function (sel) {
+    ["[data-sp-lb-name]", "[data-sp-lb-campaign]", "[data-sp-lb-lang]"].forEach(function (sel) {
       var input = root(self, sel);
-      if (input) input.addEventListener("input", function () { self.showLink(); });
+      if (input) input.addEventListener(sel === "[data-sp-lb-lang]" ? "change" : "input", function () { self.showLink(); });
     });
     var jump = root(this, "[data-sp-lb-jump]"), builder = root(this, "[data-sp-lb]");
     if (jump && builder) jump.addEventListener("click", function () { builder.open = true; });
@@ -740,7 +740,8 @@
   /* The prospect link: the public /stories/ view of the current filters, tagged for analytics. */
   SalesTable.prototype.showLink = function () {
     var out = root(this, "[data-sp-lb-out]");
-    var base = new URL(this.root.getAttribute("data-sp-stories-url"), location.href);
+    var lang = root(this, "[data-sp-lb-lang]"); // the prospect's language: that site's story list
+    var base = new URL(lang ? lang.value : this.root.getAttribute("data-sp-stories-url"), location.href);
     var name = (root(this, "[data-sp-lb-name]") || {}).value || "";
     var campaign = (root(this, "[data-sp-lb-campaign]") || {}).value || "";
     var extra = [];

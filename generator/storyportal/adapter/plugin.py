@@ -109,6 +109,7 @@ class StoryPortalPlugin(BasePlugin):
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self.preview.begin(portal, self.pages, media.image_tag)
         self._warn_missing_fonts()
+        config.extra["sp_alternates"] = self.pages.alternates()  # the sitemap's language versions
         _set_nav(config, self.plan, self.pages.pages)
         _quiet_nav_list(config)
         config.extra_css = ["assets/storyportal.css", "assets/embed.css", *config.extra_css]
@@ -441,6 +442,7 @@ def _page_meta(spec) -> dict:
         "title": str(escape(spec.title)),
         "description": str(escape(spec.description)),
         "hide": list(spec.hide),
+        "sp_lang": spec.lang,  # the language site of the page (contract with the interface strings)
     }
     return meta
 

@@ -247,10 +247,17 @@ class Story:
     draft: bool = False
     aliases: tuple[str, ...] = ()
     content_hash: str = ""
+    translation_of: str | None = None  # the original's slug, for a translation
+    prefix: str = ""  # the URL prefix of the language site the story belongs to: "" or "de/"
 
     @property
     def url(self) -> str:
-        return f"stories/{self.slug}/"
+        return f"{self.prefix}stories/{self.slug}/"
+
+    @property
+    def original(self) -> str:
+        """The slug that names the story in every language: the original's."""
+        return self.translation_of or self.slug
 
     @property
     def primary(self) -> Advocate:

@@ -145,6 +145,9 @@ class StoryIn(_Strict):
     lang: Annotated[str, StringConstraints(pattern=f"^{LANG_CODE_SHAPE}$")] | None = Field(
         None, description="The story's language (en, de, fr-CA); defaults to the site's."
     )
+    translation_of: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=200)] | None = Field(
+        None, description="The slug of the story this file translates (its `lang` says into which language)."
+    )
     featured: bool = Field(False, description="Show on the home page.")
     draft: bool = Field(False, description="Drafts are never published.")
     aliases: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]], Field(max_length=20)] = (

@@ -103,6 +103,8 @@ def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str], m
         aliases=(),
         data_files=MappingProxyType({}),
         withheld=(),
+        versions=MappingProxyType({}),  # the other language versions' addresses: a view holds its own
+        others=MappingProxyType({}),  # the other language sites' plans
     )
     if memo.get(SETTINGS) != settings:
         memo.clear()
@@ -191,7 +193,8 @@ def wall_chunks(plan: SitePlan, logo_url: LogoUrl) -> dict[str, str]:
     The wall filters with /stories/facets.json, which the site already publishes, then
     fetches only the chunks that hold the cards it shows: a few KB, even at 10,000 stories.
     """
-    rows = [_wall_row(plan_embed_card(view), logo_url) for view in plan.stories.values()]
+    # The default language's list (each story once: a translation only where it is that language's version).
+    rows = [_wall_row(plan_embed_card(plan.stories[card.slug]), logo_url) for card in plan.cards]
     return {
         f"embed/wall/cards-{start // CARD_CHUNK}.json": json.dumps(
             rows[start : start + CARD_CHUNK], ensure_ascii=False, sort_keys=True, separators=(",", ":")
