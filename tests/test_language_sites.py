@@ -208,3 +208,15 @@ def test_match_lang_refuses_a_language_the_site_lacks(multi):
     code, out, err = multi.cli("match", "--lang", "es")
     assert (code, out) == (2, "")
     assert err == "storyportal: error: unknown language 'es': the site's languages are en, de, fr\n"
+
+
+def test_a_language_site_has_its_own_name_in_the_header_title_and_home(multi):
+    multi.plugin["languages"]["de"] = {"label": "Deutsch", "site_name": "Acme-Kundengeschichten",
+                                       "site_description": "Wie Kunden mit uns arbeiten."}
+    out = multi.build()
+    home, story = page(out, "de"), page(out, "de/stories/acme-de")
+    assert "<title>Acme-Kundengeschichten</title>" in home
+    assert re.search(r"<h1>Acme-Kundengeschichten</h1>\s*<p class=\"sp-lead\">Wie Kunden mit uns arbeiten.</p>", home)
+    assert 'md-header__topic"' in story and "Acme-Kundengeschichten" in story.split('md-header__topic"')[1][:400]
+    assert "- Acme-Kundengeschichten</title>" in story
+    assert "Acme-Kundengeschichten" not in page(out, "") and "Acme-Kundengeschichten" not in page(out, "fr")
