@@ -228,3 +228,15 @@ def test_the_sales_table_links_every_language_version_of_a_story(multi):
     row = text.split("stories/acme/\">", 1)[1].split("</tr>", 1)[0]
     assert f'<a href="{SITE}stories/acme/" hreflang="en" lang="en">EN</a>' in row
     assert f'<a href="{SITE}de/stories/acme-de/" hreflang="de" lang="de">DE</a>' in row
+
+
+def test_without_site_url_the_sales_language_links_are_relative(multi):
+    multi.mkdocs.pop("site_url")
+    row = page(multi.build(), "sales").split('stories/acme/">', 1)[1].split("</tr>", 1)[0]
+    assert '<a href="../de/stories/acme-de/" hreflang="de"' in row and 'href="/' not in row
+
+
+def test_match_takes_a_facet_label_in_any_of_the_sites_languages(multi):
+    code, out, err = multi.cli("match", "--industry", "Healthcare-DE", "--format", "json", "--build-date", "2026-06-01")
+    assert code == 0, err
+    assert [s["slug"] for s in json.loads(out)["stories"]][0] == "globex"

@@ -730,7 +730,7 @@
     });
     setTime("published", row.published);
     setTime("updated", row.updated);
-    fillLanguages(cell("languages"), row);
+    fillLanguages(cell("languages"), row, this.siteRoot);
     var copy = tr.querySelector("[data-sp-copy]");
     copy.setAttribute("data-sp-copy", row.url || "");
     copy.setAttribute("aria-label", copy.getAttribute("data-sp-copy-label") + " " + row.title);
@@ -739,15 +739,20 @@
   };
 
   /* The Languages cell (sites with several languages): a link to each version, the original's language first. */
-  function fillLanguages(td, row) {
+  function fillLanguages(td, row, siteRoot) {
     if (!td) return;
     td.textContent = "";
     (row.languages || []).forEach(function (code) {
-      var address = (row.language_urls || {})[code], url;
-      try { url = new URL(address, location.href); } catch (e) { return; }
-      if (url.protocol !== "https:" && url.protocol !== "http:") return;
+      var address = String((row.language_urls || {})[code] || ""), href, url;
+      // Without site_url the addresses are site paths (/de/stories/x/): from the site's root, which may be a subfolder.
+      if (address.charAt(0) === "/") href = safeLink(siteRoot, address.slice(1));
+      else {
+        try { url = new URL(address); } catch (e) { return; }
+        if (url.protocol === "https:" || url.protocol === "http:") href = url.href;
+      }
+      if (!href) return;
       var a = document.createElement("a");
-      a.href = url.href;
+      a.href = href;
       a.hreflang = code;
       a.lang = code;
       a.textContent = code.toUpperCase();

@@ -43,7 +43,7 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 # An origin in a CSP header: no space, quote or line break can reach the _headers file.
 LangCode = Annotated[str, StringConstraints(pattern=f"^{LANG_CODE_SHAPE}$", max_length=35)]
 # A taxonomy label: one text (the default language's), or one per language.
-TermLabel = Label | dict[LangCode, Label]
+TermLabel = Label | Annotated[dict[LangCode, Label], Field(min_length=1)]  # a map names at least one language
 FrameAncestor = Annotated[str, StringConstraints(pattern=r"^https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?$")]
 
 

@@ -93,6 +93,17 @@ def placeholders(text: Text) -> set[str]:
         return set()
 
 
+def unpaired_brace(text: Text) -> bool:
+    """Whether a form of ``text`` has a ``{`` or ``}`` without its pair (``{count`` or ``done}``)."""
+    forms = [text] if isinstance(text, str) else list(text.values())
+    try:
+        for form in forms:
+            list(string.Formatter().parse(form))
+    except ValueError:
+        return True
+    return False
+
+
 @dataclass(frozen=True)
 class MessageBook:
     """Every configured language's strings, and what is wrong with the catalogues."""
@@ -151,6 +162,19 @@ class _Reader:
             )
             return False
         assert isinstance(value, (str, dict))  # _is_text above
+        if unpaired_brace(value):
+            self.issues.append(
+                Issue(
+                    shown,
+                    mark.line,
+                    mark.col,
+                    "config-message-placeholder",
+                    f"'{key}' has a '{{' or '}}' without its pair, so the page would show it as written",
+                    Severity.WARNING,
+                    "close each {name}; write {{ or }} for a brace shown as text (until then the English text is used)",
+                )
+            )
+            return False
         if known is not None and not placeholders(value) <= placeholders(known[key]):
             extra = ", ".join("{" + n + "}" for n in sorted(placeholders(value) - placeholders(known[key])))
             self.issues.append(

@@ -22,6 +22,7 @@ from storyportal.core.config import PortalConfig
 from storyportal.core.errors import closest, did_you_mean, did_you_mean_or_allowed
 from storyportal.core.imagecheck import image_problem
 from storyportal.core.issues import Issue, Severity
+from storyportal.core.languages import site_languages
 from storyportal.core.model import Advocate, Company, Metric, Registry, Status, Story, StoryType, Taxonomy, Term, Video
 from storyportal.core.paths import PathProblem, confine_to_story, reserved_address, resolve_ref
 from storyportal.core.privacy import story_private_values
@@ -337,7 +338,12 @@ def check_comments(check: StoryCheck) -> None:
     check.issues.append(Issue(check.file.ref.source, line, col, "story-unclosed-comment", message, hint=hint))
 
 
-def check_aliases(check: StoryCheck, front: StoryIn) -> None:
+def language_prefixes(config: PortalConfig) -> frozenset[str]:
+    """The URL prefixes of the site's other languages: /de/ and everything under it is the German site."""
+    return frozenset(lang.prefix for lang in site_languages(config) if lang.prefix)
+
+
+def check_aliases(check: StoryCheck, front: StoryIn, prefixes: frozenset[str] = frozenset()) -> None:
     for index, alias in enumerate(front.aliases):
         if not _alias_shape(alias):
             check.at(
@@ -346,8 +352,14 @@ def check_aliases(check: StoryCheck, front: StoryIn) -> None:
                 f"'{alias}' is not a site address like /stories/old-name/",
                 "start and end it with '/', lowercase letters, digits and '-'",
             )
-        elif reason := reserved_address(alias):
+        elif reason := reserved_address(alias) or language_site(alias, prefixes):
             _alias_reserved(check, index, alias, reason)
+
+
+def language_site(alias: str, prefixes: frozenset[str]) -> str | None:
+    """Why ``alias`` belongs to a language site (its pages are generated there), or None."""
+    first = alias.strip("/").split("/", 1)[0]
+    return f"everything under /{first}/ is the site in another language" if first in prefixes else None
 
 
 def _alias_shape(alias: str) -> bool:
@@ -463,7 +475,7 @@ def resolve_story(
     lang = front.lang or config.lang
     check_type_fields(check, front)
     check_dates(check, front)
-    check_aliases(check, front)
+    check_aliases(check, front, language_prefixes(config))
     check_comments(check)
     check_sections(check, front.type.value, config, lang)
     check_body_images(check, root, config, check_body(check))

@@ -135,7 +135,9 @@ def _target_problem(
         return (
             OF_TRANSLATION,
             f"'{target}' is itself a translation (of '{upstream}')",
-            f"translate the original: translation_of: {upstream}",
+            f"translate the original: translation_of: {upstream}"
+            if upstream != story.slug
+            else f"'{target}' and this story name each other: remove translation_of from the one that is the original",
         )
     return None
 

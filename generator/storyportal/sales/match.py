@@ -159,12 +159,13 @@ MatchT = TypeVar("MatchT", StoryMatch, AdvocateMatch)
 
 
 def normalize(taxonomy: Taxonomy, facet: str, value: str) -> str:
-    """The slug for ``value``: itself, or the slug whose slug or label matches ignoring case."""
+    """The slug for ``value``: itself, or the slug whose slug or label (in any of the site's languages) matches ignoring case."""
     if taxonomy.term(facet, value) is not None:
         return value
     wanted = value.strip().casefold()
     for term in taxonomy.terms(facet):
-        if wanted in (term.slug.casefold(), term.label.casefold()):
+        names = (term.slug, term.label, *(label for _, label in term.labels))
+        if wanted in (name.casefold() for name in names):
             return term.slug
     return value
 
