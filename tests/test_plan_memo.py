@@ -7,6 +7,8 @@ import datetime as dt
 from sitebuilder import BUILD_DATE
 from storyportal.core.config import load_settings
 from storyportal.core.portal import PortalLoader
+from storyportal.sales.index import sales_rows
+from storyportal.site.pages import TextMemo
 from storyportal.site.plan import PlanMemo, plan_site
 
 
@@ -74,3 +76,64 @@ def test_a_revocation_resolves_only_the_stories_of_that_advocate_again(site):
     assert all(s is before[s.slug] for s in after.stories if s.slug.startswith("care-"))
     assert not [s for s in after.published if s.slug.startswith("retail-")]
     assert {s.slug for s in after.published} == {s.slug for s in site.load().published}
+
+
+def _loader(site) -> PortalLoader:
+    site.flush()
+    settings, _ = load_settings(site.root / "mkdocs.yml")
+    assert settings is not None
+    return PortalLoader(settings)
+
+
+def _edit_body(story) -> None:
+    story.write_text(story.read_text().replace("What we did.", "What we did, and more."))
+
+
+INDEX_EDITS = {
+    "body edited": lambda s: _edit_body(s.root / "stories" / "retail-1.md"),
+    "tags changed": lambda s: s.story("retail-1", title="Retail 1", products=["analytics"],
+                                      published=dt.date(2025, 1, 2), tags=["loyalty"]),
+    "summary changed": lambda s: s.story("care-1", title="Care 1", advocates=["sam-lee"], products=["analytics"],
+                                         published=dt.date(2025, 2, 2), summary="Globex, faster."),
+    **EDITS,
+}
+
+
+def test_the_stories_index_kept_by_the_memo_equals_a_fresh_plan_after_each_edit(site):
+    portal(site)
+    loader, memo = _loader(site), PlanMemo()
+    plan_site(loader.load(BUILD_DATE), memo=memo)
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        kept = plan_site(loader.load(BUILD_DATE), memo=memo)
+        assert dict(kept.data_files) == dict(plan_site(site.load()).data_files), name
+
+
+def test_a_body_edit_keeps_the_stories_index_made_last_time(site):
+    portal(site)
+    loader, memo = _loader(site), PlanMemo()
+    first = plan_site(loader.load(BUILD_DATE), memo=memo)
+    INDEX_EDITS["body edited"](site)
+    again = plan_site(loader.load(BUILD_DATE), memo=memo)
+    assert again.stories["retail-1"].body_html != first.stories["retail-1"].body_html
+    assert again.data_files["stories/text.json"] is first.data_files["stories/text.json"]
+
+
+def test_sales_rows_kept_by_the_memo_equal_fresh_rows_after_each_edit_and_another_day(site):
+    portal(site)
+    loader, memo = _loader(site), TextMemo()
+    memo.sales_rows(loader.load(BUILD_DATE))
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        assert memo.sales_rows(loader.load(BUILD_DATE)) == sales_rows(site.load()), name
+    later = BUILD_DATE + dt.timedelta(days=3 * 365)  # every story goes stale
+    assert memo.sales_rows(loader.load(later)) == sales_rows(site.load(later))
+
+
+def test_an_unchanged_story_keeps_its_sales_row_object(site):
+    portal(site)
+    loader, memo = _loader(site), TextMemo()
+    first = {row.slug: row for row in memo.sales_rows(loader.load(BUILD_DATE))}
+    INDEX_EDITS["tags changed"](site)
+    again = {row.slug: row for row in memo.sales_rows(loader.load(BUILD_DATE))}
+    assert again["care-2"] is first["care-2"] and again["retail-1"] is not first["retail-1"]

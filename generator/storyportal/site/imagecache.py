@@ -82,24 +82,28 @@ class ImageCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self._top = str(folder)
         self._hashes = _read_manifest(folder / MANIFEST)
-        self._checked: dict[str, tuple[int, int, int]] = {}  # name -> stat seen when last verified
+        # name -> (stat seen when last verified, its path): the preview asks for every file every rebuild
+        self._checked: dict[str, tuple[tuple[int, int, int], Path]] = {}
 
     def get(self, name: str) -> Path | None:
         """The cached file of ``name``, or None if it is missing, a link, or not what was written."""
         expected = self._hashes.get(name)
         if expected is None or not _NAME.fullmatch(name):
             return None
-        path = self.folder / name
-        found = _regular_file(path, self.folder)
+        found = _regular_file(self._top, name)
         if found is None:
             return None
         stamp = (found.st_ino, found.st_size, found.st_mtime_ns)
-        if self._checked.get(name) != stamp:
-            # Verified once per process and version of the file: the preview asks every rebuild.
-            if _sha256(path) != expected:
-                return None
-            self._checked[name] = stamp
+        kept = self._checked.get(name)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        # Verified once per process and version of the file; links are refused above on every call.
+        path = self.folder / name
+        if _sha256(path) != expected:
+            return None
+        self._checked[name] = (stamp, path)
         return path
 
     def put(self, name: str, content: bytes) -> Path:
@@ -130,13 +134,17 @@ def _read_manifest(path: Path) -> dict[str, str]:
     return hashes
 
 
-def _regular_file(path: Path, top: Path) -> os.stat_result | None:
-    """``lstat`` of ``path`` if it and every folder between it and ``top`` are real, not links."""
+def _regular_file(top: str, name: str) -> os.stat_result | None:
+    """``lstat`` of ``top/name`` if it and every folder between it and ``top`` are real, not links.
+
+    Plain strings, not pathlib: the preview checks every cached file (thousands) on every rebuild.
+    """
+    parts = name.split("/")
     try:
-        for folder in reversed(path.relative_to(top).parents[:-1]):
-            if not stat.S_ISDIR(os.lstat(top / folder).st_mode):
+        for depth in range(1, len(parts)):
+            if not stat.S_ISDIR(os.lstat(os.path.join(top, *parts[:depth])).st_mode):
                 return None
-        found = os.lstat(path)
+        found = os.lstat(os.path.join(top, name))
     except OSError:
         return None
     return found if stat.S_ISREG(found.st_mode) else None
