@@ -8,6 +8,8 @@ from sitebuilder import BUILD_DATE
 from storyportal.core.config import load_settings
 from storyportal.core.portal import PortalLoader
 from storyportal.sales.index import sales_rows
+from storyportal.site.imagecache import ImageCache
+from storyportal.site.media import MediaPlanner
 from storyportal.site.pages import TextMemo
 from storyportal.site.plan import PlanMemo, plan_site
 
@@ -137,3 +139,36 @@ def test_an_unchanged_story_keeps_its_sales_row_object(site):
     INDEX_EDITS["tags changed"](site)
     again = {row.slug: row for row in memo.sales_rows(loader.load(BUILD_DATE))}
     assert again["care-2"] is first["care-2"] and again["retail-1"] is not first["retail-1"]
+
+
+def test_a_body_that_gains_an_image_is_checked_against_its_files_by_a_kept_loader(site):
+    portal(site)
+    loader = _loader(site)
+    loader.load(BUILD_DATE)
+    story = site.root / "stories" / "retail-1.md"
+    story.write_text(story.read_text().replace("What we did.", "What we did.\n\n![The team](team.png)"))
+    kept = [i.format() for i in loader.load(BUILD_DATE).issues]
+    assert kept == [i.format() for i in site.load().issues] and any("team.png" in i for i in kept)
+
+
+def card_names(site, media) -> dict[str, str]:
+    settings, _ = load_settings(site.root / "mkdocs.yml")
+    assert settings is not None
+    media.reset()
+    plan = plan_site(PortalLoader(settings).load(BUILD_DATE), logo_url=media.logo_url,
+                     card_path=lambda s, c: media.card_path(s, c.logo, c.industry.label, c.type_label))
+    return {slug: view.card_image for slug, view in plan.stories.items()}
+
+
+def test_cards_named_by_a_kept_planner_equal_a_fresh_planners_after_title_and_logo_edits(site, tmp_path):
+    site.image("assets/logos/acme.png")
+    portal(site)
+    site.companies["acme"]["logo"] = "assets/logos/acme.png"
+    site.flush()
+    kept = MediaPlanner(site.root, ImageCache(tmp_path / "cache"))
+    before = card_names(site, kept)
+    site.story("retail-1", title="Retail one", products=["analytics"], published=dt.date(2025, 1, 2))
+    site.image("assets/logos/acme.png", color=(0, 90, 200), size=(64, 64))
+    after = card_names(site, kept)
+    assert after == card_names(site, MediaPlanner(site.root, ImageCache(tmp_path / "fresh")))
+    assert after["retail-1"] != before["retail-1"] and after["retail-3"] != before["retail-3"]
