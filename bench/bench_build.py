@@ -6,8 +6,12 @@ For each size it generates (once; cached in ``bench/out/`` and regenerated when
 ``synth.py`` changes) two sites from the same seed:
 
 - portal  ``synth.make_portal``: our plugin, Material, the repository's ``theme/``;
-- plain   ``synth.make_plain_site``: plain MkDocs + Material + search, the same
+- plain   ``synth.make_plain_site``: plain MkDocs + Material, the same
           Markdown bodies as ``docs/stories/<slug>.md``, kept out of the nav.
+
+Neither indexes for search unless ``--search`` is given (then Pagefind in the portal and
+Material's search plugin in the plain site): the build's ratio is measured without search,
+whose cost bench_search.py measures on its own (issue 16).
 
 Then, in one run, so that both see the same machine load:
 
@@ -43,6 +47,8 @@ from urllib.parse import urljoin, urlparse
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import yaml  # noqa: E402
+
 import synth  # noqa: E402
 from benchkit import OUT, alternate, cached_site, emit, int_list, log, make_site  # noqa: E402
 
@@ -55,12 +61,31 @@ TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 # --------------------------------------------------------------------------- site cache
 
 
-def site_dir(kind: str, size: int, seed: int) -> Path:
-    """bench/out/build-<kind>-<N>-s<seed>, regenerated when synth.py changes (the image cache starts cold)."""
+def site_dir(kind: str, size: int, seed: int, search: bool = False) -> Path:
+    """bench/out/build-<kind>-<N>-s<seed>, regenerated when synth.py changes (the image cache starts cold).
+
+    Without ``search`` neither site indexes for search (issue 16: the build's ratio is measured
+    without it; Pagefind's own cost is in bench_search.py): the portal gets ``search: false``
+    and the plain site no search plugin.
+    """
     def make(out: Path) -> None:
         make_site(kind, size, seed)(out)
+        if not search:
+            _without_search(out / "mkdocs.yml")
         shutil.rmtree(image_cache(out), ignore_errors=True)
-    return cached_site(OUT / f"build-{kind}-{size}-s{seed}", make, f"{kind}:{size}:{seed}")
+    suffix = "" if search else "-nosearch"
+    return cached_site(OUT / f"build-{kind}-{size}-s{seed}{suffix}", make, f"{kind}:{size}:{seed}:{search}")
+
+
+def _without_search(config_file: Path) -> None:
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    plugins = [e for e in config.get("plugins") or [] if e != "search"]
+    for entry in plugins:
+        if isinstance(entry, dict) and "storyportal" in entry:
+            entry["storyportal"]["search"] = False
+    config["plugins"] = plugins
+    head = config_file.read_text(encoding="utf-8").split("\n", 1)[0]
+    config_file.write_text(head + "\n" + synth._dump_yaml(config), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- one build
@@ -176,8 +201,8 @@ def first_view(site: Path, page: str = "stories/") -> dict:
 # --------------------------------------------------------------------------- one size
 
 
-def bench_size(size: int, repeats: int, seed: int) -> dict:
-    portal, plain = site_dir("portal", size, seed), site_dir("plain", size, seed)
+def bench_size(size: int, repeats: int, seed: int, search: bool = False) -> dict:
+    portal, plain = site_dir("portal", size, seed, search), site_dir("plain", size, seed, search)
     shutil.rmtree(image_cache(portal), ignore_errors=True)
     log("  cold builds (no image/card cache) ...")
     cold_portal, cold_plain = build(portal), build(plain)
@@ -203,6 +228,7 @@ def bench_size(size: int, repeats: int, seed: int) -> dict:
         "output": {"portal_mb": out_portal / 1e6, "portal_files": files_portal,
                    "plain_mb": out_plain / 1e6, "plain_files": files_plain},
         "first_view": first_view(portal / "site"),
+        "search": search,
         "load_average": os.getloadavg()[0],
         "dirs": {"portal": str(portal), "plain": str(plain)},
     }
@@ -259,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int_list, default=None,
                         help="timed builds of each site per size (default 3 at 1,000, 1 at 10,000)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--search", action="store_true",
+                        help="index for search in both builds (Pagefind in the portal, Material's plugin in the plain site)")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE",
                         help="write the results as JSON to FILE, or to stdout instead of the table")
     args = parser.parse_args(argv)
@@ -273,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for size, count in zip(args.sizes, repeats):
         log(f"benchmarking mkdocs build at {size:,} stories ({count} timed runs each) ...")
-        results.append(bench_size(size, count, args.seed))
+        results.append(bench_size(size, count, args.seed, args.search))
     import mkdocs
     report = {"target_ratio_1000": TARGET_RATIO, "target_largest_gzip_10000": TARGET_LARGEST_GZ,
               "python": platform.python_version(), "mkdocs": mkdocs.__version__,

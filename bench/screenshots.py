@@ -1,7 +1,8 @@
 """Screenshots of the demo for the README, phone and desktop: home, a filtered /stories/ view, a story,
 the sales index and (from the internal build) the reference-call roster.
 
-    python3 bench/screenshots.py        # writes screenshots/*.png
+    python3 bench/screenshots.py            # writes screenshots/*.png
+    python3 bench/screenshots.py home-de    # only the named pages
 
 Builds the demo (build date 2026-11-24), serves it on loopback and drives Debian's
 Chromium through Playwright; no network.
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "screenshots"
 PAGES = {  # name -> (audience, path)
     "home": ("public", ""),
+    "home-de": ("public", "de/"),  # the German site's home
     "stories-filtered": ("public", "stories/?industry=retail,healthcare&region=emea"),
     "story": ("public", "stories/harbor-pine-omnichannel-onboarding/"),
     "sales": ("public", "sales/"),
@@ -47,8 +49,10 @@ def build_and_serve(audience: str, folder: Path):
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
     from playwright.sync_api import sync_playwright
+
+    pages = {name: PAGES[name] for name in names} if names else PAGES
 
     tmp = Path(tempfile.mkdtemp())
     served = {audience: build_and_serve(audience, tmp / audience) for audience in ("public", "internal")}
@@ -58,7 +62,7 @@ def main() -> int:
         for device, (width, height) in VIEWPORTS.items():
             page = browser.new_page(viewport={"width": width, "height": height},
                                     device_scale_factor=1)
-            for name, (audience, path) in PAGES.items():
+            for name, (audience, path) in pages.items():
                 page.goto(served[audience][1] + path, wait_until="networkidle")
                 page.screenshot(path=str(OUT / f"{name}-{device}.png"), full_page=False)
             page.close()
@@ -70,4 +74,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -578,6 +578,7 @@ def _portal_config(portal: SynthPortal, stories: int) -> dict:
     theme["custom_dir"] = str(REPO / "theme")
     plugin = dict(demo_plugin(demo))
     plugin["build_date"] = BUILD_DATE
+    plugin.pop("languages", None)  # one site, whatever the demo's languages (bench/bench_languages.py adds them)
     plugins = [{"storyportal": plugin} if isinstance(e, dict) and "storyportal" in e else e
                for e in demo.get("plugins") or []]
     config = {"site_name": f"Synthetic customer stories ({stories})", "site_url": "https://stories.synth.example/",
@@ -654,13 +655,14 @@ def make_plain_site(out_dir: Path, stories: int, seed: int = 1, images: int = 0)
     return write_plain_config(out_dir, portal.config, stories, "bench/synth.py --plain")
 
 
-def write_plain_config(out_dir: Path, demo: dict, stories: int, maker: str) -> Path:
-    """The plain site's mkdocs.yml: Material with its own search, the demo's theme settings, no plugin."""
+def write_plain_config(out_dir: Path, demo: dict, stories: int, maker: str, search: bool = True) -> Path:
+    """The plain site's mkdocs.yml: Material (with its own search unless ``search`` is false), the demo's theme
+    settings, no plugin."""
     demo_theme = demo.get("theme") or {}
     theme = {"name": "material", "font": False}
     theme.update({key: demo_theme[key] for key in ("language", "features", "palette") if key in demo_theme})
     config = {"site_name": f"Plain site ({stories} pages)", "site_url": "https://plain.synth.example/",
-              "docs_dir": "docs", "theme": theme, "plugins": ["search"], "nav": ["index.md"],
+              "docs_dir": "docs", "theme": theme, "plugins": ["search"] if search else [], "nav": ["index.md"],
               "not_in_nav": "/stories/"}
     if "markdown_extensions" in demo:
         config["markdown_extensions"] = demo["markdown_extensions"]

@@ -47,6 +47,7 @@ class SiteBuilder:
         self.advocates: dict = {}
         self.registry_raw: str | None = None
         self.extra_plugins: list = []  # e.g. ["search"]
+        self.theme: dict = {}  # more Material theme settings, e.g. {"palette": {"primary": "indigo"}}
         (root / "stories").mkdir()
         (root / "docs").mkdir()
 
@@ -106,10 +107,17 @@ class SiteBuilder:
         (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)
         return path
 
+    def page_languages(self, wanted: dict[str, str]) -> None:
+        """Give pages (by source, e.g. ``stories/acme.md``) an interface language, ``page.meta["sp_lang"]``,
+        through a MkDocs hook: a stand-in for the per-language sites, which set it for their pages."""
+        self.write("hooks.py", _LANG_HOOK.format(wanted=wanted))
+        self.mkdocs["hooks"] = ["hooks.py"]
+
     # -- running ----------------------------------------------------------------
     def flush(self) -> None:
         config = dict(self.mkdocs)
-        config.update({"docs_dir": "docs", "theme": {"name": "material", "custom_dir": str(_THEME), "font": False},
+        theme = {"name": "material", "custom_dir": str(_THEME), "font": False, **self.theme}
+        config.update({"docs_dir": "docs", "theme": theme,
                        "plugins": [{"storyportal": {k: v for k, v in self.plugin.items() if v is not None}},
                                    *self.extra_plugins]})
         (self.root / "mkdocs.yml").write_text(_dump(config))
@@ -142,6 +150,16 @@ class SiteBuilder:
         return run_cli(self.root, *args)
 
 
+_LANG_HOOK = """
+from mkdocs.plugins import event_priority
+
+@event_priority(-50)  # after the storyportal plugin has set the page's meta
+def on_page_markdown(markdown, page, **kwargs):
+    wanted = {wanted!r}
+    if page.file.src_uri in wanted:
+        page.meta["sp_lang"] = wanted[page.file.src_uri]
+    return markdown
+"""
 _THEME = Path(__file__).resolve().parent.parent / "theme"
 
 
@@ -170,3 +188,22 @@ def run_cli(root: Path, *args: str) -> tuple[int, str, str]:
     finally:
         os.chdir(cwd)
     return code, out.getvalue(), err.getvalue()
+
+
+# -- right-to-left stories --------------------------------------------------------------------------------
+ARABIC_SECTIONS = ["التحدي", "الحل", "النتائج"]
+HEBREW_SECTIONS = ["האתגר", "הפתרון", "התוצאות"]
+
+
+def rtl_stories(site: SiteBuilder) -> None:
+    """An English story, an Arabic one and a Hebrew one (with their own case-study sections)."""
+    site.plugin["case_study_sections"] = {"en": ["Challenge", "Solution", "Results"],
+                                          "ar": ARABIC_SECTIONS, "he": HEBREW_SECTIONS}
+    site.story("acme")
+    site.story("acme-ar", lang="ar", title="كيف خفّضت أكمي وقت تأهيل العملاء بنسبة ٤٠٪",
+               summary="أصبحت أكمي تؤهّل عملاءها الجدد في أيام بدلاً من أسابيع.",
+               metrics=[{"value": "٤٠٪", "label": "تأهيل أسرع"}], tags=["القنوات المتعددة"],
+               body="".join(f"## {h}\n\nنص الفقرة الخاصة بهذا القسم من القصة.\n\n" for h in ARABIC_SECTIONS))
+    site.story("acme-he", lang="he", title="איך אקמי קיצרה את זמן ההטמעה ב-40%",
+               summary="אקמי מטמיעה לקוחות חדשים בתוך ימים במקום שבועות.",
+               body="".join(f"## {h}\n\nטקסט הפסקה של החלק הזה בסיפור.\n\n" for h in HEBREW_SECTIONS))

@@ -22,7 +22,7 @@ def subcommands() -> dict[str, argparse.ArgumentParser]:
 
 
 def rule_ids() -> set[str]:
-    literal = set(re.findall(r'"((?:yaml|story|registry|consent|path|image|video|case-study|frontmatter|file|stories|config)-[a-z-]+)"', SOURCE))
+    literal = set(re.findall(r'"((?:yaml|story|registry|consent|path|image|video|case-study|frontmatter|file|stories|config|translation)-[a-z-]+)"', SOURCE))
     prefixed = {f"{p}-{kind}" for p in ("story", "registry", "config")
                 for kind in re.findall(r'f"\{prefix\}-([a-z-]+)"', SOURCE)}
     return literal | prefixed

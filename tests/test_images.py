@@ -112,7 +112,7 @@ def test_names_are_content_addressed(tmp_path):
 def test_widths_for_each_kind():
     assert widths_for("logo") == [160, 320]
     assert widths_for("photo") == [96, 192]
-    assert widths_for("hero") == [480, 960, 1600]
+    assert widths_for("hero") == [480, 960, 1200]
     assert widths_for("hero", [1200, 600, 1200]) == [600, 1200]
 
 

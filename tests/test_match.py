@@ -222,7 +222,7 @@ def test_match_command_json(site):
     data = json.loads(out)
     assert code == 0
     assert data["prospect"] == {"industry": None, "size": None, "region": "emea", "products": [],
-                                "use_cases": ["onboarding", "retention"]}
+                                "use_cases": ["onboarding", "retention"], "lang": None}
     assert [(s["slug"], s["score"], s["reasons"]) for s in data["stories"]] == [("northwind", 1, ["same region"])]
     assert [(a["advocate"], a["owner"], a["calls_left_this_quarter"]) for a in data["advocates"]] == [
         ("fiona", "owner@ourco.example", 1)]

@@ -61,6 +61,8 @@ EXPECTED_JSON = dedent('''
       "published",
       "updated",
       "lang",
+      "languages",
+      "language_urls",
       "stale",
       "featured"
      ],
@@ -75,6 +77,12 @@ EXPECTED_JSON = dedent('''
        "industry": "retail",
        "industry_label": "Retail",
        "lang": "en",
+       "language_urls": {
+        "en": "https://stories.test/stories/northwind/"
+       },
+       "languages": [
+        "en"
+       ],
        "products": [
         "analytics",
         "journeys"
@@ -101,6 +109,12 @@ EXPECTED_JSON = dedent('''
        "industry": "retail",
        "industry_label": "Retail",
        "lang": "en",
+       "language_urls": {
+        "en": "https://stories.test/stories/acme-voices/"
+       },
+       "languages": [
+        "en"
+       ],
        "products": [],
        "published": "2024-01-10",
        "region": "north-america",
@@ -119,13 +133,13 @@ EXPECTED_JSON = dedent('''
 
 EXPECTED_CSV = (
     "slug,url,title,type,company,industry,industry_label,company_size,company_size_label,region,region_label,"
-    "products,use_cases,headline_metric,published,updated,lang,stale,featured\r\n"
+    "products,use_cases,headline_metric,published,updated,lang,languages,language_urls,stale,featured\r\n"
     "northwind,https://stories.test/stories/northwind/,How Acme cut onboarding time by 40%,case-study,Acme Corp,"
     'retail,Retail,201-1000,"201–1,000",emea,EMEA,analytics; journeys,onboarding,40% faster onboarding,'
-    "2026-03-14,,en,false,false\r\n"
+    "2026-03-14,,en,en,en: https://stories.test/stories/northwind/,false,false\r\n"
     'acme-voices,https://stories.test/stories/acme-voices/,"Acme, ""in their words""",testimonial,Acme Corp,'
     'retail,Retail,201-1000,"201–1,000",north-america,North America,,,\'-30% churn,'
-    "2024-01-10,2024-06-01,en,true,true\r\n"
+    "2024-01-10,2024-06-01,en,en,en: https://stories.test/stories/acme-voices/,true,true\r\n"
 )
 
 

@@ -35,7 +35,9 @@ def test_industry_page_works_without_javascript(browser, demo):
 def test_video_facade_makes_no_third_party_request_until_clicked(page, demo):
     page.goto(demo(f"stories/{video_slug(demo)}/"))
     page.wait_for_load_state("networkidle")
-    assert page.record.foreign() == []
+    # Material probes <alternate>/sitemap.xml for each hreflang alternate (its own language switch): on the
+    # deployed site those are the site's own origin; only this test serves the demo on another one.
+    assert [u for u in page.record.foreign() if not u.startswith("https://stories.lumencloud.example/")] == []
     assert page.locator("iframe").count() == 0
     page.route("**/*", lambda route: route.fulfill(status=204) if not route.request.url.startswith("http://127.0.0.1")
                else route.continue_())  # the test never talks to a video host

@@ -7,6 +7,12 @@
 
   var FACETS = ["type", "industry", "company_size", "region", "products", "use_cases", "lang"];
 
+  /* Interface strings in the page's language: storyportal.js reads them from the page. */
+  function t(key, vars) {
+    var portal = window.storyportal;
+    return portal && portal.t ? portal.t(key, vars) : key;
+  }
+
   function copy(button) {
     var area = document.getElementById(button.getAttribute("data-sp-embed-copy"));
     var status = button.parentNode.querySelector("[data-sp-embed-status]");
@@ -15,10 +21,10 @@
       area.select();
       var ok = false;
       try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      say(ok ? "Code copied to the clipboard" : "Select the code and copy it");
+      say(ok ? t("code_copied") : t("code_select"));
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(area.value).then(function () { say("Code copied to the clipboard"); }, fallback);
+      navigator.clipboard.writeText(area.value).then(function () { say(t("code_copied")); }, fallback);
     } else {
       fallback();
     }
@@ -45,7 +51,7 @@
     if (!frame) {
       frame = holder.appendChild(document.createElement("iframe"));
       frame.className = "sp-embed__preview";
-      frame.title = "Preview of the embed";
+      frame.title = t("embed_preview");
     }
     if (frame.getAttribute("src") !== src) frame.setAttribute("src", src);
   }

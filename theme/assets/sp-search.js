@@ -57,6 +57,12 @@
     return item;
   }
 
+  /* Interface strings in the page's language: storyportal.js reads them from the page. */
+  function t(key, vars) {
+    var portal = window.storyportal;
+    return portal && portal.t ? portal.t(key, vars) : key;
+  }
+
   function say(text) {
     const meta = $("[data-sp-search-meta]");
     if (meta) meta.textContent = text;
@@ -68,7 +74,7 @@
     if (!list) return;
     if (!query.trim()) {
       list.replaceChildren();
-      say(list.dataset.placeholder || "Type to start searching");
+      say(list.dataset.placeholder || t("search_type"));
       return;
     }
     const pagefind = await load();
@@ -78,18 +84,18 @@
     if (mine !== latest) return;
     list.replaceChildren(...found.map(resultItem));
     const n = search.results.length;
-    say(n === 0 ? "No matching stories" : n === 1 ? "1 matching story" : `${n} matching stories`);
+    say(n === 0 ? t("search_none") : t("search_count", { count: n }));
   }
 
   document.addEventListener("focusin", (event) => {
     if (!event.target.matches || !event.target.matches("[data-sp-search-input]")) return;
     open(true);
-    load().catch(() => say("Search is not available right now"));
+    load().catch(() => say(t("search_unavailable")));
   });
 
   document.addEventListener("input", (event) => {
     if (event.target.matches && event.target.matches("[data-sp-search-input]")) {
-      run(event.target.value).catch(() => say("Search is not available right now"));
+      run(event.target.value).catch(() => say(t("search_unavailable")));
     }
   });
 

@@ -10,6 +10,37 @@
 
   var teardown = []; // undo functions for window-level listeners of the current page
 
+  /* ---- interface strings: the page's language, from #sp-messages (theme/main.html, core/messages.py) -- */
+
+  var messages = null; // read once per page: instant navigation may bring a page in another language
+
+  function strings() {
+    if (!messages) {
+      var blob = document.getElementById("sp-messages");
+      try { messages = JSON.parse(blob ? blob.getAttribute("data-sp-messages") : "{}") || {}; } catch (e) { messages = {}; }
+      messages.m = messages.m || {};
+    }
+    return messages;
+  }
+
+  /* The string `key` with {name} replaced from `vars`; vars.count chooses the one/other form. */
+  function t(key, vars) {
+    var all = strings(), text = all.m[key];
+    vars = vars || {};
+    if (text === undefined || text === null) return key;
+    if (typeof text === "object") {
+      var n = vars.count;
+      text = n === 1 || (n === 0 && all.zeroIsOne) ? text.one : text.other;
+    }
+    return String(text).replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole;
+    });
+  }
+
+  function pageLang() {
+    return strings().lang || document.documentElement.lang;
+  }
+
   /* ---- URL state: ?industry=retail,healthcare&type=video&q=onboarding ---------------------- */
 
   function readState(search, facetNames) {
@@ -122,7 +153,7 @@
         var active = form.querySelector("[data-sp-active]");
         if (active) {
           var n = Object.keys(state.facets).reduce(function (sum, k) { return sum + state.facets[k].length; }, state.q ? 1 : 0);
-          active.textContent = n ? "(" + n + " active)" : "";
+          active.textContent = n ? t("active", { count: n }) : "";
         }
       },
       showCounts: function (counts, state) {
@@ -139,10 +170,6 @@
         });
       }
     };
-  }
-
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
   }
 
   function debounce(fn, ms) {
@@ -207,18 +234,17 @@
     if (!box || !unknown.length) return;
     box.textContent = "";
     unknown.forEach(function (u) {
-      var p = el("p", "sp-notice__text", "The link asked for " + ui.legend(u.facet) + " “" + u.value +
-                 "”, which is not one of the filters here, so it was left out.");
+      var p = el("p", "sp-notice__text", t("left_out", { facet: ui.legend(u.facet), value: u.value }));
       if (u.near) {
         p.appendChild(document.createTextNode(" "));
-        p.appendChild(button("sp-chip", "Show " + ui.labelOf(u.facet, u.near) + " instead", function () {
+        p.appendChild(button("sp-chip", t("show_instead", { label: ui.labelOf(u.facet, u.near) }), function () {
           box.hidden = true;
           pick(u.facet, u.near);
         }));
       }
       box.appendChild(p);
     });
-    box.appendChild(button("sp-chip sp-chip--quiet", "Dismiss", function () { box.hidden = true; }));
+    box.appendChild(button("sp-chip sp-chip--quiet", t("dismiss"), function () { box.hidden = true; }));
     box.hidden = false;
   }
 
@@ -246,13 +272,12 @@
     box.textContent = "";
     box.hidden = !options.length;
     if (!options.length) return;
-    box.appendChild(el("p", "sp-empty__lead", "Nearest views with stories:"));
+    box.appendChild(el("p", "sp-empty__lead", t("nearest")));
     var list = el("ul", "sp-empty__list");
     options.forEach(function (o) {
-      var what = o.q !== undefined ? "the search “" + o.q + "”" : ui.legend(o.facet) + ": " + ui.labelOf(o.facet, o.value);
+      var what = o.q !== undefined ? t("the_search", { q: o.q }) : ui.legend(o.facet) + ": " + ui.labelOf(o.facet, o.value);
       var li = el("li");
-      li.appendChild(button("sp-chip", "Remove " + what + " (" + plural(o.n, "story", "stories") + ")",
-                            function () { go(o.state); }));
+      li.appendChild(button("sp-chip", t("remove", { what: what, count: o.n }), function () { go(o.state); }));
       list.appendChild(li);
     });
     box.appendChild(list);
@@ -324,7 +349,7 @@
     if (logo) {
       var box = el("div", "sp-card__logo"), img = el("img", "sp-img sp-img--logo");
       img.setAttribute("src", logo);
-      img.setAttribute("alt", (card.company || "") + " logo");
+      img.setAttribute("alt", t("logo_alt", { company: card.company || "" }));
       img.setAttribute("loading", "lazy");
       img.setAttribute("decoding", "async");
       box.appendChild(img);
@@ -336,7 +361,7 @@
     h.appendChild(a);
     article.appendChild(h);
     var meta = el("p", "sp-card__meta", [card.company, card.type, card.industry].filter(Boolean).join(" · "));
-    if (card.lang && card.lang !== document.documentElement.lang) { // the twin of the template's language badge
+    if (card.lang && card.lang !== pageLang()) { // the twin of the template's language badge
       meta.insertBefore(document.createTextNode(" "), meta.firstChild);
       meta.insertBefore(el("span", "sp-badge sp-badge--lang", card.lang_label || card.lang), meta.firstChild);
     }
@@ -347,7 +372,7 @@
     time.setAttribute("datetime", card.date || "");
     date.appendChild(time);
     article.appendChild(date);
-    if (card.lang && card.lang !== document.documentElement.lang) li.setAttribute("lang", card.lang);
+    if (card.lang && card.lang !== pageLang()) li.setAttribute("lang", card.lang);
     li.appendChild(article);
     return li;
   }
@@ -451,7 +476,7 @@
       self.ui.showCounts(result.counts, self.state);
       return self.render(self.page, false);
     }).catch(function (err) {
-      self.status.textContent = "The story list could not be loaded. Reload the page to try again.";
+      self.status.textContent = t("load_failed");
       if (window.console) console.error(err);
     }).then(function () {
       if (seq === self.seq) self.root.removeAttribute("aria-busy");
@@ -486,9 +511,9 @@
       self.shown = positions.length;
       var total = self.result.matches.length;
       self.more.hidden = self.shown >= total;
-      self.status.textContent = total === 0 ? "No stories match these filters."
-        : self.shown < total ? "Showing " + self.shown + " of " + plural(total, "story", "stories")
-        : plural(total, "story", "stories");
+      self.status.textContent = total === 0 ? t("no_match")
+        : self.shown < total ? t("showing", { shown: self.shown, count: total })
+        : t("count", { count: total });
       var textOf = function (i) { return self.text ? self.text[i] || "" : ""; };
       showWayOut(self.empty, total === 0 ? wayOut(self.items, self.state, self.ui.names, textOf) : [], self.ui,
                  function (state) { self.change(state, "push"); });
@@ -567,9 +592,9 @@
         self.change(state, "push");
       });
     });
-    ["[data-sp-lb-name]", "[data-sp-lb-campaign]"].forEach(function (sel) {
+    ["[data-sp-lb-name]", "[data-sp-lb-campaign]", "[data-sp-lb-lang]"].forEach(function (sel) {
       var input = root(self, sel);
-      if (input) input.addEventListener("input", function () { self.showLink(); });
+      if (input) input.addEventListener(sel === "[data-sp-lb-lang]" ? "change" : "input", function () { self.showLink(); });
     });
     var jump = root(this, "[data-sp-lb-jump]"), builder = root(this, "[data-sp-lb]");
     if (jump && builder) jump.addEventListener("click", function () { builder.open = true; });
@@ -617,7 +642,7 @@
       self.ui.showCounts(self.result.counts, self.state);
       self.render(self.page, false);
     }).catch(function (err) {
-      self.status.textContent = "The sales index could not be loaded. Reload the page to try again.";
+      self.status.textContent = t("sales_load_failed");
       if (window.console) console.error(err);
     }).then(function () {
       if (seq === self.seq) self.root.removeAttribute("aria-busy");
@@ -671,9 +696,9 @@
     this.shown = positions.length;
     var total = matches.length;
     if (this.more) this.more.hidden = this.shown >= total;
-    this.status.textContent = total === 0 ? "No stories match these filters."
-      : this.shown < total ? "Showing " + this.shown + " of " + plural(total, "story", "stories")
-      : plural(total, "story", "stories");
+    this.status.textContent = total === 0 ? t("no_match")
+      : this.shown < total ? t("showing", { shown: this.shown, count: total })
+      : t("count", { count: total });
     var textOf = function (i) { return self.items[i].text; };
     showWayOut(this.empty, total === 0 ? wayOut(this.items, this.state, this.ui.names, textOf) : [], this.ui,
                function (state) { self.change(state, "push"); });
@@ -715,7 +740,8 @@
   /* The prospect link: the public /stories/ view of the current filters, tagged for analytics. */
   SalesTable.prototype.showLink = function () {
     var out = root(this, "[data-sp-lb-out]");
-    var base = new URL(this.root.getAttribute("data-sp-stories-url"), location.href);
+    var lang = root(this, "[data-sp-lb-lang]"); // the prospect's language: that site's story list
+    var base = new URL(lang ? lang.value : this.root.getAttribute("data-sp-stories-url"), location.href);
     var name = (root(this, "[data-sp-lb-name]") || {}).value || "";
     var campaign = (root(this, "[data-sp-lb-campaign]") || {}).value || "";
     var extra = [];
@@ -742,7 +768,7 @@
       var ok = false;
       try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
       document.body.removeChild(area);
-      say(ok ? done : "Copy this link: " + text);
+      say(ok ? done : t("copy_this", { url: text }));
     };
     say("");
     if (navigator.clipboard && window.isSecureContext) {
@@ -762,11 +788,11 @@
         status = { set textContent(message) {
           if (shared) shared.textContent = message;
           if (!message) return;
-          button.textContent = /^Copy this/.test(message) ? "Copy failed" : "Copied";
+          button.textContent = message === t("link_copied") ? t("copied") : t("copy_failed");
           setTimeout(function () { button.textContent = label; }, 2000);
         } };
       }
-      copyText(button.getAttribute("data-sp-copy"), status, "Link copied to the clipboard");
+      copyText(button.getAttribute("data-sp-copy"), status, t("link_copied"));
     });
   }
 
@@ -802,7 +828,7 @@
       button.addEventListener("click", function () {
         var frame = document.createElement("iframe");
         frame.setAttribute("src", src);
-        frame.setAttribute("title", "Video: " + (box.getAttribute("data-sp-title") || ""));
+        frame.setAttribute("title", t("video_title", { title: box.getAttribute("data-sp-title") || "" }));
         frame.setAttribute("allow", "autoplay; fullscreen; picture-in-picture; encrypted-media");
         frame.setAttribute("allowfullscreen", "");
         frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
@@ -818,6 +844,14 @@
 
   function setup() {
     teardown.splice(0).forEach(function (undo) { undo(); });
+    messages = null; // this page's strings
+    var lang = strings().lang;
+    if (lang && document.documentElement.lang && lang !== document.documentElement.lang) {
+      // Instant navigation into another language's site swapped the content only: <html lang>, dir and
+      // Material's own strings are the old page's. Load the page itself (its lang then matches: no loop).
+      location.reload();
+      return;
+    }
     var browser = document.querySelector("[data-sp-browser]");
     if (browser && browser.querySelector("[data-sp-cards]")) new StoryBrowser(browser).start();
     var sales = document.querySelector("[data-sp-sales]");
@@ -831,6 +865,8 @@
 
   // Exposed for tests of the pure parts only.
   window.storyportal = { readState: readState, writeQuery: writeQuery, filterItems: filterItems, embedUrl: embedUrl };
+  // The other page scripts (sp-search.js, embed-button.js) take their strings from here.
+  window.storyportal.t = t;
 
   if (typeof document$ !== "undefined" && document$.subscribe) {
     document$.subscribe(function () { setup(); });

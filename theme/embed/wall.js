@@ -15,6 +15,21 @@
   var MAX_LIMIT = 50;
   var ROTATE_MS = 8000;
   var UI_LANG = document.documentElement.lang || "en";
+  var UI_DIR = document.documentElement.dir || "ltr";
+  var STRINGS = (function () { // the interface strings of this page's language (core/messages.py)
+    var blob = document.querySelector('meta[name="sp-messages"]');
+    try { return JSON.parse(blob ? blob.getAttribute("content") : "{}") || {}; } catch (e) { return {}; }
+  }());
+
+  /* The string `key` with {name} replaced from `vars`. */
+  function t(key, vars) {
+    var text = (STRINGS.m || {})[key];
+    vars = vars || {};
+    if (typeof text !== "string") return key;
+    return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole;
+    });
+  }
 
   /* Positions (newest first) of the stories that match; a facet the index lacks is not asked. */
   function matching(index, chosen) {
@@ -82,11 +97,12 @@
   function cardElement(card, root) {
     var article = el("article", "spe-card");
     article.setAttribute("lang", card.lang);
+    if (card.dir === "rtl" || card.dir === "ltr") article.setAttribute("dir", card.dir);
     var head = article.appendChild(el("div", "spe-card__head"));
     if (card.logo) {
       var img = head.appendChild(el("div", "spe-card__logo")).appendChild(el("img", "sp-img sp-img--logo"));
       img.setAttribute("src", new URL(card.logo, root).href);
-      img.setAttribute("alt", card.company + " logo");
+      img.setAttribute("alt", t("logo_alt", { company: card.company }));
     }
     head.appendChild(el("p", "spe-card__kicker", card.type + " · " + card.company));
     article.appendChild(el("h2", "spe-card__title", card.title));
@@ -101,12 +117,13 @@
     }
     var more = article.appendChild(el("p", "spe-card__more"));
     more.setAttribute("lang", UI_LANG); // our words, not the story's
-    var link = more.appendChild(el("a", "", "Read the story"));
+    more.setAttribute("dir", UI_DIR);
+    var link = more.appendChild(el("a", "", t("wall_read")));
     var utm = new URLSearchParams({ utm_source: "embed", utm_medium: "story-wall", utm_campaign: card.slug });
     link.setAttribute("href", new URL(card.url, root).href + "?" + utm.toString());
     link.setAttribute("target", "_blank");
     link.setAttribute("rel", "noopener");
-    link.appendChild(el("span", "spe-hidden", ": " + card.title + " (opens in a new tab)"));
+    link.appendChild(el("span", "spe-hidden", t("wall_new_tab", { title: card.title })));
     return article;
   }
 
@@ -119,11 +136,11 @@
 
   function carousel(wall, list) {
     list.setAttribute("tabindex", "0"); // a scrolling region must be reachable by keyboard
-    list.setAttribute("aria-label", "Customer stories; scroll sideways for more");
+    list.setAttribute("aria-label", t("wall_scroll"));
     var step = function (dir) { list.scrollBy({ left: dir * list.clientWidth * 0.8, behavior: "smooth" }); };
     var controls = wall.insertBefore(el("div", "spe-controls"), list);
-    controls.appendChild(button("Previous", function () { step(-1); }));
-    controls.appendChild(button("Next", function () { step(1); }));
+    controls.appendChild(button(t("wall_previous"), function () { step(-1); }));
+    controls.appendChild(button(t("wall_next"), function () { step(1); }));
   }
 
   /* One card at a time; stops on request, on hover and focus, and never moves for reduced motion. */
@@ -135,15 +152,15 @@
       Array.prototype.forEach.call(items, function (item, n) { item.classList.toggle("spe-off", n !== current); });
     };
     var controls = wall.insertBefore(el("div", "spe-controls"), list);
-    var pause = button("Pause", function () { timer ? stop() : play(); });
-    function stop() { clearInterval(timer); timer = null; pause.textContent = "Play"; list.setAttribute("aria-live", "polite"); }
+    var pause = button(t("wall_pause"), function () { timer ? stop() : play(); });
+    function stop() { clearInterval(timer); timer = null; pause.textContent = t("wall_play"); list.setAttribute("aria-live", "polite"); }
     function play() {
       timer = setInterval(function () { show(current + 1); }, ROTATE_MS);
-      pause.textContent = "Pause";
+      pause.textContent = t("wall_pause");
       list.setAttribute("aria-live", "off");
     }
-    controls.appendChild(button("Previous", function () { show(current - 1); }));
-    controls.appendChild(button("Next", function () { show(current + 1); }));
+    controls.appendChild(button(t("wall_previous"), function () { show(current - 1); }));
+    controls.appendChild(button(t("wall_next"), function () { show(current + 1); }));
     show(0);
     if (items.length < 2) return;
     controls.appendChild(pause);
@@ -156,7 +173,7 @@
     list.replaceChildren();
     list.className = "spe-list spe-list--" + layout;
     shown.forEach(function (card) { list.appendChild(el("li", "spe-list__item")).appendChild(cardElement(card, root)); });
-    if (!shown.length) list.appendChild(el("li", "spe-empty", "No customer stories match this selection yet."));
+    if (!shown.length) list.appendChild(el("li", "spe-empty", t("wall_none")));
     if (layout === "carousel" && shown.length) carousel(wall, list);
     if (layout === "rotate" && shown.length) rotate(wall, list);
   }

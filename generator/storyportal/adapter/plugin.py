@@ -24,6 +24,7 @@ from mkdocs.structure.toc import get_toc
 from storyportal import __version__
 from storyportal.adapter import preview
 from storyportal.adapter.csp import add_csp
+from storyportal.adapter.i18n import add_interface, page_interface
 from storyportal.adapter.preview import KEYED_KINDS, StoryPortalFile
 from storyportal.adapter.search import BackgroundIndexer, SearchIndexError, index_site, search_enabled
 from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
@@ -31,8 +32,9 @@ from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.portal import Portal, PortalLoader, build_date
-from storyportal.site.cards import font_warning
+from storyportal.site.cards import font_warning, glyph_warning
 from storyportal.site.handwritten import check_docs
+from storyportal.site.interface import Interface, interfaces
 from storyportal.site.leakguard import scan_output
 from storyportal.site.media import MediaPlanner, open_media
 from storyportal.site.pages import (
@@ -70,6 +72,8 @@ class StoryPortalPlugin(BasePlugin):
         self.pages: SitePages | None = None
         self.owned: set[str] = set()  # src_uri of our virtual pages; a hand-written docs/index.md stays the author's
         self.files: Files | None = None
+        self.interfaces: dict[str, Interface] = {}  # language code -> its interface strings and labels
+        self.env = None  # the Jinja environment of this build's pages (on_env)
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `serve` rebuilds, with its caches.
@@ -81,7 +85,9 @@ class StoryPortalPlugin(BasePlugin):
             self.media, problem = open_media(settings.root, settings.portal)
             if problem:
                 raise PluginError(problem.format())
-            self.loader = PortalLoader(settings)
+            assert self.media is not None  # opened just above, or the build stopped
+            # the image cache's decode log: each image decodes once, not on every build
+            self.loader = PortalLoader(settings, decoded=self.media.cache.decoded)
         media = self.media
         assert media is not None  # opened with the loader
         media.reset()
@@ -97,6 +103,7 @@ class StoryPortalPlugin(BasePlugin):
         for issue in self.plan.withheld:  # a body that failed to render: that story only is left out
             log.error(issue.format())
         self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url, memo=self.texts)
+        self.interfaces = interfaces(portal)
         for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
             for path, kind in preview.story_images(view):
                 media.image_tag(path, kind)
@@ -104,6 +111,7 @@ class StoryPortalPlugin(BasePlugin):
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self.preview.begin(portal, self.pages, media.image_tag)
         self._warn_missing_fonts()
+        config.extra["sp_alternates"] = self.pages.alternates()  # the sitemap's language versions
         _set_nav(config, self.plan, self.pages.pages)
         _quiet_nav_list(config)
         config.extra_css = ["assets/storyportal.css", "assets/embed.css", *config.extra_css]
@@ -122,6 +130,11 @@ class StoryPortalPlugin(BasePlugin):
         problem = font_warning()
         if problem is not None:
             log.warning(f"social cards: {problem}")
+            return
+        for view in self.plan.stories.values():  # fonts exist, but maybe none for this story's script
+            missing = glyph_warning(view.card.title + view.card.company)
+            if missing is not None:
+                log.warning(f"{view.story.source}: social card: {missing}")
 
     def on_files(self, files: Files, *, config) -> Files:
         # on_config planned this build
@@ -167,7 +180,9 @@ class StoryPortalPlugin(BasePlugin):
         for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
             if self.preview.unchanged_output(output, self.pages.embed_shows(ctx)):
                 continue  # storyportal serve: the output on disk was made from the same inputs
-            html = env.get_template(template).render(sp=ctx, config=config)
+            context = {"sp": ctx, "config": config}
+            self._interface(context, {}, env, config)  # embeds speak the default language
+            html = env.get_template(template).render(**context)
             rendered.append((output, html if self.preview.serving else add_csp(html)))
         return rendered
 
@@ -194,6 +209,7 @@ class StoryPortalPlugin(BasePlugin):
                 files.append(File(src_uri, folder, config.site_dir, config.use_directory_urls))
 
     def on_env(self, env, *, config, files):
+        self.env = env  # pages are rendered with it: Material's languages are looked up in it
         return self.preview.add_template(env)
 
     def _spec(self, page):
@@ -236,7 +252,14 @@ class StoryPortalPlugin(BasePlugin):
             context["sp"] = self.pages.context(spec, page.url, self.media.image_tag)
             if self.preview.serving:
                 context["sp_cached"] = self.preview.cached(page.file.src_uri, spec)
+        self._interface(context, page.meta, self.env or config.theme.get_env(), config)
         return context
+
+    def _interface(self, context, meta, env, config) -> None:
+        """The page's interface language (page.meta["sp_lang"], else the default): adapter/i18n.py."""
+        assert self.portal is not None  # on_config loaded the portal
+        interface = page_interface(self.interfaces, self.portal.settings.portal.lang, meta)
+        add_interface(context, interface, env, config.theme.get("language") or "en")
 
     def _preview_page(self, output, *, page, config):
         if not self.preview.serving:
@@ -308,7 +331,7 @@ class StoryPortalPlugin(BasePlugin):
         root = Path(config.config_file_path).parent
         assert self.loader is not None  # on_config ran before the server starts
         settings = self.loader.settings.portal
-        for path in (settings.stories_dir, settings.registry, settings.assets_dir, "theme"):
+        for path in (settings.stories_dir, settings.registry, settings.assets_dir, settings.messages_dir, "theme"):
             if (root / path).exists():
                 server.watch(str(root / path))
         return server
@@ -333,6 +356,7 @@ def read_settings(options, config) -> SiteSettings:
         site_name=config.site_name,
         site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
         portal=portal,
+        notes=tuple(issues),
     )
 
 
@@ -420,6 +444,7 @@ def _page_meta(spec) -> dict:
         "title": str(escape(spec.title)),
         "description": str(escape(spec.description)),
         "hide": list(spec.hide),
+        "sp_lang": spec.lang,  # the language site of the page (contract with the interface strings)
     }
     return meta
 

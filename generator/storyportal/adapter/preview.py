@@ -52,6 +52,7 @@ class Preview:
         self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
         self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
         self.pages_too = False  # MkDocs is handed only changed pages (no other plugin needs to see them all)
+        self.strings = ""  # the interface strings' key, per build
         # Per build, reset by begin():
         self.page_inputs: dict[str, object] = {}  # story slug -> inputs, computed once per build
         self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
@@ -74,6 +75,8 @@ class Preview:
         self.portal, self.pages, self.image_tag = portal, pages, image_tag
         self.page_inputs, self.reused, self.rendered = {}, set(), set()
         self.walked = self.every_file = None
+        # The interface strings of every language (messages/ may change while serving).
+        self.strings = key(repr(sorted(portal.messages.languages.items()))) if self.serving else ""
         if self.serving:
             self.listings.compare(pages.listing_data(), self._logo_tags(pages))
 
@@ -157,15 +160,15 @@ class Preview:
         # Pages are compared only during a build, and begin() opens every build.
         assert self.portal is not None and self.pages is not None and self.image_tag is not None
         if spec.kind == "preview-error":
-            return (self.fingerprint, spec, preview_errors_html(self.portal, spec.key))
+            return (self.fingerprint, self.strings, spec, preview_errors_html(self.portal, spec.key))
         if spec.kind != "story":
             banner = preview_errors_html(self.portal) if spec.kind == "home" else ""
             listing, own = self.pages.shows(spec, self.image_tag)
-            return (self.fingerprint, spec, self.listings.version if listing else None, own, banner)
+            return (self.fingerprint, self.strings, spec, self.listings.version if listing else None, own, banner)
         if spec.key not in self.page_inputs:
             view = self.pages.plan.stories[spec.key]
             tags = tuple(self.image_tag(p, k) for p, k in story_images(view))
-            self.page_inputs[spec.key] = (self.fingerprint, spec, view, tags)
+            self.page_inputs[spec.key] = (self.fingerprint, self.strings, spec, view, tags)
         return self.page_inputs[spec.key]
 
     def unchanged_output(self, output: str, inputs: object) -> bool:
@@ -173,9 +176,9 @@ class Preview:
         if not self.fast:
             return False
         self.ledger.outputs.add(output)
-        if self.ledger.unchanged(output, (self.fingerprint, inputs)):
+        if self.ledger.unchanged(output, (self.fingerprint, self.strings, inputs)):
             return True
-        self.ledger.wrote(output, (self.fingerprint, inputs))
+        self.ledger.wrote(output, (self.fingerprint, self.strings, inputs))
         return False
 
     def kept_file(self, output: str, signature: object) -> bool:

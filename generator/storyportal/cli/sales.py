@@ -18,7 +18,7 @@ from storyportal.core.portal import build_date, load_portal
 from storyportal.sales.activity_match import match_activity
 from storyportal.sales.activity_match import render_json as activity_json
 from storyportal.sales.activity_match import render_text as activity_text
-from storyportal.sales.match import Prospect, match, resolve_prospect
+from storyportal.sales.match import Prospect, language_problem, match, resolve_prospect
 from storyportal.sales.match import render_json as match_json
 from storyportal.sales.match import render_text as match_text
 from storyportal.sales.report import program_report, render_json, render_markdown, render_matrix_svg, render_text
@@ -56,6 +56,9 @@ def add_match(commands, common) -> None:
     parser.add_argument("--industry", help="the prospect's industry (a taxonomy slug or label)")
     parser.add_argument("--size", help="the prospect's company size band")
     parser.add_argument("--region", help="the prospect's region")
+    parser.add_argument(
+        "--lang", help="the prospect's language (a code such as de): stories published in it come first"
+    )
     _list_option(parser, "--product", "products", "a product the prospect looks at")
     _list_option(parser, "--use-case", "use_cases", "a use case of the prospect")
     parser.add_argument(
@@ -108,8 +111,9 @@ def run_match(args) -> int:
     portal = open_portal(args)
     if portal is None:
         return Exit.USAGE
-    wanted = Prospect(args.industry, args.size, args.region, _split(args.products), _split(args.use_cases))
+    wanted = Prospect(args.industry, args.size, args.region, _split(args.products), _split(args.use_cases), args.lang)
     prospect, problems = resolve_prospect(portal.taxonomy, wanted)
+    problems += language_problem(portal, prospect)
     if problems:
         return fail("; ".join(problems))
     if args.activity:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +17,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from storyportal.core.errors import validate_model
-from storyportal.core.issues import Issue
+from storyportal.core.issues import Issue, Severity
+from storyportal.core.languages import LANG_CODE_SHAPE, RESERVED_PREFIXES, Language, site_languages
+from storyportal.core.model import or_list
 from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Mark, Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
@@ -31,9 +34,16 @@ FACET_LABELS = {
     "use_cases": "Use case",
 }
 TermSlug = Annotated[str, StringConstraints(pattern=f"^{SLUG_SHAPE}$", max_length=60)]
-HERO_WIDTHS = (480, 960, 1600)  # the default widths of the resized copies of hero images
+# The default widths of the resized copies of hero images. The hero shows in a column of about
+# 460 px on a desktop (the story text beside it) and across the screen below 60em: 1200 covers a
+# 2x desktop, a 3x phone (390 x 3) and the video poster at 2x; 1600 served only 2x tablets, for
+# a third of a hero's encoding time and bytes (README, "Benchmarks").
+HERO_WIDTHS = (480, 960, 1200)
 Label = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 # An origin in a CSP header: no space, quote or line break can reach the _headers file.
+LangCode = Annotated[str, StringConstraints(pattern=f"^{LANG_CODE_SHAPE}$", max_length=35)]
+# A taxonomy label: one text (the default language's), or one per language.
+TermLabel = Label | dict[LangCode, Label]
 FrameAncestor = Annotated[str, StringConstraints(pattern=r"^https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?$")]
 
 
@@ -43,14 +53,30 @@ class Audience(str, enum.Enum):
 
 
 class TaxonomyConfig(BaseModel):
-    """The allowed values of each facet: slug (in files and URLs) to label (for people)."""
+    """The allowed values of each facet: slug (in files and URLs) to label (for people).
+
+    A label is one text (in the default language) or a map from language code to text.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    industry: dict[TermSlug, Label] = Field(description="Industries.")
-    company_size: dict[TermSlug, Label] = Field(description="Company size bands.")
-    region: dict[TermSlug, Label] = Field(description="Regions.")
-    products: dict[TermSlug, Label] = Field({}, description="Our products.")
-    use_cases: dict[TermSlug, Label] = Field({}, description="Use cases.")
+    industry: dict[TermSlug, TermLabel] = Field(description="Industries.")
+    company_size: dict[TermSlug, TermLabel] = Field(description="Company size bands.")
+    region: dict[TermSlug, TermLabel] = Field(description="Regions.")
+    products: dict[TermSlug, TermLabel] = Field({}, description="Our products.")
+    use_cases: dict[TermSlug, TermLabel] = Field({}, description="Use cases.")
+
+
+class LanguageConfig(BaseModel):
+    """One entry of ``languages``: how the site names and serves one language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: Label = Field(description="The language's own name (Deutsch, Français).")
+    prefix: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,34}$")] | None = Field(
+        None, description="URL prefix of its pages (default: the code); the default language is at the root."
+    )
+    theme_language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = Field(
+        None, description="Material's theme.language for its own interface strings (default: the primary subtag)."
+    )
 
 
 class PortalConfig(BaseModel):
@@ -60,7 +86,15 @@ class PortalConfig(BaseModel):
     stories_dir: str = Field("stories", description="Folder of the story files, relative to mkdocs.yml.")
     registry: str = Field("advocates.yaml", description="The advocate registry, relative to mkdocs.yml.")
     assets_dir: str = Field("assets", description="Folder of logos and photos named in the registry.")
-    lang: str = Field("en", description="The site's language; a story's `lang` defaults to it.")
+    lang: LangCode = Field("en", description="The site's (default) language; a story's `lang` defaults to it.")
+    languages: dict[LangCode, LanguageConfig] = Field(
+        {},
+        description="The site's languages (code: label, prefix, theme_language); empty: one language, `lang`.",
+    )
+    messages_dir: str = Field(
+        "messages",
+        description="Folder of the portal's own interface strings (<code>.yaml), which add to or replace ours.",
+    )
     build_date: dt.date | None = Field(
         None, description="The date consent and publication are judged on; default today (or $STORYPORTAL_BUILD_DATE)."
     )
@@ -123,11 +157,17 @@ CONFIG_OPTIONS = tuple(PortalConfig.model_fields)
 class SiteSettings(BaseModel):
     """What the core needs from mkdocs.yml besides the plugin block."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
     root: Path
     site_name: str = "Customer stories"
     site_url: str = ""
     portal: PortalConfig
+    notes: tuple[Issue, ...] = ()  # warnings about the settings, reported once with the portal's issues
+
+    @property
+    def languages(self) -> tuple[Language, ...]:
+        """The site's languages, the default first."""
+        return site_languages(self.portal)
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -176,6 +216,7 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
         site_name=str(data.get("site_name") or "Customer stories"),
         site_url=str(data.get("site_url") or ""),
         portal=portal,
+        notes=tuple(issues),
     ), issues
 
 
@@ -195,7 +236,104 @@ def parse_portal_config(block: dict[str, Any], text: str, source: str) -> tuple[
     """Validate the plugin block; positions come from a positional parse of the same text."""
     parsed, _ = parse_yaml(_strip_tags(text), source)
     base = _plugin_path(parsed.data) if parsed else ()
-    return validate_model(PortalConfig, block, parsed or _EmptyParsed(), base, source, "config")
+    located = parsed or _EmptyParsed()
+    portal, issues = validate_model(PortalConfig, block, located, base, source, "config")
+    if portal is None:
+        return None, issues
+    errors = check_languages(portal, _Locator(located, base, source))
+    if errors:
+        return None, errors
+    return portal, check_taxonomy_labels(portal, _Locator(located, base, source))
+
+
+@dataclass(frozen=True)
+class _Locator:
+    """Makes issues located at a key of the plugin block."""
+
+    parsed: Parsed
+    base: KeyPath
+    source: str
+
+    def issue(self, path: KeyPath, rule: str, message: str, hint: str = "", *, warning: bool = False) -> Issue:
+        mark = self.parsed.mark(self.base + path, key=True)
+        severity = Severity.WARNING if warning else Severity.ERROR
+        return Issue(self.source, mark.line, mark.col, rule, message, severity, hint)
+
+
+def check_languages(portal: PortalConfig, at: _Locator) -> list[Issue]:
+    """``lang`` is one of ``languages``; prefixes are distinct and free; the default's is the root."""
+    if not portal.languages:
+        return []
+    issues = []
+    if portal.lang not in portal.languages:
+        issues.append(
+            at.issue(
+                ("lang",),
+                "config-language-default",
+                f"The default language '{portal.lang}' is not one of 'languages'",
+                "add it under languages, or set lang to " + or_list(list(portal.languages)),
+            )
+        )
+    default = portal.languages.get(portal.lang)
+    if default and default.prefix:
+        issues.append(
+            at.issue(
+                ("languages", portal.lang, "prefix"),
+                "config-language-prefix",
+                f"'{portal.lang}' is the default language: its pages are at the site root",
+                "remove its prefix",
+            )
+        )
+    seen: dict[str, str] = {}
+    for lang in site_languages(portal)[1:]:
+        where = ("languages", lang.code, "prefix") if portal.languages[lang.code].prefix else ("languages", lang.code)
+        if lang.prefix in RESERVED_PREFIXES:
+            issues.append(
+                at.issue(
+                    where,
+                    "config-language-prefix",
+                    f"The prefix '{lang.prefix}' of '{lang.code}' is a folder the portal already uses",
+                    "choose another prefix",
+                )
+            )
+        elif lang.prefix in seen:
+            issues.append(
+                at.issue(
+                    where,
+                    "config-language-prefix",
+                    f"'{lang.code}' and '{seen[lang.prefix]}' both use the prefix '{lang.prefix}'",
+                    "give each language its own prefix",
+                )
+            )
+        seen[lang.prefix] = lang.code
+    return issues
+
+
+def check_taxonomy_labels(portal: PortalConfig, at: _Locator) -> list[Issue]:
+    """One warning per language that lacks some taxonomy labels (they show the default language's)."""
+    if not portal.languages:
+        return []
+    issues = []
+    for lang in site_languages(portal):
+        missing = [
+            f"{facet} {slug}"
+            for facet in FACETS
+            for slug, label in getattr(portal.taxonomy, facet).items()
+            if not (lang.code in label if isinstance(label, dict) else lang.code == portal.lang)
+        ]
+        if missing:
+            fallback = "the first label given" if lang.code == portal.lang else f"the '{portal.lang}' label"
+            shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+            issues.append(
+                at.issue(
+                    ("taxonomy",),
+                    "config-taxonomy-label-missing",
+                    f"{len(missing)} taxonomy value(s) have no '{lang.code}' label: {shown}",
+                    f"they show {fallback}; add '{lang.code}: ...' to each",
+                    warning=True,
+                )
+            )
+    return issues
 
 
 def _strip_tags(text: str) -> str:

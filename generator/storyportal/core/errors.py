@@ -46,7 +46,53 @@ def validate_model(
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_issue(err, model, parsed, base, source, prefix) for err in exc.errors()]
+        return None, [_issue(err, model, parsed, base, source, prefix) for err in _one_branch(exc.errors(), data)]
+
+
+def _one_branch(errors: list[ErrorDetails], data: Any) -> list[ErrorDetails]:
+    """Errors of a union value (a label that is a text or a map) from the branch the value's kind chose.
+
+    Pydantic reports every branch, with the branch's type in the location ('constrained-str',
+    'dict[...]'); people wrote one kind of value, so only that branch's complaints are meant for them
+    (all branches' when none is of the value's kind).
+    """
+    tagged = [(err, *_split_tag(tuple(err["loc"]), data)) for err in errors]
+    fitting = {at for _, at, _, value, tag in tagged if tag is not None and _tag_fits(tag, value)}
+    return [
+        {**err, "loc": loc}
+        for err, at, loc, value, tag in tagged
+        if tag is None or _tag_fits(tag, value) or at not in fitting
+    ]
+
+
+_SCALAR_TAGS = frozenset({"str", "constrained-str", "int", "constrained-int", "float", "bool", "date"})
+
+
+def _split_tag(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], tuple[Any, ...], Any, str | None]:
+    """Where a union branch's type name sits in ``loc``, ``loc`` without it, the value there, the name."""
+    current = data
+    for index, part in enumerate(loc):
+        if (
+            isinstance(current, dict)
+            and part in current
+            or isinstance(current, list)
+            and isinstance(part, int)
+            and 0 <= part < len(current)
+        ):
+            current = current[part]
+        elif isinstance(part, str) and ("[" in part or part in _SCALAR_TAGS):
+            return loc[:index], loc[:index] + loc[index + 1 :], current, part
+        else:
+            break
+    return loc, loc, current, None
+
+
+def _tag_fits(tag: str, value: Any) -> bool:
+    if tag.startswith("dict["):
+        return isinstance(value, dict)
+    if tag.startswith("list["):
+        return isinstance(value, list)
+    return not isinstance(value, (dict, list))
 
 
 def without_repeats(first: list[Issue], later: list[Issue]) -> list[Issue]:

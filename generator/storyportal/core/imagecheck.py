@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+import PIL
 from PIL import Image
 
 from storyportal.core.config import PortalConfig
@@ -63,9 +68,7 @@ def inspect_image(path: Path, max_bytes: int, max_pixels: int) -> tuple[ImageInf
                     return None, _too_many_pixels(path, info, max_pixels)
                 if max(info.width, info.height) > MAX_SIDE:
                     return None, _too_long_side(path, info)
-                img.verify()
-            stat = path.stat()
-            _decode(str(path), stat.st_size, stat.st_mtime_ns)
+            _decode_once(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return None, PathProblem(
             "image-too-large", f"'{path.name}' claims an enormous size in pixels", "export it again at a normal size"
@@ -79,14 +82,64 @@ def inspect_image(path: Path, max_bytes: int, max_pixels: int) -> tuple[ImageInf
     return _check_format(path, info)
 
 
-@functools.lru_cache(maxsize=4096)  # a preview checks unchanged images again on every save
-def _decode(path: str, size: int, mtime_ns: int) -> None:  # noqa: ARG001 (size and time key the cache)
-    """Decode the pixels, as rendering will: a truncated file passes verify() (a JPEG's check reads
-    no pixel data) and would otherwise abort the build. A JPEG decodes at 1/8 scale, which still
-    reads all of its data, in a tenth of the time. Raises for a broken file."""
+class DecodeLog(Protocol):
+    """Keys (``decode_key``) of image files already decoded in full; kept by the build between runs."""
+
+    def __contains__(self, key: object) -> bool: ...
+
+    def add(self, key: str) -> None: ...
+
+    def __hash__(self) -> int: ...  # part of the key of the in-process cache of verdicts
+
+
+_decode_logs: list[DecodeLog] = []  # the innermost ``remembering_decodes`` wins
+
+
+@contextlib.contextmanager
+def remembering_decodes(log: DecodeLog | None) -> Iterator[None]:
+    """Within this block, an image whose bytes ``log`` holds is not decoded again, and every
+    image that decodes is added to it. Decoding is most of what validation costs (1.7 s of CPU
+    for 1,500 images) and its verdict is a function of the bytes alone."""
+    if log is None:
+        yield
+        return
+    _decode_logs.append(log)
+    try:
+        yield
+    finally:
+        _decode_logs.remove(log)
+
+
+def decode_key(data: bytes) -> str:
+    """What a decode log holds for a file: its SHA-256, and the Pillow version that decoded it."""
+    return f"{hashlib.sha256(data).hexdigest()}:{PIL.__version__}"
+
+
+def _decode_once(path: Path) -> None:
+    stat = path.stat()
+    _decode(str(path), stat.st_size, stat.st_mtime_ns, _decode_logs[-1] if _decode_logs else None)
+
+
+# A preview checks every image again on every save: unchanged files (same size and time) are
+# neither decoded nor read again. Large enough for 10,000 stories' images: a smaller LRU cache
+# visited in the same order every time would keep none of them.
+@functools.lru_cache(maxsize=65_536)
+def _decode(path: str, size: int, mtime_ns: int, log: DecodeLog | None) -> None:  # noqa: ARG001 (size and time key the cache)
+    """Verify the data stream, then decode the pixels, as rendering will: a truncated file passes
+    verify() (a JPEG's check reads no pixel data) and would otherwise abort the build. A JPEG
+    decodes at 1/8 scale, which still reads all of its data, in a tenth of the time. Raises for a
+    broken file (never cached). With a decode ``log``, a file whose bytes it holds (they verified
+    and decoded before) is neither verified nor decoded again."""
+    key = decode_key(Path(path).read_bytes()) if log is not None else ""
+    if log is not None and key in log:
+        return
+    with Image.open(path) as img:
+        img.verify()
     with Image.open(path) as img:  # verify() leaves its image unusable: open a fresh one
         img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
         img.load()
+    if log is not None:
+        log.add(key)  # only once it decoded: a broken file is decoded (and reported) every time
 
 
 def _too_many_pixels(path: Path, info: ImageInfo, max_pixels: int) -> PathProblem:

@@ -51,7 +51,13 @@ class Term:
 
     facet: str
     slug: str
-    label: str
+    label: str  # in the site's default language
+    # (language, label) for each language the taxonomy names; not part of the term's identity
+    labels: tuple[tuple[str, str], ...] = field(default=(), compare=False, hash=False)
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang``, else the default language's."""
+        return dict(self.labels).get(lang, self.label)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,10 @@ class Taxonomy:
 
     def terms(self, facet: str) -> tuple[Term, ...]:
         return tuple(self.facets[facet].values())
+
+    def label(self, facet: str, slug: str, lang: str) -> str:
+        """The label of a value in ``lang``, falling back to the default language's."""
+        return self.facets[facet][slug].label_in(lang)
 
 
 @dataclass(frozen=True)
@@ -237,10 +247,17 @@ class Story:
     draft: bool = False
     aliases: tuple[str, ...] = ()
     content_hash: str = ""
+    translation_of: str | None = None  # the original's slug, for a translation
+    prefix: str = ""  # the URL prefix of the language site the story belongs to: "" or "de/"
 
     @property
     def url(self) -> str:
-        return f"stories/{self.slug}/"
+        return f"{self.prefix}stories/{self.slug}/"
+
+    @property
+    def original(self) -> str:
+        """The slug that names the story in every language: the original's."""
+        return self.translation_of or self.slug
 
     @property
     def primary(self) -> Advocate:

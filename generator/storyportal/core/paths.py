@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,16 +64,41 @@ def _shape_problem(ref: str, example: str) -> PathProblem | None:
     return None
 
 
+_listings: list[dict[Path, frozenset[str]]] = []  # the innermost ``remembering_listings`` wins
+
+
+@contextlib.contextmanager
+def remembering_listings() -> Iterator[None]:
+    """Within this block each folder is listed once. Every story's image is checked through
+    ``stories/``: listing it for each story made loading quadratic (10,000 stories listed a
+    folder of 10,000 names 10,000 times). A load is one snapshot of the files, so it uses one."""
+    _listings.append({})
+    try:
+        yield
+    finally:
+        _listings.pop()
+
+
+def _names(folder: Path) -> frozenset[str]:
+    memo = _listings[-1] if _listings else None
+    if memo is not None and folder in memo:
+        return memo[folder]
+    try:
+        names = frozenset(os.listdir(folder))
+    except OSError:
+        names = frozenset()
+    if memo is not None:
+        memo[folder] = names
+    return names
+
+
 def walk_exact(root: Path, rel: str) -> PathProblem | None:
     """Check every component of ``rel`` under ``root``: exists, same case, not a link."""
     current = root
     for part in rel.split("/"):
-        try:
-            names = os.listdir(current)
-        except OSError:
-            names = []
+        names = _names(current)
         if part not in names:
-            hint = did_you_mean(part, names, "check the file name and folder", cutoff=0.7)
+            hint = did_you_mean(part, sorted(names), "check the file name and folder", cutoff=0.7)
             return PathProblem("path-missing", f"'{rel}' does not exist", hint)
         current = current / part
         if current.is_symlink():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses as dc
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -10,13 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from storyportal.core.config import SiteSettings
+from storyportal.core.config import PortalConfig, SiteSettings
+from storyportal.core.imagecheck import DecodeLog, remembering_decodes
 from storyportal.core.issues import Issue, Severity, sort_issues
+from storyportal.core.languages import Language, site_languages
+from storyportal.core.messages import MessageBook, load_messages
 from storyportal.core.model import Registry, Status, Story, Taxonomy
+from storyportal.core.paths import remembering_listings
 from storyportal.core.privacy import PrivateValue
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import check_unique_urls, may_show_images, registry_private_values, resolve_story
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
+from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class Portal:
     stories: tuple[Story, ...]  # every story that resolved, whatever its status
     status: MappingProxyType[str, Status]  # source path -> Status, for every story file found
     issues: tuple[Issue, ...]
+    messages: MessageBook  # the interface strings of every configured language
 
     @property
     def published(self) -> tuple[Story, ...]:
@@ -37,14 +45,47 @@ class Portal:
         chosen = [s for s in self.stories if self.status[s.source] is Status.PUBLISHED]
         return tuple(sorted(chosen, key=lambda s: (-s.published.toordinal(), s.slug)))
 
+    @property
+    def originals(self) -> tuple[Story, ...]:
+        """Published stories that are no translation: one per story, whatever its languages."""
+        return tuple(s for s in self.published if s.translation_of is None)
+
+    @functools.cached_property
+    def versions(self) -> MappingProxyType[str, MappingProxyType[str, Story]]:
+        """original slug -> {lang: the published version in that language}, the original's language first."""
+        found: dict[str, dict[str, Story]] = {s.slug: {s.lang: s} for s in self.originals}
+        for story in self.published:
+            if story.translation_of is not None and story.translation_of in found:
+                found[story.translation_of].setdefault(story.lang, story)
+        return MappingProxyType({slug: MappingProxyType(langs) for slug, langs in found.items()})
+
     def issues_for(self, source: str) -> list[Issue]:
         """The problems of one story file or of the registry, in reading order."""
         return [i for i in self.issues if i.path == source]
 
     @property
+    def languages(self) -> tuple[Language, ...]:
+        """The site's languages, the default first (``core.languages``)."""
+        return self.settings.languages
+
+    @property
     def registry_missing(self) -> bool:
         """The advocate registry could not be read at all, so nothing was checked against it."""
         return any(i.rule == REGISTRY_MISSING for i in self.issues)
+
+
+def check_versions(
+    stories: list[Story], status: dict[str, Status], files: dict[str, StoryFile], config: PortalConfig
+) -> list[Issue]:
+    """The translation rules: a broken translation is not published, nor one whose original is not."""
+    codes = tuple(lang.code for lang in site_languages(config))
+    valid = [s for s in stories if status[s.source] is not Status.INVALID]
+    issues = check_story_languages(valid, files, codes, strict=bool(config.languages))
+    issues += check_translations(valid, files)
+    for issue in issues:
+        if issue.severity is Severity.ERROR:
+            status[issue.path] = Status.INVALID
+    return issues + withhold_orphans(stories, status, files)
 
 
 def build_date(explicit: dt.date | None = None) -> dt.date:
@@ -81,6 +122,7 @@ class PortalLoader:
     )
     _taxonomy: Taxonomy | None = None
     _shows_images: dict[str, tuple[StoryFile, bool]] = field(default_factory=dict)  # source -> (file, answer)
+    decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
 
     def load(self, today: dt.date) -> Portal:
         # Loading allocates hundreds of thousands of small objects that all live until the
@@ -89,7 +131,8 @@ class PortalLoader:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._load(today)
+            with remembering_decodes(self.decoded), remembering_listings():
+                return self._load(today)
         finally:
             if enabled:
                 gc.enable()
@@ -100,7 +143,8 @@ class PortalLoader:
             self._taxonomy = build_taxonomy(config)
         taxonomy = self._taxonomy
         registry, issues = self.registry(taxonomy)
-        issues = list(issues)
+        messages = load_messages(self.settings)
+        issues = [*self.settings.notes, *messages.issues, *issues]
         refs, found = discover_stories(root, config)
         issues += found
         files = {ref.source: self.read(ref) for ref in refs}
@@ -116,7 +160,9 @@ class PortalLoader:
                 (),
                 MappingProxyType({s: Status.INVALID for s in files}),
                 tuple(sort_issues(issues)),
+                messages,
             )
+        prefixes = {lang.code: lang.url_prefix for lang in site_languages(config)}
         stories, status = [], {}
         if self._private_key != (registry.private, registry.internal):
             self._private, self._private_key = {}, (registry.private, registry.internal)
@@ -142,6 +188,8 @@ class PortalLoader:
         for issue in found:  # a duplicate or invalid slug makes the story unpublishable
             if issue.severity is Severity.ERROR and issue.path in status:
                 status[issue.path] = Status.INVALID
+        issues += check_versions(stories, status, files, config)
+        stories = place_versions(stories, prefixes)
         return Portal(
             self.settings,
             today,
@@ -150,6 +198,7 @@ class PortalLoader:
             tuple(stories),
             MappingProxyType(status),
             tuple(sort_issues(issues)),
+            messages,
         )
 
     def may_show_images(self, file: StoryFile) -> bool:
@@ -248,3 +297,17 @@ class FolderStates:
                         found.append((path, stat.st_size, stat.st_mtime_ns))
             self.states[folder] = tuple(sorted(found))
         return self.states[folder]
+
+
+def place_versions(stories: list[Story], prefixes: dict[str, str]) -> list[Story]:
+    """Each story on its language's site (its URL prefix); a translation without its own image shows the original's.
+
+    A story that needs neither stays the same object, so the preview's memos still know it.
+    """
+    heroes = {s.slug: s.image for s in stories}
+    placed = []
+    for story in stories:
+        prefix, image = prefixes.get(story.lang, ""), story.image or heroes.get(story.translation_of or "")
+        same = prefix == story.prefix and image == story.image
+        placed.append(story if same else dc.replace(story, prefix=prefix, image=image))
+    return placed

@@ -39,8 +39,18 @@ def build_taxonomy(config: PortalConfig) -> Taxonomy:
     facets: dict[str, MappingProxyType[str, Term]] = {}
     for facet in FACETS:
         values = getattr(config.taxonomy, facet)
-        facets[facet] = MappingProxyType({slug: Term(facet, slug, label) for slug, label in values.items()})
+        facets[facet] = MappingProxyType(
+            {slug: _term(facet, slug, label, config.lang) for slug, label in values.items()}
+        )
     return Taxonomy(MappingProxyType(facets))
+
+
+def _term(facet: str, slug: str, label: str | dict[str, str], default_lang: str) -> Term:
+    """A plain label is the default language's; a map's default-language entry (else its first) is."""
+    if isinstance(label, str):
+        return Term(facet, slug, label, ((default_lang, label),))
+    default = label.get(default_lang) or next(iter(label.values()))
+    return Term(facet, slug, default, tuple(sorted(label.items())))
 
 
 class _RegistryReader:

@@ -550,6 +550,7 @@ def _record(
         draft=front.draft,
         aliases=tuple(front.aliases),
         content_hash=file.content_hash,
+        translation_of=front.translation_of,
     )
 
 

@@ -23,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from storyportal.core.activities import Activity, Outcome, Period
+from storyportal.core.languages import LANG_CODE_SHAPE
 from storyportal.core.model import TYPE_NAMES
 from storyportal.core.model import StoryType as StoryType  # re-exported: the schema's callers name it from here
 from storyportal.core.video import PROVIDER_NAMES
@@ -141,8 +142,11 @@ class StoryIn(_Strict):
     image: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
         None, description="A hero image, relative to the story file."
     )
-    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
+    lang: Annotated[str, StringConstraints(pattern=f"^{LANG_CODE_SHAPE}$")] | None = Field(
         None, description="The story's language (en, de, fr-CA); defaults to the site's."
+    )
+    translation_of: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=200)] | None = Field(
+        None, description="The slug of the story this file translates (its `lang` says into which language)."
     )
     featured: bool = Field(False, description="Show on the home page.")
     draft: bool = Field(False, description="Drafts are never published.")

@@ -2,7 +2,7 @@
 and the internal reference-call roster.
 
 The index lists every *published* story, newest first (ties by slug), one row
-per story. It holds only what a story page already shows: nothing from an
+per story: its translations are in the same row (``languages``, ``language_urls``). It holds only what a story page already shows: nothing from an
 advocate's ``private`` block and nothing from ``reference_calls`` (who takes
 calls, how often, and the account owner are internal; see :func:`roster`).
 
@@ -11,8 +11,9 @@ Columns, in order:
 ``slug``
     The story's slug (its file or folder name).
 ``url``
-    The story's absolute address: ``site_url`` + ``stories/<slug>/``. Without a
-    ``site_url`` in mkdocs.yml it is root-relative (``/stories/<slug>/``).
+    The story's absolute address: ``site_url`` + ``stories/<slug>/`` (a story in a
+    language with a URL prefix: ``de/stories/<slug>/``). Without a ``site_url`` in
+    mkdocs.yml it is root-relative (``/stories/<slug>/``).
 ``title``
     The story's headline.
 ``type``
@@ -36,7 +37,13 @@ Columns, in order:
 ``updated``
     Date of the last update, ISO 8601, or "" if never updated.
 ``lang``
-    The story's language code.
+    The language code of the original story.
+``languages``
+    Every language the story is published in, the original's first: a list in
+    JSON, joined with ``"; "`` in the CSV. A translation is no row of its own.
+``language_urls``
+    The address of each language version: an object (code to address) in JSON,
+    ``"de: <url>; fr: <url>"`` in the CSV.
 ``stale``
     true when the story's last change (``updated``, else ``published``) lies
     more than ``stale_after_months`` (site setting, default 18) calendar months
@@ -91,7 +98,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("headline_metric", 'The first metric, value and label ("40% faster onboarding"), or "".'),
     ("published", "Publication date, ISO 8601."),
     ("updated", 'Date of the last update, ISO 8601, or "".'),
-    ("lang", "The story's language code."),
+    ("lang", "The language code of the original story."),
+    ("languages", 'Every language the story is published in, the original\'s first (a list in JSON; "; " in the CSV).'),
+    ("language_urls", 'The address of each language version (an object in JSON; "de: <url>; fr: <url>" in the CSV).'),
     ("stale", "true when the last change is older than stale_after_months before the build date."),
     ("featured", "true when the story is featured."),
 )
@@ -122,6 +131,8 @@ class SalesRow:
     published: dt.date
     updated: dt.date | None
     lang: str
+    languages: tuple[str, ...]
+    language_urls: tuple[tuple[str, str], ...]  # (language code, absolute address)
     stale: bool
     featured: bool
 
@@ -141,10 +152,10 @@ def is_stale(story: Story, today: dt.date, months: int) -> bool:
     return story.last_changed < months_before(today, months)
 
 
-def story_url(site_url: str, slug: str) -> str:
-    """Absolute story address; root-relative when the site has no ``site_url``."""
+def story_url(site_url: str, path: str) -> str:
+    """Absolute address of a site path (``stories/<slug>/``); root-relative when the site has no ``site_url``."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    return f"{base}stories/{slug}/"
+    return f"{base}{path}"
 
 
 def headline_metric(story: Story) -> str:
@@ -176,11 +187,14 @@ def facet_fields(industry: Term, size: Term, region: Term) -> FacetFields:
     )
 
 
-def sales_row(story: Story, site_url: str, today: dt.date, stale_months: int) -> SalesRow:
-    """The index row of one story: public fields only."""
+def sales_row(
+    story: Story, site_url: str, today: dt.date, stale_months: int, versions: Mapping[str, Story] | None = None
+) -> SalesRow:
+    """The index row of one story, its translations included: public fields only."""
+    versions = versions or {story.lang: story}
     return SalesRow(
         slug=story.slug,
-        url=story_url(site_url, story.slug),
+        url=story_url(site_url, story.url),
         title=story.title,
         type=story.type,
         company=story.company.name,
@@ -191,15 +205,20 @@ def sales_row(story: Story, site_url: str, today: dt.date, stale_months: int) ->
         published=story.published,
         updated=story.updated,
         lang=story.lang,
+        languages=tuple(versions),
+        language_urls=tuple((lang, story_url(site_url, v.url)) for lang, v in versions.items()),
         stale=is_stale(story, today, stale_months),
         featured=story.featured,
     )
 
 
 def sales_rows(portal: Portal) -> list[SalesRow]:
-    """One row per published story, newest first, ties by slug."""
+    """One row per published story (its translations in the same row), newest first, ties by slug."""
     settings = portal.settings
-    return [sales_row(s, settings.site_url, portal.today, settings.portal.stale_after_months) for s in portal.published]
+    return [
+        sales_row(s, settings.site_url, portal.today, settings.portal.stale_after_months, portal.versions[s.slug])
+        for s in portal.originals
+    ]
 
 
 # -- rendering ------------------------------------------------------------------
@@ -215,6 +234,8 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if value is None:
         return ""
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return dict(value)
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -263,6 +284,8 @@ def csv_cell(value: object) -> str:
     value = _plain(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        value = "; ".join(f"{key}: {url}" for key, url in value.items())
     if isinstance(value, list):
         value = "; ".join(value)
     text = str(value)
@@ -333,7 +356,7 @@ def roster_entry(advocate: Advocate, on: dt.date, stories: tuple[str, ...]) -> R
 
 def stories_of(portal: Portal, advocate_id: str) -> tuple[str, ...]:
     """Slugs of the published stories that name the advocate, newest first."""
-    return tuple(s.slug for s in portal.published if any(a.id == advocate_id for a in s.advocates))
+    return tuple(s.slug for s in portal.originals if any(a.id == advocate_id for a in s.advocates))
 
 
 def roster_key(entry: RosterEntry) -> tuple[int, int, str]:

@@ -23,8 +23,10 @@ published stories that name them.
 Stories: published only (on the build date the site is built with: no drafts,
 no scheduled stories, no withheld ones, so every address exists), score above 0
 (every story when the prospect names nothing), highest score first. On the same
-score a story from the prospect's industry comes first, then the newest, then by
-slug.
+score a story published in the prospect's language (``--lang``: the original or a
+translation) comes first, then one from the prospect's industry, then the newest,
+then by slug. A story found in the prospect's language is shown with the address
+of that language's version.
 
 Advocates: only those who can take a call on the build date (the roster of
 :func:`storyportal.sales.index.roster`: available, consent covers ``reference-call``
@@ -77,6 +79,7 @@ class Prospect:
     region: str | None = None
     products: tuple[str, ...] = ()
     use_cases: tuple[str, ...] = ()
+    lang: str | None = None  # the prospect's language: stories published in it come first
 
     def values(self, name: str) -> tuple[str, ...]:
         value = getattr(self, name)
@@ -180,7 +183,7 @@ def resolve_prospect(taxonomy: Taxonomy, prospect: Prospect) -> tuple[Prospect, 
         values = tuple(normalize(taxonomy, facet, v) for v in prospect.values(name))
         problems += [unknown_value(taxonomy, facet, v) for v in values if taxonomy.term(facet, v) is None]
         resolved[name] = values if name in ("products", "use_cases") else (values[0] if values else None)
-    return Prospect(**resolved), problems
+    return Prospect(**resolved, lang=prospect.lang), problems
 
 
 # -- scoring --------------------------------------------------------------------
@@ -220,18 +223,38 @@ def _same_industry(prospect: Prospect, industry: str) -> bool:
     return prospect.industry is not None and prospect.industry == industry
 
 
-def story_key(prospect: Prospect, m: StoryMatch) -> tuple[int, bool, int, str]:
-    """Score, then the prospect's industry, then newest, then slug."""
-    return (-m.score, not _same_industry(prospect, m.row.industry), -m.row.published.toordinal(), m.row.slug)
+def _in_language(prospect: Prospect, row: SalesRow) -> bool:
+    return prospect.lang is not None and prospect.lang in row.languages
+
+
+def story_key(prospect: Prospect, m: StoryMatch) -> tuple[int, bool, bool, int, str]:
+    """Score, then the prospect's language, then the prospect's industry, then newest, then slug."""
+    return (
+        -m.score,
+        not _in_language(prospect, m.row),
+        not _same_industry(prospect, m.row.industry),
+        -m.row.published.toordinal(),
+        m.row.slug,
+    )
 
 
 def story_tie(step: int, m: StoryMatch) -> str:
     """Why ``m`` is ahead of a story with the same score; ``step`` is the deciding part of the key."""
     if step == 1:
-        return "same industry as the prospect"
+        return "published in the prospect's language"
     if step == 2:
+        return "same industry as the prospect"
+    if step == 3:
         return f"newer (published {m.row.published.isoformat()})"
     return "the same in every way, so by address"
+
+
+def in_prospect_language(prospect: Prospect, row: SalesRow) -> SalesRow:
+    """The row with the address of its version in the prospect's language, when it has one."""
+    urls = dict(row.language_urls)
+    if prospect.lang is None or prospect.lang not in urls:
+        return row
+    return replace(row, url=urls[prospect.lang])
 
 
 def rank_stories(prospect: Prospect, rows: list[SalesRow]) -> list[StoryMatch]:
@@ -240,7 +263,7 @@ def rank_stories(prospect: Prospect, rows: list[SalesRow]) -> list[StoryMatch]:
     for row in rows:
         reasons = reasons_for(prospect, row_facets(row))
         if reasons or prospect.is_empty:
-            found.append(StoryMatch(row, sum(r.weight for r in reasons), reasons))
+            found.append(StoryMatch(in_prospect_language(prospect, row), sum(r.weight for r in reasons), reasons))
     return sorted(found, key=lambda m: story_key(prospect, m))
 
 
@@ -301,6 +324,14 @@ def rank_advocates(prospect: Prospect, entries: list[RosterEntry], rows: dict[st
     return sorted(found, key=lambda m: advocate_key(prospect, m))
 
 
+def language_problem(portal: Portal, prospect: Prospect) -> list[str]:
+    """The prospect's language must be one the site publishes in."""
+    codes = [lang.code for lang in portal.languages]
+    if prospect.lang is None or prospect.lang in codes:
+        return []
+    return [f"unknown language '{prospect.lang}': the site's languages are {', '.join(codes)}"]
+
+
 def match(portal: Portal, prospect: Prospect, limit: int = 5) -> MatchResult:
     """The ``limit`` best stories and reference advocates for ``prospect``.
 
@@ -308,6 +339,7 @@ def match(portal: Portal, prospect: Prospect, limit: int = 5) -> MatchResult:
     call :func:`resolve_prospect` first to report problems as values.
     """
     prospect, problems = resolve_prospect(portal.taxonomy, prospect)
+    problems += language_problem(portal, prospect)
     if problems:
         raise ProspectError(problems)
     rows = sales_rows(portal)

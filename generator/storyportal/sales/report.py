@@ -128,7 +128,7 @@ def story_matrix(portal: Portal) -> Matrix:
     industries = portal.taxonomy.terms("industry")
     counts = tuple(
         tuple(
-            sum(1 for s in portal.published if s.industry.slug == term.slug and s.type == kind) for kind in STORY_TYPES
+            sum(1 for s in portal.originals if s.industry.slug == term.slug and s.type == kind) for kind in STORY_TYPES
         )
         for term in industries
     )
@@ -202,7 +202,7 @@ def stale_stories(portal: Portal) -> tuple[StaleStory, ...]:
     months = portal.settings.portal.stale_after_months
     found = [
         StaleStory(s.slug, s.title, s.company.name, s.last_changed)
-        for s in portal.published
+        for s in portal.originals
         if is_stale(s, portal.today, months)
     ]
     return tuple(sorted(found, key=lambda s: (s.last_changed, s.slug)))
@@ -213,7 +213,7 @@ def _companies_with_stories(stories: tuple[Story, ...]) -> set[str]:
 
 
 def companies_without_story(portal: Portal) -> tuple[CompanyGap, ...]:
-    covered = _companies_with_stories(portal.published)
+    covered = _companies_with_stories(portal.originals)
     gaps = [
         CompanyGap(c.id, c.name, c.industry.label) for c in portal.registry.companies.values() if c.id not in covered
     ]

@@ -40,11 +40,13 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
+from storyportal.core.languages import direction
+
 if TYPE_CHECKING:
     from storyportal.site.imagecache import ImageCache
 
 # Bump when the drawing or the encoding changes: every card gets a new name, so no stale card is served.
-RENDERER_VERSION = "3"  # 3: palette PNG
+RENDERER_VERSION = "4"  # 3: palette PNG; 4: right-to-left titles set from the right margin
 CARD_SIZE = (1200, 630)
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/"
@@ -195,6 +197,36 @@ def draw_card(params: CardParams, logo: Image.Image | None = None) -> Image.Imag
     return card
 
 
+# What to install for characters no font of the chain has, by the first code point of their script.
+_SCRIPT_PACKAGES = (
+    (0x1100, 0x11FF, "fonts-noto-cjk or fonts-nanum (Korean)"),
+    (0x2E80, 0x9FFF, "fonts-noto-cjk (Chinese, Japanese)"),
+    (0xAC00, 0xD7AF, "fonts-noto-cjk or fonts-nanum (Korean)"),
+    (0x0900, 0x0DFF, "fonts-noto-core (Indic scripts)"),
+    (0x0E00, 0x0EFF, "fonts-noto-core (Thai, Lao)"),
+)
+
+
+def glyph_warning(text: str) -> str | None:
+    """Which characters of ``text`` no installed font draws (they would be boxes), and what to install."""
+    chain = font_chain("bold")
+    if chain[0].cmap is None:  # Pillow's own font: font_warning() says it once for every card
+        return None
+    missing = sorted({c for c in text if not c.isspace() and not any(face.has(c) for face in chain)})
+    if not missing:
+        return None
+    wanted = sorted({_package_for(c) for c in missing})
+    return (
+        f"no installed font draws {''.join(missing[:12])}{'…' if len(missing) > 12 else ''}, "
+        f"so the card shows boxes for them; install {' and '.join(wanted)}"
+    )
+
+
+def _package_for(char: str) -> str:
+    code = ord(char)
+    return next((pkg for low, high, pkg in _SCRIPT_PACKAGES if low <= code <= high), "fonts-noto-core")
+
+
 def font_warning() -> str | None:
     """Why cards cannot draw accents or CJK, or None when TrueType fonts were found."""
     if any(face.path for face in font_chain("regular")):
@@ -278,12 +310,24 @@ def draw_text(
     fill: tuple[int, int, int],
     lang: str = "",
 ) -> None:
-    """Draw ``text`` run by run from ``origin`` (left, baseline), so every font shares the baseline."""
+    """Draw ``text`` run by run from ``origin`` (left, baseline), so every font shares the baseline.
+
+    With Raqm, a run in a right-to-left language is shaped and ordered right to left (Arabic letters
+    join); runs themselves follow each other left to right."""
     x, baseline = origin
+    rtl = direction(lang) == "rtl" if lang else False
     for face, run in runs(text, weight):
         font = _font(face, size)
         raqm = getattr(font, "layout_engine", None) == ImageFont.Layout.RAQM
-        draw.text((x, baseline), run, font=font, fill=fill, anchor="ls", language=lang if lang and raqm else None)
+        draw.text(
+            (x, baseline),
+            run,
+            font=font,
+            fill=fill,
+            anchor="ls",
+            language=lang if lang and raqm else None,
+            direction="rtl" if rtl and raqm else None,
+        )
         x += font.getlength(run)
 
 
@@ -291,8 +335,10 @@ def _draw_title(draw: ImageDraw.ImageDraw, params: CardParams) -> None:
     width = CARD_SIZE[0] - 2 * _MARGIN
     size, lines = fit_title(params.title, width)
     line_height = round(size * 1.2)
+    rtl = direction(params.lang) == "rtl"  # right-to-left titles start at the right margin
     for number, line in enumerate(lines):
-        draw_text(draw, (_MARGIN, _TITLE_TOP + size + number * line_height), line, "bold", size, _TEXT, params.lang)
+        x = CARD_SIZE[0] - _MARGIN - text_width(line, "bold", size) if rtl else _MARGIN
+        draw_text(draw, (x, _TITLE_TOP + size + number * line_height), line, "bold", size, _TEXT, params.lang)
 
 
 def fit_title(title: str, width: int) -> tuple[int, list[str]]:

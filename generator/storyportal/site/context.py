@@ -32,6 +32,24 @@ class ImageTag:
 INTERNAL_KINDS = frozenset({"roster", "report"})  # pages that exist only in the internal build
 
 
+LANGUAGE_KINDS = frozenset({"home", "stories", "industry"})  # pages every language site has
+
+
+def og_locale(code: str) -> str:
+    """Open Graph writes a locale as language_TERRITORY: de, fr-CA -> de, fr_CA."""
+    parts = code.split("-")
+    return parts[0] + ("_" + parts[1].upper() if len(parts) > 1 and len(parts[1]) == 2 else "")
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    label: str  # the language's own name
+    href: str  # relative to the current page
+    current: bool
+    translated: bool  # this page exists in that language (else the link goes to that language's home)
+
+
 @dataclass(frozen=True)
 class NavLink:
     label: str
@@ -53,6 +71,7 @@ class PageContext:
     report: Any = None
     card_image: str | None = None  # site path of the Open Graph card
     extra: dict = field(default_factory=dict)
+    rendered_cards: dict = field(default_factory=dict)  # shared by every page of a build (``card``, ``image``)
 
     @property
     def internal_only(self) -> bool:
@@ -89,8 +108,72 @@ class PageContext:
             return path
         return _relative_url(self.page_url, path)
 
+    def card(self, card: Any, level: int, render: Callable[[PageContext, Any, int], Markup]) -> Markup:
+        """``render(self, card, level)`` (the card macro), rendered once for every page where its
+        links come out the same: a story's card shows in the related stories of a dozen others."""
+        # The page's language site too: a card's labels are in the language of the page showing it.
+        key = (card.url, level, self.plan.lang, self.url(card.url), self.url("img/"))  # its images live under img/
+        if key not in self.rendered_cards:
+            # Called from Python, a macro returns a plain string; it escaped every value itself.
+            self.rendered_cards[key] = Markup(render(self, card, level))
+        return self.rendered_cards[key]
+
     def data_url(self, name: str) -> str:
-        return self.url(name)
+        """A data file of this page's language site (``stories/facets.json`` of /de/ is de/stories/...)."""
+        return self.url(self.plan.prefix + name)
+
+    def site_path(self, address: str) -> str:
+        """The site path of an address the data files carry (absolute with site_url, else root-relative)."""
+        site = self.plan.site_url
+        return address[len(site) :] if site and address.startswith(site) else address.lstrip("/")
+
+    def local(self, path: str) -> str:
+        """A link to a page of this page's language site: ``stories/`` from a German page is /de/stories/."""
+        return self.url(self.plan.prefix + path)
+
+    @property
+    def lang(self) -> str:
+        """The code of the language site this page belongs to."""
+        return self.plan.lang
+
+    def version_paths(self) -> dict[str, str]:
+        """language code -> site path of this page in that language, where it exists."""
+        if self.story is not None and self.kind == "story":
+            return dict(self.plan.versions.get(self.story.story.original, {}))
+        if self.kind not in LANGUAGE_KINDS:
+            return {}
+        inner = self.page_url[len(self.plan.prefix) :]
+        return {lang.code: lang.url_prefix + inner for lang in self.plan.languages}
+
+    @property
+    def language_links(self) -> tuple[LanguageLink, ...]:
+        """The language selector: the same page in each language, else that language's home."""
+        if len(self.plan.languages) < 2:
+            return ()
+        paths = self.version_paths()
+        return tuple(
+            LanguageLink(lang.code, lang.label, self.url(paths.get(lang.code, lang.url_prefix)),
+                         lang.code == self.lang, lang.code in paths)
+            for lang in self.plan.languages
+        )  # fmt: skip
+
+    @property
+    def alternates(self) -> tuple[tuple[str, str], ...]:
+        """(hreflang, absolute URL) of every language version, then x-default; none without site_url
+        (search engines ignore relative alternates), nor on a one-language site without translations."""
+        paths, site = self.version_paths(), self.plan.site_url
+        if not site or not paths or (len(paths) < 2 and len(self.plan.languages) < 2):
+            return ()
+        default = self.plan.languages[0].code
+        fallback = paths.get(default) or next(iter(paths.values()))
+        return (*((code, site + path) for code, path in paths.items()), ("x-default", site + fallback))
+
+    @property
+    def locales(self) -> tuple[str, tuple[str, ...]]:
+        """og:locale of this page and og:locale:alternate of its other versions (en_US style: ll_CC or ll)."""
+        own = self.story.story.lang if self.story is not None and self.kind == "story" else self.lang
+        others = tuple(og_locale(code) for code in self.version_paths() if code != own)
+        return og_locale(own), others
 
     @property
     def card_image_url(self) -> str:
@@ -99,7 +182,14 @@ class PageContext:
         return (self.plan.site_url or "/") + self.card_image
 
     def image(self, repo_path: str | None, kind: str, alt: str = "") -> Markup:
-        """An <img> with srcset and intrinsic size, every attribute escaped."""
+        """An <img> with srcset and intrinsic size, every attribute escaped; built once for every
+        page at the same depth (a company's logo shows on dozens of pages)."""
+        key = ("img", repo_path, kind, alt, self.url("img/"))  # every copy of an image lives under img/
+        if key not in self.rendered_cards:
+            self.rendered_cards[key] = self._image(repo_path, kind, alt)
+        return self.rendered_cards[key]
+
+    def _image(self, repo_path: str | None, kind: str, alt: str) -> Markup:
         tag = self.images(repo_path, kind) if repo_path else None
         if tag is None:
             return Markup("")

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from markupsafe import escape
 
+from storyportal.core.languages import direction
 from storyportal.site.plan import CARD_CHUNK, SitePlan, StoryView
 
 WALL = "wall"  # /embed/wall/; a story slugged "wall" keeps its story page but has no card of its own
@@ -39,6 +40,7 @@ class EmbedCard:
     type_label: str
     lang: str
     story_path: str  # site path of the full story, e.g. stories/acme/
+    type: str = ""  # the story type's value (case-study), for its label in the page's language
 
     def utm(self, medium: str) -> str:
         """The query that tells analytics a visit came from an embed, and from which story."""
@@ -77,6 +79,7 @@ def plan_embed_card(view: StoryView) -> EmbedCard:
         card.type_label,
         card.lang,
         card.url,
+        card.type.value,
     )
 
 
@@ -100,6 +103,8 @@ def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str], m
         aliases=(),
         data_files=MappingProxyType({}),
         withheld=(),
+        versions=MappingProxyType({}),  # the other language versions' addresses: a view holds its own
+        others=MappingProxyType({}),  # the other language sites' plans
     )
     if memo.get(SETTINGS) != settings:
         memo.clear()
@@ -188,7 +193,8 @@ def wall_chunks(plan: SitePlan, logo_url: LogoUrl) -> dict[str, str]:
     The wall filters with /stories/facets.json, which the site already publishes, then
     fetches only the chunks that hold the cards it shows: a few KB, even at 10,000 stories.
     """
-    rows = [_wall_row(plan_embed_card(view), logo_url) for view in plan.stories.values()]
+    # The default language's list (each story once: a translation only where it is that language's version).
+    rows = [_wall_row(plan_embed_card(plan.stories[card.slug]), logo_url) for card in plan.cards]
     return {
         f"embed/wall/cards-{start // CARD_CHUNK}.json": json.dumps(
             rows[start : start + CARD_CHUNK], ensure_ascii=False, sort_keys=True, separators=(",", ":")
@@ -210,6 +216,7 @@ def _wall_row(card: EmbedCard, logo_url: LogoUrl) -> dict[str, object]:
         "metric": card.metric,
         "type": card.type_label,
         "lang": card.lang,
+        "dir": direction(card.lang),
         "url": card.story_path,
     }
 

@@ -45,7 +45,10 @@ class ImageKind:
 IMAGE_KINDS = {
     "logo": ImageKind((160, 320), "160px"),
     "photo": ImageKind((96, 192), "96px"),
-    "hero": ImageKind(HERO_WIDTHS, "(min-width: 76em) 1100px, 100vw", eager=True),
+    # The layout of theme/assets/storyportal.css: from 60em the hero is the narrower of two columns
+    # (2fr of 5fr) of Material's content, at most about 480 px wide once the grid stops growing
+    # (76.25em); as a video's poster it is as wide as the text, at most 58ch (about 600 px).
+    "hero": ImageKind(HERO_WIDTHS, "(min-width: 76.25em) 600px, (min-width: 60em) 50vw, 100vw", eager=True),
 }
 
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}

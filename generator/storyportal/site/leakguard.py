@@ -3,7 +3,8 @@
 Reads every file a build wrote before the output replaces the published site:
 the text of HTML, JSON (the search index included), CSV, XML, SVG, JavaScript
 and any other file, what a gzip stream holds (found by its magic bytes, whatever
-the file is called), and the metadata of images (EXIF, PNG text chunks). Each
+the file is called), and everything images carry besides their pixels (every chunk
+or segment that is not pixel data, read from the container itself). Each
 file's text is normalised once (``core.privacy.normalise``: unescaped, markup and
 invisible characters dropped, whitespace collapsed, case-folded) and all private
 values are matched at once with an Aho-Corasick automaton, phone numbers by their
@@ -12,6 +13,7 @@ digits, so the cost grows with the size of the site, not with the number of valu
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -82,15 +84,139 @@ def _gunzip(data: bytes) -> tuple[bytes, str]:
 
 
 def image_metadata_text(path: Path) -> str:
-    """The text an image carries besides its pixels: EXIF values and text chunks."""
+    """The text an image carries besides its pixels: EXIF, XMP, ICC, comments and text chunks.
+
+    PNG, WebP and JPEG are read by their container (chunks, segments) rather than opened with
+    Pillow, which set up a decoder for each of the site's thousands of images: every chunk that
+    is not pixels is searched, known or not, compressed text unpacked. A file whose structure
+    does not add up is searched whole.
+    """
+    data = path.read_bytes()
+    reader = _CONTAINERS.get(data[:4])
+    if reader is None:
+        return _pillow_metadata_text(data)
     try:
-        with Image.open(path) as img:
+        parts = reader(data)
+    except (ValueError, IndexError, zlib.error):  # a broken container: search everything in it
+        return data.decode("utf-8", "replace")
+    return "\n".join(part.decode("utf-8", "replace") for part in parts)
+
+
+def _png_chunks(data: bytes) -> list[bytes]:
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValueError("not a PNG")
+    parts, at = [], 8
+    while at < len(data):
+        length, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        body = data[at + 8 : at + 8 + length]
+        if len(kind) < 4 or len(body) < length:
+            raise ValueError("truncated chunk")
+        if kind not in _PNG_PIXELS:
+            parts.append(_png_text(kind, body))
+        at += 12 + length
+        if kind == b"IEND":
+            parts.append(data[at:])  # anything after the end is still in the file
+            break
+    return parts
+
+
+def _png_text(kind: bytes, body: bytes) -> bytes:
+    """A chunk's text, unpacked where PNG compresses it (zTXt, iCCP, compressed iTXt)."""
+    if kind in (b"zTXt", b"iCCP"):
+        key, _, rest = body.partition(b"\0")
+        return key + b" " + _inflate(rest[1:])
+    if kind == b"iTXt":
+        key, _, rest = body.partition(b"\0")
+        compressed, header = rest[:1] == b"\1", rest[2:]
+        language, _, header = header.partition(b"\0")
+        translated, _, text = header.partition(b"\0")
+        return b" ".join([key, language, translated, _inflate(text) if compressed else text])
+    return kind + b" " + body
+
+
+def _inflate(data: bytes) -> bytes:
+    inflater = zlib.decompressobj()
+    unpacked = inflater.decompress(data, MAX_UNPACKED)
+    if inflater.unconsumed_tail:
+        raise ValueError("a text chunk that unpacks to too much")
+    return unpacked
+
+
+def _webp_chunks(data: bytes) -> list[bytes]:
+    if data[8:12] != b"WEBP":
+        raise ValueError("not a WebP")
+    end = min(len(data), 8 + int.from_bytes(data[4:8], "little"))
+    parts, at = [data[end:]], 12  # anything after the RIFF container is still in the file
+    while at < end:
+        kind, length = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "little")
+        body = data[at + 8 : at + 8 + length]
+        if len(kind) < 4 or len(body) < length:
+            raise ValueError("truncated chunk")
+        if kind not in _WEBP_PIXELS:
+            parts.append(kind + b" " + body)
+        at += 8 + length + (length & 1)
+    return parts
+
+
+def _jpeg_segments(data: bytes) -> list[bytes]:
+    """Every APPn (EXIF, XMP, ICC, Photoshop) and comment segment, between the scans of a
+    progressive JPEG too, and anything after the end marker."""
+    parts, at = [], 2
+    while at < len(data):
+        if data[at] != 0xFF:
+            raise ValueError("not a marker")
+        marker = data[at + 1]
+        if marker == 0xFF:  # a fill byte before a marker
+            at += 1
+            continue
+        if marker == 0xD9:  # the end of the image
+            parts.append(data[at + 2 :])
+            break
+        if marker in _JPEG_STANDALONE:
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        if length < 2 or at + 2 + length > len(data):
+            raise ValueError("truncated segment")
+        if 0xE0 <= marker <= 0xEF or marker == 0xFE:
+            parts.append(data[at + 4 : at + 2 + length])
+        at += 2 + length
+        if marker == 0xDA:  # a scan: its coded pixels run to the next marker
+            at = _after_scan(data, at)
+    return parts
+
+
+def _after_scan(data: bytes, at: int) -> int:
+    """Where the first marker after the coded data from ``at`` is (len(data) if none)."""
+    while True:
+        at = data.find(b"\xff", at)
+        if at < 0 or at + 1 >= len(data):
+            return len(data)
+        following = data[at + 1]
+        if following == 0 or 0xD0 <= following <= 0xD7:  # a stuffed 0xFF, a restart marker
+            at += 2
+        elif following == 0xFF:
+            at += 1
+        else:
+            return at
+
+
+_CONTAINERS = {b"\x89PNG": _png_chunks, b"RIFF": _webp_chunks}
+_CONTAINERS.update({b"\xff\xd8\xff" + bytes([m]): _jpeg_segments for m in range(0xC0, 0x100)})
+_PNG_PIXELS = frozenset({b"IHDR", b"PLTE", b"IDAT", b"IEND"})
+_WEBP_PIXELS = frozenset({b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"})
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})  # TEM and the restart markers carry no length
+
+
+def _pillow_metadata_text(data: bytes) -> str:
+    """What Pillow finds besides the pixels of any other image (a GIF), else the whole file."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
             # A bytes value is searched as Python writes it out, b'...': said with !s on purpose.
             parts = [f"{k}={v!s}" for k, v in img.info.items() if isinstance(v, (str, bytes))]
-            if img.format != "PNG":  # PNG's EXIF is already in info; getexif() would decode the pixels
-                parts += [str(v) for v in img.getexif().values()]
+            parts += [str(v) for v in img.getexif().values()]
     except Exception:  # not an image after all: search its bytes
-        return path.read_bytes().decode("utf-8", "replace")
+        return data.decode("utf-8", "replace")
     return "\n".join(p.decode("utf-8", "replace") if isinstance(p, bytes) else p for p in parts)
 
 

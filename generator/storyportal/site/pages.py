@@ -19,7 +19,7 @@ from storyportal.sales import report
 from storyportal.sales.activity_report import AdvocateActivities, activity_roster
 from storyportal.site.context import ImageTag, PageContext
 from storyportal.site.embed import WALL, EmbedPlan, LogoUrl, plan_embeds
-from storyportal.site.plan import SitePlan
+from storyportal.site.plan import SitePlan, messages_in
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class PageSpec:
     description: str
     key: str = ""  # story slug or industry slug
     hide: tuple[str, ...] = ("navigation", "toc")
+    lang: str = ""  # the code of the language site the page belongs to ("": the default language)
 
 
 class Extras(TypedDict, total=False):
@@ -51,17 +52,19 @@ class SitePages:
     allowed_contacts: set[str]
     # (advocate, field, value) the leak guard looks for
     guarded_values: list[tuple[str, str, str]] = field(default_factory=list)
+    rendered_cards: dict = field(default_factory=dict)  # card HTML by page depth, for PageContext.card
 
     def context(self, spec: PageSpec, page_url: str, images: Callable[[str, str], ImageTag | None]) -> PageContext:
         ctx = PageContext(
             spec.kind,
-            self.plan,
+            self.plan.site(spec.lang),
             page_url,
             images,
             sales=self.extras.get("sales"),
             roster=self.extras.get("roster"),
             activities=self.extras.get("activities"),
             report=self.extras.get("report"),
+            rendered_cards=self.rendered_cards,
         )
         if spec.kind == "sales":
             ctx.extra["embed_snippet"] = self.extras["embeds"].snippets[WALL]
@@ -74,7 +77,7 @@ class SitePages:
             ctx.story, ctx.card_image = story, story.card_image
             ctx.extra["embed_snippet"] = self.extras["embeds"].snippets.get(spec.key)
         if spec.kind == "industry":
-            ctx.industry = next(i for i in self.plan.industries if i.term.slug == spec.key)
+            ctx.industry = next(i for i in ctx.plan.industries if i.term.slug == spec.key)
         return ctx
 
     def listing_data(self) -> SitePlan:
@@ -83,7 +86,12 @@ class SitePages:
         The preview compares it between rebuilds (with ``==``): a body edit leaves it equal, a
         new title, summary, facet or story does not.
         """
-        return dataclasses.replace(self.plan, stories=MappingProxyType({}), data_files=MappingProxyType({}))
+
+        def bare(plan: SitePlan) -> SitePlan:
+            return dataclasses.replace(plan, stories=MappingProxyType({}), data_files=MappingProxyType({}))
+
+        others = MappingProxyType({code: bare(site) for code, site in self.plan.others.items()})
+        return dataclasses.replace(bare(self.plan), others=others)
 
     def shows(self, spec: PageSpec, images: Callable[[str, str], ImageTag | None]) -> tuple[bool, tuple]:
         """What a page other than a story's shows: whether it shows ``listing_data``, and its own data.
@@ -97,7 +105,7 @@ class SitePages:
             plan = dataclasses.replace(
                 self.listing_data(), cards=(), facets=(), industries=(), featured=(), withheld=()
             )
-            counts = tuple((i.term, len(i.cards)) for i in self.plan.industries)
+            counts = tuple((i.term, len(i.cards)) for i in ctx.plan.industries)
             logos = tuple(images(c.logo, "logo") for c in ctx.industry.cards if c.logo)
             return False, (plan, ctx.industry, counts, logos)
         return True, (ctx.sales, ctx.roster, ctx.activities, ctx.report, tuple(ctx.extra.items()))
@@ -114,6 +122,16 @@ class SitePages:
     def embed_outputs(self) -> list[str]:
         """The paths embed_pages writes."""
         return [f"embed/{slug}/index.html" for slug in self.extras["embeds"].cards] + [f"embed/{WALL}/index.html"]
+
+    def alternates(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """page URL -> (hreflang, absolute URL) of its language versions, for the sitemap."""
+        found = {}
+        for src_uri, spec in self.pages.items():
+            url = page_url_of(src_uri)
+            links = self.context(spec, url, lambda path, kind: None).alternates if spec.kind in ALTERNATE_KINDS else ()
+            if links:
+                found[url] = links
+        return found
 
     def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[tuple[str, str, PageContext]]:
         """(output path, template, context) of each /embed/ page.
@@ -133,6 +151,17 @@ class SitePages:
         ctx.extra["wall"] = embeds.wall_first
         found.append((f"embed/{WALL}/index.html", "sp_embed_wall.html", ctx))
         return found
+
+
+ALTERNATE_KINDS = frozenset({"home", "stories", "industry", "story"})  # the pages that have language versions
+
+
+def page_url_of(src_uri: str) -> str:
+    """MkDocs' directory URL of a page source: ``de/index.md`` -> ``de/``, ``stories/x.md`` -> ``stories/x/``."""
+    path = src_uri[: -len(".md")]
+    if path == "index" or path.endswith("/index"):
+        return path[: -len("index")]
+    return path + "/"
 
 
 def preview_error_pages(portal: Portal) -> dict[str, PageSpec]:
@@ -201,8 +230,9 @@ class TextMemo:
         """
         settings = portal.settings
         rows = []
-        for story in portal.published:
-            inputs = (story, settings.site_url, portal.today, settings.portal.stale_after_months)
+        for story in portal.originals:
+            versions = portal.versions[story.slug]  # its translations share its row
+            inputs = (story, settings.site_url, portal.today, settings.portal.stale_after_months, versions)
             kept = self.rows.get(story.slug)
             if kept is None or kept[0] != inputs:
                 kept = (inputs, sales.sales_row(story, *inputs[1:]))
@@ -230,35 +260,50 @@ class TextMemo:
 def plan_pages(
     plan: SitePlan, portal: Portal, logo_url: LogoUrl = lambda path: None, memo: TextMemo | None = None
 ) -> SitePages:
-    name = plan.site_name
-    pages = {
-        "index.md": PageSpec("home", "sp_home.html", name, f"Customer stories from {name}", hide=("toc",)),
-        "stories/index.md": PageSpec(
-            "stories",
-            "sp_stories.html",
-            "Customer stories",
-            "Every customer story, filterable by industry, size, region, product and use case.",
-        ),
-    }
+    pages: dict[str, PageSpec] = {}
+    for site in (plan, *plan.others.values()):
+        pages.update(language_pages(site, messages_in(portal, site.lang).t))
+    sites = {site.prefix: site.lang for site in (plan, *plan.others.values())}
     for slug, view in plan.stories.items():
-        pages[f"stories/{slug}.md"] = PageSpec("story", "sp_story.html", view.card.title, view.card.summary, slug)
-    for industry in plan.industries:
-        pages[f"industries/{industry.term.slug}.md"] = PageSpec(
-            "industry",
-            "sp_industry.html",
-            f"{industry.term.label} customer stories",
-            f"{len(industry.cards)} customer stories from {industry.term.label}.",
-            industry.term.slug,
-            hide=("toc",),
+        prefix = view.story.prefix
+        pages[f"{prefix}stories/{slug}.md"] = PageSpec(
+            "story", "sp_story.html", view.card.title, view.card.summary, slug, lang=sites.get(prefix, plan.lang)
         )
     memo = memo or TextMemo()
     extras, data, allowed = _sales_pages(plan, portal, pages, memo)
-    data.update(plan.data_files)
+    for site in (plan, *plan.others.values()):
+        data.update(site.data_files)
     extras["embeds"] = plan_embeds(plan, logo_url, portal.settings.portal.embed_frame_ancestors, memo.embeds)
     data.update(extras["embeds"].files)
     return SitePages(
         plan, MappingProxyType(pages), MappingProxyType(data), extras, allowed, guarded_values(plan, portal)
     )
+
+
+def language_pages(site: SitePlan, t: Callable[..., str]) -> dict[str, PageSpec]:
+    """The home, /stories/ and industry pages of one language site, under its prefix, titled in its language."""
+    name, at, lang = site.site_name, site.prefix, site.lang
+    # Material's navigation (Home, Stories) is the default language's pages: the other sites hide it.
+    home_hide = ("toc",) if not at else ("navigation", "toc")
+    pages = {
+        f"{at}index.md": PageSpec(
+            "home", "sp_home.html", name, t("home.description", site=name), hide=home_hide, lang=lang
+        ),
+        f"{at}stories/index.md": PageSpec(
+            "stories", "sp_stories.html", t("stories.title"), t("stories.description"), lang=lang
+        ),
+    }
+    for industry in site.industries:
+        pages[f"{at}industries/{industry.term.slug}.md"] = PageSpec(
+            "industry",
+            "sp_industry.html",
+            t("industry.title", industry=industry.term.label),
+            t("industry.lead", count=len(industry.cards), industry=industry.term.label),
+            industry.term.slug,
+            hide=home_hide,
+            lang=lang,
+        )
+    return pages
 
 
 def guarded_values(plan: SitePlan, portal: Portal) -> list[tuple[str, str, str]]:
@@ -286,7 +331,7 @@ def _sales_pages(
         memo.files("sales/rows", (rows, plan.type_labels), lambda: sales.render_row_chunks(rows, plan.type_labels))
     )
     pages["sales/index.md"] = PageSpec(
-        "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales."
+        "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales.", lang=plan.lang
     )
     if plan.audience is Audience.INTERNAL:
         entries = sales.roster(portal)
@@ -296,7 +341,12 @@ def _sales_pages(
         # The request log's reps may be e-mail addresses: the internal roster shows them.
         allowed |= {q.rep.lower() for row in extras["activities"] for q in row.requests}
         pages["sales/roster.md"] = PageSpec(
-            "roster", "sp_roster.html", "Reference-call roster", "Who can take a reference call this quarter.", "1"
+            "roster",
+            "sp_roster.html",
+            "Reference-call roster",
+            "Who can take a reference call this quarter.",
+            "1",
+            lang=plan.lang,
         )
         for number in range(2, RosterPager(1, len(entries), len(extras["activities"])).count + 1):
             pages[f"sales/roster/{number}.md"] = PageSpec(
@@ -305,10 +355,11 @@ def _sales_pages(
                 f"Reference-call roster, page {number}",
                 "Who can take a reference call this quarter.",
                 str(number),
+                lang=plan.lang,
             )
         extras["report"] = ReportView(report.program_report(portal))
         pages["sales/report.md"] = PageSpec(
-            "report", "sp_report.html", "Program report", "The reference program's health."
+            "report", "sp_report.html", "Program report", "The reference program's health.", lang=plan.lang
         )
     return extras, data, allowed
 

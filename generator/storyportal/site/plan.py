@@ -7,18 +7,21 @@ reference-call roster) is planned only for the internal audience.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.body import RenderedBody, render_story_body
-from storyportal.core.config import FACET_LABELS, FACETS, Audience
-from storyportal.core.issues import Issue
+from storyportal.core.config import FACETS, Audience
+from storyportal.core.issues import Issue, Severity
+from storyportal.core.languages import Language
+from storyportal.core.messages import Messages
 from storyportal.core.model import TYPE_LABELS, Metric, Story, StoryType, Term, Video
 from storyportal.core.portal import Portal
 from storyportal.core.video import EMBED_ORIGINS, provider
 
-FILTER_LABELS = {"type": "Story type", **FACET_LABELS, "lang": "Language"}  # the filters of /stories/
 LANG_LABELS = {
     "en": "English",
     "de": "Deutsch",
@@ -100,10 +103,11 @@ class Facet:
 class IndustryView:
     term: Term
     cards: tuple[CardView, ...]
+    prefix: str = ""  # of its language site
 
     @property
     def url(self) -> str:
-        return f"industries/{self.term.slug}/"
+        return f"{self.prefix}industries/{self.term.slug}/"
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,16 @@ class SitePlan:
     internal_site_url: str = ""  # with a trailing slash, or "" when not configured
     nav: tuple[tuple[str, str], ...] = ()  # (label, site path) of the site's own navigation bar
     withheld: tuple[Issue, ...] = ()  # published stories whose body failed to render: left out
+    # One plan per language site, all sharing `stories`; this one is the default language's (at the root).
+    lang: str = ""  # the code of this plan's language site
+    prefix: str = ""  # its URL prefix: "" or "de/"
+    languages: tuple[Language, ...] = ()  # every language of the site, the default first
+    others: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # code -> SitePlan, default's only
+    versions: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # original -> {lang: url}
+
+    def site(self, lang: str | None) -> SitePlan:
+        """The plan of one language site (the default's for an unknown or absent code)."""
+        return self.others.get(lang, self) if lang and lang != self.lang else self
 
 
 INTERNAL_NAV = (
@@ -148,7 +162,25 @@ def safe_json_for_script(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def plan_card(story: Story, on) -> CardView:
+def in_language(term: Term, lang: str) -> Term:
+    """The term with its label in ``lang`` (the default language's where the taxonomy has none)."""
+    label = term.label_in(lang)
+    return term if label == term.label else dc.replace(term, label=label)
+
+
+def localized(story: Story, lang: str) -> Story:
+    """The story with its facet labels in ``lang``: the labels around a story are the site's words."""
+    return dc.replace(
+        story,
+        industry=in_language(story.industry, lang),
+        company_size=in_language(story.company_size, lang),
+        region=in_language(story.region, lang),
+        products=tuple(in_language(t, lang) for t in story.products),
+        use_cases=tuple(in_language(t, lang) for t in story.use_cases),
+    )
+
+
+def plan_card(story: Story, on, kinds: Mapping[StoryType, str] = TYPE_LABELS) -> CardView:
     metric = f"{story.metrics[0].value} {story.metrics[0].label}" if story.metrics else ""
     logo = story.company.logo if story.shows("logo", on) else None
     return CardView(
@@ -159,7 +191,7 @@ def plan_card(story: Story, on) -> CardView:
         story.company.name,
         logo,
         story.type,
-        story.type.label,
+        kinds[story.type],
         story.industry,
         metric,
         story.published.isoformat(),
@@ -182,7 +214,7 @@ class RelatedIndex:
 
     def __init__(self, published: tuple[Story, ...]):
         self.groups: dict[tuple, list[Story]] = {}
-        self.terms = {s.slug: (frozenset(s.products), frozenset(s.use_cases)) for s in published}
+        self.terms = {s.slug: _shared_terms(s) for s in published}
         for story in published:  # newest first, so each group is in recency order
             for product in story.products or (None,):
                 self.groups.setdefault((story.industry.slug, product.slug if product else None), []).append(story)
@@ -216,6 +248,20 @@ class PlanMemo:
         self.index: tuple[tuple, dict[str, str]] = ((), {})
         self.index_keys: dict[str, tuple[Story, tuple[str, ...], tuple]] = {}  # slug -> (story, facets, key)
         self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
+        self.stories: dict[tuple[str, str], tuple[Story, Story]] = {}  # (slug, lang) -> (story, localized)
+        self.sites: dict[str, PlanMemo] = {}  # language -> that language site's cards, related stories, index
+
+    def local(self, story: Story, lang: str) -> Story:
+        """localized(), kept while the story is the same object (an unchanged story is, across loads)."""
+        kept = self.stories.get((story.slug, lang))
+        if kept is None or kept[0] is not story:
+            kept = (story, localized(story, lang))
+            self.stories[(story.slug, lang)] = kept
+        return kept[1]
+
+    def site(self, lang: str) -> PlanMemo:
+        """The memo of one language site: its listing has its own cards, rankings and index files."""
+        return self.sites.setdefault(lang, PlanMemo())
 
     def render(self, text: str, folder: str, slug: str) -> tuple:
         """render_story_body, kept per story while its text is the same (its checks scan the whole text)."""
@@ -245,17 +291,18 @@ class PlanMemo:
             self.index_keys[story.slug] = kept
         return kept[2]
 
-    def card(self, story: Story, on) -> CardView:
-        inputs = (story, on)
+    def card(self, story: Story, on, kinds: Mapping[StoryType, str]) -> CardView:
+        inputs = (story, on, kinds)
         kept = self.cards.get(story.slug)
         if kept is None or kept[0] != inputs:
-            kept = (inputs, plan_card(story, on))
+            kept = (inputs, plan_card(story, on, kinds))
             self.cards[story.slug] = kept
         return kept[1]
 
     def view(self, story: Story, portal: Portal, related: tuple[CardView, ...], card: CardView, card_image: str, body):
         settings = portal.settings
-        inputs = (story, portal.today, settings, related, card, card_image, body)
+        versions = tuple((lang, s.slug, s.url) for lang, s in portal.versions.get(story.original, {}).items())
+        inputs = (story, portal.today, settings, related, card, card_image, body, versions)
         kept = self.views.get(story.slug)
         if kept is None or kept[0] != inputs:
             kept = (inputs, plan_story(story, portal, related, card, card_image, body))
@@ -271,6 +318,7 @@ class PlanMemo:
                 tuple(p.slug for p in s.products),
                 tuple(u.slug for u in s.use_cases),
                 s.published,
+                s.original,
             )
             for s in published
         }
@@ -289,21 +337,46 @@ class PlanMemo:
         return self.slugs
 
 
+def _shared_terms(story: Story) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(t.slug for t in story.products), frozenset(t.slug for t in story.use_cases)
+
+
 def related_stories(story: Story, index: RelatedIndex, count: int) -> list[Story]:
-    products, use_cases = index.terms[story.slug]
+    """Other stories of the same industry (not versions of this one), most shared products and use cases first, then newest."""
+    products, use_cases = _shared_terms(story)
 
     def score(other: Story) -> int:
         theirs = index.terms[other.slug]
         return 2 * len(products & theirs[0]) + len(use_cases & theirs[1])
 
     ranked = sorted(
-        (s for s in index.candidates(story) if s.slug != story.slug),
+        (s for s in index.candidates(story) if s.original != story.original),
         key=lambda s: (-score(s), -s.published.toordinal(), s.slug),
     )
     return ranked[:count]
 
 
-def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, site_url: str, card: str) -> str:
+def absolute(site_url: str, path: str) -> str:
+    return site_url + path if site_url else "/" + path
+
+
+def work_links(story: Story, versions, site_url: str) -> dict:
+    """schema.org links between the language versions of a story: translationOfWork on a
+    translation (its original), workTranslation on the original (its translations)."""
+    kind = "VideoObject" if story.video else "Article"
+
+    def work(other: Story) -> dict:
+        return {"@type": kind, "url": absolute(site_url, other.url), "inLanguage": other.lang}
+
+    group = versions.get(story.original, {})
+    if story.translation_of is not None:
+        original = group.get(next(iter(group), ""))
+        return {"translationOfWork": work(original)} if original is not None else {}
+    translations = [work(v) for v in group.values() if v.slug != story.slug]
+    return {"workTranslation": translations} if translations else {}
+
+
+def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, site_url: str, card: str) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "VideoObject" if story.video else "Article",
@@ -322,7 +395,7 @@ def plan_jsonld(story: Story, speaker: Speaker, canonical: str, site_name: str, 
         data["embedUrl"] = story.video.embed_url.split("?")[0]
     if speaker.name:
         data["author"] = {"@type": "Person", "name": speaker.name}
-    return safe_json_for_script(data)
+    return data
 
 
 def plan_bodies(published: tuple[Story, ...], render=render_story_body) -> tuple[dict[str, RenderedBody], list[Issue]]:
@@ -362,7 +435,10 @@ def plan_story(
         related=related,
         canonical=canonical,
         card_image=card_image,
-        jsonld=plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url, card_image),
+        jsonld=safe_json_for_script(
+            plan_jsonld(story, speaker, canonical, settings.site_name, settings.site_url, card_image)
+            | work_links(story, portal.versions, settings.site_url)
+        ),
         video_provider=provider(story.video.provider).name if story.video else "",
         video_origins=" ".join(EMBED_ORIGINS) if story.video else "",
     )
@@ -383,15 +459,40 @@ def facet_names(published) -> tuple[str, ...]:
     return ("type",) + FACETS + (("lang",) if len(langs) > 1 else ())
 
 
-def facet_terms(portal: Portal, facet: str, published) -> list[tuple[str, str]]:
+def lang_label(portal: Portal, code: str) -> str:
+    """A language's own name: from the site's languages, else the built-in list, else its code."""
+    named = {lang.code: lang.label for lang in portal.languages if portal.settings.portal.languages}
+    return named.get(code) or LANG_LABELS.get(code, code)
+
+
+def facet_terms(portal: Portal, facet: str, published, lang: str) -> list[tuple[str, str]]:
     if facet == "type":
-        return [(kind.value, kind.label) for kind in StoryType]
+        return [(kind.value, label) for kind, label in type_labels(portal, lang).items()]
     if facet == "lang":
-        return [(code, LANG_LABELS.get(code, code)) for code in sorted({s.lang for s in published})]
-    return [(t.slug, t.label) for t in portal.taxonomy.terms(facet)]
+        return [(code, lang_label(portal, code)) for code in sorted({s.lang for s in published})]
+    return [(t.slug, t.label_in(lang)) for t in portal.taxonomy.terms(facet)]
 
 
-def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
+def messages_in(portal: Portal, lang: str) -> Messages:
+    """The interface strings of one language site: the labels in its data files and cards."""
+    return portal.messages.for_language(lang)
+
+
+def default_messages(portal: Portal) -> Messages:
+    """The interface strings of the site's default language."""
+    return messages_in(portal, portal.settings.portal.lang)
+
+
+def type_labels(portal: Portal, lang: str) -> dict[StoryType, str]:
+    messages = messages_in(portal, lang)
+    return {kind: messages.t(f"type.{kind.value}") for kind in StoryType}
+
+
+def default_type_labels(portal: Portal) -> dict[StoryType, str]:
+    return type_labels(portal, portal.settings.portal.lang)
+
+
+def plan_facets(portal: Portal, published, lang: str) -> tuple[Facet, ...]:
     facets = []
     for name in facet_names(published):
         counts: dict[str, int] = {}
@@ -399,9 +500,9 @@ def plan_facets(portal: Portal, published) -> tuple[Facet, ...]:
             for value in story_facet_values(story, name):
                 counts[value] = counts.get(value, 0) + 1
         values = tuple(
-            FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published)
+            FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published, lang)
         )
-        facets.append(Facet(name, FILTER_LABELS[name], values))
+        facets.append(Facet(name, messages_in(portal, lang).t("facet." + name), values))
     return tuple(facets)
 
 
@@ -451,42 +552,119 @@ def _no_card(story: Story, card: CardView) -> str:  # noqa: ARG001 (the card_pat
     return f"cards/{story.slug}.png"
 
 
+def listed_versions(published: tuple[Story, ...], versions, lang: str) -> tuple[Story, ...]:
+    """What a language site lists: each story once, in ``lang`` where published so, else the original
+    (shown with its language badge: never a copy pretending to be a translation). Newest first."""
+    shown = {s.slug for s in published}
+    listed = []
+    for story in published:  # originals, in the portal's order (newest first)
+        if story.translation_of is not None:
+            continue
+        own = versions.get(story.slug, {}).get(lang)
+        listed.append(own if own is not None and own.slug in shown else story)
+    return tuple(listed)
+
+
+def withheld_translations(portal: Portal, shown: set[str]) -> list[Issue]:
+    """Translations left out because their original's body failed to render."""
+    return [
+        Issue(s.source, s.body_line, 1, "translation-original-withheld",
+              f"The original '{s.translation_of}' cannot be shown, so this translation is withheld too",
+              Severity.WARNING, "fix the original's problem first")
+        for s in portal.published
+        if s.translation_of is not None and s.slug in shown and s.translation_of not in shown
+    ]  # fmt: skip
+
+
 def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card, memo: PlanMemo | None = None) -> SitePlan:
-    """Plan every page of the public (or internal) site from a loaded portal.
+    """Plan every page of the public (or internal) site from a loaded portal: one plan per language.
 
     ``memo``: what the last plan of this portal made (the preview keeps one).
     """
     memo = memo or PlanMemo()
     bodies, withheld = plan_bodies(portal.published, memo.render)
-    published = tuple(s for s in portal.published if s.slug in bodies)
-    cards = {s.slug: memo.card(s, portal.today) for s in published}
-    related = memo.related(published, portal.settings.portal.related_stories)
+    withheld += withheld_translations(portal, set(bodies))
+    published = tuple(s for s in portal.published if s.slug in bodies and s.original in bodies)
+    languages = portal.languages
+    site_of = {lang.code: lang for lang in languages}
+    home = {s.slug: site_of.get(s.lang, languages[0]).code for s in published}  # the site each story is on
+    listings = {lang.code: listed_versions(published, portal.versions, lang.code) for lang in languages}
+    kinds = {lang.code: type_labels(portal, lang.code) for lang in languages}  # story type names per language
+    cards = {
+        code: {s.slug: memo.site(code).card(memo.local(s, code), portal.today, kinds[code]) for s in listing}
+        for code, listing in listings.items()
+    }
     views = {}
-    for s in published:
-        card_image = card_path(s, cards[s.slug])  # plans the card file: every build
-        nearby = tuple(cards[slug] for slug in related[s.slug])
-        views[s.slug] = memo.view(s, portal, nearby, cards[s.slug], card_image, bodies[s.slug])
-    facets = plan_facets(portal, published)
+    for code, listing in listings.items():
+        mine = tuple(s for s in published if home[s.slug] == code)
+        views.update(plan_views(portal, mine, listing, code, cards[code], kinds[code], card_path, bodies, memo))
+    versions = MappingProxyType(
+        {slug: MappingProxyType({lang: s.url for lang, s in group.items() if s.slug in views})
+         for slug, group in portal.versions.items()}
+    )  # fmt: skip
+    stories = MappingProxyType({s.slug: views[s.slug] for s in published})  # newest first
+    shared = dict(stories=stories, versions=versions, languages=languages)
+    plans = {
+        lang.code: plan_language(portal, lang, listings[lang.code], cards[lang.code], logo_url, withheld, shared, memo)
+        for lang in languages
+    }
+    default = dc.replace(plans[languages[0].code], aliases=plan_aliases(published))
+    return dc.replace(default, others=MappingProxyType({c: p for c, p in plans.items() if p.lang != default.lang}))
+
+
+def plan_views(portal: Portal, mine, listing, code: str, cards: dict, kinds, card_path, bodies, memo: PlanMemo) -> dict:
+    """The pages of the stories on one language site, their related stories taken from what that site lists."""
+    site = memo.site(code)
+    listed = tuple(memo.local(s, code) for s in listing)
+    count = portal.settings.portal.related_stories
+    related = site.related(listed, count)
+    views = {}
+    for original in mine:
+        story = memo.local(original, code)
+        card = cards.get(story.slug) or site.card(story, portal.today, kinds)
+        if story.slug in related:
+            nearby = tuple(cards[slug] for slug in related[story.slug])
+        else:  # a story its own site lists in another version (an original in a language without a site)
+            nearby = tuple(cards[s.slug] for s in related_stories(story, RelatedIndex(listed), count))
+        card_image = card_path(story, card)  # plans the card file: every build
+        views[story.slug] = memo.view(story, portal, nearby, card, card_image, bodies[story.slug])
+    return views
+
+
+def plan_aliases(published: tuple[Story, ...]) -> tuple[tuple[str, str], ...]:
+    """Old addresses that redirect: each story's aliases, and /stories/<slug>/ of a story whose
+    language site has a prefix (so a link shared before the site had languages keeps working)."""
+    found = {alias.strip("/") + "/": s.url for s in published for alias in s.aliases}
+    found.update({f"stories/{s.slug}/": s.url for s in published if s.prefix})
+    return tuple(sorted(found.items()))
+
+
+def plan_language(portal: Portal, lang: Language, listing, cards, logo_url, withheld, shared, memo) -> SitePlan:
+    """One language site: its listing, facets (labels in its language), industries and index files."""
+    facets = plan_facets(portal, listing, lang.code)
     by_industry: dict[str, list[CardView]] = {}
-    for s in published:
+    for s in listing:
         by_industry.setdefault(s.industry.slug, []).append(cards[s.slug])
     industries = tuple(
-        IndustryView(term, tuple(by_industry.get(term.slug, ()))) for term in portal.taxonomy.terms("industry")
+        IndustryView(in_language(term, lang.code), tuple(by_industry.get(term.slug, ())), lang.url_prefix)
+        for term in portal.taxonomy.terms("industry")
     )
-    aliases = tuple(sorted((alias.strip("/") + "/", s.url) for s in published for alias in s.aliases))
+    files = memo.site(lang.code).index_files(listing, cards, facets, logo_url)
     settings = portal.settings
     return SitePlan(
-        stories=MappingProxyType(views),
-        cards=tuple(cards[s.slug] for s in published),
+        cards=tuple(cards[s.slug] for s in listing),
         facets=facets,
         industries=tuple(i for i in industries if i.cards),
-        featured=tuple(cards[s.slug] for s in published if s.featured),
-        aliases=aliases,
-        data_files=MappingProxyType(memo.index_files(published, cards, facets, logo_url)),
+        featured=tuple(cards[s.slug] for s in listing if s.featured),
+        aliases=(),
+        data_files=MappingProxyType({lang.url_prefix + name: text for name, text in files.items()}),
         audience=settings.portal.audience,
         site_name=settings.site_name,
         site_url=settings.site_url,
         internal_site_url=with_slash(settings.portal.internal_site_url),
         nav=plan_nav(settings.portal.audience),
         withheld=tuple(withheld),
+        lang=lang.code,
+        prefix=lang.url_prefix,
+        **shared,
     )
