@@ -208,3 +208,23 @@ def test_match_lang_refuses_a_language_the_site_lacks(multi):
     code, out, err = multi.cli("match", "--lang", "es")
     assert (code, out) == (2, "")
     assert err == "storyportal: error: unknown language 'es': the site's languages are en, de, fr\n"
+
+
+def test_a_language_site_has_its_own_name_in_the_header_title_and_home(multi):
+    multi.plugin["languages"]["de"] = {"label": "Deutsch", "site_name": "Acme-Kundengeschichten",
+                                       "site_description": "Wie Kunden mit uns arbeiten."}
+    out = multi.build()
+    home, story = page(out, "de"), page(out, "de/stories/acme-de")
+    assert "<title>Acme-Kundengeschichten</title>" in home
+    assert re.search(r"<h1>Acme-Kundengeschichten</h1>\s*<p class=\"sp-lead\">Wie Kunden mit uns arbeiten.</p>", home)
+    assert 'md-header__topic"' in story and "Acme-Kundengeschichten" in story.split('md-header__topic"')[1][:400]
+    assert "- Acme-Kundengeschichten</title>" in story
+    assert "Acme-Kundengeschichten" not in page(out, "") and "Acme-Kundengeschichten" not in page(out, "fr")
+
+
+def test_the_sales_table_links_every_language_version_of_a_story(multi):
+    text = page(multi.build(), "sales")
+    assert "<th scope=\"col\">Languages</th>" in text
+    row = text.split("stories/acme/\">", 1)[1].split("</tr>", 1)[0]
+    assert f'<a href="{SITE}stories/acme/" hreflang="en" lang="en">EN</a>' in row
+    assert f'<a href="{SITE}de/stories/acme-de/" hreflang="de" lang="de">DE</a>' in row

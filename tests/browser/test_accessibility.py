@@ -18,10 +18,11 @@ def a_story(demo, kind: str) -> str:
     return f"stories/{next(r['slug'] for r in rows if r['type'] == kind)}/"
 
 
-@pytest.fixture
-def axe_page(browser):
+@pytest.fixture(params=[390, 1280], ids=["phone", "desktop"])
+def axe_page(browser, request):
     # The site's Content-Security-Policy forbids inline scripts; axe is injected inline by the test only.
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    # At phone width the header shows controls (the search button) that desktop hides: both are checked.
+    context = browser.new_context(bypass_csp=True, viewport={"width": request.param, "height": 900})
     yield context.new_page()
     context.close()
 

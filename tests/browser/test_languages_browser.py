@@ -62,3 +62,13 @@ def test_no_serious_axe_violation_on_a_german_page(axe_page, demo, path):
     axe_page.wait_for_load_state("networkidle")
     violations = run_axe(axe_page)
     assert violations == [], json.dumps(violations, indent=1)
+
+
+def test_sales_rows_drawn_by_the_script_link_each_language_version(page, demo):
+    page.goto(demo("sales/?q=new-member"))  # a search: the script draws the rows from the row chunks
+    page.locator("[data-sp-sales][data-sp-ready]").wait_for(state="attached")
+    row = page.locator("[data-sp-row]", has_text="new-member onboarding").first
+    row.wait_for()
+    links = row.locator('[data-sp-key="languages"] a')
+    assert links.evaluate_all("els => els.map(a => [a.hreflang, a.textContent])") == [["en", "EN"], ["de", "DE"]]
+    assert links.nth(1).get_attribute("href").endswith("/de/stories/harbor-pine-mitglieder-onboarding/")

@@ -730,12 +730,30 @@
     });
     setTime("published", row.published);
     setTime("updated", row.updated);
+    fillLanguages(cell("languages"), row);
     var copy = tr.querySelector("[data-sp-copy]");
     copy.setAttribute("data-sp-copy", row.url || "");
     copy.setAttribute("aria-label", copy.getAttribute("data-sp-copy-label") + " " + row.title);
     bindCopyButton(copy);
     return tr;
   };
+
+  /* The Languages cell (sites with several languages): a link to each version, the original's language first. */
+  function fillLanguages(td, row) {
+    if (!td) return;
+    td.textContent = "";
+    (row.languages || []).forEach(function (code) {
+      var address = (row.language_urls || {})[code], url;
+      try { url = new URL(address, location.href); } catch (e) { return; }
+      if (url.protocol !== "https:" && url.protocol !== "http:") return;
+      var a = document.createElement("a");
+      a.href = url.href;
+      a.hreflang = code;
+      a.lang = code;
+      a.textContent = code.toUpperCase();
+      td.appendChild(a);
+    });
+  }
 
   /* The prospect link: the public /stories/ view of the current filters, tagged for analytics. */
   SalesTable.prototype.showLink = function () {

@@ -354,6 +354,7 @@ def read_settings(options, config) -> SiteSettings:
     return SiteSettings(
         root=Path(config.config_file_path).resolve().parent,
         site_name=config.site_name,
+        site_description=config.site_description or "",
         site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
         portal=portal,
         notes=tuple(issues),

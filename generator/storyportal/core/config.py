@@ -77,6 +77,12 @@ class LanguageConfig(BaseModel):
     theme_language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = Field(
         None, description="Material's theme.language for its own interface strings (default: the primary subtag)."
     )
+    site_name: Label | None = Field(
+        None, description="The site's name in this language (default: mkdocs.yml's site_name)."
+    )
+    site_description: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = Field(
+        None, description="The home page's lead and meta description in this language (default: site_description)."
+    )
 
 
 class PortalConfig(BaseModel):
@@ -160,6 +166,7 @@ class SiteSettings(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
     root: Path
     site_name: str = "Customer stories"
+    site_description: str = ""
     site_url: str = ""
     portal: PortalConfig
     notes: tuple[Issue, ...] = ()  # warnings about the settings, reported once with the portal's issues
@@ -214,6 +221,7 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
     return SiteSettings(
         root=config_file.resolve().parent,
         site_name=str(data.get("site_name") or "Customer stories"),
+        site_description=str(data.get("site_description") or ""),
         site_url=str(data.get("site_url") or ""),
         portal=portal,
         notes=tuple(issues),

@@ -30,6 +30,8 @@ class Language:
     prefix: str  # URL prefix without slashes; "" for the default language (the site root)
     dir: str  # "rtl" or "ltr"
     theme_language: str  # Material's theme.language for its own interface strings
+    site_name: str = ""  # the site's name in this language; "" = mkdocs.yml's site_name
+    site_description: str = ""  # the home page's lead in this language; "" = mkdocs.yml's site_description
 
     @property
     def url_prefix(self) -> str:
@@ -65,4 +67,5 @@ def _language(code: str, entry: LanguageConfig | None, *, default: bool) -> Lang
     label = entry.label if entry else _OWN_NAMES.get(primary_subtag(code), code)
     prefix = "" if default else (entry.prefix if entry and entry.prefix is not None else code.lower())
     theme = entry.theme_language if entry and entry.theme_language else primary_subtag(code)
-    return Language(code=code, label=label, prefix=prefix, dir=direction(code), theme_language=theme)
+    names = (entry.site_name or "", entry.site_description or "") if entry else ("", "")
+    return Language(code, label, prefix, direction(code), theme, *names)

@@ -121,6 +121,7 @@ class SitePlan:
     data_files: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # output path -> text
     audience: Audience = Audience.PUBLIC
     site_name: str = ""
+    site_description: str = ""  # the home page's lead, in the plan's language
     site_url: str = ""
     type_labels: MappingProxyType[StoryType, str] = field(default_factory=lambda: TYPE_LABELS)  # for templates
     internal_site_url: str = ""  # with a trailing slash, or "" when not configured
@@ -659,7 +660,8 @@ def plan_language(portal: Portal, lang: Language, listing, cards, logo_url, with
         aliases=(),
         data_files=MappingProxyType({lang.url_prefix + name: text for name, text in files.items()}),
         audience=settings.portal.audience,
-        site_name=settings.site_name,
+        site_name=lang.site_name or settings.site_name,
+        site_description=lang.site_description or settings.site_description,
         site_url=settings.site_url,
         internal_site_url=with_slash(settings.portal.internal_site_url),
         nav=plan_nav(settings.portal.audience),
