@@ -125,6 +125,37 @@ def test_the_cache_reuses_only_what_it_wrote(tmp_path):
     assert ImageCache(tmp_path / "cache").get("img/fedcba9876543210-480.webp") is None
 
 
+NAME = "img/0123456789abcdef-480.webp"
+
+
+def test_a_verified_file_replaced_by_a_link_is_refused_by_the_same_cache(tmp_path):
+    cache = ImageCache(tmp_path / "cache")  # the preview keeps one cache across rebuilds
+    written = cache.put(NAME, b"pixels")
+    assert cache.get(NAME) == written
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"pixels")
+    written.unlink()
+    written.symlink_to(outside)
+    assert cache.get(NAME) is None
+
+
+def test_a_verified_file_whose_folder_became_a_link_is_refused_by_the_same_cache(tmp_path):
+    cache = ImageCache(tmp_path / "cache")
+    cache.put(NAME, b"pixels")
+    assert cache.get(NAME) is not None
+    (tmp_path / "cache" / "img").rename(tmp_path / "moved")
+    (tmp_path / "cache" / "img").symlink_to(tmp_path / "moved", target_is_directory=True)
+    assert cache.get(NAME) is None
+
+
+def test_a_verified_file_rewritten_with_other_bytes_is_refused_by_the_same_cache(tmp_path):
+    cache = ImageCache(tmp_path / "cache")
+    written = cache.put(NAME, b"pixels")
+    assert cache.get(NAME) == written
+    written.write_bytes(b"pixelz, longer")
+    assert cache.get(NAME) is None
+
+
 # -- a cache folder a pull request could fill ----------------------------------------
 
 

@@ -7,6 +7,10 @@ import datetime as dt
 from sitebuilder import BUILD_DATE
 from storyportal.core.config import load_settings
 from storyportal.core.portal import PortalLoader
+from storyportal.sales.index import sales_rows
+from storyportal.site.imagecache import ImageCache
+from storyportal.site.media import MediaPlanner
+from storyportal.site.pages import TextMemo
 from storyportal.site.plan import PlanMemo, plan_site
 
 
@@ -74,3 +78,97 @@ def test_a_revocation_resolves_only_the_stories_of_that_advocate_again(site):
     assert all(s is before[s.slug] for s in after.stories if s.slug.startswith("care-"))
     assert not [s for s in after.published if s.slug.startswith("retail-")]
     assert {s.slug for s in after.published} == {s.slug for s in site.load().published}
+
+
+def _loader(site) -> PortalLoader:
+    site.flush()
+    settings, _ = load_settings(site.root / "mkdocs.yml")
+    assert settings is not None
+    return PortalLoader(settings)
+
+
+def _edit_body(story) -> None:
+    story.write_text(story.read_text().replace("What we did.", "What we did, and more."))
+
+
+INDEX_EDITS = {
+    "body edited": lambda s: _edit_body(s.root / "stories" / "retail-1.md"),
+    "tags changed": lambda s: s.story("retail-1", title="Retail 1", products=["analytics"],
+                                      published=dt.date(2025, 1, 2), tags=["loyalty"]),
+    "summary changed": lambda s: s.story("care-1", title="Care 1", advocates=["sam-lee"], products=["analytics"],
+                                         published=dt.date(2025, 2, 2), summary="Globex, faster."),
+    **EDITS,
+}
+
+
+def test_the_stories_index_kept_by_the_memo_equals_a_fresh_plan_after_each_edit(site):
+    portal(site)
+    loader, memo = _loader(site), PlanMemo()
+    plan_site(loader.load(BUILD_DATE), memo=memo)
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        kept = plan_site(loader.load(BUILD_DATE), memo=memo)
+        assert dict(kept.data_files) == dict(plan_site(site.load()).data_files), name
+
+
+def test_a_body_edit_keeps_the_stories_index_made_last_time(site):
+    portal(site)
+    loader, memo = _loader(site), PlanMemo()
+    first = plan_site(loader.load(BUILD_DATE), memo=memo)
+    INDEX_EDITS["body edited"](site)
+    again = plan_site(loader.load(BUILD_DATE), memo=memo)
+    assert again.stories["retail-1"].body_html != first.stories["retail-1"].body_html
+    assert again.data_files["stories/text.json"] is first.data_files["stories/text.json"]
+
+
+def test_sales_rows_kept_by_the_memo_equal_fresh_rows_after_each_edit_and_another_day(site):
+    portal(site)
+    loader, memo = _loader(site), TextMemo()
+    memo.sales_rows(loader.load(BUILD_DATE))
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        assert memo.sales_rows(loader.load(BUILD_DATE)) == sales_rows(site.load()), name
+    later = BUILD_DATE + dt.timedelta(days=3 * 365)  # every story goes stale
+    assert memo.sales_rows(loader.load(later)) == sales_rows(site.load(later))
+
+
+def test_an_unchanged_story_keeps_its_sales_row_object(site):
+    portal(site)
+    loader, memo = _loader(site), TextMemo()
+    first = {row.slug: row for row in memo.sales_rows(loader.load(BUILD_DATE))}
+    INDEX_EDITS["tags changed"](site)
+    again = {row.slug: row for row in memo.sales_rows(loader.load(BUILD_DATE))}
+    assert again["care-2"] is first["care-2"] and again["retail-1"] is not first["retail-1"]
+
+
+def test_a_body_that_gains_an_image_is_checked_against_its_files_by_a_kept_loader(site):
+    portal(site)
+    loader = _loader(site)
+    loader.load(BUILD_DATE)
+    story = site.root / "stories" / "retail-1.md"
+    story.write_text(story.read_text().replace("What we did.", "What we did.\n\n![The team](team.png)"))
+    kept = [i.format() for i in loader.load(BUILD_DATE).issues]
+    assert kept == [i.format() for i in site.load().issues] and any("team.png" in i for i in kept)
+
+
+def card_names(site, media) -> dict[str, str]:
+    settings, _ = load_settings(site.root / "mkdocs.yml")
+    assert settings is not None
+    media.reset()
+    plan = plan_site(PortalLoader(settings).load(BUILD_DATE), logo_url=media.logo_url,
+                     card_path=lambda s, c: media.card_path(s, c.logo, c.industry.label, c.type_label))
+    return {slug: view.card_image for slug, view in plan.stories.items()}
+
+
+def test_cards_named_by_a_kept_planner_equal_a_fresh_planners_after_title_and_logo_edits(site, tmp_path):
+    site.image("assets/logos/acme.png")
+    portal(site)
+    site.companies["acme"]["logo"] = "assets/logos/acme.png"
+    site.flush()
+    kept = MediaPlanner(site.root, ImageCache(tmp_path / "cache"))
+    before = card_names(site, kept)
+    site.story("retail-1", title="Retail one", products=["analytics"], published=dt.date(2025, 1, 2))
+    site.image("assets/logos/acme.png", color=(0, 90, 200), size=(64, 64))
+    after = card_names(site, kept)
+    assert after == card_names(site, MediaPlanner(site.root, ImageCache(tmp_path / "fresh")))
+    assert after["retail-1"] != before["retail-1"] and after["retail-3"] != before["retail-3"]

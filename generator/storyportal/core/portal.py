@@ -121,6 +121,7 @@ class PortalLoader:
         default_factory=dict
     )
     _taxonomy: Taxonomy | None = None
+    _shows_images: dict[str, tuple[StoryFile, bool]] = field(default_factory=dict)  # source -> (file, answer)
     decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
 
     def load(self, today: dt.date) -> Portal:
@@ -167,7 +168,7 @@ class PortalLoader:
             self._private, self._private_key = {}, (registry.private, registry.internal)
         folders = FolderStates(root)
         for source, file in files.items():
-            images = folders.state(file.ref.folder) if may_show_images(file) else ()
+            images = folders.state(file.ref.folder) if self.may_show_images(file) else ()
             inputs = (file, registry_entries(file, registry), today, images)
             kept = self._resolved.get(source)
             if kept is not None and kept[0] == inputs:
@@ -200,6 +201,14 @@ class PortalLoader:
             messages,
         )
 
+    def may_show_images(self, file: StoryFile) -> bool:
+        """rules.may_show_images, kept per file read (it scans the whole body: 10,000 per preview rebuild)."""
+        kept = self._shows_images.get(file.ref.source)
+        if kept is None or kept[0] is not file:
+            kept = (file, may_show_images(file))
+            self._shows_images[file.ref.source] = kept
+        return kept[1]
+
     def private_values(self, file: StoryFile, registry: Registry) -> list[Issue]:
         """The private values a story shows; kept while its file and the registry's private values are unchanged."""
         kept = self._private.get(file.ref.source)
@@ -229,14 +238,15 @@ class PortalLoader:
         return self._registry
 
     def read(self, ref: StoryRef) -> StoryFile:
-        path = self.settings.root / ref.source
+        path = os.path.join(self.settings.root, ref.source)  # not pathlib: 10,000 per preview rebuild
         try:
             stat = os.stat(path)
             seen = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
             known = self._stats.get(ref)
             if known is not None and known[0] == seen and known[1] in self._files:
                 return self._files[known[1]]  # the same file, untouched since it was read: not read again
-            raw = path.read_bytes()
+            with open(path, "rb") as handle:
+                raw = handle.read()
         except OSError as exc:
             problem = Issue(ref.source, 0, 0, "file-unreadable", f"The file cannot be read: {exc.strerror}")
             return StoryFile(ref, "", None, None, "", 1, (problem,))

@@ -91,18 +91,22 @@ class ImageCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self._top = str(folder)
         self._hashes, self._stats = _read_manifest(folder / MANIFEST)
         self.decoded = DecodeLog(folder / DECODED)
+        self._paths: dict[str, Path] = {}  # name -> its path, made once (the preview asks every rebuild)
 
     def get(self, name: str) -> Path | None:
         """The cached file of ``name``, or None if it is missing, a link, or not what was written."""
         expected = self._hashes.get(name)
         if expected is None or not _NAME.fullmatch(name):
             return None
-        path = self.folder / name
-        found = _regular_file(path, self.folder)
+        found = _regular_file(self._top, name)
         if found is None:
             return None
+        path = self._paths.get(name)
+        if path is None:
+            path = self._paths[name] = self.folder / name
         stamp = (found.st_size, found.st_mtime_ns)
         if self._stats.get(name) != stamp:
             # Not as recorded (or written before stats were): hashed, then recorded for the next build.
@@ -181,13 +185,17 @@ def _read_manifest(path: Path) -> tuple[dict[str, str], dict[str, tuple[int, int
     return hashes, stats
 
 
-def _regular_file(path: Path, top: Path) -> os.stat_result | None:
-    """``lstat`` of ``path`` if it and every folder between it and ``top`` are real, not links."""
+def _regular_file(top: str, name: str) -> os.stat_result | None:
+    """``lstat`` of ``top/name`` if it and every folder between it and ``top`` are real, not links.
+
+    Plain strings, not pathlib: the preview checks every cached file (thousands) on every rebuild.
+    """
+    parts = name.split("/")
     try:
-        for folder in reversed(path.relative_to(top).parents[:-1]):
-            if not stat.S_ISDIR(os.lstat(top / folder).st_mode):
+        for depth in range(1, len(parts)):
+            if not stat.S_ISDIR(os.lstat(os.path.join(top, *parts[:depth])).st_mode):
                 return None
-        found = os.lstat(path)
+        found = os.lstat(os.path.join(top, name))
     except OSError:
         return None
     return found if stat.S_ISREG(found.st_mode) else None

@@ -41,10 +41,13 @@ class MediaPlanner:
         self._sets: dict[tuple[str, str], images.ImageSet] = {}
         self._tags: dict[tuple[str, str], ImageTag] = {}
         self._cards: dict[str, cards.CardParams] = {}  # card site path -> params
+        self._logo_stamps: dict[str, tuple[int, int] | None] = {}  # logo -> (mtime_ns, size), this build
+        # slug -> (story, what else names its card, (name, params)): kept across builds
+        self._card_names: dict[str, tuple[object, tuple, tuple[str, cards.CardParams]]] = {}
 
     def reset(self) -> None:
         """Forget what the last build used (the files stay cached on disk)."""
-        self._sets, self._tags, self._cards = {}, {}, {}
+        self._sets, self._tags, self._cards, self._logo_stamps = {}, {}, {}, {}
 
     def image_set(self, repo_path: str, kind: str) -> images.ImageSet:
         key = (repo_path, kind)
@@ -66,6 +69,30 @@ class MediaPlanner:
         return self.image_tag(repo_path, "logo").src
 
     def card_path(self, story, logo: str | None, industry: str, type_label: str) -> str:
+        # Kept per story while the story is the same object and its logo file the same version:
+        # naming a card normalises its text and hashes it (10,000 per preview rebuild otherwise).
+        inputs = (logo, industry, type_label, self._logo_stamp(logo))
+        kept = self._card_names.get(story.slug)
+        if kept is None or kept[0] is not story or kept[1] != inputs or inputs[3] is None:
+            kept = (story, inputs, self._plan_card(story, logo, industry, type_label))
+            self._card_names[story.slug] = kept
+        name, params = kept[2]
+        self._cards[name] = params
+        return name
+
+    def _logo_stamp(self, logo: str | None) -> tuple[int, int] | None:
+        """The logo file's (mtime_ns, size), once per build and logo; None when it cannot be read."""
+        if not logo:
+            return (0, 0)
+        if logo not in self._logo_stamps:
+            try:
+                found = os.stat(self.root / logo)
+                self._logo_stamps[logo] = (found.st_mtime_ns, found.st_size)
+            except OSError:
+                self._logo_stamps[logo] = None
+        return self._logo_stamps[logo]
+
+    def _plan_card(self, story, logo: str | None, industry: str, type_label: str) -> tuple[str, cards.CardParams]:
         params = cards.plan_card(
             self.root,
             title=story.title,
@@ -75,9 +102,7 @@ class MediaPlanner:
             type=type_label,
             lang=story.lang,
         )
-        name = cards.card_name(params)
-        self._cards[name] = params
-        return name
+        return cards.card_name(params), params
 
     def body_image(self, repo_path: str) -> Path:
         """A body image's stripped copy, from the cache (body images are few: no pool)."""

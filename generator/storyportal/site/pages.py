@@ -220,6 +220,25 @@ class TextMemo:
         self.kept: dict[str, tuple[object, str]] = {}
         self.kept_files: dict[str, tuple[object, dict[str, str]]] = {}
         self.embeds: dict = {}  # plan_embeds' memo: slug -> a story's embed card, oEmbed record and snippet
+        self.rows: dict[str, tuple[tuple, sales.SalesRow]] = {}  # slug -> (what the row is made from, the row)
+
+    def sales_rows(self, portal: Portal) -> list[sales.SalesRow]:
+        """sales.sales_rows, each row kept (the same object) while its story and settings are unchanged.
+
+        An unchanged story stays the same object across loads, so this costs one identity check per
+        story, and the row lists compare by identity below (10,000 rows rebuilt per edit otherwise).
+        """
+        settings = portal.settings
+        rows = []
+        for story in portal.originals:
+            versions = portal.versions[story.slug]  # its translations share its row
+            inputs = (story, settings.site_url, portal.today, settings.portal.stale_after_months, versions)
+            kept = self.rows.get(story.slug)
+            if kept is None or kept[0] != inputs:
+                kept = (inputs, sales.sales_row(story, *inputs[1:]))
+                self.rows[story.slug] = kept
+            rows.append(kept[1])
+        return rows
 
     def text(self, name: str, data: object, make: Callable[[], str]) -> str:
         kept = self.kept.get(name)
@@ -302,7 +321,7 @@ def _sales_pages(
     extras: Extras = {}
     data: dict[str, str] = {}
     allowed: set[str] = set()
-    rows = sales.sales_rows(portal)
+    rows = memo.sales_rows(portal)
     extras["sales"] = SalesView(rows, portal.settings.portal.stale_after_months)
     data["sales/index.json"] = memo.text(
         "sales/index.json", (rows, portal.today), lambda: sales.render_json(rows, portal)

@@ -247,6 +247,7 @@ class PlanMemo:
         self.cards: dict[str, tuple[tuple, CardView]] = {}
         self.views: dict[str, tuple[tuple, StoryView]] = {}
         self.index: tuple[tuple, dict[str, str]] = ((), {})
+        self.index_keys: dict[str, tuple[Story, tuple[str, ...], tuple]] = {}  # slug -> (story, facets, key)
         self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
         self.stories: dict[tuple[str, str], tuple[Story, Story]] = {}  # (slug, lang) -> (story, localized)
         self.sites: dict[str, PlanMemo] = {}  # language -> that language site's cards, related stories, index
@@ -273,10 +274,23 @@ class PlanMemo:
 
     def index_files(self, published: tuple[Story, ...], cards: dict, facets: tuple[Facet, ...], logo_url) -> dict:
         shown = tuple(cards[s.slug] for s in published)
-        inputs = (published, shown, facets, tuple(logo_url(c.logo) if c.logo else None for c in shown))
+        names = tuple(f.name for f in facets)
+        # What the index shows of each story, not the story: a body edit leaves the index as it was.
+        indexed = tuple(self.indexed(s, names) for s in published)
+        inputs = (indexed, shown, facets, tuple(logo_url(c.logo) if c.logo else None for c in shown))
         if self.index[0] != inputs:
             self.index = (inputs, plan_index_files(published, cards, facets, logo_url))
         return dict(self.index[1])
+
+    def indexed(self, story: Story, names: tuple[str, ...]) -> tuple:
+        """What plan_index_files reads of a story besides its card, kept while the story is the same object."""
+        kept = self.index_keys.get(story.slug)
+        if kept is None or kept[0] is not story or kept[1] != names:
+            shown = tuple(story_facet_values(story, name) for name in names)
+            key = (story.slug, shown, story.title, story.summary, story.company.name, story.tags)
+            kept = (story, names, key)
+            self.index_keys[story.slug] = kept
+        return kept[2]
 
     def card(self, story: Story, on, kinds: Mapping[StoryType, str]) -> CardView:
         inputs = (story, on, kinds)
