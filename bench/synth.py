@@ -440,7 +440,10 @@ def _story(rng: random.Random, index: int, advocates: list[Advocate], by_company
     slug = unique(f"{company.id}-{topic}" + ("-video" if kind == "video" else ""), taken)
     lang = "de" if rng.random() < 0.04 else "fr" if rng.random() < 0.03 else None
     ucw = USE_CASE_WORDS.get(use_cases[0], use_cases[0])
-    ctx = {"company": company.name, "advocate": primary.name, "advocate_first": primary.name.split()[0],
+    # A writer names an advocate only with the name scope (story-name-unconsented): else "our champion".
+    named = "name" in primary.scopes
+    ctx = {"company": company.name, "advocate": primary.name if named else "our champion",
+           "advocate_first": primary.name.split()[0] if named else "Our champion",
            "title": primary.title, "product": PRODUCT_NAME.get(products[0], products[0]),
            "product2": PRODUCT_NAME.get(products[-1], products[-1]), "ucw": ucw,
            "ucw2": USE_CASE_WORDS.get(use_cases[-1], use_cases[-1]), "dept": rng.choice(["CRM", "service", "digital", "marketing", "data"]),
