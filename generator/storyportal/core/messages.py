@@ -147,49 +147,31 @@ class _Reader:
                 f"'{key}' must be a text, or 'one:' and 'other:' texts for a number",
             )
             return False
+        warn = functools.partial(self._warning, shown, mark.line, mark.col)
         if known is not None and key not in known:
             hint = did_you_mean(key, known, "it is not one of our strings; see the English catalogue for them")
-            self.issues.append(
-                Issue(
-                    shown,
-                    mark.line,
-                    mark.col,
-                    "config-message-unknown",
-                    f"Unknown string '{key}'",
-                    Severity.WARNING,
-                    hint,
-                )
-            )
+            warn("config-message-unknown", f"Unknown string '{key}'", hint)
             return False
         assert isinstance(value, (str, dict))  # _is_text above
         if unpaired_brace(value):
-            self.issues.append(
-                Issue(
-                    shown,
-                    mark.line,
-                    mark.col,
-                    "config-message-placeholder",
-                    f"'{key}' has a '{{' or '}}' without its pair, so the page would show it as written",
-                    Severity.WARNING,
-                    "close each {name}; write {{ or }} for a brace shown as text (until then the English text is used)",
-                )
+            warn(
+                "config-message-placeholder",
+                f"'{key}' has a '{{' or '}}' without its pair, so the page would show it as written",
+                "close each {name}; write {{ or }} for a brace shown as text (until then the English text is used)",
             )
             return False
         if known is not None and not placeholders(value) <= placeholders(known[key]):
             extra = ", ".join("{" + n + "}" for n in sorted(placeholders(value) - placeholders(known[key])))
-            self.issues.append(
-                Issue(
-                    shown,
-                    mark.line,
-                    mark.col,
-                    "config-message-placeholder",
-                    f"'{key}' uses {extra}, which this string never gets",
-                    Severity.WARNING,
-                    "use only the {names} of the English text: "
-                    + (", ".join(sorted(placeholders(known[key]))) or "none"),
-                )
+            names = ", ".join(sorted(placeholders(known[key]))) or "none"
+            warn(
+                "config-message-placeholder",
+                f"'{key}' uses {extra}, which this string never gets",
+                f"use only the {{names}} of the English text: {names}",
             )
         return True
+
+    def _warning(self, shown: str, line: int, col: int, rule: str, message: str, hint: str) -> None:
+        self.issues.append(Issue(shown, line, col, rule, message, Severity.WARNING, hint))
 
     def _error(self, shown: str, line: int, col: int, message: str) -> None:
         self.issues.append(Issue(shown, line, col, "config-message-invalid", message))
