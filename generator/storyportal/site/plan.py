@@ -619,14 +619,15 @@ def plan_views(portal: Portal, mine, listing, code: str, cards: dict, kinds, car
     listed = tuple(memo.local(s, code) for s in listing)
     count = portal.settings.portal.related_stories
     related = site.related(listed, count)
-    views = {}
+    views, index = {}, None
     for original in mine:
         story = memo.local(original, code)
         card = cards.get(story.slug) or site.card(story, portal.today, kinds)
         if story.slug in related:
             nearby = tuple(cards[slug] for slug in related[story.slug])
         else:  # a story its own site lists in another version (an original in a language without a site)
-            nearby = tuple(cards[s.slug] for s in related_stories(story, RelatedIndex(listed), count))
+            index = index or RelatedIndex(listed)  # built once per site, only if such a story exists
+            nearby = tuple(cards[s.slug] for s in related_stories(story, index, count))
         card_image = card_path(story, card)  # plans the card file: every build
         views[story.slug] = memo.view(story, portal, nearby, card, card_image, bodies[story.slug])
     return views
