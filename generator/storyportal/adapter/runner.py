@@ -172,7 +172,7 @@ def swap_in(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-POLL_SECONDS = 0.2  # MkDocs looks for saved files every 0.5 s; a writer waits for that
+POLL_SECONDS = 0.2  # with --poll: MkDocs looks for saved files every 0.5 s; a writer waits for that
 
 
 def run_serve(args) -> None:
@@ -182,17 +182,16 @@ def run_serve(args) -> None:
     from mkdocs.commands import serve as serve_module
     from mkdocs.exceptions import MkDocsException
 
-    class QuickServer(serve_module.LiveReloadServer):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, **{"polling_interval": POLL_SECONDS, **kw})
+    from storyportal.adapter.watcher import event_server
 
+    server_class = event_server(serve_module.LiveReloadServer, POLL_SECONDS, poll=getattr(args, "poll", False))
     check_address(args.dev_addr)  # before the first build: a busy port is found in a second, not a minute
     _logging(logging.INFO)  # "Serving on http://..." is what the writer needs
     quiet = _NoDirtyWarning()
     logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     try:
-        # mkdocs.commands.serve makes its server itself, with no option for the polling interval.
-        with _environment(args), mock.patch.object(serve_module, "LiveReloadServer", QuickServer):
+        # mkdocs.commands.serve makes its server itself, with no option for how it watches.
+        with _environment(args), mock.patch.object(serve_module, "LiveReloadServer", server_class):
             # A dirty build: the plugin tells MkDocs which story pages are unchanged and keeps the
             # output exactly what a full build writes (tests/test_preview.py).
             serve_module.serve(

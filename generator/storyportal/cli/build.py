@@ -46,6 +46,12 @@ def register(commands, common) -> None:
         "public (default), or internal to preview the roster and the program report",
         "no search index in the preview (large portals preview faster)",
     )
+    serve.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for saved files every 0.2 s instead of being told by the system "
+        "(for folders shared into a container or virtual machine, or on a network drive)",
+    )
     serve.set_defaults(run=serve_site)
 
 

@@ -1,0 +1,136 @@
+"""The preview's watcher: told of saves by the system, never of reads; polling with --poll or when refused."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+import pytest
+from mkdocs.livereload import LiveReloadServer
+from watchdog.events import (
+    DirModifiedEvent,
+    FileAttribEvent,
+    FileClosedNoWriteEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileOpenedEvent,
+)
+from watchdog.observers.polling import PollingObserver
+
+from storyportal.adapter import watcher
+from storyportal.adapter.watcher import SaveHandler, event_server
+from storyportal.cli.main import make_parser
+
+
+def saves(handler_events, only=None) -> int:
+    calls = []
+    handler = SaveHandler(lambda: calls.append(1), only)
+    for event in handler_events:
+        handler.on_any_event(event)
+    return len(calls)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        FileModifiedEvent("/p/a.md"),
+        FileCreatedEvent("/p/a.md"),
+        FileDeletedEvent("/p/a.md"),
+        FileMovedEvent("/p/.a.md.swp", "/p/a.md"),
+    ],
+)
+def test_a_save_of_any_kind_is_noticed(event):
+    assert saves([event]) == 1
+
+
+@pytest.mark.parametrize(
+    "event",
+    [FileOpenedEvent("/p/a.md"), FileClosedNoWriteEvent("/p/a.md"), FileAttribEvent("/p/a.md"), DirModifiedEvent("/p")],
+)
+def test_reading_a_file_or_touching_a_folder_is_no_save(event):
+    assert saves([event]) == 0
+
+
+def test_a_watched_file_notices_only_itself_including_a_save_by_renaming_over_it():
+    only = "/p/advocates.yaml"
+    assert saves([FileModifiedEvent("/p/README.md"), FileCreatedEvent("/p/notes.txt")], only) == 0
+    assert saves([FileMovedEvent("/p/.advocates.yaml.tmp", only)], only) == 1
+
+
+def server(tmp_path, poll=False):
+    cls = event_server(LiveReloadServer, 0.2, poll)
+    return cls(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+
+
+def wait_for_rebuild(srv, seconds=5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if srv._want_rebuild:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_serve_watches_with_system_events_and_with_polling_when_asked(tmp_path):
+    assert not isinstance(server(tmp_path).observer, PollingObserver)
+    assert isinstance(server(tmp_path, poll=True).observer, PollingObserver)
+    assert make_parser().parse_args(["serve", "--poll"]).poll is True
+
+
+def test_a_story_saved_in_a_watched_folder_asks_for_a_rebuild(tmp_path):
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    (stories / "a.md").write_text("one")
+    srv = server(tmp_path)
+    srv.watch(str(stories))
+    srv.observer.start()
+    try:
+        (stories / "a.md").read_text()  # reading is no save
+        assert not wait_for_rebuild(srv, 0.5)
+        (stories / "a.md").write_text("two")
+        assert wait_for_rebuild(srv)
+    finally:
+        srv.observer.stop()
+        srv.observer.join()
+
+
+def test_a_registry_replaced_by_renaming_asks_for_a_rebuild_every_time(tmp_path):
+    registry = tmp_path / "advocates.yaml"
+    registry.write_text("v: 0\n")
+    srv = server(tmp_path)
+    srv.watch(str(registry))
+    srv.observer.start()
+    try:
+        for n in (1, 2):  # the second save would be missed by a watch on the first file itself
+            srv._want_rebuild = False
+            temp = tmp_path / ".advocates.yaml.tmp"
+            temp.write_text(f"v: {n}\n")
+            os.replace(temp, registry)
+            assert wait_for_rebuild(srv), f"save {n}"
+        srv._want_rebuild = False
+        (tmp_path / "other.txt").write_text("x")
+        assert not wait_for_rebuild(srv, 0.5)
+    finally:
+        srv.observer.stop()
+        srv.observer.join()
+
+
+def test_a_folder_the_system_refuses_to_watch_falls_back_to_polling_and_says_so(tmp_path, monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger=watcher.log.name)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "stories").mkdir()
+    srv = server(tmp_path)
+    srv.watch(str(tmp_path / "docs"))
+
+    def refuse(*args, **kwargs):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(srv.observer, "schedule", refuse)
+    srv.watch(str(tmp_path / "stories"))
+    assert isinstance(srv.observer, PollingObserver)
+    assert set(srv._watched_paths) == {str(tmp_path / "docs"), str(tmp_path / "stories")}
+    assert set(srv._watch_refs) == set(srv._watched_paths)
+    assert "cannot watch" in caplog.text and "every 0.2 s" in caplog.text
