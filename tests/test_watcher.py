@@ -7,7 +7,6 @@ import os
 import time
 
 import pytest
-from mkdocs.livereload import LiveReloadServer
 from watchdog.events import (
     DirModifiedEvent,
     FileAttribEvent,
@@ -61,7 +60,7 @@ def test_a_watched_file_notices_only_itself_including_a_save_by_renaming_over_it
 
 
 def server(tmp_path, poll=False):
-    cls = event_server(LiveReloadServer, 0.2, poll)
+    cls = event_server(0.2, poll)
     return cls(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
 
 

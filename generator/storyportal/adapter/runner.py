@@ -184,7 +184,7 @@ def run_serve(args) -> None:
 
     from storyportal.adapter.watcher import event_server
 
-    server_class = event_server(serve_module.LiveReloadServer, POLL_SECONDS, poll=getattr(args, "poll", False))
+    server_class = event_server(POLL_SECONDS, poll=getattr(args, "poll", False))
     check_address(args.dev_addr)  # before the first build: a busy port is found in a second, not a minute
     _logging(logging.INFO)  # "Serving on http://..." is what the writer needs
     quiet = _NoDirtyWarning()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 
+from mkdocs.livereload import LiveReloadServer
 from watchdog.events import (
     EVENT_TYPE_CLOSED,
     EVENT_TYPE_CREATED,
@@ -27,6 +28,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 log = logging.getLogger("mkdocs.plugins.storyportal")
 
@@ -51,55 +53,64 @@ class SaveHandler(FileSystemEventHandler):
         self.saved()
 
 
-def event_server(base: type, polling_interval: float, poll: bool) -> type:
-    """MkDocs' LiveReloadServer (``base``) watching with file events; with ``poll``, polling as MkDocs does."""
+class EventServer(LiveReloadServer):
+    """MkDocs' LiveReloadServer watching with file events; with ``poll``, polling as MkDocs does."""
 
-    class EventServer(base):  # type: ignore[misc,valid-type]
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **{"polling_interval": polling_interval, **kwargs})
-            self.polling = self.observer  # MkDocs' own, kept for --poll and the fall-back
-            if not poll:
-                self.observer = Observer()
+    poll_seconds = 0.5
+    poll = False
+    observer: BaseObserver  # type: ignore[assignment]  # MkDocs types it as its PollingObserver; ours are events
 
-        def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
-            if self.observer is self.polling:
-                super().watch(path, func, recursive=recursive)
-                return
-            path = os.path.abspath(path)
-            if path in self._watched_paths:
-                self._watched_paths[path] += 1
-                return
-            # A file is watched through its folder: an editor that saves by writing a new file and
-            # renaming it over the old one ends a watch on the old file itself.
-            single = not os.path.isdir(path)
-            handler = SaveHandler(self._saved, path if single else None)
-            folder = os.path.dirname(path) if single else path
-            try:
-                self._watch_refs[path] = self.observer.schedule(
-                    handler, folder, recursive=recursive and not single, follow_symlink=True
-                )
-            except OSError as exc:
-                self._fall_back(path, exc)
-                return
-            self._watched_paths[path] = 1
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{"polling_interval": self.poll_seconds, **kwargs})
+        self.polling = self.observer  # MkDocs' own, kept for --poll and the fall-back
+        if not self.poll:
+            self.observer = Observer()
 
-        def _saved(self) -> None:
-            # What MkDocs' own watch callback does: the build loop waits on this condition.
-            with self._rebuild_cond:
-                self._want_rebuild = True
-                self._rebuild_cond.notify_all()
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        if self.observer is self.polling:
+            super().watch(path, func, recursive=recursive)
+            return
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        # A file is watched through its folder: an editor that saves by writing a new file and
+        # renaming it over the old one ends a watch on the old file itself.
+        single = not os.path.isdir(path)
+        handler = SaveHandler(self._saved, path if single else None)
+        folder = os.path.dirname(path) if single else path
+        try:
+            self._watch_refs[path] = self.observer.schedule(
+                handler, folder, recursive=recursive and not single, follow_symlink=True
+            )
+        except OSError as exc:
+            self._fall_back(path, exc)
+            return
+        self._watched_paths[path] = 1
 
-        def _fall_back(self, path: str, exc: OSError) -> None:
-            """The system refuses to watch ``path``: poll everything, as MkDocs does."""
-            log.info(f"preview: cannot watch {path} for changes ({exc.strerror or exc}); looking for them every "
-                     f"{polling_interval} s instead")  # fmt: skip
-            watched = dict(self._watched_paths)
-            for ref in self._watch_refs.values():
-                self.observer.unschedule(ref)
-            self._watched_paths, self._watch_refs = {}, {}
-            self.observer = self.polling
-            for other, count in [*watched.items(), (path, 1)]:
-                for _ in range(count):
-                    super().watch(other)
+    def _saved(self) -> None:
+        # What MkDocs' own watch callback does: the build loop waits on this condition.
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
 
-    return EventServer
+    def _fall_back(self, path: str, exc: OSError) -> None:
+        """The system refuses to watch ``path``: poll everything, as MkDocs does."""
+        log.info(
+            f"preview: cannot watch {path} for changes ({exc.strerror or exc}); "
+            f"looking for them every {self.poll_seconds} s instead"
+        )
+        watched = dict(self._watched_paths)
+        for ref in self._watch_refs.values():
+            self.observer.unschedule(ref)
+        self._watched_paths.clear()
+        self._watch_refs.clear()
+        self.observer = self.polling
+        for other, count in [*watched.items(), (path, 1)]:
+            for _ in range(count):
+                super().watch(other)
+
+
+def event_server(poll_seconds: float, poll: bool) -> type[EventServer]:
+    """The server class `storyportal serve` hands MkDocs (which makes the server itself)."""
+    return type("EventServer", (EventServer,), {"poll_seconds": poll_seconds, "poll": poll})
