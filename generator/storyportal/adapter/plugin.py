@@ -65,6 +65,7 @@ class StoryPortalPlugin(BasePlugin):
         self.planned = PlanMemo()  # cards, story views and related stories, made again only when their inputs change
         self.texts = TextMemo()  # generated data files, made again only when their data changes
         self.fonts_checked = False
+        self.docs_checked: tuple[tuple, tuple] | None = None  # the last check of docs/: (its inputs, its result)
         self.indexer: BackgroundIndexer | None = None  # the preview's search, re-indexed in the background
         # Set again by every build (on_config, on_files).
         self.portal: Portal | None = None
@@ -199,7 +200,10 @@ class StoryPortalPlugin(BasePlugin):
             u: Path(f.abs_src_path or "").read_text("utf-8", "replace") if f.is_documentation_page() else None
             for u, f in docs.items()
         }
-        issues, refused = check_docs(docs_dir.name, texts, self.pages.pages, written)
+        inputs = (docs_dir.name, texts, tuple(self.pages.pages), written)
+        if self.docs_checked is None or self.docs_checked[0] != inputs:  # the preview: unchanged on most saves
+            self.docs_checked = (inputs, check_docs(docs_dir.name, texts, self.pages.pages, written))
+        issues, refused = self.docs_checked[1]
         for issue in issues:
             log.error(issue.format())
         for src_uri in refused:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import urlencode
@@ -121,7 +121,7 @@ def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str], m
         cards[slug], oembeds[f"embed/{slug}/oembed.json"], story_snippets[slug] = kept[1:]
     files = dict(oembeds)
     files["embed/wall/oembed.json"] = oembed_json(plan.site_name, embed_src(plan, "wall/"), WALL_SIZE, plan)
-    files.update(wall_chunks(plan, logo_url))
+    files.update(wall_chunks(plan, logo_url, cards, memo))
     if frame_ancestors:
         files["_headers"] = headers_file(frame_ancestors)
     snippets = dict(story_snippets)
@@ -187,14 +187,33 @@ def oembed_json(title: str, src: str, size: tuple[int, int], plan: SitePlan) -> 
     return json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def wall_chunks(plan: SitePlan, logo_url: LogoUrl) -> dict[str, str]:
+WALL_CHUNKS = ("wall-chunks",)  # the memo's entry for the wall's chunk files
+
+
+def wall_chunks(
+    plan: SitePlan, logo_url: LogoUrl, cards: Mapping[str, EmbedCard] | None = None, memo: dict | None = None
+) -> dict[str, str]:
     """The wall's cards in the chunks of the /stories/ index (same order, same size).
 
     The wall filters with /stories/facets.json, which the site already publishes, then
     fetches only the chunks that hold the cards it shows: a few KB, even at 10,000 stories.
+    ``cards``: the embed cards already planned, by slug; ``memo`` keeps the files while the
+    cards and their logos are the same (the preview: 10,000 rows encoded again on every save).
     """
     # The default language's list (each story once: a translation only where it is that language's version).
-    rows = [_wall_row(plan_embed_card(plan.stories[card.slug]), logo_url) for card in plan.cards]
+    cards = cards or {}
+    shown = tuple(cards.get(card.slug) or plan_embed_card(plan.stories[card.slug]) for card in plan.cards)
+    inputs = (shown, tuple(logo_url(card.logo) if card.logo else None for card in shown))
+    kept = memo.get(WALL_CHUNKS) if memo is not None else None
+    if kept is not None and kept[0] == inputs:
+        return dict(kept[1])
+    files = _wall_files([_wall_row(card, logo_url) for card in shown])
+    if memo is not None:
+        memo[WALL_CHUNKS] = (inputs, files)
+    return dict(files)
+
+
+def _wall_files(rows: list[dict[str, object]]) -> dict[str, str]:
     return {
         f"embed/wall/cards-{start // CARD_CHUNK}.json": json.dumps(
             rows[start : start + CARD_CHUNK], ensure_ascii=False, sort_keys=True, separators=(",", ":")

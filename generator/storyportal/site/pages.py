@@ -125,13 +125,24 @@ class SitePages:
 
     def alternates(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """page URL -> (hreflang, absolute URL) of its language versions, for the sitemap."""
+        if not self.plan.site_url:
+            return {}  # search engines ignore relative alternates: there are none
+        several = len(self.plan.languages) > 1
         found = {}
         for src_uri, spec in self.pages.items():
+            if spec.kind not in ALTERNATE_KINDS or not (several or self._translated(spec)):
+                continue  # one language and one version: no alternates (no page context made per page)
             url = page_url_of(src_uri)
-            links = self.context(spec, url, lambda path, kind: None).alternates if spec.kind in ALTERNATE_KINDS else ()
+            links = self.context(spec, url, lambda path, kind: None).alternates
             if links:
                 found[url] = links
         return found
+
+    def _translated(self, spec: PageSpec) -> bool:
+        """A story page with another language version (on a site of one language, the only pages with alternates)."""
+        if spec.kind != "story":
+            return False
+        return len(self.plan.versions.get(self.plan.stories[spec.key].story.original, ())) > 1
 
     def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[tuple[str, str, PageContext]]:
         """(output path, template, context) of each /embed/ page.

@@ -1,0 +1,71 @@
+"""Each shortcut the preview takes at 10,000 stories gives what the long way gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyportal.site.embed import plan_embeds
+from storyportal.site.pages import ALTERNATE_KINDS, page_url_of, plan_pages
+from storyportal.site.plan import plan_site
+from test_preview import Preview, start
+
+SITE = "https://stories.test/"
+
+
+def every_page_alternates(pages) -> dict:
+    """The long way: a page context for every page."""
+    found = {}
+    for src_uri, spec in pages.pages.items():
+        if spec.kind in ALTERNATE_KINDS:
+            links = pages.context(spec, page_url_of(src_uri), lambda path, kind: None).alternates
+            if links:
+                found[page_url_of(src_uri)] = links
+    return found
+
+
+@pytest.mark.parametrize(
+    "languages", [None, {"en": {"label": "English"}, "de": {"label": "Deutsch"}}], ids=["one-language", "two-languages"]
+)
+@pytest.mark.parametrize("site_url", [SITE, None], ids=["site-url", "no-site-url"])
+def test_the_sitemap_alternates_equal_every_page_contexts(site, languages, site_url):
+    site.mkdocs["site_url"] = site_url
+    site.plugin["languages"] = languages
+    site.story("acme")
+    site.story("acme-de", title="Wie Acme schneller wurde", translation_of="acme", lang="de")
+    site.story("globex", title="Globex goes global", industry="healthcare")
+    portal = site.load()
+    pages = plan_pages(plan_site(portal), portal)
+    assert pages.alternates() == every_page_alternates(pages)
+    assert bool(pages.alternates()) == bool(site_url and languages)  # one language: a translation is refused
+
+
+def test_the_wall_chunks_kept_by_the_memo_follow_a_title_edit(site):
+    site.story("acme")
+    site.story("globex", title="Globex goes global", industry="healthcare")
+    memo: dict = {}
+    portal = site.load()
+    first = plan_embeds(plan_site(portal), lambda path: None, [], memo).files
+    site.story("globex", title="Globex goes further", industry="healthcare")
+    portal = site.load()
+    kept = plan_embeds(plan_site(portal), lambda path: None, [], memo).files
+    fresh = plan_embeds(plan_site(portal), lambda path: None, []).files
+    assert kept == fresh and kept != first
+    assert "Globex goes further" in kept["embed/wall/cards-0.json"]
+
+
+def test_a_docs_page_that_would_replace_a_generated_one_is_refused_on_every_rebuild(site, monkeypatch, caplog):
+    start(site, material_search=False)
+    (site.root / "docs" / "sales").mkdir()
+    (site.root / "docs" / "sales" / "index.md").write_text("# Not the sales page\n")
+    preview = Preview(site, monkeypatch, dirty=True)
+    for rebuild in range(2):  # the second rebuild checks nothing new: it reports what the first found
+        caplog.clear()
+        served = preview.rebuild()
+        assert "docs/sales/index.md" in caplog.text and "docs-replaces-page" in caplog.text, rebuild
+        assert served == preview.fresh()
+    (site.root / "docs" / "stories").mkdir()
+    (site.root / "docs" / "stories" / "alpha.md").write_text("# Not the story\n")
+    caplog.clear()
+    served = preview.rebuild()
+    assert "docs/stories/alpha.md" in caplog.text
+    assert served == preview.fresh()
