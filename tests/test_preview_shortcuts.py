@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import Files
 
+from storyportal.adapter.preview import ThemeListing
 from storyportal.site.embed import plan_embeds
 from storyportal.site.pages import ALTERNATE_KINDS, page_url_of, plan_pages
 from storyportal.site.plan import plan_site
@@ -69,3 +72,33 @@ def test_a_docs_page_that_would_replace_a_generated_one_is_refused_on_every_rebu
     served = preview.rebuild()
     assert "docs/stories/alpha.md" in caplog.text
     assert served == preview.fresh()
+
+
+def theme_files(config) -> list[str]:
+    files = Files([])
+    files.add_files_from_theme(config.theme.get_env(), config)
+    return sorted(f.src_uri for f in files)
+
+
+def test_the_kept_theme_listing_equals_mkdocs_own_and_follows_the_custom_folder(tmp_path):
+    custom = tmp_path / "theme"
+    (custom / "assets").mkdir(parents=True)
+    (custom / "assets" / "a.js").write_text("")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: t\ntheme:\n  name: material\n  custom_dir: {custom}\n")
+
+    def configs():
+        plain = load_config(config_file=str(tmp_path / "mkdocs.yml"))
+        kept = load_config(config_file=str(tmp_path / "mkdocs.yml"))
+        listing.wrap(kept.theme)
+        return plain, kept
+
+    listing = ThemeListing()
+    plain, kept = configs()
+    assert theme_files(kept) == theme_files(plain) and "assets/a.js" in theme_files(kept)
+    first = listing.kept
+    plain, kept = configs()
+    assert theme_files(kept) == theme_files(plain) and listing.kept is first  # listed once
+    (custom / "assets" / "b.js").write_text("")
+    plain, kept = configs()
+    assert theme_files(kept) == theme_files(plain) and "assets/b.js" in theme_files(kept)

@@ -111,6 +111,8 @@ class StoryPortalPlugin(BasePlugin):
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self.preview.begin(portal, self.pages, media.image_tag)
+        if self.preview.serving:
+            self.preview.theme_listing.wrap(config.theme)
         self._warn_missing_fonts()
         config.extra["sp_alternates"] = self.pages.alternates()  # the sitemap's language versions
         _set_nav(config, self.plan, self.pages.pages)
