@@ -7,6 +7,7 @@ import os
 import time
 
 import pytest
+from mkdocs.livereload import LiveReloadServer
 from watchdog.events import (
     DirModifiedEvent,
     FileAttribEvent,
@@ -133,3 +134,12 @@ def test_a_folder_the_system_refuses_to_watch_falls_back_to_polling_and_says_so(
     assert set(srv._watched_paths) == {str(tmp_path / "docs"), str(tmp_path / "stories")}
     assert set(srv._watch_refs) == set(srv._watched_paths)
     assert "cannot watch" in caplog.text and "every 0.2 s" in caplog.text
+
+
+def test_serving_freezes_what_the_first_build_left_for_the_cyclic_collector(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(watcher.gc, "collect", lambda: calls.append("collect"))
+    monkeypatch.setattr(watcher.gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(LiveReloadServer, "serve", lambda self, open_in_browser=False: calls.append("serve"))
+    server(tmp_path).serve()
+    assert calls == ["collect", "freeze", "serve"]
