@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pytest
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
 from storyportal.adapter.preview import ThemeListing
+from storyportal.core.model import StoryType
+from storyportal.sales import index as sales
 from storyportal.site.embed import plan_embeds
-from storyportal.site.pages import ALTERNATE_KINDS, page_url_of, plan_pages
+from storyportal.site.pages import ALTERNATE_KINDS, TextMemo, page_url_of, plan_pages
 from storyportal.site.plan import plan_site
 from test_preview import Preview, start
 
@@ -102,3 +108,57 @@ def test_the_kept_theme_listing_equals_mkdocs_own_and_follows_the_custom_folder(
     (custom / "assets" / "b.js").write_text("")
     plain, kept = configs()
     assert theme_files(kept) == theme_files(plain) and "assets/b.js" in theme_files(kept)
+
+
+def reference_json(rows, portal) -> str:
+    data = {"columns": sales.column_names(), "generated_for": portal.today.isoformat(),
+            "stories": [sales.row_dict(r) for r in rows]}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+def reference_csv(rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(sales.column_names())
+    for row in rows:
+        writer.writerow([sales.csv_cell(getattr(row, name)) for name in sales.column_names()])
+    return out.getvalue()
+
+
+def reference_chunks(rows, labels) -> dict:
+    files = {}
+    for first in range(0, len(rows), sales.ROW_CHUNK):
+        chunk = []
+        for row in rows[first : first + sales.ROW_CHUNK]:
+            data = sales.row_dict(row)
+            del data["featured"]
+            data["type_label"] = labels.get(StoryType(row.type), row.type)
+            chunk.append(data)
+        files[f"sales/rows-{first // sales.ROW_CHUNK}.json"] = json.dumps(
+            chunk, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return files
+
+
+def sales_files(portal, memo):
+    rows, texts = memo.sales_rows(portal), memo.row_texts  # unchanged rows are kept: their texts too
+    labels = plan_site(portal).type_labels
+    return (sales.render_json(rows, portal, texts), sales.render_csv(rows, texts),
+            sales.render_row_chunks(rows, labels, texts)), (reference_json(rows, portal), reference_csv(rows),
+                                                            reference_chunks(rows, labels))
+
+
+def test_the_sales_files_from_kept_row_texts_are_json_dumps_and_csv_own_bytes(site):
+    portal = site.load()
+    assert sales.render_json([], portal) == reference_json([], portal)
+    site.story("acme", title='=Acme "quoted", naïve\ttab', metrics=[{"value": "40%", "label": "faster, cheaper"}],
+               products=["analytics"], tags=["a,b", "ü"])
+    site.story("globex", title="Globex goes global", industry="healthcare", summary="Line one; 'two'")
+    memo = TextMemo()
+    made, reference = sales_files(site.load(), memo)
+    assert made == reference
+    acme = memo.row_texts.kept["acme"]
+    site.story("globex", title="Globex goes further", industry="healthcare")  # one row changes, one is kept
+    site.story("initech", title="Initech, newly", industry="logistics")
+    made, reference = sales_files(site.load(), memo)
+    assert made == reference and "Globex goes further" in made[1]
+    assert memo.row_texts.kept["acme"] is acme  # the unchanged row was not encoded again

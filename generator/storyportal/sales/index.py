@@ -74,8 +74,9 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import TypedDict
 
 from storyportal.core.model import TYPE_NAMES, Advocate, Story, StoryType, Term
@@ -245,38 +246,71 @@ def row_dict(row: SalesRow) -> dict[str, object]:
     return {f.name: _plain(getattr(row, f.name)) for f in fields(row)}
 
 
-def render_json(rows: list[SalesRow], portal: Portal) -> str:
-    """``/sales/index.json``: columns, build date, and the rows (keys sorted)."""
-    data = {
-        "columns": column_names(),
-        "generated_for": portal.today.isoformat(),
-        "stories": [row_dict(r) for r in rows],
-    }
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+class RowTexts:
+    """Each row's text in the JSON, CSV and chunk files, kept while the row is the same object.
+
+    The preview keeps an unchanged story's row (site/pages.py): a new story then encodes one
+    row, not 10,000 rows three times over. The files are the same bytes either way.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[SalesRow, dict[object, str]]] = {}
+
+    def text(self, row: SalesRow, kind: object, make: Callable[[], str]) -> str:
+        kept = self.kept.get(row.slug)
+        if kept is None or kept[0] is not row:
+            kept = (row, {})
+            self.kept[row.slug] = kept
+        if kind not in kept[1]:
+            kept[1][kind] = make()
+        return kept[1][kind]
+
+
+def render_json(rows: list[SalesRow], portal: Portal, texts: RowTexts | None = None) -> str:
+    """``/sales/index.json``: columns, build date, and the rows (keys sorted), indented by one space."""
+    head = {"columns": column_names(), "generated_for": portal.today.isoformat()}
+    if not rows:
+        return json.dumps({**head, "stories": []}, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    texts = texts or RowTexts()
+    # "stories" sorts last: the head without its closing brace, then each row as json.dumps indents
+    # it two levels deep (strings hold no raw line breaks, so indenting every line is exact).
+    items = [texts.text(r, "json", partial(_indented_row, r)) for r in rows]
+    top = json.dumps(head, sort_keys=True, ensure_ascii=False, indent=1)
+    return top[:-2] + ',\n "stories": [\n  ' + ",\n  ".join(items) + "\n ]\n}\n"
+
+
+def _indented_row(row: SalesRow) -> str:
+    return json.dumps(row_dict(row), sort_keys=True, ensure_ascii=False, indent=1).replace("\n", "\n  ")
 
 
 ROW_CHUNK = 200  # rows per JSON chunk behind /sales/ (the /stories/ card chunks hold as many)
 FIRST_ROWS = 50  # rows rendered into /sales/ itself: the rest loads from the chunks after the first view
 
 
-def render_row_chunks(rows: list[SalesRow], type_labels: Mapping[StoryType, str]) -> dict[str, str]:
+def render_row_chunks(
+    rows: list[SalesRow], type_labels: Mapping[StoryType, str], texts: RowTexts | None = None
+) -> dict[str, str]:
     """``sales/rows-<k>.json``: what the /sales/ table shows and filters on, in chunks of ROW_CHUNK rows.
 
     The page holds only the first FIRST_ROWS rows, so its size does not grow with the portal;
     the script fetches these after the first view. Same rows and order as index.json.
     """
+    texts = texts or RowTexts()
     files = {}
     for start in range(0, len(rows), ROW_CHUNK):
         chunk = []
         for row in rows[start : start + ROW_CHUNK]:
-            data = row_dict(row)
-            del data["featured"]
-            data["type_label"] = type_labels.get(StoryType(row.type), row.type)
-            chunk.append(data)
-        files[f"sales/rows-{start // ROW_CHUNK}.json"] = json.dumps(
-            chunk, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-        )
+            label = type_labels.get(StoryType(row.type), row.type)
+            chunk.append(texts.text(row, ("chunk", label), partial(_chunk_row, row, label)))
+        files[f"sales/rows-{start // ROW_CHUNK}.json"] = "[" + ",".join(chunk) + "]"  # as json.dumps joins a list
     return files
+
+
+def _chunk_row(row: SalesRow, type_label: str) -> str:
+    data = row_dict(row)
+    del data["featured"]
+    data["type_label"] = type_label
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def csv_cell(value: object) -> str:
@@ -292,13 +326,22 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def render_csv(rows: list[SalesRow]) -> str:
+def render_csv(rows: list[SalesRow], texts: RowTexts | None = None) -> str:
     """``/sales/index.csv``: RFC 4180 with a header row, CRLF line ends."""
+    texts = texts or RowTexts()
+    names = column_names()
+    lines = [_csv_line(names)]
+    lines += [texts.text(row, "csv", partial(_csv_row, row, names)) for row in rows]
+    return "".join(lines)
+
+
+def _csv_row(row: SalesRow, names: list[str]) -> str:
+    return _csv_line([csv_cell(getattr(row, name)) for name in names])
+
+
+def _csv_line(cells: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(column_names())
-    for row in rows:
-        writer.writerow([csv_cell(getattr(row, name)) for name in column_names()])
+    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(cells)
     return out.getvalue()
 
 

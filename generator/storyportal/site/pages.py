@@ -232,6 +232,7 @@ class TextMemo:
         self.kept_files: dict[str, tuple[object, dict[str, str]]] = {}
         self.embeds: dict = {}  # plan_embeds' memo: slug -> a story's embed card, oEmbed record and snippet
         self.rows: dict[str, tuple[tuple, sales.SalesRow]] = {}  # slug -> (what the row is made from, the row)
+        self.row_texts = sales.RowTexts()  # each kept row's text in the sales files
 
     def sales_rows(self, portal: Portal) -> list[sales.SalesRow]:
         """sales.sales_rows, each row kept (the same object) while its story and settings are unchanged.
@@ -334,12 +335,15 @@ def _sales_pages(
     allowed: set[str] = set()
     rows = memo.sales_rows(portal)
     extras["sales"] = SalesView(rows, portal.settings.portal.stale_after_months)
+    texts = memo.row_texts
     data["sales/index.json"] = memo.text(
-        "sales/index.json", (rows, portal.today), lambda: sales.render_json(rows, portal)
+        "sales/index.json", (rows, portal.today), lambda: sales.render_json(rows, portal, texts)
     )
-    data["sales/index.csv"] = memo.text("sales/index.csv", rows, lambda: sales.render_csv(rows))
+    data["sales/index.csv"] = memo.text("sales/index.csv", rows, lambda: sales.render_csv(rows, texts))
     data.update(
-        memo.files("sales/rows", (rows, plan.type_labels), lambda: sales.render_row_chunks(rows, plan.type_labels))
+        memo.files(
+            "sales/rows", (rows, plan.type_labels), lambda: sales.render_row_chunks(rows, plan.type_labels, texts)
+        )
     )
     pages["sales/index.md"] = PageSpec(
         "sales", "sp_sales.html", "Sales story index", "Every published customer story, for sales.", lang=plan.lang
