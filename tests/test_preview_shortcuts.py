@@ -15,7 +15,7 @@ from storyportal.core.model import StoryType
 from storyportal.sales import index as sales
 from storyportal.site.embed import plan_embeds
 from storyportal.site.pages import ALTERNATE_KINDS, TextMemo, page_url_of, plan_pages
-from storyportal.site.plan import plan_site
+from storyportal.site.plan import PlanMemo, _card_json, plan_site
 from test_preview import Preview, start
 
 SITE = "https://stories.test/"
@@ -162,3 +162,15 @@ def test_the_sales_files_from_kept_row_texts_are_json_dumps_and_csv_own_bytes(si
     made, reference = sales_files(site.load(), memo)
     assert made == reference and "Globex goes further" in made[1]
     assert memo.row_texts.kept["acme"] is acme  # the unchanged row was not encoded again
+
+
+def test_the_stories_card_chunks_from_kept_card_texts_are_json_dumps_own_bytes(site):
+    site.story("acme", title='Acme "quoted", naïve\ttab', metrics=[{"value": "40%", "label": "faster"}])
+    site.story("globex", title="Globex goes global", industry="healthcare")
+    memo = PlanMemo()
+    for title in ("Globex goes global", "Globex goes further"):  # the second plan keeps acme's text
+        site.story("globex", title=title, industry="healthcare")
+        plan = plan_site(site.load(), memo=memo)
+        reference = json.dumps([_card_json(card, lambda path: None) for card in plan.cards],
+                               ensure_ascii=False, separators=(",", ":"))
+        assert plan.data_files["stories/cards-0.json"] == reference and title in reference

@@ -248,6 +248,7 @@ class PlanMemo:
         self.views: dict[str, tuple[tuple, StoryView]] = {}
         self.index: tuple[tuple, dict[str, str]] = ((), {})
         self.index_keys: dict[str, tuple[Story, tuple[str, ...], tuple]] = {}  # slug -> (story, facets, key)
+        self.card_texts: dict[str, tuple] = {}  # slug -> (card, logo address, its JSON in the index)
         self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
         self.stories: dict[tuple[str, str], tuple[Story, Story]] = {}  # (slug, lang) -> (story, localized)
         self.sites: dict[str, PlanMemo] = {}  # language -> that language site's cards, related stories, index
@@ -279,7 +280,7 @@ class PlanMemo:
         indexed = tuple(self.indexed(s, names) for s in published)
         inputs = (indexed, shown, facets, tuple(logo_url(c.logo) if c.logo else None for c in shown))
         if self.index[0] != inputs:
-            self.index = (inputs, plan_index_files(published, cards, facets, logo_url))
+            self.index = (inputs, plan_index_files(published, cards, facets, logo_url, self.card_texts))
         return dict(self.index[1])
 
     def indexed(self, story: Story, names: tuple[str, ...]) -> tuple:
@@ -507,8 +508,15 @@ def plan_facets(portal: Portal, published, lang: str) -> tuple[Facet, ...]:
     return tuple(facets)
 
 
-def plan_index_files(published, cards: dict, facets: tuple[Facet, ...], logo_url) -> dict[str, str]:
-    """The /stories/ index for the browser: compact facet ids first, cards and text in later chunks."""
+def plan_index_files(
+    published, cards: dict, facets: tuple[Facet, ...], logo_url, card_texts: dict | None = None
+) -> dict[str, str]:
+    """The /stories/ index for the browser: compact facet ids first, cards and text in later chunks.
+
+    ``card_texts``: slug -> (card, its JSON) kept from the last index (the preview): a new story
+    encodes its own card, not 10,000 of them; a chunk is its cards' JSON joined as json.dumps joins a list.
+    """
+    card_texts = {} if card_texts is None else card_texts
     positions = {f.name: {v.slug: i for i, v in enumerate(f.values)} for f in facets}
     rows = []
     for story in published:
@@ -522,13 +530,21 @@ def plan_index_files(published, cards: dict, facets: tuple[Facet, ...], logo_url
     }
     files = {"stories/facets.json": json.dumps(index, ensure_ascii=False, separators=(",", ":"))}
     for start in range(0, len(published), CARD_CHUNK):
-        chunk = [_card_json(cards[s.slug], logo_url) for s in published[start : start + CARD_CHUNK]]
-        files[f"stories/cards-{start // CARD_CHUNK}.json"] = json.dumps(
-            chunk, ensure_ascii=False, separators=(",", ":")
-        )
+        chunk = [_card_text(cards[s.slug], logo_url, card_texts) for s in published[start : start + CARD_CHUNK]]
+        files[f"stories/cards-{start // CARD_CHUNK}.json"] = "[" + ",".join(chunk) + "]"
     text = [" ".join([s.title, s.summary, s.company.name, " ".join(s.tags)]).lower() for s in published]
     files["stories/text.json"] = json.dumps(text, ensure_ascii=False, separators=(",", ":"))
     return files
+
+
+def _card_text(card: CardView, logo_url, kept: dict) -> str:
+    """A card's JSON in the index, kept while the card is the same object with the same logo address."""
+    logo = logo_url(card.logo) if card.logo else None
+    found = kept.get(card.slug)
+    if found is None or found[0] is not card or found[1] != logo:
+        found = (card, logo, json.dumps(_card_json(card, logo_url), ensure_ascii=False, separators=(",", ":")))
+        kept[card.slug] = found
+    return found[2]
 
 
 def _card_json(card: CardView, logo_url) -> dict:
