@@ -111,8 +111,11 @@ def test_the_kept_theme_listing_equals_mkdocs_own_and_follows_the_custom_folder(
 
 
 def reference_json(rows, portal) -> str:
-    data = {"columns": sales.column_names(), "generated_for": portal.today.isoformat(),
-            "stories": [sales.row_dict(r) for r in rows]}
+    data = {
+        "columns": sales.column_names(),
+        "generated_for": portal.today.isoformat(),
+        "stories": [sales.row_dict(r) for r in rows],
+    }
     return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -135,23 +138,31 @@ def reference_chunks(rows, labels) -> dict:
             data["type_label"] = labels.get(StoryType(row.type), row.type)
             chunk.append(data)
         files[f"sales/rows-{first // sales.ROW_CHUNK}.json"] = json.dumps(
-            chunk, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            chunk, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
     return files
 
 
 def sales_files(portal, memo):
     rows, texts = memo.sales_rows(portal), memo.row_texts  # unchanged rows are kept: their texts too
     labels = plan_site(portal).type_labels
-    return (sales.render_json(rows, portal, texts), sales.render_csv(rows, texts),
-            sales.render_row_chunks(rows, labels, texts)), (reference_json(rows, portal), reference_csv(rows),
-                                                            reference_chunks(rows, labels))
+    return (
+        sales.render_json(rows, portal, texts),
+        sales.render_csv(rows, texts),
+        sales.render_row_chunks(rows, labels, texts),
+    ), (reference_json(rows, portal), reference_csv(rows), reference_chunks(rows, labels))
 
 
 def test_the_sales_files_from_kept_row_texts_are_json_dumps_and_csv_own_bytes(site):
     portal = site.load()
     assert sales.render_json([], portal) == reference_json([], portal)
-    site.story("acme", title='=Acme "quoted", naïve\ttab', metrics=[{"value": "40%", "label": "faster, cheaper"}],
-               products=["analytics"], tags=["a,b", "ü"])
+    site.story(
+        "acme",
+        title='=Acme "quoted", naïve\ttab',
+        metrics=[{"value": "40%", "label": "faster, cheaper"}],
+        products=["analytics"],
+        tags=["a,b", "ü"],
+    )
     site.story("globex", title="Globex goes global", industry="healthcare", summary="Line one; 'two'")
     memo = TextMemo()
     made, reference = sales_files(site.load(), memo)
@@ -171,6 +182,26 @@ def test_the_stories_card_chunks_from_kept_card_texts_are_json_dumps_own_bytes(s
     for title in ("Globex goes global", "Globex goes further"):  # the second plan keeps acme's text
         site.story("globex", title=title, industry="healthcare")
         plan = plan_site(site.load(), memo=memo)
-        reference = json.dumps([_card_json(card, lambda path: None) for card in plan.cards],
-                               ensure_ascii=False, separators=(",", ":"))
+        reference = json.dumps(
+            [_card_json(card, lambda path: None) for card in plan.cards], ensure_ascii=False, separators=(",", ":")
+        )
         assert plan.data_files["stories/cards-0.json"] == reference and title in reference
+
+
+CARD_EDITS = {
+    "logo replaced": lambda s: s.image("assets/logos/acme.png", size=(96, 48), color=(10, 200, 10)),
+    "interface string": lambda s: s.write("messages/en.yaml", 'logo.alt: "{company} (logo)"\n'),
+}
+
+
+@pytest.mark.parametrize("change", ["logo replaced", "interface string"])
+def test_listing_cards_kept_across_rebuilds_follow_a_logo_or_a_string_edit(site, monkeypatch, change):
+    start(site, material_search=False)
+    site.company("acme", name="Acme Corp", industry="retail", logo="assets/logos/acme.png")
+    site.image("assets/logos/acme.png", size=(96, 48))
+    preview = Preview(site, monkeypatch, dirty=True)
+    before = preview.rebuild()
+    CARD_EDITS[change](site)
+    served = preview.rebuild()
+    assert served == preview.fresh()
+    assert served["industries/retail/index.html"] != before["industries/retail/index.html"]

@@ -52,6 +52,9 @@ class Preview:
         self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
         self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
         self.theme_listing = ThemeListing()  # the installed theme's file names, listed once
+        # Cards and image tags rendered for listing pages, kept across rebuilds (site/context.py says
+        # what each is kept by) while the theme, the settings and the interface strings are the same.
+        self.rendered_cards: dict = {}
         self.pages_too = False  # MkDocs is handed only changed pages (no other plugin needs to see them all)
         self.strings = ""  # the interface strings' key, per build
         # Per build, reset by begin():
@@ -77,7 +80,12 @@ class Preview:
         self.page_inputs, self.reused, self.rendered = {}, set(), set()
         self.walked = self.every_file = None
         # The interface strings of every language (messages/ may change while serving).
-        self.strings = key(repr(sorted(portal.messages.languages.items()))) if self.serving else ""
+        strings = key(repr(sorted(portal.messages.languages.items()))) if self.serving else ""
+        if strings != self.strings:
+            self.rendered_cards.clear()
+        self.strings = strings
+        if self.serving:
+            pages.rendered_cards = self.rendered_cards
         if self.serving:
             self.listings.compare(pages.listing_data(), self._logo_tags(pages))
 
@@ -149,6 +157,8 @@ class Preview:
         self.pages_too = self.fast and not _other_page_plugins(config)
         previous = self.fingerprint
         self.fingerprint = site_fingerprint(config) if self.serving else ""
+        if self.serving and previous != self.fingerprint:
+            self.rendered_cards.clear()  # the card macro or the settings it reads may have changed
         if self.serving and previous and previous != self.fingerprint:
             log.info("preview: mkdocs.yml, the theme or the navigation changed: every page is rendered again")
             self.ledger.full_sweep = True

@@ -71,7 +71,9 @@ class PageContext:
     report: Any = None
     card_image: str | None = None  # site path of the Open Graph card
     extra: dict = field(default_factory=dict)
-    rendered_cards: dict = field(default_factory=dict)  # shared by every page of a build (``card``, ``image``)
+    # Shared by every page of a build (``card``, ``image``); the preview keeps it across rebuilds
+    # while the theme and the interface strings are unchanged.
+    rendered_cards: dict = field(default_factory=dict)
 
     @property
     def internal_only(self) -> bool:
@@ -113,10 +115,15 @@ class PageContext:
         links come out the same: a story's card shows in the related stories of a dozen others."""
         # The page's language site too: a card's labels are in the language of the page showing it.
         key = (card.url, level, self.plan.lang, self.url(card.url), self.url("img/"))  # its images live under img/
-        if key not in self.rendered_cards:
+        logo = self.images(card.logo, "logo") if card.logo else None
+        kept = self.rendered_cards.get(key)
+        # The preview keeps rendered cards across rebuilds (``rendered_cards``): the same card object
+        # (an unchanged story's) with the same logo files renders the same HTML.
+        if kept is None or kept[0] is not card or kept[1] != logo:
             # Called from Python, a macro returns a plain string; it escaped every value itself.
-            self.rendered_cards[key] = Markup(render(self, card, level))
-        return self.rendered_cards[key]
+            kept = (card, logo, Markup(render(self, card, level)))
+            self.rendered_cards[key] = kept
+        return kept[2]
 
     def data_url(self, name: str) -> str:
         """A data file of this page's language site (``stories/facets.json`` of /de/ is de/stories/...)."""
@@ -184,13 +191,13 @@ class PageContext:
     def image(self, repo_path: str | None, kind: str, alt: str = "") -> Markup:
         """An <img> with srcset and intrinsic size, every attribute escaped; built once for every
         page at the same depth (a company's logo shows on dozens of pages)."""
-        key = ("img", repo_path, kind, alt, self.url("img/"))  # every copy of an image lives under img/
+        tag = self.images(repo_path, kind) if repo_path else None
+        key = ("img", tag, kind, alt, self.url("img/"))  # every copy of an image lives under img/
         if key not in self.rendered_cards:
-            self.rendered_cards[key] = self._image(repo_path, kind, alt)
+            self.rendered_cards[key] = self._image(tag, kind, alt)
         return self.rendered_cards[key]
 
-    def _image(self, repo_path: str | None, kind: str, alt: str) -> Markup:
-        tag = self.images(repo_path, kind) if repo_path else None
+    def _image(self, tag: ImageTag | None, kind: str, alt: str) -> Markup:
         if tag is None:
             return Markup("")
         srcset = ", ".join(f"{self.url(path)} {width}w" for path, width in tag.srcset)
