@@ -15,7 +15,7 @@ from storyportal.core.model import StoryType
 from storyportal.sales import index as sales
 from storyportal.site.embed import plan_embeds
 from storyportal.site.pages import ALTERNATE_KINDS, TextMemo, page_url_of, plan_pages
-from storyportal.site.plan import PlanMemo, _card_json, plan_site
+from storyportal.site.plan import CARD_CHUNK, PlanMemo, _card_json, plan_site, story_facet_values
 from test_preview import Preview, start
 
 SITE = "https://stories.test/"
@@ -205,3 +205,39 @@ def test_listing_cards_kept_across_rebuilds_follow_a_logo_or_a_string_edit(site,
     served = preview.rebuild()
     assert served == preview.fresh()
     assert served["industries/retail/index.html"] != before["industries/retail/index.html"]
+
+
+def reference_index(published, facets) -> tuple[str, str]:
+    """facets.json and text.json as one json.dumps each (before rows were kept per story)."""
+    positions = {f.name: {v.slug: i for i, v in enumerate(f.values)} for f in facets}
+    rows = [
+        [s.slug] + [[positions[f.name][v] for v in story_facet_values(s, f.name)] for f in facets] for s in published
+    ]
+    index = {
+        "v": 1,
+        "chunk": CARD_CHUNK,
+        "count": len(rows),
+        "facets": [{"name": f.name, "label": f.label, "values": [[v.slug, v.label] for v in f.values]} for f in facets],
+        "stories": rows,
+    }
+    text = [" ".join([s.title, s.summary, s.company.name, " ".join(s.tags)]).lower() for s in published]
+    return (
+        json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+        json.dumps(text, ensure_ascii=False, separators=(",", ":")),
+    )
+
+
+def test_the_stories_facets_and_text_from_kept_rows_are_json_dumps_own_bytes(site):
+    memo = PlanMemo()
+    portal = site.load()
+    empty = plan_site(portal, memo=memo)
+    assert (empty.data_files["stories/facets.json"], empty.data_files["stories/text.json"]) == reference_index(
+        (), empty.facets
+    )
+    site.story("acme", title='Acme "quoted", Naïve', products=["analytics"], tags=["Ü", "b"])
+    for industry in ("healthcare", "logistics"):  # the second plan keeps acme's row, moves globex's
+        site.story("globex", title="Globex", industry=industry)
+        portal = site.load()
+        plan = plan_site(portal, memo=memo)
+        expected = reference_index(portal.published, plan.facets)
+        assert (plan.data_files["stories/facets.json"], plan.data_files["stories/text.json"]) == expected

@@ -248,7 +248,7 @@ class PlanMemo:
         self.views: dict[str, tuple[tuple, StoryView]] = {}
         self.index: tuple[tuple, dict[str, str]] = ((), {})
         self.index_keys: dict[str, tuple[Story, tuple[str, ...], tuple]] = {}  # slug -> (story, facets, key)
-        self.card_texts: dict[str, tuple] = {}  # slug -> (card, logo address, its JSON in the index)
+        self.card_texts: dict[object, tuple] = {}  # slug -> (card, logo, its JSON); ("row", slug) -> its facet row
         self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
         self.stories: dict[tuple[str, str], tuple[Story, Story]] = {}  # (slug, lang) -> (story, localized)
         self.sites: dict[str, PlanMemo] = {}  # language -> that language site's cards, related stories, index
@@ -513,28 +513,41 @@ def plan_index_files(
 ) -> dict[str, str]:
     """The /stories/ index for the browser: compact facet ids first, cards and text in later chunks.
 
-    ``card_texts``: slug -> (card, its JSON) kept from the last index (the preview): a new story
-    encodes its own card, not 10,000 of them; a chunk is its cards' JSON joined as json.dumps joins a list.
+    ``card_texts``: each card's JSON and each story's facet row and search text, kept from the last
+    index (the preview): a new story encodes its own, not 10,000 of them; a file is its items' JSON
+    joined as json.dumps joins a list.
     """
     card_texts = {} if card_texts is None else card_texts
+    layout = tuple((f.name, tuple(v.slug for v in f.values)) for f in facets)  # what a row's numbers point into
     positions = {f.name: {v.slug: i for i, v in enumerate(f.values)} for f in facets}
-    rows = []
+    rows, texts = [], []
     for story in published:
-        rows.append([story.slug] + [[positions[f.name][v] for v in story_facet_values(story, f.name)] for f in facets])
+        kept = card_texts.get(("row", story.slug))
+        if kept is None or kept[0] is not story or kept[1] != layout:
+            row = [story.slug] + [[positions[f.name][v] for v in story_facet_values(story, f.name)] for f in facets]
+            text = " ".join([story.title, story.summary, story.company.name, " ".join(story.tags)]).lower()
+            kept = (story, layout, _compact(row), _compact(text))
+            card_texts[("row", story.slug)] = kept
+        rows.append(kept[2])
+        texts.append(kept[3])
     index = {
         "v": 1,
         "chunk": CARD_CHUNK,
         "count": len(rows),
         "facets": [{"name": f.name, "label": f.label, "values": [[v.slug, v.label] for v in f.values]} for f in facets],
-        "stories": rows,
     }
-    files = {"stories/facets.json": json.dumps(index, ensure_ascii=False, separators=(",", ":"))}
+    # "stories" last, each row's JSON joined as json.dumps joins a list (kept per story in the preview)
+    head = _compact(index)
+    files = {"stories/facets.json": head[:-1] + ',"stories":[' + ",".join(rows) + "]}"}
     for start in range(0, len(published), CARD_CHUNK):
         chunk = [_card_text(cards[s.slug], logo_url, card_texts) for s in published[start : start + CARD_CHUNK]]
         files[f"stories/cards-{start // CARD_CHUNK}.json"] = "[" + ",".join(chunk) + "]"
-    text = [" ".join([s.title, s.summary, s.company.name, " ".join(s.tags)]).lower() for s in published]
-    files["stories/text.json"] = json.dumps(text, ensure_ascii=False, separators=(",", ":"))
+    files["stories/text.json"] = "[" + ",".join(texts) + "]"
     return files
+
+
+def _compact(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _card_text(card: CardView, logo_url, kept: dict) -> str:
