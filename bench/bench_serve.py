@@ -25,8 +25,8 @@ baseline: plain MkDocs rebuilds everything). After each measurement it waits unt
 server has finished every rebuild and has been idle for a moment.
 
 The server's own log lines are time-stamped as they arrive, which splits each
-measurement into: detect (save -> "Detected file changes": MkDocs' polling watcher looks
-every ``polling_interval`` s), debounce + build ("Detected" -> "Reloading browsers": MkDocs
+measurement into: detect (save -> "Detected file changes": ``storyportal serve`` is told by
+the system's file events; plain MkDocs' polling watcher looks every ``polling_interval`` s), debounce + build ("Detected" -> "Reloading browsers": MkDocs
 waits ``build_delay`` s of quiet, then rebuilds the whole site), and serve (-> the HTTP
 response that showed the change). Targets (medians): body <= 1 s, new <= 1.5 s,
 revoke <= 3 s.
@@ -607,8 +607,8 @@ def table(results: list[dict], watcher: dict) -> str:
                      f"plain {plain_first} at {r['stories']:,} stories"
                      + (f"; last rebuild: {r['last_preview_line']}" if r.get("last_preview_line") else ""))
     legend = ("(seconds from writing the file to the first HTTP response showing the change, median of the repeats;\n"
-              " detect = save -> 'Detected file changes' (MkDocs polls the watched folders every "
-              f"{watcher['polling_interval']}s);\n"
+              " detect = save -> 'Detected file changes' (storyportal serve: the system's file events; plain MkDocs "
+              f"polls the watched folders every {watcher['polling_interval']}s);\n"
               f" debounce+build = -> 'Reloading browsers' (MkDocs waits {watcher['build_delay']}s without changes, "
               "then rebuilds;\n requests wait for the rebuild); mkdocs build = what MkDocs logs for the build itself;\n"
               " restore = putting the consent back, page shown again; vs plain = median / plain mkdocs body edit)\n")

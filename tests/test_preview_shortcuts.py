@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -13,6 +14,7 @@ from mkdocs.structure.files import Files
 from storyportal.adapter.preview import ThemeListing
 from storyportal.core.model import StoryType
 from storyportal.sales import index as sales
+from storyportal.site import plan as plan_module
 from storyportal.site.embed import plan_embeds
 from storyportal.site.pages import ALTERNATE_KINDS, TextMemo, page_url_of, plan_pages
 from storyportal.site.plan import CARD_CHUNK, PlanMemo, _card_json, plan_site, story_facet_values
@@ -241,3 +243,46 @@ def test_the_stories_facets_and_text_from_kept_rows_are_json_dumps_own_bytes(sit
         plan = plan_site(portal, memo=memo)
         expected = reference_index(portal.published, plan.facets)
         assert (plan.data_files["stories/facets.json"], plan.data_files["stories/text.json"]) == expected
+
+
+def related_of(plan) -> dict:
+    return {slug: [c.slug for c in view.related] for slug, view in plan.stories.items()}
+
+
+RELATED_EDITS = {
+    "old story added, outside every pool": lambda s: s.story(
+        "zz-old", title="Old", products=["analytics"], published=dt.date(2020, 1, 1)
+    ),
+    "newest story added": lambda s: s.story(
+        "zz-new", title="New", products=["analytics"], published=dt.date(2026, 5, 1)
+    ),
+    "use cases of a pooled story": lambda s: s.story(
+        "s-39", title="S 39", products=["analytics"], use_cases=["onboarding"], published=dt.date(2025, 2, 9)
+    ),
+    "an old story dated into the pools": lambda s: s.story(
+        "s-00", title="S 0", products=["analytics"], published=dt.date(2026, 4, 1)
+    ),
+    "a pooled story removed": lambda s: (s.root / "stories" / "s-38.md").unlink(),
+    "an old story removed": lambda s: (s.root / "stories" / "s-01.md").unlink(),
+}
+
+
+def test_related_stories_ranked_only_where_a_pool_changed_equal_a_fresh_plan(site, monkeypatch):
+    for i in range(40):  # more than RELATED_POOL stories in one industry and product
+        site.story(
+            f"s-{i:02d}",
+            title=f"S {i}",
+            products=["analytics"] if i % 3 else ["analytics", "journeys"],
+            published=dt.date(2024, 1, 1) + dt.timedelta(days=10 * i),
+        )
+    memo, ranked = PlanMemo(), []
+    plan_site(site.load(), memo=memo)
+    real = plan_module.related_stories
+    monkeypatch.setattr(plan_module, "related_stories", lambda story, *a: ranked.append(story.slug) or real(story, *a))
+    for name, change in RELATED_EDITS.items():
+        ranked.clear()
+        change(site)
+        kept = plan_site(site.load(), memo=memo)
+        if name == "old story added, outside every pool":
+            assert ranked == ["zz-old"]  # no pool changed: the others keep their ranking
+        assert related_of(kept) == related_of(plan_site(site.load())), name

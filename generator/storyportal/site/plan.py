@@ -222,7 +222,7 @@ class RelatedIndex:
             self.groups.setdefault((story.industry.slug, "*"), []).append(story)
 
     def candidates(self, story: Story) -> list[Story]:
-        keys = [(story.industry.slug, p.slug) for p in story.products] + [(story.industry.slug, "*")]
+        keys = _group_keys(story)
         found: dict[str, Story] = {}  # slug -> story, in first-found order
         for key in keys:
             for other in self.groups.get(key, ())[:RELATED_POOL]:
@@ -244,6 +244,7 @@ class PlanMemo:
         self.count = -1
         self.ranks: dict[str, tuple] = {}  # slug -> what ranks the story as a candidate
         self.slugs: dict[str, tuple[str, ...]] = {}
+        self.pools: dict[tuple, tuple[str, ...]] = {}  # RelatedIndex group -> the slugs of its candidate pool
         self.cards: dict[str, tuple[tuple, CardView]] = {}
         self.views: dict[str, tuple[tuple, StoryView]] = {}
         self.index: tuple[tuple, dict[str, str]] = ((), {})
@@ -312,8 +313,14 @@ class PlanMemo:
         return kept[1]
 
     def related(self, published: tuple[Story, ...], count: int) -> dict[str, tuple[str, ...]]:
-        """Each story's related stories. Candidates come from the story's own industry only, so
-        only the industries in which a story was added, removed or re-faceted are ranked again."""
+        """Each story's related stories, ranked again only where what ranks them changed.
+
+        A story's candidates are the newest RELATED_POOL stories of each of its groups (its
+        industry with each of its products, and its industry). So a story is ranked again only
+        if it changed itself, or one of its groups' pools changed (a story joined, left or moved
+        in it), or a story in one of its pools changed what ranks it (its products, use cases,
+        date): a new or withdrawn story outside every pool ranks only itself.
+        """
         ranks = {
             s.slug: (
                 s.industry.slug,
@@ -325,18 +332,29 @@ class PlanMemo:
             for s in published
         }
         if count != self.count:
-            self.ranks, self.slugs, self.count = {}, {}, count
-        changed = {rank[0] for slug, rank in ranks.items() if self.ranks.get(slug) != rank}
-        changed |= {rank[0] for slug, rank in self.ranks.items() if ranks.get(slug) != rank}
-        if changed:
+            self.ranks, self.slugs, self.pools, self.count = {}, {}, {}, count
+        moved = {slug for slug, rank in ranks.items() if self.ranks.get(slug) != rank}
+        moved |= {slug for slug in self.ranks if slug not in ranks}
+        if moved:
             index = RelatedIndex(published)
+            pools = {key: tuple(s.slug for s in group[:RELATED_POOL]) for key, group in index.groups.items()}
+            stale = {
+                key
+                for key in pools.keys() | self.pools.keys()
+                if pools.get(key) != self.pools.get(key) or not moved.isdisjoint(pools.get(key, ()))
+            }
             kept = {slug: found for slug, found in self.slugs.items() if slug in ranks}
             for story in published:
-                if story.industry.slug in changed or story.slug not in kept:
+                if story.slug in moved or story.slug not in kept or not stale.isdisjoint(_group_keys(story)):
                     kept[story.slug] = tuple(r.slug for r in related_stories(story, index, count))
-            self.slugs = kept
+            self.slugs, self.pools = kept, pools
         self.ranks = ranks
         return self.slugs
+
+
+def _group_keys(story: Story) -> list[tuple[str, str]]:
+    """The RelatedIndex groups a story takes its candidates from."""
+    return [(story.industry.slug, p.slug) for p in story.products] + [(story.industry.slug, "*")]
 
 
 def _shared_terms(story: Story) -> tuple[frozenset[str], frozenset[str]]:
