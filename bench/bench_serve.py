@@ -477,8 +477,9 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
         started = time.perf_counter()
         mk_build.build(config, serve_url=serve_url, dirty=True)
         first = time.perf_counter() - started
-        gc.collect()  # as `storyportal serve` does after its first build (adapter/watcher.py)
-        gc.freeze()
+        gc.collect()  # as `storyportal serve` does after its first build (adapter/watcher.py): the
+        gc.freeze()  # cyclic collector then runs only between rebuilds
+        gc.disable()
         started = time.perf_counter()
         rebuild()
         second = time.perf_counter() - started
@@ -523,6 +524,7 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
         rebuild()
         profiler.disable()
     finally:
+        gc.enable()
         for obj, name, fn in originals:
             setattr(obj, name, fn)
         PluginCollection.run_event = original_run_event

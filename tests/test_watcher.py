@@ -136,10 +136,24 @@ def test_a_folder_the_system_refuses_to_watch_falls_back_to_polling_and_says_so(
     assert "cannot watch" in caplog.text and "every 0.2 s" in caplog.text
 
 
-def test_serving_freezes_what_the_first_build_left_for_the_cyclic_collector(tmp_path, monkeypatch):
+def test_serving_freezes_what_the_first_build_left_and_collects_only_between_rebuilds(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(watcher.gc, "collect", lambda: calls.append("collect"))
     monkeypatch.setattr(watcher.gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(watcher.gc, "disable", lambda: calls.append("disable"))
     monkeypatch.setattr(LiveReloadServer, "serve", lambda self, open_in_browser=False: calls.append("serve"))
     server(tmp_path).serve()
-    assert calls == ["collect", "freeze", "serve"]
+    assert calls == ["collect", "freeze", "disable", "serve"]
+
+
+def test_the_collector_runs_once_the_server_is_quiet_after_a_rebuild(tmp_path, monkeypatch):
+    collected = []
+    monkeypatch.setattr(watcher, "IDLE_SECONDS", 0.3)
+    monkeypatch.setattr(watcher, "collect_and_freeze", lambda: collected.append(time.monotonic()))
+    built = []
+    srv = event_server(0.2, False)(builder=lambda: built.append(1), host="127.0.0.1", port=0, root=str(tmp_path))
+    srv.builder()
+    srv.builder()  # a save right after: the first rebuild's pass is called off
+    assert built == [1, 1] and collected == []
+    time.sleep(0.8)
+    assert len(collected) == 1

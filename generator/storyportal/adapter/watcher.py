@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 
 from mkdocs.livereload import LiveReloadServer
 from watchdog.events import (
@@ -66,15 +67,30 @@ class EventServer(LiveReloadServer):
         self.polling = self.observer  # MkDocs' own, kept for --poll and the fall-back
         if not self.poll:
             self.observer = Observer()
+        self.collector: threading.Timer | None = None
+        build = self.builder
+        self.builder = lambda: self._rebuild(build)
 
     def serve(self, *, open_in_browser=False):
         # After the first build: what it loaded lives until the server stops (parsed stories, plans,
         # the preview's memos: over a million objects at 10,000 stories). Python's cyclic collector
         # would walk them all in a full collection (a second, in the middle of some rebuild); frozen,
-        # it walks only what later rebuilds make.
-        gc.collect()
-        gc.freeze()
+        # it walks only what later rebuilds make. From now on it runs between rebuilds, not inside one.
+        collect_and_freeze()
+        gc.disable()
         super().serve(open_in_browser=open_in_browser)
+
+    def _rebuild(self, build) -> None:
+        """A rebuild without the cyclic collector (its passes took 0.2-0.5 s of a rebuild at 10,000
+        stories); it runs once the rebuild is over and the server has been quiet for a moment."""
+        if self.collector is not None:
+            self.collector.cancel()
+        try:
+            build()
+        finally:
+            self.collector = threading.Timer(IDLE_SECONDS, collect_and_freeze)
+            self.collector.daemon = True
+            self.collector.start()
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         if self.observer is self.polling:
@@ -119,6 +135,15 @@ class EventServer(LiveReloadServer):
         for other, count in [*watched.items(), (path, 1)]:
             for _ in range(count):
                 super().watch(other)
+
+
+IDLE_SECONDS = 1.0  # after a rebuild, the cyclic collector waits this long for the next save
+
+
+def collect_and_freeze() -> None:
+    """Free what is garbage, then leave what survived (the portal's records and memos) out of later passes."""
+    gc.collect()
+    gc.freeze()
 
 
 def event_server(poll_seconds: float, poll: bool) -> type[EventServer]:
