@@ -124,13 +124,16 @@ def test_a_folder_the_system_refuses_to_watch_falls_back_to_polling_and_says_so(
     (tmp_path / "stories").mkdir()
     srv = server(tmp_path)
     srv.watch(str(tmp_path / "docs"))
+    native = srv.observer
 
-    def refuse(*args, **kwargs):
+    def refuse(*args, **kwargs):  # what the system answers when its watches run out
         raise OSError(28, "inotify watch limit reached")
 
-    monkeypatch.setattr(srv.observer, "schedule", refuse)
+    # The system is asked when a watch starts, inside the observer (not when it is scheduled).
+    monkeypatch.setattr(native._emitter_class, "on_thread_start", refuse)
     srv.watch(str(tmp_path / "stories"))
-    assert isinstance(srv.observer, PollingObserver)
+    native.join(timeout=5)
+    assert isinstance(srv.observer, PollingObserver) and not native.is_alive()
     assert set(srv._watched_paths) == {str(tmp_path / "docs"), str(tmp_path / "stories")}
     assert set(srv._watch_refs) == set(srv._watched_paths)
     assert "cannot watch" in caplog.text and "every 0.2 s" in caplog.text

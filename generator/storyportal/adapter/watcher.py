@@ -66,7 +66,7 @@ class EventServer(LiveReloadServer):
         super().__init__(*args, **{"polling_interval": self.poll_seconds, **kwargs})
         self.polling = self.observer  # MkDocs' own, kept for --poll and the fall-back
         if not self.poll:
-            self.observer = Observer()
+            self.observer = _Observer()
         self.collector: threading.Timer | None = None
         build = self.builder
         self.builder = lambda: self._rebuild(build)
@@ -106,6 +106,9 @@ class EventServer(LiveReloadServer):
         handler = SaveHandler(self._saved, path if single else None)
         folder = os.path.dirname(path) if single else path
         try:
+            # Started before the first watch, so that each watch starts at once: the system refuses one
+            # (too many watches, a folder it cannot watch) here, where we can fall back, not in serve().
+            self.observer.start()
             self._watch_refs[path] = self.observer.schedule(
                 handler, folder, recursive=recursive and not single, follow_symlink=True
             )
@@ -127,14 +130,21 @@ class EventServer(LiveReloadServer):
             f"looking for them every {self.poll_seconds} s instead"
         )
         watched = dict(self._watched_paths)
-        for ref in self._watch_refs.values():
-            self.observer.unschedule(ref)
+        self.observer.stop()
         self._watched_paths.clear()
         self._watch_refs.clear()
         self.observer = self.polling
         for other, count in [*watched.items(), (path, 1)]:
             for _ in range(count):
                 super().watch(other)
+
+
+class _Observer(Observer):  # type: ignore[misc,valid-type]  # the system's observer class (inotify on Linux)
+    """Started when the first folder is watched; MkDocs' serve() starting it again does nothing."""
+
+    def start(self) -> None:
+        if not self.is_alive():
+            super().start()
 
 
 IDLE_SECONDS = 1.0  # after a rebuild, the cyclic collector waits this long for the next save
