@@ -10,6 +10,10 @@ They do not arrive for every kind of folder: a folder shared into a container or
 machine, or on a network drive, may never report a change. ``storyportal serve --poll``
 keeps MkDocs' polling for those, and a folder the system refuses to watch (too many watches,
 say) falls back to polling by itself.
+
+The same server runs Python's cyclic collector between rebuilds instead of inside them, and
+leaves what survived (the portal's records and the preview's memos) out of its later passes.
+The price: a cycle among objects frozen there is never freed (our memos make none).
 """
 
 from __future__ import annotations
