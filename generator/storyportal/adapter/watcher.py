@@ -13,7 +13,8 @@ say) falls back to polling by itself.
 
 The same server runs Python's cyclic collector between rebuilds instead of inside them, and
 leaves what survived (the portal's records and the preview's memos) out of its later passes.
-The price: a cycle among objects frozen there is never freed (our memos make none).
+The price: objects frozen there that later form unreachable cycles are never freed; each
+rebuild's own garbage is collected before the freeze.
 """
 
 from __future__ import annotations
