@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -323,8 +324,6 @@ class ThemeListing:
 
 def _local_names(dirs) -> tuple:
     """The file names under every theme folder outside the installed packages (those change while serving)."""
-    import sysconfig
-
     installed = {os.path.realpath(p) for p in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])}
     names = []
     for folder in dirs:
