@@ -130,6 +130,18 @@ def test_names_are_content_addressed(tmp_path):
     assert changed.renditions[0].source_hash != first.renditions[0].source_hash
 
 
+@pytest.mark.parametrize(("fmt", "option", "value"), [
+    pytest.param("webp", "method", 4, id="webp-method"),
+    pytest.param("webp", "quality", 90, id="webp-quality"),
+    pytest.param("png", "compress_level", 9, id="png-level"),
+])
+def test_names_change_with_the_encoder_settings(tmp_path, monkeypatch, fmt, option, value):
+    before = {r.output for r in plan_image(tmp_path, logo_png(tmp_path), [160, 320], "logo").renditions}
+    monkeypatch.setitem(images._SAVE_OPTIONS, fmt, {**images._SAVE_OPTIONS[fmt], option: value})
+    after = plan_image(tmp_path, "assets/logo.png", [160, 320], "logo").renditions
+    assert {r.output for r in after if r.format == fmt}.isdisjoint(before)
+
+
 def test_widths_for_each_kind():
     assert widths_for("logo") == [160, 320]
     assert widths_for("photo") == [96, 192]

@@ -147,6 +147,7 @@ def card_name(params: CardParams) -> str:
     key = "\x1f".join(
         [
             RENDERER_VERSION,
+            f"png{PNG_LEVEL}",  # the encoding too: changing it must not reuse cards cached at another level
             *_font_key(),
             params.title,
             params.company,
