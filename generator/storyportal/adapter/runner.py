@@ -128,6 +128,7 @@ def run_build(args) -> Path:
             config = load_config(config_file=str(config_file), site_dir=str(temp), strict=args.strict)
             # As `mkdocs build` does: a plugin instance kept from a preview in this process learns it builds.
             config.plugins.on_startup(command="build", dirty=False)
+            _guard_after_build(config)
             try:
                 build(config)
             finally:
@@ -141,6 +142,16 @@ def run_build(args) -> Path:
         raise _refused(temp, target, f"the build failed: {type(exc).__name__}: {exc}") from None
     swap_in(temp, target)
     return target
+
+
+def _guard_after_build(config) -> None:
+    """check_output reads the whole site after every writer: the plugin need not read it all first.
+    Set after on_startup, which clears it (MkDocs keeps plugin instances between builds of a process)."""
+    from storyportal.adapter.plugin import StoryPortalPlugin
+
+    for plugin in config.plugins.values():
+        if isinstance(plugin, StoryPortalPlugin):
+            plugin.guarded_later = True
 
 
 def check_output(site: Path, config) -> None:

@@ -14,6 +14,7 @@ digits, so the cost grows with the size of the site, not with the number of valu
 from __future__ import annotations
 
 import io
+import os
 import zlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -42,9 +43,27 @@ def scan_output(
     """Every leak in ``out_dir``: private values anywhere, undeclared e-mails and phones in our text."""
     matcher = build_matcher(private_values)
     leaks: set[Leak] = set()
-    for path in sorted(p for p in out_dir.rglob("*") if p.is_file() and not p.is_symlink()):
-        leaks.update(scan_file(path, visible(path.relative_to(out_dir).as_posix()), matcher, allowed))
+    for rel in written_files(str(out_dir)):
+        leaks.update(scan_file(out_dir / rel, visible(rel), matcher, allowed))
     return sorted(leaks, key=lambda leak: (leak.file, leak.what))
+
+
+def written_files(top: str) -> list[str]:
+    """Every regular file below ``top`` (links are not followed), as sorted ``/``-separated relative paths.
+
+    Plain strings and ``os.scandir``, not pathlib: a site has thousands of files.
+    """
+    found, folders = [], [""]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(os.path.join(top, folder)) as entries:
+            for entry in entries:
+                rel = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(rel)
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(rel)
+    return sorted(found)
 
 
 def scan_file(path: Path, rel: str, matcher: PrivateMatcher, allowed: Collection[str]) -> list[Leak]:
