@@ -209,3 +209,27 @@ def _forget_rendered_bodies():
     yield
     render_story_body.cache_clear()
 
+
+
+def test_the_guard_finds_the_same_leaks_with_several_processes_as_with_one(tmp_path, monkeypatch):
+    from storyportal.site import leakguard
+
+    for n in range(12):
+        (tmp_path / f"page-{n}").mkdir()
+        text = "Call jane@acme.example" if n % 3 == 0 else "+44 20 7946 0000" if n % 3 == 1 else "nothing"
+        (tmp_path / f"page-{n}/index.html").write_text(f"<p>{text}</p>")
+    values = [("jane-doe", "email", "jane@acme.example")]
+    one = leakguard.scan_output(tmp_path, values, workers=1)
+    monkeypatch.setattr(leakguard, "POOL_MIN_FILES", 1)
+    forked = []
+    monkeypatch.setattr(leakguard, "ProcessPoolExecutor", counting(leakguard.ProcessPoolExecutor, forked))
+    assert leakguard.scan_output(tmp_path, values, workers=3) == one
+    assert forked == [3] and len(one) == 12  # 4 pages with the address (its value, an undeclared e-mail), 4 phones
+
+
+def counting(pool_class, made: list):
+    def make(workers, **kwargs):
+        made.append(workers)
+        return pool_class(workers, **kwargs)
+
+    return make

@@ -140,8 +140,11 @@ class StoryPortalPlugin(BasePlugin):
         if problem is not None:
             log.warning(f"social cards: {problem}")
             return
-        for view in self.plan.stories.values():  # fonts exist, but maybe none for this story's script
-            missing = glyph_warning(view.card.title + view.card.company)
+        texts = {slug: view.card.title + view.card.company for slug, view in self.plan.stories.items()}
+        if glyph_warning("".join(set("".join(texts.values())))) is None:
+            return  # every character of every card drawn: no story need be looked at on its own
+        for slug, view in self.plan.stories.items():  # fonts exist, but maybe none for this story's script
+            missing = glyph_warning(texts[slug])
             if missing is not None:
                 log.warning(f"{view.story.source}: social card: {missing}")
 
@@ -320,7 +323,7 @@ class StoryPortalPlugin(BasePlugin):
         site_dir = Path(config.site_dir)
         assert self.portal is not None  # on_config planned this build
         if self.portal.settings.portal.leak_guard and not self.guarded_later:
-            raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts()))
+            raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts(), self.workers()))
         (site_dir / MARKER).write_text(build_marker(self.portal), encoding="utf-8")
 
     on_post_build = CombinedEvent(_finish_preview, _search_index, _guard_and_mark)
@@ -330,6 +333,10 @@ class StoryPortalPlugin(BasePlugin):
         build the request log (reps, deals) that only the internal roster shows."""
         assert self.pages is not None  # on_config planned this build
         return self.pages.guarded_values
+
+    def workers(self) -> int:
+        """Processes the build may use (image_workers, else one per core): the leak guard reads with them."""
+        return self.media.workers if self.media is not None else 1
 
     def allowed_contacts(self) -> set:
         """E-mail addresses and phone numbers the site may show (declared public)."""
