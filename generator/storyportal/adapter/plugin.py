@@ -188,6 +188,7 @@ class StoryPortalPlugin(BasePlugin):
         """The /embed/ pages, rendered from their templates as plain files (site/pages.py says why)."""
         assert self.pages is not None and self.media is not None  # on_config planned this build
         env = config.theme.get_env()
+        self._templates_fixed(env)
         rendered = []
         for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
             if self.preview.unchanged_output(output, self.pages.embed_shows(ctx)):
@@ -222,7 +223,14 @@ class StoryPortalPlugin(BasePlugin):
 
     def on_env(self, env, *, config, files):
         self.env = env  # pages are rendered with it: Material's languages are looked up in it
+        self._templates_fixed(env)
         return self.preview.add_template(env)
+
+    def _templates_fixed(self, env) -> None:
+        """A build's templates do not change while it runs: Jinja need not stat each one again on
+        every include of every page (25,000 look-ups at 1,000 stories). The preview's do."""
+        if not self.preview.serving:
+            env.auto_reload = False
 
     def _spec(self, page):
         assert self.pages is not None  # on_config planned this build
