@@ -233,3 +233,23 @@ def counting(pool_class, made: list):
         return pool_class(workers, **kwargs)
 
     return make
+
+
+# -- validate --------------------------------------------------------------------------------
+
+
+def test_validate_after_a_build_takes_the_bodies_from_the_builds_log(site, monkeypatch):
+    site.story("acme", body=CASE_STUDY_BODY + "\nA **bold** start.\n")
+    site.build()
+    render_story_body.cache_clear()
+    monkeypatch.setattr(body, "render_body", never)
+    code, out, err = site.cli("validate")
+    assert code == 0, out + err
+
+
+def test_validate_without_a_cache_folder_renders_and_makes_none(site):
+    site.story("acme", body=CASE_STUDY_BODY + "\nA **bold** start.\n")
+    render_story_body.cache_clear()
+    code, out, err = site.cli("validate")
+    assert code == 0, out + err
+    assert not default_location(site.root).exists()

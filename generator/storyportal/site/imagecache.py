@@ -50,6 +50,12 @@ def default_location(root: Path, environ: Mapping[str, str] = os.environ) -> Pat
     return home / "storyportal" / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
 
 
+def cache_folder(root: Path, cache_dir: str | None, environ: Mapping[str, str] = os.environ) -> Path:
+    """The portal's cache folder: ``cache_dir`` (relative to the portal), else ``default_location``."""
+    folder = Path(cache_dir).expanduser() if cache_dir else default_location(root, environ)
+    return folder if folder.is_absolute() else root / folder
+
+
 def check_location(folder: Path, root: Path) -> str | None:
     """Why ``folder`` cannot hold the cache, or None.
 
