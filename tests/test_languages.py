@@ -84,7 +84,7 @@ def test_a_prefix_that_takes_a_portal_folder_is_a_located_config_error(site):
     code, _, err = _validate(site, de_extra=", prefix: stories")
     assert code == 2
     assert err == (
-        "mkdocs.yml:10:30: error: The prefix 'stories' of 'de' is a folder the portal already uses "
+        "mkdocs.yml:10:30: error: The prefix 'stories' of 'de' cannot be used: it is the address of the list of stories "
         "(choose another prefix) [config-language-prefix]\n"
     )
 

@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from storyportal.core.errors import validate_model
 from storyportal.core.issues import Issue, Severity
-from storyportal.core.languages import LANG_CODE_SHAPE, RESERVED_PREFIXES, Language, site_languages
+from storyportal.core.languages import LANG_CODE_SHAPE, Language, site_languages
 from storyportal.core.model import or_list
+from storyportal.core.paths import reserved_address
 from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Mark, Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
@@ -295,12 +296,12 @@ def check_languages(portal: PortalConfig, at: _Locator) -> list[Issue]:
     seen: dict[str, str] = {}
     for lang in site_languages(portal)[1:]:
         where = ("languages", lang.code, "prefix") if portal.languages[lang.code].prefix else ("languages", lang.code)
-        if lang.prefix in RESERVED_PREFIXES:
+        if reason := reserved_address(lang.prefix):
             issues.append(
                 at.issue(
                     where,
                     "config-language-prefix",
-                    f"The prefix '{lang.prefix}' of '{lang.code}' is a folder the portal already uses",
+                    f"The prefix '{lang.prefix}' of '{lang.code}' cannot be used: {reason}",
                     "choose another prefix",
                 )
             )

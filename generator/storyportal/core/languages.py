@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storyportal.core.paths import SITE_FOLDERS
-
 if TYPE_CHECKING:
     from storyportal.core.config import LanguageConfig, PortalConfig
 
@@ -19,8 +17,6 @@ if TYPE_CHECKING:
 LANG_CODE_SHAPE = r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
 # Scripts written right to left (the primary subtag decides: ar-EG, he-IL, fa-AF are too).
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ckb", "dv", "ug"})
-# Top-level folders the build writes: a language prefix must not take one of their names.
-RESERVED_PREFIXES = SITE_FOLDERS | {"stories"}
 
 
 @dataclass(frozen=True)

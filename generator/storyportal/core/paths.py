@@ -134,8 +134,12 @@ SITE_FOLDERS = frozenset({"assets", "cards", "embed", "img", "industries", "page
 LISTING_PAGES = {"stories/": "the list of stories"}
 
 
-def reserved_address(path: str) -> str | None:
-    """Why the site address ``path`` (``a/b/``) belongs to a page or file the build writes, or None."""
+def reserved_address(path: str, language_prefixes: frozenset[str] = frozenset()) -> str | None:
+    """Why the site address ``path`` (``a/b/``) belongs to a page or file the build writes, or None.
+
+    ``language_prefixes`` are the first folders of the site's other languages (``de``): the build
+    writes that language's home, listings and stories under each.
+    """
     path = path.strip("/") + "/"
     parts = path[:-1].split("/")
     dotted = next((part for part in parts if "." in part), None)
@@ -143,6 +147,8 @@ def reserved_address(path: str) -> str | None:
         return f"'{dotted}' is a file name (like sitemap.xml or 404.html), and the site's pages are folders"
     if parts[0] in SITE_FOLDERS:
         return f"everything under /{parts[0]}/ is written by the site itself"
+    if parts[0] in language_prefixes:
+        return f"everything under /{parts[0]}/ is the site in another language"
     if path in LISTING_PAGES:
         return f"it is the address of {LISTING_PAGES[path]}"
     return None

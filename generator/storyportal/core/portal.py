@@ -22,7 +22,13 @@ from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.paths import remembering_listings
 from storyportal.core.privacy import PrivateValue
 from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
-from storyportal.core.rules import check_unique_urls, may_show_images, registry_private_values, resolve_story
+from storyportal.core.rules import (
+    check_unique_urls,
+    language_prefixes,
+    may_show_images,
+    registry_private_values,
+    resolve_story,
+)
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
 
@@ -183,7 +189,9 @@ class PortalLoader:
             status[source] = state
             if story is not None:
                 stories.append(story)
-        dupes = check_unique_urls([s for s in stories if status[s.source] is not Status.INVALID], files)
+        dupes = check_unique_urls(
+            [s for s in stories if status[s.source] is not Status.INVALID], files, language_prefixes(config)
+        )
         for issue in dupes:
             status[issue.path] = Status.INVALID
         issues += dupes

@@ -374,14 +374,8 @@ def check_aliases(check: StoryCheck, front: StoryIn, prefixes: frozenset[str] = 
                 f"'{alias}' is not a site address like /stories/old-name/",
                 "start and end it with '/', lowercase letters, digits and '-'",
             )
-        elif reason := reserved_address(alias) or language_site(alias, prefixes):
+        elif reason := reserved_address(alias, prefixes):
             _alias_reserved(check, index, alias, reason)
-
-
-def language_site(alias: str, prefixes: frozenset[str]) -> str | None:
-    """Why ``alias`` belongs to a language site (its pages are generated there), or None."""
-    first = alias.strip("/").split("/", 1)[0]
-    return f"everything under /{first}/ is the site in another language" if first in prefixes else None
 
 
 def _alias_shape(alias: str) -> bool:
@@ -589,7 +583,9 @@ def _record(
     )
 
 
-def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list[Issue]:
+def check_unique_urls(
+    stories: list[Story], files: dict[str, StoryFile], prefixes: frozenset[str] = frozenset()
+) -> list[Issue]:
     """An alias must not repeat another alias or take a story's address (or a place inside it).
 
     Publishable stories claim their aliases, in file order; a story that already has errors is
@@ -603,7 +599,7 @@ def check_unique_urls(stories: list[Story], files: dict[str, StoryFile]) -> list
     for source in sorted(valid) + sorted(others):
         check, front = StoryCheck(files[source]), files[source].front
         for index, alias in enumerate(front.aliases if front else ()):
-            if not _alias_shape(alias) or reserved_address(alias):
+            if not _alias_shape(alias) or reserved_address(alias, prefixes):
                 continue  # reported by check_aliases
             if reason := _inside_story_page(alias, files[source].ref.slug, pages):
                 _alias_reserved(check, index, alias, reason)
