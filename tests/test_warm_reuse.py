@@ -253,3 +253,17 @@ def test_validate_without_a_cache_folder_renders_and_makes_none(site):
     code, out, err = site.cli("validate")
     assert code == 0, out + err
     assert not default_location(site.root).exists()
+
+
+def test_text_files_no_build_used_go_once_they_outnumber_twice_the_used(tmp_path, monkeypatch):
+    from storyportal.site import imagecache
+
+    monkeypatch.setattr(imagecache, "TEXT_SLACK", 2)
+    cache = ImageCache(tmp_path)
+    old = [cache.text_file(f"old {n}".encode()) for n in range(5)]
+    cache.prune_texts()  # the build that wrote them used them all: nothing goes
+    assert all(path.exists() for path in old)
+    kept = cache.text_file(b"current")
+    assert cache.prune_texts() == 5  # 6 files, 1 used: more than 2 x 1 + 2
+    assert kept.exists() and not any(path.exists() for path in old)
+    assert ImageCache(tmp_path).text_file(b"old 0").read_bytes() == b"old 0"  # written again when asked

@@ -333,6 +333,8 @@ class StoryPortalPlugin(BasePlugin):
         if self.portal.settings.portal.leak_guard and not self.guarded_later:
             raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts(), self.workers()))
         (site_dir / MARKER).write_text(build_marker(self.portal), encoding="utf-8")
+        if self.media is not None:  # a full build (the preview returned above): it used every text it needs
+            self.media.cache.prune_texts()
 
     on_post_build = CombinedEvent(_finish_preview, _search_index, _guard_and_mark)
 
