@@ -168,6 +168,12 @@ def test_name_changes_with_the_logo_bytes(tmp_path):
     assert card_name(params(tmp_path, logo="assets/logo.png")) != before
 
 
+def test_name_changes_with_the_png_level(tmp_path, monkeypatch):
+    before = card_name(params(tmp_path))
+    monkeypatch.setattr(cards, "PNG_LEVEL", cards.PNG_LEVEL + 1)
+    assert card_name(params(tmp_path)) != before
+
+
 def test_logo_changed_after_planning_is_refused(tmp_path):
     planned = params(tmp_path, logo=logo(tmp_path))
     logo(tmp_path, color=(30, 30, 200, 255))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 
 import pytest
-from PIL import Image, ImageCms, ImageDraw, ImageOps
+from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageOps, ImageStat
 
 from storyportal.site import images
 from storyportal.site.imagecache import ImageCache
@@ -56,23 +57,43 @@ def render_all(root, image_set: ImageSet, cache) -> dict[str, Image.Image]:
 
 
 @pytest.mark.parametrize(("original", "widths", "webp_widths", "fallback_width"), [
-    pytest.param(1000, [480, 960, 1600], [480, 960], 1000, id="wider-than-original-skipped"),
-    pytest.param(2000, [480, 960, 1600], [480, 960, 1600], 1600, id="fallback-capped-at-largest-width"),
-    pytest.param(300, [480, 960, 1600], [300], 300, id="narrower-than-all-keeps-own-width"),
-    pytest.param(960, [960, 480, 960], [480, 960], 960, id="duplicates-and-order-ignored"),
+    pytest.param(1000, [160, 320, 1600], [160, 320], 1000, id="wider-than-original-skipped"),
+    pytest.param(2000, [160, 320, 1600], [160, 320, 1600], 1600, id="fallback-capped-at-largest-width"),
+    pytest.param(100, [160, 320, 1600], [100], 100, id="narrower-than-all-keeps-own-width"),
+    pytest.param(320, [320, 160, 320], [160, 320], 320, id="duplicates-and-order-ignored"),
 ])
 def test_widths_never_upscale(tmp_path, original, widths, webp_widths, fallback_width):
-    rel = save(tmp_path, "hero.jpg", Image.new("RGB", (original, original // 2), "gray"), "JPEG")
-    planned = plan_image(tmp_path, rel, widths, "hero")
+    rel = save(tmp_path, "logo.jpg", Image.new("RGB", (original, original // 2), "gray"), "JPEG")
+    planned = plan_image(tmp_path, rel, widths, "logo")
     assert [r.width for r in planned.webp] == webp_widths
     assert planned.fallback.width == fallback_width
     assert all(r.width <= original for r in planned.renditions)
 
 
+@pytest.mark.parametrize(("original", "webp_widths"), [
+    pytest.param(1000, [480, 960], id="wider-than-original-skipped"),
+    pytest.param(300, [300], id="narrower-than-all-keeps-own-width"),
+])
+def test_a_hero_has_only_webp_copies_and_shows_the_widest_as_src(tmp_path, original, webp_widths):
+    rel = save(tmp_path, "hero.jpg", Image.new("RGB", (original, original // 2), "gray"), "JPEG")
+    planned = plan_image(tmp_path, rel, [480, 960, 1200], "hero")
+    assert [(r.width, r.format) for r in planned.renditions] == [(w, "webp") for w in webp_widths]
+    assert planned.img_attrs()["src"] == planned.webp[-1].output
+
+
 def test_heights_keep_the_aspect_ratio(tmp_path):
     rel = save(tmp_path, "hero.jpg", Image.new("RGB", (1000, 333), "gray"), "JPEG")
     planned = plan_image(tmp_path, rel, [480, 960], "hero")
-    assert [(r.width, r.height) for r in planned.renditions] == [(480, 160), (960, 320), (960, 320)]
+    assert [(r.width, r.height) for r in planned.renditions] == [(480, 160), (960, 320)]
+
+
+def test_each_copy_names_the_larger_copies_it_is_resized_through(tmp_path):
+    rel = save(tmp_path, "hero.jpg", Image.new("RGB", (2000, 1000), "gray"), "JPEG")
+    planned = plan_image(tmp_path, rel, [480, 960, 1200], "hero")
+    assert [r.steps for r in planned.renditions] == [((1200, 600), (960, 480)), ((1200, 600),), ()]
+    # Without the 960 copy the 480 one has other pixels, so another name (a cache never serves the old one).
+    other = plan_image(tmp_path, rel, [480, 1200], "hero")
+    assert other.webp[0].steps == ((1200, 600),) and other.webp[0].output != planned.webp[0].output
 
 
 @pytest.mark.parametrize(("fmt", "mode", "kind", "fallback"), [
@@ -107,6 +128,18 @@ def test_names_are_content_addressed(tmp_path):
     changed = plan_image(tmp_path, "assets/logo.png", [160, 320], "logo")
     assert not {r.output for r in changed.renditions} & {r.output for r in first.renditions}
     assert changed.renditions[0].source_hash != first.renditions[0].source_hash
+
+
+@pytest.mark.parametrize(("fmt", "option", "value"), [
+    pytest.param("webp", "method", 4, id="webp-method"),
+    pytest.param("webp", "quality", 90, id="webp-quality"),
+    pytest.param("png", "compress_level", 9, id="png-level"),
+])
+def test_names_change_with_the_encoder_settings(tmp_path, monkeypatch, fmt, option, value):
+    before = {r.output for r in plan_image(tmp_path, logo_png(tmp_path), [160, 320], "logo").renditions}
+    monkeypatch.setitem(images._SAVE_OPTIONS, fmt, {**images._SAVE_OPTIONS[fmt], option: value})
+    after = plan_image(tmp_path, "assets/logo.png", [160, 320], "logo").renditions
+    assert {r.output for r in after if r.format == fmt}.isdisjoint(before)
 
 
 def test_widths_for_each_kind():
@@ -304,6 +337,79 @@ def test_a_palette_icon_keeps_its_palette_and_transparency_at_its_own_size(tmp_p
     with Image.open(render_rendition(tmp_path, planned.fallback, ImageCache(tmp_path / "cache"))) as out:
         assert out.mode == "P" and set(out.info) == {"transparency"}
         assert out.convert("RGBA").tobytes() == Image.open(tmp_path / rel).convert("RGBA").tobytes()
+
+
+def photo_like(size) -> Image.Image:
+    """Smooth shapes and fine noise, so that decoding at a reduced scale and resizing show in the pixels."""
+    img = quadrants((size[0] // 16, size[1] // 16)).resize(size, Image.Resampling.BICUBIC)
+    return Image.blend(img, Image.effect_noise(size, 25).convert("RGB"), 0.15)
+
+
+@pytest.fixture
+def resized_from(monkeypatch) -> list[tuple[int, int]]:
+    """The size of every image the renderer resizes."""
+    sizes: list[tuple[int, int]] = []
+    real = Image.Image.resize
+
+    def spy(self, size, *args, **kwargs):
+        sizes.append(self.size)
+        return real(self, size, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "resize", spy)
+    return sizes
+
+
+def test_an_odd_sized_jpeg_is_decoded_at_half_scale(tmp_path, resized_from):
+    # 2991 // 2 rounded up asked Pillow for 1496 px, and 2991 // 1496 == 1 decoded the whole image.
+    rel = save(tmp_path, "odd.jpg", photo_like((2991, 1995)), "JPEG")
+    resized_from.clear()  # drawing the test image resized too
+    planned = plan_image(tmp_path, rel, [1200], "hero")
+    images.encode_renditions(tmp_path, list(planned.renditions))
+    assert resized_from == [(1496, 998)]
+
+
+def test_smaller_copies_are_resized_from_the_larger_ones(tmp_path, resized_from):
+    rel = save(tmp_path, "big.jpg", photo_like((3000, 2000)), "JPEG")
+    resized_from.clear()  # drawing the test image resized too
+    planned = plan_image(tmp_path, rel, [480, 960, 1200], "hero")
+    images.encode_renditions(tmp_path, list(planned.renditions))
+    assert sorted(resized_from, reverse=True) == [(1500, 1000), (1200, 800), (960, 640)]
+
+
+def test_a_copy_rendered_alone_is_the_copy_rendered_with_its_set(tmp_path):
+    rel = save(tmp_path, "big.jpg", photo_like((3000, 2000)), "JPEG", exif=orientation_exif(6))
+    renditions = list(plan_image(tmp_path, rel, [480, 960, 1200], "hero").renditions)
+    together = images.encode_renditions(tmp_path, renditions)
+    assert [images.encode_renditions(tmp_path, [r])[0] for r in renditions] == together
+
+
+def orientation_exif(orientation: int) -> Image.Exif:
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    return exif
+
+
+def psnr(a: Image.Image, b: Image.Image) -> float:
+    difference = ImageChops.difference(a.convert("RGB"), b.convert("RGB"))
+    mse = sum(ImageStat.Stat(difference).sum2) / (3 * a.width * a.height)
+    return 10 * math.log10(255 * 255 / mse) if mse else 99.0
+
+
+def test_reduced_decoding_and_resizing_in_steps_stay_close_to_the_full_decode(tmp_path):
+    rel = save(tmp_path, "big.jpg", photo_like((3000, 2000)), "JPEG", quality=90)
+    planned = plan_image(tmp_path, rel, [480, 960, 1200], "hero")
+    with Image.open(tmp_path / rel) as source:
+        full = source.convert("RGB")
+    for rendition in planned.renditions:
+        exact = full.resize((rendition.width, rendition.height), Image.Resampling.LANCZOS)
+        made = images._resized_through(_decoded(tmp_path / rel, rendition), "RGB", images._chain(rendition, False), {})
+        assert psnr(made, exact) > 40, rendition.width  # WebP at quality 80 itself loses more (about 40 dB)
+
+
+def _decoded(path, rendition) -> Image.Image:
+    with Image.open(path) as img:
+        img.draft("RGB", images._draft_size(img.size, images._jpeg_scale(img.size, images._chain(rendition, False)[0])))
+        return img.convert("RGB")
 
 
 def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_still_turned_upright(tmp_path):

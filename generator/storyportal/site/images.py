@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 # Bump when the rendering changes (quality, resampling, colour handling): every name changes,
 # so no stale file in a cache or a CDN is ever served for the new output.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"  # 3: heroes without a JPEG/PNG copy; smaller copies resized from the larger
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class ImageKind:
     widths: tuple[int, ...]  # of the WebP copies; heroes take theirs from ``image_widths``
     sizes: str  # the <img sizes> hint: how wide the image shows
     eager: bool = False  # above the fold: load at once instead of lazily
+    # A JPEG/PNG copy besides the WebP ones: logos and photos also go where only a plain URL fits
+    # (the /stories/ JSON, embeds on other sites); a hero only into an <img srcset> of WebP copies.
+    fallback: bool = True
 
 
 IMAGE_KINDS = {
@@ -48,16 +51,21 @@ IMAGE_KINDS = {
     # The layout of theme/assets/storyportal.css: from 60em the hero is the narrower of two columns
     # (2fr of 5fr) of Material's content, at most about 480 px wide once the grid stops growing
     # (76.25em); as a video's poster it is as wide as the text, at most 58ch (about 600 px).
-    "hero": ImageKind(HERO_WIDTHS, "(min-width: 76.25em) 600px, (min-width: 60em) 50vw, 100vw", eager=True),
+    # No JPEG/PNG copy: every browser that reads srcset decodes WebP (Safari since 14, 2020), and
+    # that copy was the costliest file of a camera photo (README, "Images at real scale").
+    "hero": ImageKind(
+        HERO_WIDTHS, "(min-width: 76.25em) 600px, (min-width: 60em) 50vw, 100vw", eager=True, fallback=False
+    ),
 }
 
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
 _SAVE_FORMATS = {"webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}
-# Chosen by measurement (README, "Benchmarks"): WebP method=6 spends 1.6 s on an RGBA icon
-# of any size for 3% smaller files than method=4 (15-50 ms); PNG optimize=True is 3.7x slower
-# than compress_level=6 for 3% smaller files. Lossless WebP lost on size for palette icons.
+# Chosen by measurement (README, "Images at real scale"): WebP method=6 spends 1.6 s on an RGBA
+# icon of any size for 3% smaller files than method=4; method=2 encodes an icon in half the time
+# of method=4 and a photo in a third, for the same PSNR and 7-10% more bytes. PNG optimize=True
+# is 3.7x slower than compress_level=6 for 3% smaller files. Lossless WebP lost on size for icons.
 _SAVE_OPTIONS = {
-    "webp": {"quality": 80, "method": 4},
+    "webp": {"quality": 80, "method": 2},
     "jpeg": {"quality": 82, "optimize": True, "progressive": True},
     "png": {"compress_level": 6},
 }
@@ -88,6 +96,9 @@ class Rendition:
     height: int
     format: str  # webp | jpeg | png
     output: str  # img/<hash16>-<width>.<ext>
+    # The larger copies of the same set, largest first, that this one is resized through (displayed
+    # sizes): part of the name, since the pixels depend on them.
+    steps: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,8 +116,8 @@ class ImageSet:
 
     @property
     def fallback(self) -> Rendition:
-        """The copy in the original format family, for browsers without WebP."""
-        return next(r for r in self.renditions if r.format != "webp")
+        """The ``<img src>``: the copy in the original format family, else the widest WebP copy."""
+        return next((r for r in self.renditions if r.format != "webp"), self.webp[-1])
 
     def srcset(self, prefix: str = "") -> str:
         """``srcset`` of the WebP copies, narrowest first; ``prefix`` is prepended to each URL."""
@@ -135,10 +146,16 @@ def plan_image(root: Path, rel: str, widths: list[int], kind: str) -> ImageSet:
         size = _displayed_size(img)
         fallback_format = _fallback_format(img, kind)
     hasher = hashlib.sha256(data)  # hashed once, then extended with each rendition's parameters
-    renditions = [_rendition(hasher, rel, size, w, "webp") for w in _fitting_widths(widths, size[0])]
-    fallback_width = min(size[0], max(widths))
-    renditions.append(_rendition(hasher, rel, size, fallback_width, fallback_format))
+    planned = [(w, "webp") for w in _fitting_widths(widths, size[0])]
+    if IMAGE_KINDS[kind].fallback:
+        planned.append((min(size[0], max(widths)), fallback_format))
+    steps = sorted({_scaled(size, w) for w, _ in planned}, reverse=True)
+    renditions = [_rendition(hasher, rel, size, w, fmt, tuple(s for s in steps if s[0] > w)) for w, fmt in planned]
     return ImageSet(rel, size[0], size[1], tuple(renditions))
+
+
+def _scaled(size: tuple[int, int], width: int) -> tuple[int, int]:
+    return width, max(1, round(size[1] * width / size[0]))
 
 
 def _displayed_size(img: Image.Image) -> tuple[int, int]:
@@ -180,13 +197,15 @@ def _fitting_widths(widths: list[int], original: int) -> list[int]:
     return fitting or [original]
 
 
-def _rendition(source: hashlib._Hash, rel: str, size: tuple[int, int], width: int, fmt: str) -> Rendition:
-    height = max(1, round(size[1] * width / size[0]))
+def _rendition(
+    source: hashlib._Hash, rel: str, size: tuple[int, int], width: int, fmt: str, steps: tuple[tuple[int, int], ...]
+) -> Rendition:
+    height = _scaled(size, width)[1]
     options = sorted(_SAVE_OPTIONS[fmt].items())
     digest = source.copy()
-    digest.update(f"|{RENDERER_VERSION}|{fmt}|{width}x{height}|{options}".encode())
+    digest.update(f"|{RENDERER_VERSION}|{fmt}|{width}x{height}|{options}|{steps}".encode())
     output = f"img/{digest.hexdigest()[:16]}-{width}.{EXTENSIONS[fmt]}"
-    return Rendition(rel, source.hexdigest(), width, height, fmt, output)
+    return Rendition(rel, source.hexdigest(), width, height, fmt, output, steps)
 
 
 def render_rendition(root: Path, rendition: Rendition, cache: ImageCache) -> Path:
@@ -202,8 +221,8 @@ def encode_rendition(root: Path, rendition: Rendition) -> bytes:
 def encode_renditions(root: Path, renditions: list[Rendition]) -> list[bytes]:
     """The encoded bytes of renditions of one source, decoding the source once per JPEG scale.
 
-    Each rendition's bytes depend only on its own parameters, never on which others are
-    encoded with it, so a warm build and a cold one write the same bytes.
+    Each rendition's bytes depend only on its own parameters (its ``steps`` included), never on
+    which others are encoded with it, so a warm build and a cold one write the same bytes.
     """
     data = (root / renditions[0].source).read_bytes()
     if {r.source_hash for r in renditions} != {hashlib.sha256(data).hexdigest()}:
@@ -214,7 +233,7 @@ def encode_renditions(root: Path, renditions: list[Rendition]) -> list[bytes]:
         turned = _orientation(header) in _QUARTER_TURNS
         stored = header.size
         is_jpeg = header.format == "JPEG"
-    scales = {r.output: _jpeg_scale(stored, _stored_size(r, turned)) if is_jpeg else 1 for r in renditions}
+    scales = {r.output: _jpeg_scale(stored, _first_step(r, turned)) if is_jpeg else 1 for r in renditions}
     for scale in sorted(set(scales.values())):
         group = [r for r in renditions if scales[r.output] == scale]
         encoded.update(zip([r.output for r in group], _encode(data, group, scale)))
@@ -222,45 +241,73 @@ def encode_renditions(root: Path, renditions: list[Rendition]) -> list[bytes]:
 
 
 def _stored_size(rendition: Rendition, turned: bool) -> tuple[int, int]:
-    return (rendition.height, rendition.width) if turned else (rendition.width, rendition.height)
+    return _stored((rendition.width, rendition.height), turned)
+
+
+def _stored(size: tuple[int, int], turned: bool) -> tuple[int, int]:
+    return (size[1], size[0]) if turned else size
+
+
+def _chain(rendition: Rendition, turned: bool) -> tuple[tuple[int, int], ...]:
+    """The stored sizes the source is resized through, largest first, ending at the rendition's."""
+    return tuple(_stored(step, turned) for step in rendition.steps) + (_stored_size(rendition, turned),)
+
+
+def _first_step(rendition: Rendition, turned: bool) -> tuple[int, int]:
+    return _chain(rendition, turned)[0]
 
 
 def _jpeg_scale(source: tuple[int, int], output: tuple[int, int]) -> int:
-    # libjpeg decodes at 1/2, 1/4 or 1/8 for a fraction of the work; as in Pillow's own
-    # Image.thumbnail, the smallest scale still at least the output size, then LANCZOS.
+    # libjpeg decodes at 1/2, 1/4 or 1/8 for a fraction of the work: the smallest scale still
+    # at least the size of the first resize, then LANCZOS.
     for scale in (8, 4, 2):
         if source[0] // scale >= output[0] and source[1] // scale >= output[1]:
             return scale
     return 1
 
 
+def _draft_size(size: tuple[int, int], scale: int) -> tuple[int, int]:
+    # Rounded down: Pillow picks the scale as stored // requested, so a size rounded up (1496 for
+    # 2991 // 2) asked for no scaling at all (2991 // 1496 == 1) and decoded the whole image.
+    return size[0] // scale, size[1] // scale
+
+
 def _encode(data: bytes, renditions: list[Rendition], scale: int) -> list[bytes]:
     with Image.open(io.BytesIO(data)) as img:
         if scale > 1:
-            img.draft(img.mode, (-(-img.width // scale), -(-img.height // scale)))
+            img.draft(img.mode, _draft_size(img.size, scale))
         method = _TRANSPOSE[_orientation(img)]
         converted: dict[str, Image.Image] = {}
-        resized: dict[tuple[str, tuple[int, int]], Image.Image] = {}
+        resized: dict[tuple[str, tuple[tuple[int, int], ...]], Image.Image] = {}
         results = []
         for rendition in renditions:
-            size = _stored_size(rendition, method in _QUARTER_METHODS)
-            if _keeps_palette(img, rendition, size):
+            chain = _chain(rendition, method in _QUARTER_METHODS)
+            if _keeps_palette(img, rendition, chain[-1]):
                 small = _palette_pixels(img)
             else:
                 mode = _target_mode(img, rendition.format)
                 if mode not in converted:
                     converted[mode] = _to_srgb(img, mode)
-                if (mode, size) not in resized:  # the WebP and the fallback often share a size
-                    resized[mode, size] = _pixels_only(
-                        converted[mode].resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
-                    )
-                small = resized[mode, size]
+                small = _pixels_only(_resized_through(converted[mode], mode, chain, resized))
             # Resized first, turned upright after: turning the small copy costs almost nothing.
             small = small.transpose(method) if method is not None else small
             out = io.BytesIO()
             small.save(out, _SAVE_FORMATS[rendition.format], **_SAVE_OPTIONS[rendition.format])
             results.append(out.getvalue())
     return results
+
+
+def _resized_through(source: Image.Image, mode: str, chain: tuple[tuple[int, int], ...], made: dict) -> Image.Image:
+    """``source`` resized to each size of ``chain`` in turn, each step kept in ``made`` for the
+    other copies of the job. With the source decoded once at the largest copy's JPEG scale, the
+    480 px copy of a photo comes out sharper this way than decoded at its own 1/4 scale (README)."""
+    current = source
+    for depth in range(1, len(chain) + 1):
+        key = (mode, chain[:depth])
+        if key not in made:
+            made[key] = current.resize(chain[depth - 1], Image.Resampling.LANCZOS, reducing_gap=2.0)
+        current = made[key]
+    return current
 
 
 def _keeps_palette(img: Image.Image, rendition: Rendition, size: tuple[int, int]) -> bool:

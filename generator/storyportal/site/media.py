@@ -143,8 +143,10 @@ def group_jobs(missing: list[images.Rendition | cards.CardParams]) -> list[Job]:
             by_source.setdefault(plan.source_hash, []).append(plan)
         else:
             jobs.append(plan)
-    # Sources with the most renditions (the largest) first, so the pool does not end waiting on one.
-    return [tuple(group) for group in sorted(by_source.values(), key=len, reverse=True)] + jobs
+    # The costliest sources first (by output pixels: a camera photo, then large icons), and the
+    # cards (16 ms each) last, so the pool does not end with one worker on a photo and one idle.
+    groups = sorted(by_source.values(), key=lambda group: (-sum(r.width * r.height for r in group), group[0].output))
+    return [tuple(group) for group in groups] + jobs
 
 
 def render(job: Job, root: Path) -> list[tuple[str, bytes]]:
