@@ -267,3 +267,23 @@ def test_text_files_no_build_used_go_once_they_outnumber_twice_the_used(tmp_path
     assert cache.prune_texts() == 5  # 6 files, 1 used: more than 2 x 1 + 2
     assert kept.exists() and not any(path.exists() for path in old)
     assert ImageCache(tmp_path).text_file(b"old 0").read_bytes() == b"old 0"  # written again when asked
+
+
+def test_an_image_copied_where_it_cannot_be_linked_never_writes_through_the_last_link(tmp_path, monkeypatch):
+    from storyportal.adapter.plugin import CachedFile
+
+    old, new = tmp_path / "cache-old.png", tmp_path / "cache-new.png"
+    old.write_bytes(b"old pixels")
+    new.write_bytes(b"new pixels")
+    made = CachedFile("img/hero.png", None, str(tmp_path / "site"), True)
+    made.abs_src_path = str(old)
+    made.copy_file()  # the last build's output: a link to the old cache file
+    made.abs_src_path = str(new)
+
+    def too_many_links(source, target):
+        raise OSError(errno.EMLINK, "Too many links")
+
+    monkeypatch.setattr(os, "link", too_many_links)
+    made.copy_file()
+    assert Path(made.abs_dest_path).read_bytes() == b"new pixels"
+    assert old.read_bytes() == b"old pixels"

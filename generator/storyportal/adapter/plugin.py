@@ -7,6 +7,7 @@ Markdown, and their HTML comes from the core. Only this module imports MkDocs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -458,6 +459,8 @@ class CachedFile(File):
         try:
             _into_folder(lambda target: os.link(self.abs_src_path or "", target), self.abs_dest_path)
         except OSError:
+            with contextlib.suppress(FileNotFoundError):  # a link left there would be written through
+                os.unlink(self.abs_dest_path)
             super().copy_file(dirty)
 
 
