@@ -30,7 +30,8 @@ def test_a_private_value_in_the_search_index_fails_the_build(site):
     assert code == 1
     assert "ERROR   -  storyportal: search/search_index.json: private value of jane-doe.notes" in err.splitlines()
     assert err.splitlines()[-1] == (
-        "storyportal: error: the build failed: Aborted with a BuildError!; the previous site/ is unchanged")
+        "storyportal: error: the build failed: Leak guard: 2 private value(s) found in the built site; "
+        "nothing may be published; the previous site/ is unchanged")
     assert tree(site.root / "site") == before
 
 

@@ -65,8 +65,15 @@ def inline_scripts(output: str) -> list[str]:
 
 def inline_script_hashes(output: str) -> list[str]:
     """CSP hashes of the inline scripts in ``output`` that are exactly Material's own."""
-    scripts = [s for s in inline_scripts(output) if any(p.fullmatch(s) for p in material_scripts())]
-    return sorted({"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in scripts})
+    return sorted({h for h in map(_material_hash, inline_scripts(output)) if h is not None})
+
+
+@functools.lru_cache(maxsize=256)  # every page carries the same few scripts: each is matched and hashed once
+def _material_hash(script: str) -> str | None:
+    """The CSP hash of ``script`` if it is exactly one of Material's inline scripts, else None."""
+    if not any(p.fullmatch(script) for p in material_scripts()):
+        return None
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
 
 
 def add_csp(output: str) -> str:

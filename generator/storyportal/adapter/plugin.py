@@ -7,6 +7,7 @@ Markdown, and their HTML comes from the core. Only this module imports MkDocs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -32,8 +33,10 @@ from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.portal import Portal, PortalLoader, build_date
+from storyportal.site.bodycache import BodyLog
 from storyportal.site.cards import font_warning, glyph_warning
 from storyportal.site.handwritten import check_docs
+from storyportal.site.imagecache import ImageCache
 from storyportal.site.interface import Interface, interfaces
 from storyportal.site.leakguard import scan_output
 from storyportal.site.media import MediaPlanner, open_media
@@ -61,11 +64,14 @@ class StoryPortalPlugin(BasePlugin):
         # Kept across `serve` rebuilds: parsed records, planned images, the preview's caches.
         self.loader: PortalLoader | None = None
         self.media: MediaPlanner | None = None
+        self.bodies: BodyLog | None = None  # rendered story bodies, in the image cache folder
         self.preview = preview.Preview()
         self.planned = PlanMemo()  # cards, story views and related stories, made again only when their inputs change
         self.texts = TextMemo()  # generated data files, made again only when their data changes
         self.fonts_checked = False
         self.docs_checked: tuple[tuple, tuple] | None = None  # the last check of docs/: (its inputs, its result)
+        # `storyportal build` reads the whole output itself once every writer is done (runner.check_output)
+        self.guarded_later = False
         self.indexer: BackgroundIndexer | None = None  # the preview's search, re-indexed in the background
         # Set again by every build (on_config, on_files).
         self.portal: Portal | None = None
@@ -79,6 +85,7 @@ class StoryPortalPlugin(BasePlugin):
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `serve` rebuilds, with its caches.
         self.preview.start(command=command, dirty=dirty)
+        self.guarded_later = False  # `storyportal build` sets it again after this
 
     def on_config(self, config):
         settings = read_settings(self.config, config)
@@ -87,12 +94,15 @@ class StoryPortalPlugin(BasePlugin):
             if problem:
                 raise PluginError(problem.format())
             assert self.media is not None  # opened just above, or the build stopped
-            # the image cache's decode log: each image decodes once, not on every build
-            self.loader = PortalLoader(settings, decoded=self.media.cache.decoded)
+            # the image cache's decode log and rendered bodies: each image decodes once, each body
+            # renders once, not on every build
+            self.bodies = BodyLog(self.media.cache.folder)
+            self.loader = PortalLoader(settings, decoded=self.media.cache.decoded, bodies=self.bodies)
         media = self.media
-        assert media is not None  # opened with the loader
+        assert media is not None and self.bodies is not None  # opened with the loader
         media.reset()
         portal = self.loader.load(build_date(settings.portal.build_date))
+        self.bodies.compact()  # after its first load only: later ones ask only for what changed
         report_portal(portal)
         self.portal = portal
         self.plan = plan_site(
@@ -134,8 +144,11 @@ class StoryPortalPlugin(BasePlugin):
         if problem is not None:
             log.warning(f"social cards: {problem}")
             return
-        for view in self.plan.stories.values():  # fonts exist, but maybe none for this story's script
-            missing = glyph_warning(view.card.title + view.card.company)
+        texts = {slug: view.card.title + view.card.company for slug, view in self.plan.stories.items()}
+        if glyph_warning("".join(set("".join(texts.values())))) is None:
+            return  # every character of every card drawn: no story need be looked at on its own
+        for slug, view in self.plan.stories.items():  # fonts exist, but maybe none for this story's script
+            missing = glyph_warning(texts[slug])
             if missing is not None:
                 log.warning(f"{view.story.source}: social card: {missing}")
 
@@ -166,12 +179,12 @@ class StoryPortalPlugin(BasePlugin):
         }
         for output, text in sorted(texts.items()):
             if not self.preview.kept_file(output, preview.text_signature(text)):  # storyportal serve: unchanged
-                files.append(File.generated(config, output, content=text))
+                files.append(TextFile.of(config, output, text, self.media.cache))
         for output, source in sorted(images.items()):
             if not self.preview.kept_file(output, str(source)):
                 files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
         for output, html in self._embed_files(config):
-            files.append(File.generated(config, output, content=html))
+            files.append(TextFile.of(config, output, html, self.media.cache))
         self.files = self.preview.select(files, config)  # storyportal serve: what changed only
         return self.files
 
@@ -179,6 +192,7 @@ class StoryPortalPlugin(BasePlugin):
         """The /embed/ pages, rendered from their templates as plain files (site/pages.py says why)."""
         assert self.pages is not None and self.media is not None  # on_config planned this build
         env = config.theme.get_env()
+        self._templates_fixed(env)
         rendered = []
         for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
             if self.preview.unchanged_output(output, self.pages.embed_shows(ctx)):
@@ -216,7 +230,14 @@ class StoryPortalPlugin(BasePlugin):
 
     def on_env(self, env, *, config, files):
         self.env = env  # pages are rendered with it: Material's languages are looked up in it
+        self._templates_fixed(env)
         return self.preview.add_template(env)
+
+    def _templates_fixed(self, env) -> None:
+        """A build's templates do not change while it runs: Jinja need not stat each one again on
+        every include of every page (25,000 look-ups at 1,000 stories). The preview's do."""
+        if not self.preview.serving:
+            env.auto_reload = False
 
     def _spec(self, page):
         assert self.pages is not None  # on_config planned this build
@@ -316,9 +337,11 @@ class StoryPortalPlugin(BasePlugin):
             return  # the preview is never published; `storyportal build` and CI builds are guarded
         site_dir = Path(config.site_dir)
         assert self.portal is not None  # on_config planned this build
-        if self.portal.settings.portal.leak_guard:
-            raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts()))
+        if self.portal.settings.portal.leak_guard and not self.guarded_later:
+            raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts(), self.workers()))
         (site_dir / MARKER).write_text(build_marker(self.portal), encoding="utf-8")
+        if self.media is not None:  # a full build (the preview returned above): it used every text it needs
+            self.media.cache.prune_texts()
 
     on_post_build = CombinedEvent(_finish_preview, _search_index, _guard_and_mark)
 
@@ -327,6 +350,10 @@ class StoryPortalPlugin(BasePlugin):
         build the request log (reps, deals) that only the internal roster shows."""
         assert self.pages is not None  # on_config planned this build
         return self.pages.guarded_values
+
+    def workers(self) -> int:
+        """Processes the build may use (image_workers, else one per core): the leak guard reads with them."""
+        return self.media.workers if self.media is not None else 1
 
     def allowed_contacts(self) -> set:
         """E-mail addresses and phone numbers the site may show (declared public)."""
@@ -435,13 +462,58 @@ class CachedFile(File):
         if dirty and not self.is_modified():
             return
         assert self.abs_src_path is not None  # a cached image is generated from its cache file
-        target = Path(self.abs_dest_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            target.unlink(missing_ok=True)
-            os.link(self.abs_src_path, target)
+            _into_folder(lambda target: os.link(self.abs_src_path or "", target), self.abs_dest_path)
         except OSError:
+            with contextlib.suppress(FileNotFoundError):  # a link left there would be written through
+                os.unlink(self.abs_dest_path)
             super().copy_file(dirty)
+
+
+class TextFile(File):
+    """A file whose text the plugin made (data files, redirects, /embed/ pages): hard-linked from
+    the image cache's text/ folder, where the same bytes are kept by their hash (a warm build makes
+    no new file for an unchanged page); written as MkDocs writes text where links are impossible."""
+
+    cache: ImageCache | None = None  # set by the plugin; without one, the text is written
+
+    def copy_file(self, dirty: bool = False) -> None:
+        text = self._content
+        assert isinstance(text, str)  # made with content=str only
+        data = text.encode("utf-8")
+        target = self.abs_dest_path
+        try:
+            source = str(self.cache.text_file(data)) if self.cache is not None else ""
+            _into_folder(lambda path: os.link(source, path) if source else _write(path, data), target)
+        except OSError:  # another file system, a cache that cannot be written: the text itself
+            _into_folder(lambda path: _write(path, data), target)
+
+    @classmethod
+    def of(cls, config, output: str, text: str, cache: ImageCache) -> TextFile:
+        made = cls.generated(config, output, content=text)
+        assert isinstance(made, TextFile)  # File.generated makes an instance of its class
+        made.cache = cache
+        return made
+
+
+def _write(target: str, data: bytes) -> None:
+    # "x": a file already there (a preview rebuild) is replaced, never written through: it may be
+    # a link into the cache.
+    with open(target, "xb") as handle:
+        handle.write(data)
+
+
+def _into_folder(write, target: str) -> None:
+    """``write(target)``, making the target's folder only when it is missing, and replacing a file
+    already there (a preview rebuild): one system call per file where the folder exists, not three."""
+    try:
+        write(target)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        write(target)
+    except FileExistsError:
+        os.unlink(target)
+        write(target)
 
 
 def _page_meta(spec) -> dict:

@@ -128,6 +128,7 @@ def run_build(args) -> Path:
             config = load_config(config_file=str(config_file), site_dir=str(temp), strict=args.strict)
             # As `mkdocs build` does: a plugin instance kept from a preview in this process learns it builds.
             config.plugins.on_startup(command="build", dirty=False)
+            _guard_after_build(config)
             try:
                 build(config)
             finally:
@@ -143,6 +144,16 @@ def run_build(args) -> Path:
     return target
 
 
+def _guard_after_build(config) -> None:
+    """check_output reads the whole site after every writer: the plugin need not read it all first.
+    Set after on_startup, which clears it (MkDocs keeps plugin instances between builds of a process)."""
+    from storyportal.adapter.plugin import StoryPortalPlugin
+
+    for plugin in config.plugins.values():
+        if isinstance(plugin, StoryPortalPlugin):
+            plugin.guarded_later = True
+
+
 def check_output(site: Path, config) -> None:
     """Before the swap: the plugin built this folder (its marker), and no writer left a private value.
 
@@ -155,7 +166,7 @@ def check_output(site: Path, config) -> None:
         raise BuildRefused(NO_PLUGIN)
     assert plugin.portal is not None  # its marker is there: the plugin loaded the portal
     if plugin.portal.settings.portal.leak_guard:
-        raise_on_leaks(scan_output(site, plugin.private_values(), plugin.allowed_contacts()))
+        raise_on_leaks(scan_output(site, plugin.private_values(), plugin.allowed_contacts(), plugin.workers()))
 
 
 def _refused(temp: Path, target: Path, reason: str) -> BuildRefused:

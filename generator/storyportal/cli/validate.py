@@ -14,9 +14,12 @@ from storyportal.cli.output import (
     settings_or_report,
     write_step_summary,
 )
+from storyportal.core.config import SiteSettings
 from storyportal.core.issues import Severity, sort_issues
 from storyportal.core.model import Status
-from storyportal.core.portal import build_date, load_portal
+from storyportal.core.portal import PortalLoader, build_date
+from storyportal.site.bodycache import BodyLog
+from storyportal.site.imagecache import DECODED, DecodeLog, cache_folder, check_location
 
 
 def register(commands, common) -> None:
@@ -43,7 +46,7 @@ def run_validate(args) -> int:
     settings = settings_or_report(args.config_file)
     if settings is None:
         return Exit.USAGE
-    portal = load_portal(settings, build_date(args.build_date or settings.portal.build_date))
+    portal = warm_loader(settings).load(build_date(args.build_date or settings.portal.build_date))
     if portal.registry_missing:
         sys.stderr.write(format_text([i for i in portal.issues if i.rule == "registry-missing"]))
         return Exit.USAGE
@@ -60,6 +63,16 @@ def run_validate(args) -> int:
     _emit(args.format, issues, summary)
     failing = summary["errors"] + (summary["warnings"] if args.strict else 0)
     return Exit.PROBLEMS if failing else Exit.OK
+
+
+def warm_loader(settings: SiteSettings) -> PortalLoader:
+    """A loader that reuses the builds' decode log and rendered bodies, where the portal's cache
+    folder already exists and is safe (validate never makes one): the same verdicts, without
+    decoding every image and rendering every body again (CI restores the folder before validating)."""
+    folder = cache_folder(settings.root, settings.portal.cache_dir)
+    if not folder.is_dir() or check_location(folder, settings.root) is not None:
+        return PortalLoader(settings)
+    return PortalLoader(settings, decoded=DecodeLog(folder / DECODED), bodies=BodyLog(folder))
 
 
 def _summary(portal, issues) -> dict:

@@ -17,6 +17,9 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Protocol
 
 import markdown
 import nh3
@@ -149,19 +152,75 @@ def hide_comments(text: str) -> tuple[str, int | None]:
     return "".join(out), None
 
 
+class BodyStore(Protocol):
+    """Rendered bodies kept between runs (the build's: in the image cache folder), by ``body_key``."""
+
+    def get(self, key: str) -> RenderedBody | None: ...
+
+    def put(self, key: str, body: RenderedBody) -> None: ...
+
+
+_body_stores: list[BodyStore] = []  # the innermost ``remembering_bodies`` wins
+
+
+@contextlib.contextmanager
+def remembering_bodies(store: BodyStore | None) -> Iterator[None]:
+    """Within this block, a body ``store`` holds is not rendered again, and every body rendered is
+    added to it. Rendering is a pure function of the text, the folder and slug, and this module's
+    configuration (``renderer_version``): Python-Markdown was half of a warm build's loading."""
+    if store is None:
+        yield
+        return
+    _body_stores.append(store)
+    try:
+        yield
+    finally:
+        _body_stores.remove(store)
+
+
+@functools.lru_cache(maxsize=1)
+def renderer_version() -> str:
+    """What else a rendered body depends on: this module's code (extensions, allowlists, rewriting)
+    and the versions of Python-Markdown and nh3."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    python = ".".join(map(str, sys.version_info[:2]))  # html.escape and friends
+    return f"{code}:{version('markdown')}:{version('nh3')}:{python}"
+
+
+def body_key(text: str, folder: str, slug: str) -> str:
+    """The store's key of a body: a digest of everything its rendering reads."""
+    digest = hashlib.sha256()
+    for part in (renderer_version(), folder, slug, text):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _render_remembered(text: str, folder: str, slug: str) -> RenderedBody:
+    store = _body_stores[-1] if _body_stores else None
+    key = body_key(text, folder, slug) if store is not None else ""
+    found = store.get(key) if store is not None else None
+    if found is None:
+        found = render_body(text, folder, slug)
+        if store is not None:
+            store.put(key, found)
+    return found
+
+
 @functools.lru_cache(maxsize=50_000)  # validation renders; the build then reuses the same result
 def render_story_body(text: str, folder: str, slug: str) -> tuple[RenderedBody | None, BodyProblem | None]:
     """Render a story body within the renderer's limits; never raises.
 
     A body the renderer cannot handle is a located problem, so that validation refuses
-    it and a build withholds that one story instead of failing.
+    it and a build withholds that one story instead of failing. A body that failed is never
+    stored: it is tried (and reported) again on every run.
     """
     problem = body_problem(text)
     if problem is not None:
         return None, problem
     try:
         with _stack_allowance(RENDER_FRAMES):
-            return render_body(text, folder, slug), None
+            return _render_remembered(text, folder, slug), None
     except Exception as exc:  # RecursionError, MemoryError or a renderer bug: one story, not the site
         return None, BodyProblem(
             1,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from storyportal.core.body import BodyStore, remembering_bodies
 from storyportal.core.config import PortalConfig, SiteSettings
 from storyportal.core.imagecheck import DecodeLog, remembering_decodes
 from storyportal.core.issues import Issue, Severity, sort_issues
@@ -129,6 +130,7 @@ class PortalLoader:
     _taxonomy: Taxonomy | None = None
     _shows_images: dict[str, tuple[StoryFile, bool]] = field(default_factory=dict)  # source -> (file, answer)
     decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
+    bodies: BodyStore | None = None  # rendered story bodies, kept between builds (the image cache folder's)
 
     def load(self, today: dt.date) -> Portal:
         # Loading allocates hundreds of thousands of small objects that all live until the
@@ -137,7 +139,7 @@ class PortalLoader:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            with remembering_decodes(self.decoded), remembering_listings():
+            with remembering_decodes(self.decoded), remembering_bodies(self.bodies), remembering_listings():
                 return self._load(today)
         finally:
             if enabled:

@@ -20,7 +20,7 @@ from storyportal.core.config import PortalConfig
 from storyportal.core.issues import Issue
 from storyportal.site import cards, images
 from storyportal.site.context import ImageTag
-from storyportal.site.imagecache import ImageCache, check_location, default_location
+from storyportal.site.imagecache import ImageCache, cache_folder, check_location
 
 WORKERS_ENV = "STORYPORTAL_IMAGE_WORKERS"
 PROGRESS_EVERY = 2.0
@@ -236,8 +236,7 @@ def open_media(
     root: Path, config: PortalConfig, environ: Mapping[str, str] = os.environ
 ) -> tuple[MediaPlanner | None, Issue | None]:
     """The planner of a portal with its cache and worker count, or why the settings cannot be used."""
-    folder = Path(config.cache_dir).expanduser() if config.cache_dir else default_location(root, environ)
-    folder = folder if folder.is_absolute() else root / folder
+    folder = cache_folder(root, config.cache_dir, environ)
     folder.mkdir(parents=True, exist_ok=True)  # git matches folder patterns (`/.cache/`) only on folders
     problem = check_location(folder, root)
     if problem:
