@@ -3,7 +3,9 @@
 Each family of adversarial body is measured at two sizes, ten times apart: the larger may take
 at most 15 times as long (linear, with room for cache effects; quadratic work would take 100
 times). Sizes and runs are interleaved and the fastest of five is kept, so that a busy machine
-slows both sides alike. Bodies the renderer accepts are rendered in full; bodies it refuses are
+slows both sides alike; a ratio over the limit is measured again (three rounds at most, the
+fastest of all kept), since a burst of load on one side once gave 17x for linear work, while
+quadratic work stays near 100x however often it is measured. Bodies the renderer accepts are rendered in full; bodies it refuses are
 measured through the checks that refuse them, at larger sizes so that the times are not noise.
 """
 
@@ -43,6 +45,17 @@ SIZES = {**dict.fromkeys(ACCEPTED, (15_000, 150_000)), **dict.fromkeys(REFUSED, 
 BODIES = {**ACCEPTED, **REFUSED}
 
 
+def ratio_of_fastest(measure, small: str, large: str) -> tuple[float, float, float]:
+    """The larger body's time over the smaller's, measured again while it is over the limit."""
+    fast, slow = fastest_of_five(measure, small, large)
+    for _ in range(2):
+        if slow / fast <= RATIO:
+            break
+        again = fastest_of_five(measure, small, large)
+        fast, slow = min(fast, again[0]), min(slow, again[1])
+    return slow / fast, fast, slow
+
+
 def fastest_of_five(measure, small: str, large: str) -> tuple[float, float]:
     times = {small: [], large: []}
     enabled = gc.isenabled()
@@ -66,8 +79,8 @@ def test_rendering_is_linear_in_the_size_of_a_hostile_body(family):
     small, large = (BODIES[family](size) for size in SIZES[family])
     expected = family in REFUSED
     assert (render_story_body(large, "stories", "x")[1] is not None) is expected
-    fast, slow = fastest_of_five(lambda text: render_story_body(text, "stories", "x"), small, large)
-    assert slow / fast <= RATIO, f"{family}: {fast:.4f} s, then {slow:.4f} s for 10x the text"
+    ratio, fast, slow = ratio_of_fastest(lambda text: render_story_body(text, "stories", "x"), small, large)
+    assert ratio <= RATIO, f"{family}: {fast:.4f} s, then {slow:.4f} s for 10x the text"
 
 
 @pytest.mark.parametrize("family", sorted(BODIES))
@@ -81,5 +94,5 @@ def test_validation_is_linear_in_the_size_of_a_hostile_body(site, family):
         site.story(body=body)
         site.load()
 
-    fast, slow = fastest_of_five(validate, small, large)
-    assert slow / fast <= RATIO, f"{family}: {fast:.4f} s, then {slow:.4f} s for 10x the text"
+    ratio, fast, slow = ratio_of_fastest(validate, small, large)
+    assert ratio <= RATIO, f"{family}: {fast:.4f} s, then {slow:.4f} s for 10x the text"
