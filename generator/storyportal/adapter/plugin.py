@@ -306,7 +306,16 @@ class StoryPortalPlugin(BasePlugin):
         # No CSP in the preview: the live-reload server injects an inline script into every page.
         return output if self.preview.serving else add_csp(output)
 
-    on_post_page = CombinedEvent(_preview_page, _content_security_policy)
+    @event_priority(-200)  # the last word before MkDocs opens the page's file for writing
+    def _detach_page_file(self, output, *, page, config):
+        # A dirty build (the preview, `mkdocs build --dirty`) may find at this address a file the last
+        # build hard-linked from the cache (a redirect, say): MkDocs writes into the existing file, which
+        # would write this page into the cache and into every other site linked to it. Unlinked first,
+        # the page gets a file of its own.
+        detach_link(Path(page.file.abs_dest_path))
+        return output
+
+    on_post_page = CombinedEvent(_preview_page, _content_security_policy, _detach_page_file)
 
     def _finish_preview(self, *, config):
         assert self.files is not None  # on_files listed this build's files
@@ -494,6 +503,14 @@ class TextFile(File):
         assert isinstance(made, TextFile)  # File.generated makes an instance of its class
         made.cache = cache
         return made
+
+
+def detach_link(path: Path) -> None:
+    """Remove ``path`` when other names share its file (a hard link into the cache), so that the
+    next write makes a file of its own instead of changing the shared one."""
+    with contextlib.suppress(FileNotFoundError):
+        if os.lstat(path).st_nlink > 1:
+            os.unlink(path)
 
 
 def _write(target: str, data: bytes) -> None:

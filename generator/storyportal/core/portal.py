@@ -122,6 +122,7 @@ class PortalLoader:
     # private values (not its consents: a revocation keeps them) change
     _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
     _private_key: tuple[tuple[PrivateValue, ...], ...] = ()
+    _private_generation = 0  # counts changes of _private_key; part of every kept resolution's inputs
     # source -> (what the story was resolved from, the result): kept while its file, the registry, the
     # date and the image files beside it are unchanged, so that an unchanged story stays the same object
     _resolved: dict[str, tuple[tuple[object, ...], tuple[Story | None, Status, list[Issue]]]] = field(
@@ -174,10 +175,12 @@ class PortalLoader:
         stories, status = [], {}
         if self._private_key != (registry.private, registry.internal):
             self._private, self._private_key = {}, (registry.private, registry.internal)
+            # Any advocate's private value may be typed into any story: a change of them resolves every story again.
+            self._private_generation += 1
         folders = FolderStates(root)
         for source, file in files.items():
             images = folders.state(file.ref.folder) if self.may_show_images(file) else ()
-            inputs = (file, registry_entries(file, registry), today, images)
+            inputs = (file, registry_entries(file, registry), today, images, self._private_generation)
             kept = self._resolved.get(source)
             if kept is not None and kept[0] == inputs:
                 story, state, story_issues = kept[1]

@@ -427,7 +427,11 @@ def _load_logo(root: Path, params: CardParams) -> Image.Image:
         # The name promises these logo bytes; drawing others under it would poison the cache.
         raise ValueError(f"{params.logo} changed after its card was planned (or was never hashed); use plan_card")
     with Image.open(io.BytesIO(data)) as img:
-        return ImageOps.exif_transpose(img).convert("RGBA")
+        try:
+            upright = ImageOps.exif_transpose(img)
+        except Exception:  # a broken EXIF block: drawn as stored, as browsers show it
+            upright = img
+        return upright.convert("RGBA")
 
 
 def _paste_logo(card: Image.Image, logo: Image.Image) -> None:

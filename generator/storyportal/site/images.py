@@ -171,12 +171,15 @@ def _orientation(img: Image.Image) -> int:
     chunk comes first (as Pillow and most tools write it). Rendering uses this same function, so
     the planned size and the rendered size always agree.
     """
-    if img.format == "PNG":
-        exif = Image.Exif()
-        exif.load(img.info.get("exif", b""))
-    else:
-        exif = img.getexif()
-    orientation = exif.get(_EXIF_ORIENTATION, 1)
+    try:
+        if img.format == "PNG":
+            exif = Image.Exif()
+            exif.load(img.info.get("exif", b""))
+        else:
+            exif = img.getexif()
+        orientation = exif.get(_EXIF_ORIENTATION, 1)
+    except Exception:  # Pillow raises SyntaxError, struct.error, ... on a broken EXIF block
+        return 1  # shown as stored, as browsers show it: the pixels are fine, and what validates builds
     return orientation if orientation in _TRANSPOSE else 1
 
 

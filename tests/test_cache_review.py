@@ -1,0 +1,91 @@
+"""What an attacker's review of the warm-build caches and the kept preview found, each fixed at its
+root: a dirty build never writes through a hard link into the cache (and so into another built
+site); a private value added to the registry withholds an unchanged story in the preview as in a
+fresh build; a hero whose EXIF block is broken validates and builds (shown as stored)."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from test_preview import Preview
+
+SECRET = "Allergic to conference calls"
+BODY = f"## Challenge\n\n{SECRET}, says the team.\n\n## Solution\n\nWhat we did.\n\n## Results\n\nAfter.\n"
+
+
+@pytest.mark.parametrize("fmt,ext", [("WEBP", "webp"), ("PNG", "png")])
+def test_a_hero_with_broken_exif_that_validates_also_builds(site, fmt, ext):
+    hero = site.root / "stories" / "gamma" / f"hero.{ext}"
+    hero.parent.mkdir(parents=True)
+    Image.new("RGB", (1600, 900), (200, 10, 10)).save(hero, fmt, exif=b"Exif\x00\x00NOT-A-TIFF-HEADER")
+    site.story("gamma", title="Gamma story", folder=True, image=f"hero.{ext}")
+    code, _, _ = site.cli("validate")
+    assert code == 0  # validate accepts it
+    built, _, err = site.cli("build", "--build-date", "2026-06-01")
+    assert built == 0, err  # ... so the build must succeed (or validate must refuse it, located)
+
+
+@pytest.mark.parametrize("dirty", [True, False], ids=["storyportal-serve", "mkdocs-serve"])
+def test_a_private_value_added_to_the_registry_withholds_an_unchanged_story_in_the_preview(site, monkeypatch, dirty):
+    site.extra_plugins = []
+    site.company("acme", name="Acme Corp", industry="retail")
+    site.advocate("jane-doe", company="acme")
+    site.advocate("sam-lee", company="acme", name="Sam Lee")
+    site.story("alpha", title="Alpha story", body=BODY)  # jane-doe's story
+    site.story("beta", title="Beta story", advocates=["sam-lee"])
+    preview = Preview(site, monkeypatch, dirty)
+    preview.rebuild()
+
+    site.advocates["sam-lee"]["private"] = {"notes": SECRET}
+    served = preview.rebuild()
+    fresh = preview.fresh()
+    assert not [k for k in fresh if SECRET.encode() in (preview.fresh_dir / k).read_bytes()]
+    leaked = [k for k in served if SECRET.encode() in (preview.served / k).read_bytes()]
+    assert leaked == [], "the preview still shows a private value a fresh build withholds"
+    assert served == fresh
+
+
+def test_preview_page_never_writes_into_a_built_site_through_the_cache(site, monkeypatch):
+    site.company("acme", name="Acme Corp", industry="retail")
+    site.advocate("jane-doe", company="acme")
+    site.story("alpha", title="Alpha story", aliases=["/stories/old/"])
+    site.story("beta", title="Beta story")
+    built = site.build()  # storyportal build: guarded, ready to publish
+    redirect = built / "stories" / "old" / "index.html"
+    published = redirect.read_bytes()
+    assert b"alpha" in published
+
+    preview = Preview(site, monkeypatch, dirty=True)  # storyportal serve
+    preview.rebuild()
+    # The author drops the alias and writes a story at that address.
+    site.story("alpha", title="Alpha story")
+    site.story("old", title="PREVIEW-ONLY TEXT")
+    preview.rebuild()
+    assert b"PREVIEW-ONLY TEXT" in (preview.served / "stories" / "old" / "index.html").read_bytes()
+
+    assert redirect.read_bytes() == published, "the built site changed after a preview rebuild"
+
+
+def test_an_internal_preview_never_writes_its_page_into_the_public_site(site, monkeypatch):
+    """The public and internal builds share the cache folder, and the redirect's bytes are the
+    same for both audiences: the internal preview's page lands in the public site/."""
+    site.company("acme", name="Acme Corp", industry="retail")
+    site.advocate("jane-doe", company="acme")
+    site.story("alpha", title="Alpha story", aliases=["/stories/old/"])
+    site.story("beta", title="Beta story")
+    built = site.build()  # the public site, guarded
+    redirect = built / "stories" / "old" / "index.html"
+    published = redirect.read_bytes()
+
+    monkeypatch.setenv("STORYPORTAL_AUDIENCE", "internal")
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    site.story("alpha", title="Alpha story")
+    site.story("old", title="Internal draft title")
+    preview.rebuild()
+    internal_page = (preview.served / "stories" / "old" / "index.html").read_bytes()
+    assert b"sales/roster" in internal_page  # the internal build's own menu
+
+    assert b"sales/roster" not in redirect.read_bytes(), "an internal page reached the public site/"
+    assert redirect.read_bytes() == published
