@@ -6,8 +6,11 @@ same bytes as a build without any cache; a body or text that changed is made aga
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -211,28 +214,38 @@ def _forget_rendered_bodies():
 
 
 
-def test_the_guard_finds_the_same_leaks_with_several_processes_as_with_one(tmp_path, monkeypatch):
+def test_the_guard_finds_the_same_leaks_with_several_processes_as_with_one(tmp_path):
     from storyportal.site import leakguard
 
     for n in range(12):
         (tmp_path / f"page-{n}").mkdir()
         text = "Call jane@acme.example" if n % 3 == 0 else "+44 20 7946 0000" if n % 3 == 1 else "nothing"
         (tmp_path / f"page-{n}/index.html").write_text(f"<p>{text}</p>")
-    values = [("jane-doe", "email", "jane@acme.example")]
-    one = leakguard.scan_output(tmp_path, values, workers=1)
-    monkeypatch.setattr(leakguard, "POOL_MIN_FILES", 1)
-    forked = []
-    monkeypatch.setattr(leakguard, "ProcessPoolExecutor", counting(leakguard.ProcessPoolExecutor, forked))
-    assert leakguard.scan_output(tmp_path, values, workers=3) == one
-    assert forked == [3] and len(one) == 12  # 4 pages with the address (its value, an undeclared e-mail), 4 phones
+    one = leakguard.scan_output(tmp_path, GUARDED, workers=1)
+    # In a fresh process: the guard forks only a process with one thread, and this test process
+    # may have others left by earlier tests (it then reads alone, which is right, but proves nothing).
+    out = subprocess.run([sys.executable, "-c", FORKED_SCAN, str(tmp_path)], capture_output=True, text=True, check=True)
+    pools, leaks = json.loads(out.stdout)
+    assert pools == [3] and leaks == [repr(leak) for leak in one]
+    assert len(one) == 12  # 4 pages with the address (its value, an undeclared e-mail), 4 phones
 
 
-def counting(pool_class, made: list):
-    def make(workers, **kwargs):
-        made.append(workers)
-        return pool_class(workers, **kwargs)
+GUARDED = [("jane-doe", "email", "jane@acme.example")]
+FORKED_SCAN = f"""
+import json, sys
+from pathlib import Path
+from storyportal.site import leakguard
 
-    return make
+pools = []
+class Counting(leakguard.ProcessPoolExecutor):
+    def __init__(self, workers, **kwargs):
+        pools.append(workers)
+        super().__init__(workers, **kwargs)
+
+leakguard.ProcessPoolExecutor, leakguard.POOL_MIN_FILES = Counting, 1
+leaks = leakguard.scan_output(Path(sys.argv[1]), {GUARDED!r}, workers=3)
+print(json.dumps([pools, [repr(leak) for leak in leaks]]))
+"""
 
 
 # -- validate --------------------------------------------------------------------------------
