@@ -178,22 +178,22 @@ def test_an_unchanged_story_page_is_reused_while_serving(site, monkeypatch):
 BETA_LISTINGS = {"index.md", "stories/index.md", "sales/index.md", "industries/healthcare.md"}  # show beta's card
 
 
-def test_a_body_edit_renders_its_story_page_and_no_listing_page(site, monkeypatch):
+def walked_after(site, monkeypatch, name: str) -> set[str]:
+    """The pages MkDocs was handed by the preview's rebuild after the edit ``name``."""
     start(site, material_search=False)
     preview = Preview(site, monkeypatch, dirty=True)
     preview.rebuild()
-    EDITS["body"](site)
+    EDITS[name](site)
     preview.rebuild()
-    assert preview.walked() == {"stories/alpha.md"}
+    return preview.walked()
+
+
+def test_a_body_edit_renders_its_story_page_and_no_listing_page(site, monkeypatch):
+    assert walked_after(site, monkeypatch, "body") == {"stories/alpha.md"}
 
 
 def test_a_title_edit_renders_the_listing_pages_that_show_the_card(site, monkeypatch):
-    start(site, material_search=False)
-    preview = Preview(site, monkeypatch, dirty=True)
-    preview.rebuild()
-    EDITS["title"](site)
-    preview.rebuild()
-    assert preview.walked() >= BETA_LISTINGS
+    assert walked_after(site, monkeypatch, "title") >= BETA_LISTINGS
 
 
 def test_an_unchanged_rebuild_writes_no_page_and_keeps_the_site(site, monkeypatch):
@@ -235,12 +235,8 @@ def test_the_preview_search_index_finds_an_edited_body(site, monkeypatch):
 
 
 def test_a_title_edit_renders_the_industry_page_of_its_story_only(site, monkeypatch):
-    start(site, material_search=False)
-    preview = Preview(site, monkeypatch, dirty=True)
-    preview.rebuild()
-    EDITS["title"](site)  # beta: healthcare
-    preview.rebuild()
-    assert "industries/healthcare.md" in preview.walked() and "industries/retail.md" not in preview.walked()
+    walked = walked_after(site, monkeypatch, "title")  # beta: healthcare
+    assert "industries/healthcare.md" in walked and "industries/retail.md" not in walked
 
 
 def test_the_internal_preview_gives_the_same_site_as_a_fresh_build(site, monkeypatch):
