@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from storyportal.core.body import RenderedBody
-from storyportal.site.imagecache import _append_line, _read_lines
+from storyportal.site.imagecache import append_line, read_lines
 from storyportal.site.images import write_atomically
 
 BODIES = "bodies.log"
@@ -35,7 +35,7 @@ class BodyLog:
         self.path = folder / BODIES
         self._bodies: dict[str, RenderedBody] = {}
         self._lines = 0
-        for line in _read_lines(self.path):
+        for line in read_lines(self.path):
             self._lines += 1
             found = _parse(line)
             if found is not None:
@@ -57,7 +57,7 @@ class BodyLog:
             return
         self._bodies[key] = body
         self._lines += 1
-        _append_line(self.path, _line(key, body))
+        append_line(self.path, _line(key, body))
 
     def compact(self) -> None:
         """After the first load only (later loads of a preview ask only for what changed): keep

@@ -163,7 +163,7 @@ class ImageCache:
 
     def _record(self, name: str, digest: str, stamp: tuple[int, int]) -> None:
         self._hashes[name], self._stats[name] = digest, stamp
-        _append_line(self.folder / MANIFEST, f"{digest}  {name}  {stamp[0]} {stamp[1]}\n")
+        append_line(self.folder / MANIFEST, f"{digest}  {name}  {stamp[0]} {stamp[1]}\n")
 
 
 class DecodeLog:
@@ -172,7 +172,7 @@ class DecodeLog:
 
     def __init__(self, path: Path):
         self.path = path
-        self._keys = {line for line in _read_lines(path) if _is_decode_key(line)}
+        self._keys = {line for line in read_lines(path) if _is_decode_key(line)}
 
     def __contains__(self, key: object) -> bool:
         return key in self._keys
@@ -180,7 +180,7 @@ class DecodeLog:
     def add(self, key: str) -> None:
         if key not in self._keys and _is_decode_key(key):
             self._keys.add(key)
-            _append_line(self.path, key + "\n")
+            append_line(self.path, key + "\n")
 
 
 def _is_decode_key(text: str) -> bool:
@@ -195,7 +195,7 @@ def _is_decode_key(text: str) -> bool:
     )
 
 
-def _read_lines(path: Path) -> list[str]:
+def read_lines(path: Path) -> list[str]:
     """The lines of a log of ours; none if it is missing, unreadable or not a regular file (a link)."""
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
@@ -209,7 +209,7 @@ def _read_manifest(path: Path) -> tuple[dict[str, str], dict[str, tuple[int, int
     """Name -> SHA-256, and name -> (size, mtime_ns) where the line records them."""
     hashes: dict[str, str] = {}
     stats: dict[str, tuple[int, int]] = {}
-    for line in _read_lines(path):  # later lines win: a file written again has a new hash
+    for line in read_lines(path):  # later lines win: a file written again has a new hash
         match = _LINE.fullmatch(line)
         if match:
             hashes[match[2]] = match[1]
@@ -248,7 +248,7 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def _append_line(path: Path, line: str) -> None:
+def append_line(path: Path, line: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     _replace_links(path, path.parent)
     # O_APPEND: one short write per line, so concurrent builds interleave whole lines.
