@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "screenshots"
+OUT = Path(os.environ.get("SCREENSHOTS_DIR", ROOT / "screenshots"))  # where the PNGs go
 PAGES = {  # name -> (audience, path)
     "home": ("public", ""),
     "home-de": ("public", "de/"),  # the German site's home
@@ -50,6 +50,10 @@ def build_and_serve(audience: str, folder: Path):
 
 
 def main(names: list[str]) -> int:
+    unknown = [name for name in names if name not in PAGES]
+    if unknown:  # --help included: say what the script takes
+        print(f"usage: python3 bench/screenshots.py [{' '.join(PAGES)}]", file=sys.stderr)
+        return 0 if unknown in (["-h"], ["--help"]) else 2
     from playwright.sync_api import sync_playwright
 
     pages = {name: PAGES[name] for name in names} if names else PAGES
@@ -69,7 +73,7 @@ def main(names: list[str]) -> int:
         browser.close()
     for server, _ in served.values():
         server.shutdown()
-    print("\n".join(sorted(str(p.relative_to(ROOT)) for p in OUT.glob("*.png"))))
+    print("\n".join(sorted(os.path.relpath(p, ROOT) for p in OUT.glob("*.png"))))
     return 0
 
 
