@@ -58,9 +58,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"bad-input suite: {sum(counts.values())} cases passed ({detail})")
 
 
-# Whole modules whose tests build whole portals or start Chromium: `make check` runs without them
+# Whole modules whose tests build whole portals, sweep hundreds of them (test_robust_types.py: every
+# command on 675 portals, about 6 minutes) or start Chromium: `make check` runs without them
 # (pytest -m "not slow"), `make test` runs everything.
-SLOW_MODULES = {"test_links.py", "test_fuzz_build.py", "test_workflows.py", "test_preview.py"}
+SLOW_MODULES = {"test_links.py", "test_fuzz_build.py", "test_workflows.py", "test_preview.py", "test_robust_types.py",
+                "test_robust_types_build.py"}
 
 
 def pytest_collection_modifyitems(items):

@@ -195,3 +195,84 @@ def test_a_new_case_study_with_only_its_front_matter_filled_still_fails_on_empty
     code, out, _ = site.cli("validate", "--build-date", DATE)
     assert code == 1
     assert [line.split(": error: ")[1] for line in out.splitlines()] == EMPTY_SECTIONS
+
+
+# -- what `new` could not write, or that could never pass ----------------------------------------------
+
+
+@pytest.mark.parametrize("args, rule", [
+    pytest.param(["--title", "Index"], "story-slug-reserved", id="a-title-that-makes-the-reserved-slug"),
+    pytest.param(["--title", "x", "--slug", "index"], "story-slug-reserved", id="the-reserved-slug"),
+    pytest.param(["--title", "x", "--slug", "a" * 300], "story-slug-too-long", id="a-300-letter-slug"),
+    pytest.param(["--title", "x", "--slug", "a" * 101], "story-slug-too-long", id="a-slug-over-the-limit"),
+    pytest.param(["--title", "\u202eevil title"], "yaml-invisible-character", id="a-bidi-control-in-the-title"),
+    pytest.param(["--title", "Acme\u200bgrows"], "yaml-invisible-character", id="a-zero-width-space-in-the-title"),
+    pytest.param(["--title", "x" * 121], "story-too-long", id="a-title-over-its-limit"),
+])
+def test_new_refuses_what_validate_would_always_refuse_and_writes_nothing(site, args, rule):
+    site.advocate()
+    code, out, err = new(site, "testimonial", "--advocate", "jane-doe", *args)
+    assert (code, out, f"[{rule}]" in err, err.splitlines()[-1].startswith("storyportal: error: ")) == (
+        1, "", True, True)
+    assert list((site.root / "stories").iterdir()) == []
+
+
+def test_a_reserved_slug_is_refused_with_the_rule_validate_gives_and_what_to_do(site):
+    site.advocate()
+    code, out, err = new(site, "case-study", "--advocate", "jane-doe", "--title", "x", "--slug", "index")
+    assert err == (
+        "stories/index.md:1:1: error: The name 'index' would give this story the address /stories/, the list of "
+        "every story, which the site needs for its own page (name the file after the story, like "
+        "northwind-onboarding.md) [story-slug-reserved]\n"
+        "storyportal: error: stories/index.md was not written: storyportal validate would refuse it for the "
+        "reason(s) above, whatever you fill in (choose another --title, --slug or --lang)\n")
+
+
+@pytest.mark.parametrize("option", ["--title", "--slug", "--advocate", "--lang"])
+def test_text_the_terminal_did_not_pass_as_utf8_is_refused(site, option):
+    # Python keeps an undecodable argument byte (a Latin-1 terminal's 'ä') as a lone surrogate.
+    site.advocate()
+    args = {"--title": "x", "--advocate": "jane-doe"}
+    args[option] = "J\udce4ne"
+    code, out, err = new(site, "case-study", *[part for pair in args.items() for part in pair])
+    assert (code, err) == (1, f"storyportal: error: {option} holds characters that are not UTF-8 text (set your "
+                              "terminal's character encoding to UTF-8, or type the text again)\n")
+
+
+def test_a_language_code_that_would_change_the_front_matter_is_refused(site):
+    site.advocate()
+    code, out, err = new(site, "case-study", "--advocate", "jane-doe", "--lang", "en\ndraft: true")
+    assert (code, err) == (1, "storyportal: error: 'en\\ndraft: true' is not a language code: use one like en, "
+                              "de or fr-CA\n")
+
+
+def test_a_file_where_the_stories_folder_should_be_is_refused_in_words(site):
+    site.advocate()
+    site.plugin["stories_dir"] = "notes.txt"
+    site.write("notes.txt", "not a folder")
+    code, out, err = new(site, "case-study", "--advocate", "jane-doe", "--title", "Acme grows")
+    assert (code, err) == (1, "storyportal: error: notes.txt is a file, in the way of the stories folder "
+                              "'notes.txt': move it away, or set stories_dir in mkdocs.yml to the folder of the "
+                              "stories\n")
+
+
+def test_a_file_in_the_way_higher_up_is_named(site):
+    site.advocate()
+    site.plugin["stories_dir"] = "notes.txt/stories"
+    site.write("notes.txt", "not a folder")
+    code, out, err = new(site, "case-study", "--advocate", "jane-doe", "--title", "Acme grows")
+    assert (code, err) == (1, "storyportal: error: notes.txt is a file, in the way of the stories folder "
+                              "'notes.txt/stories': move it away, or set stories_dir in mkdocs.yml to the folder "
+                              "of the stories\n")
+
+
+def test_every_reason_an_unreadable_registry_gives_is_printed(site):
+    site.advocate()
+    site.flush()
+    path = site.root / "advocates.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Jane Doe", b"J\xe4ne Doe"))
+    site.flush = lambda: None  # keep the file as broken
+    code, out, err = new(site, "case-study", "--advocate", "jane-doe")
+    assert (code, err) == (1, "advocates.yaml:9:1: error: The file is not UTF-8 text (save it as UTF-8) "
+                              "[file-encoding]\nstoryportal: error: the advocate registry advocates.yaml cannot be "
+                              "read: fix the error(s) above first\n")

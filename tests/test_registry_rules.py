@@ -131,3 +131,20 @@ def run_cli_without_flush(site, *args):
     """``site.cli`` rewrites advocates.yaml; this runs the command on the files as they are."""
     site.flush = lambda: None
     return site.cli(*args)
+
+
+REQUEST = "    requests:\n      - id: {id}\n        date: 2026-05-02\n        activity: site-visit\n        rep: Bob\n" \
+          "        opportunity: Deal 1\n"
+
+
+@pytest.mark.parametrize("written, message", [
+    ("[1]", "'requests > item 1 > id' must be a whole number, not list"),
+    ("{n: 1}", "'requests > item 1 > id' must be a whole number, not dict"),
+    ("true", "'requests > item 1 > id' must be a whole number, not True"),
+    ('"1"', "'requests > item 1 > id' must be a whole number, not '1'"),
+])
+def test_a_request_number_of_the_wrong_kind_is_located_not_hashed(site, written, message):
+    # The uniqueness check across the registry ran on the raw values, before the schema's type check.
+    text = COMPANY + ADVOCATE + REQUEST.format(id=written) + "  bob:\n    name: Bob\n    company: acme\n" \
+        "    consent:\n      scopes: [case-study]\n      granted: 2026-01-10\n" + REQUEST.format(id=written)
+    assert registry_lines(site, text) == [f"{R}:{line}:13: error: {message} [registry-field-type]" for line in (15, 27)]

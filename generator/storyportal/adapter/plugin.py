@@ -28,7 +28,13 @@ from storyportal.adapter.csp import add_csp
 from storyportal.adapter.i18n import add_interface, page_interface
 from storyportal.adapter.preview import KEYED_KINDS, StoryPortalFile
 from storyportal.adapter.search import BackgroundIndexer, SearchIndexError, index_site, search_enabled
-from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
+from storyportal.core.config import (
+    BUILD_DATE_VARIABLE,
+    CONFIG_OPTIONS,
+    SiteSettings,
+    environment_date_problem,
+    parse_portal_config,
+)
 from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
@@ -386,8 +392,11 @@ def read_settings(options, config) -> SiteSettings:
     audience = os.environ.get("STORYPORTAL_AUDIENCE")
     if audience:
         block["audience"] = audience
-    date = os.environ.get("STORYPORTAL_BUILD_DATE")
+    date = os.environ.get(BUILD_DATE_VARIABLE)
     if date:
+        wrong = environment_date_problem()  # said at the variable's name, not at mkdocs.yml
+        if wrong:
+            raise PluginError("storyportal settings are invalid:\n" + wrong[0].format())
         block["build_date"] = date
     text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
     portal, issues = parse_portal_config(block, text, Path(config.config_file_path).name)

@@ -20,7 +20,7 @@ import socket
 import sys
 from pathlib import Path
 
-from storyportal.core.config import Audience
+from storyportal.core.config import BUILD_DATE_VARIABLE, Audience, environment_date_problem
 from storyportal.site.leakguard import scan_output
 
 DEFAULT_DIRS = {Audience.PUBLIC: "site", Audience.INTERNAL: "site-internal"}
@@ -34,7 +34,7 @@ NO_PLUGIN = (
 ENVIRONMENT_KEYS = (
     "NO_MKDOCS_2_WARNING",
     "STORYPORTAL_AUDIENCE",
-    "STORYPORTAL_BUILD_DATE",
+    BUILD_DATE_VARIABLE,
     "SOURCE_DATE_EPOCH",
     "STORYPORTAL_SEARCH",
 )
@@ -61,10 +61,9 @@ def _environment(args):
         os.environ["STORYPORTAL_SEARCH"] = "0"
     if args.build_date:
         os.environ["STORYPORTAL_BUILD_DATE"] = args.build_date.isoformat()
-    day = args.build_date or dt.date.fromisoformat(
-        os.environ.get("STORYPORTAL_BUILD_DATE", dt.date.today().isoformat())
-    )
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(day.timetuple())))
+    day = args.build_date or _environment_day()
+    if day is not None:  # else the plugin refuses the variable, at its name
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(day.timetuple())))
     try:
         yield
     finally:
@@ -73,6 +72,12 @@ def _environment(args):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _environment_day() -> dt.date | None:
+    if environment_date_problem():
+        return None
+    return dt.date.fromisoformat(os.environ.get(BUILD_DATE_VARIABLE) or dt.date.today().isoformat())
 
 
 class _StderrHandler(logging.StreamHandler):

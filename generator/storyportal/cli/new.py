@@ -13,20 +13,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from storyportal.cli.output import Exit, fail, settings_or_report
+from storyportal.cli.output import Exit, fail, format_text, settings_or_report
 from storyportal.core.config import PortalConfig, SiteSettings
 from storyportal.core.errors import closest
-from storyportal.core.model import Advocate, Registry
+from storyportal.core.issues import Severity
+from storyportal.core.languages import LANG_CODE_SHAPE
+from storyportal.core.model import Advocate, Registry, Taxonomy
 from storyportal.core.portal import build_date
 from storyportal.core.registry import build_taxonomy, load_registry
+from storyportal.core.rules import resolve_story
 from storyportal.core.schema import StoryType
 from storyportal.core.slugs import SLUG, slugify, unspellable_script
+from storyportal.core.stories import StoryRef, read_story, slug_problems
 
 MAX_SLUG = 60
 
@@ -75,10 +80,13 @@ def run_new(args) -> int:
         return Exit.USAGE
     today = build_date(args.build_date or settings.portal.build_date)
     try:
-        registry = load_story_registry(settings)
+        check_typed(args)
+        taxonomy = build_taxonomy(settings.portal)
+        registry = load_story_registry(settings, taxonomy)
         story = plan_new_story(
             registry, args.type, args.advocate, args.title, args.slug, args.lang, today, settings.portal.lang
         )
+        check_would_pass(settings, registry, taxonomy, story)
         path = write_story(settings, story)
     except Refusal as exc:
         # A refusal, not a crash: the writer's mistake in their own words, as `new` was asked.
@@ -87,12 +95,24 @@ def run_new(args) -> int:
     return Exit.OK
 
 
-def load_story_registry(settings: SiteSettings) -> Registry:
-    registry, issues = load_registry(settings.root, settings.portal, build_taxonomy(settings.portal))
+def check_typed(args) -> None:
+    """Refuse text the terminal did not pass as UTF-8: Python keeps such bytes as lone surrogates,
+    which no file can hold."""
+    typed = [("--title", args.title), ("--slug", args.slug), ("--lang", args.lang)]
+    typed += [("--advocate", ident) for ident in args.advocate]
+    for option, value in typed:
+        if value is not None and any("\ud800" <= char <= "\udfff" for char in value):
+            raise Refusal(
+                f"{option} holds characters that are not UTF-8 text (set your terminal's character encoding "
+                "to UTF-8, or type the text again)"
+            )
+
+
+def load_story_registry(settings: SiteSettings, taxonomy: Taxonomy) -> Registry:
+    registry, issues = load_registry(settings.root, settings.portal, taxonomy)
     if registry is None:
-        raise Refusal(
-            f"the advocate registry cannot be read: {issues[0].format() if issues else settings.portal.registry}"
-        )
+        sys.stderr.write(format_text(issues))  # every reason, as validate would list them
+        raise Refusal(f"the advocate registry {settings.portal.registry} cannot be read: fix the error(s) above first")
     return registry
 
 
@@ -117,8 +137,10 @@ def plan_new_story(
     if not SLUG.match(slug):
         raise Refusal(
             f"'{slug}' cannot be a file name and web address: use lowercase letters a-z, digits "
-            f"and '-', like '{slugify(slug)}'"
+            f"and '-', like '{slugify(slug)[:MAX_SLUG].strip('-')}'"
         )
+    if lang is not None and not re.fullmatch(LANG_CODE_SHAPE, lang):
+        raise Refusal(f"'{lang}' is not a language code: use one like en, de or fr-CA")
     return NewStory(kind, advocates, title.strip(), slug, lang, today)
 
 
@@ -168,6 +190,35 @@ def default_slug(title: str, advocate: Advocate, kind: str, lang: str | None = N
     return slug
 
 
+def check_would_pass(settings: SiteSettings, registry: Registry, taxonomy: Taxonomy, story: NewStory) -> None:
+    """Refuse a story that validate would refuse whatever the writer fills in (a reserved or overlong
+    address, a title with invisible characters or over its limit, a language code YAML misreads): the
+    rules validate runs, on the file as it would be once its TODO values and sections are filled."""
+    config = settings.portal
+    ref = StoryRef(f"{config.stories_dir}/{story.slug}.md", story.slug, config.stories_dir)
+    text = fill_placeholders(render_story(config, story))
+    file = read_story(ref, text.encode("utf-8"), config)
+    _, _, issues = resolve_story(file, registry, taxonomy, config, settings.root, story.today)
+    problems = [i for i in [*slug_problems([ref]), *issues] if i.severity is Severity.ERROR]
+    if problems:
+        sys.stderr.write(format_text(problems))
+        raise Refusal(
+            f"{_shown(settings.root / ref.source)} was not written: storyportal validate would refuse it for the "
+            "reason(s) above, whatever you fill in (choose another --title, --slug or --lang)"
+        )
+
+
+# What a writer types over each TODO value, to check the rest of the file as it will be once filled in.
+_FILLED = {"title": "A headline", "summary": "A summary.", "quote": "A quote.", "url": "https://youtu.be/aaaaaaaaaaa"}
+
+
+def fill_placeholders(text: str) -> str:
+    """``text`` with every empty TODO value and every section filled, as the writer will fill them."""
+    for field, value in _FILLED.items():
+        text = re.sub(rf'^(\s*{field}: )""', rf"\g<1>{_scalar(value)}", text, flags=re.M)
+    return re.sub(r"^(## .+)$", r"\1\n\nWhat happened.", text, flags=re.M)
+
+
 def write_story(settings: SiteSettings, story: NewStory) -> Path:
     """Write ``<stories_dir>/<slug>.md``; never overwrite anything."""
     folder = settings.root / settings.portal.stories_dir
@@ -178,12 +229,20 @@ def write_story(settings: SiteSettings, story: NewStory) -> Path:
                 f"{_shown(taken)} already exists; choose another name with --slug "
                 "(an existing story is never overwritten)"
             )
-    folder.mkdir(parents=True, exist_ok=True)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(render_story(settings.portal, story))
-    except FileExistsError:
-        raise Refusal(f"{_shown(path)} already exists; choose another name with --slug") from None
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is None:
+            raise Refusal(f"{_shown(path)} already exists; choose another name with --slug") from None
+        raise Refusal(
+            f"{_shown(blocker)} is a file, in the way of the stories folder '{settings.portal.stories_dir}': "
+            "move it away, or set stories_dir in mkdocs.yml to the folder of the stories"
+        ) from None
+    except OSError as exc:
+        raise Refusal(f"{_shown(path)} cannot be written: {exc.strerror or exc}") from None
     return path
 
 

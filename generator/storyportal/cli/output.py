@@ -12,6 +12,7 @@ from pathlib import Path
 
 from storyportal.core.config import SiteSettings, load_settings
 from storyportal.core.issues import Issue, Severity, visible
+from storyportal.core.schema import FIRST_DAY, LAST_DAY
 
 
 class Exit(enum.IntEnum):
@@ -97,9 +98,12 @@ def write_step_summary(text: str) -> None:
 def date_argument(text: str) -> dt.date:
     """An argparse type: ``2026-03-14``, or a plain refusal."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-03-14") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside the years 1900 to 2999: check the year")
+    return day
 
 
 def settings_or_report(config_file: Path) -> SiteSettings | None:

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from storyportal.cli.output import Exit, describe, fail
+from storyportal.cli.output import Exit, describe, fail, format_text
 from storyportal.core.activities import ACTIVITY_IDS
 from storyportal.core.config import load_settings
 from storyportal.core.portal import build_date, load_portal
@@ -97,9 +97,21 @@ def open_portal(args):
         return None
     # The site's own build date, so that "published" means what the built site shows.
     portal = load_portal(settings, build_date(args.build_date or settings.portal.build_date))
+    registry = settings.portal.registry
     if portal.registry_missing:
-        fail(f"cannot read the advocate registry {settings.portal.registry}")
+        fail(f"cannot read the advocate registry {registry}")
         return None
+    if not portal.registry_read:
+        # An empty program read from an unreadable registry would look clean: say why, and stop.
+        sys.stderr.write(format_text(portal.registry_problems))
+        fail(f"cannot read the advocate registry {registry}: fix the error(s) above first")
+        return None
+    broken = portal.registry_problems
+    if broken:
+        sys.stderr.write(
+            f"storyportal: warning: {registry} has {len(broken)} error(s); the advocates and companies "
+            "they concern are left out here (storyportal validate lists them)\n"
+        )
     return portal
 
 

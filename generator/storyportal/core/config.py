@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,14 +18,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from storyportal.core.errors import validate_model
+from storyportal.core.frontmatter import normalize_text
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.languages import LANG_CODE_SHAPE, Language, site_languages
 from storyportal.core.model import or_list
 from storyportal.core.paths import reserved_address
+from storyportal.core.schema import PlainDate, date_in_range
 from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Mark, Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
 
+BUILD_DATE_VARIABLE = "STORYPORTAL_BUILD_DATE"  # the build date when neither --build-date nor build_date is given
 FACETS = ("industry", "company_size", "region", "products", "use_cases")
 # What one value of each facet is called, for people: filter legends, "unknown company size 'x'".
 FACET_LABELS = {
@@ -102,7 +106,7 @@ class PortalConfig(BaseModel):
         "messages",
         description="Folder of the portal's own interface strings (<code>.yaml), which add to or replace ours.",
     )
-    build_date: dt.date | None = Field(
+    build_date: PlainDate | None = Field(
         None, description="The date consent and publication are judged on; default today (or $STORYPORTAL_BUILD_DATE)."
     )
     audience: Audience = Field(
@@ -186,8 +190,16 @@ _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
+def _plugin_entries(data: Any) -> list[Any]:
+    """The ``plugins`` list; MkDocs also takes a map (name: options); anything else names no plugin."""
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    if isinstance(plugins, dict):
+        return [{name: options} for name, options in plugins.items()]
+    return plugins if isinstance(plugins, list) else []
+
+
 def find_plugin_block(data: dict[str, Any]) -> dict[str, Any] | None:
-    for entry in data.get("plugins") or []:
+    for entry in _plugin_entries(data):
         if isinstance(entry, dict) and "storyportal" in entry:
             return entry["storyportal"] or {}
         if entry == "storyportal":
@@ -199,12 +211,16 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
     """Read mkdocs.yml without MkDocs; return the settings or the located problems."""
     source = config_file.name
     try:
-        text = config_file.read_text(encoding="utf-8-sig")
-        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - tags are neutralised above
+        raw = config_file.read_bytes()
     except FileNotFoundError:
         return None, [_not_a_portal(config_file)]
     except OSError as exc:
         return None, [Issue(source, 0, 0, "config-missing", f"Cannot read the site configuration: {exc.strerror}")]
+    text, problems = normalize_text(raw, source)  # not UTF-8, or NUL bytes: a located file-encoding error
+    if text is None:
+        return None, problems
+    try:
+        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - tags are neutralised above
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -219,6 +235,9 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
     portal, issues = parse_portal_config(block, text, source)
     if portal is None:
         return None, issues
+    wrong_date = environment_date_problem()
+    if wrong_date:
+        return None, wrong_date
     return SiteSettings(
         root=config_file.resolve().parent,
         site_name=str(data.get("site_name") or "Customer stories"),
@@ -227,6 +246,27 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
         portal=portal,
         notes=tuple(issues),
     ), issues
+
+
+def environment_date_problem() -> list[Issue]:
+    """$STORYPORTAL_BUILD_DATE (set by CI) is checked like the build_date setting it stands in for."""
+    text = os.environ.get(BUILD_DATE_VARIABLE)
+    if not text:
+        return []
+    try:
+        date_in_range(dt.date.fromisoformat(text))
+    except ValueError:  # not a date, or outside the years the portal works with
+        return [
+            Issue(
+                BUILD_DATE_VARIABLE,
+                0,
+                0,
+                "config-invalid-value",
+                f"The environment variable {BUILD_DATE_VARIABLE} is '{text}', not a date between 1900 and 2999",
+                hint="set it as YYYY-MM-DD, like 2026-03-14, or unset it to judge on today",
+            )
+        ]
+    return []
 
 
 def _not_a_portal(config_file: Path) -> Issue:
@@ -351,7 +391,10 @@ def _strip_tags(text: str) -> str:
 
 
 def _plugin_path(data: Any) -> KeyPath:
-    for index, entry in enumerate((data or {}).get("plugins") or []):
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    if isinstance(plugins, dict) and "storyportal" in plugins:
+        return ("plugins", "storyportal")
+    for index, entry in enumerate(_plugin_entries(data)):
         if isinstance(entry, dict) and "storyportal" in entry:
             return ("plugins", index, "storyportal")
     return ()

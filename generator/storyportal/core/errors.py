@@ -177,6 +177,12 @@ def _describe(kind: str, name: str, value: Any, ctx: dict[str, Any], prefix: str
             "type the text; delete what is there first, as it may hold characters you cannot see",
             _BLANK_RULES.get(prefix, f"{prefix}-invalid-value"),
         )
+    if kind == "date_out_of_range":
+        return (
+            f"'{name}' is {value}, outside the years 1900 to 2999",
+            "check the year: write the date as YYYY-MM-DD, like 2026-03-14",
+            f"{prefix}-invalid-value",
+        )
     if kind == "date_impossible":
         return (
             f"'{name}' is not a real date: {shown}",

@@ -69,7 +69,7 @@ def _escape(match: re.Match[str]) -> str:
     char = match.group()
     if char in _NAMED:
         return _NAMED[char]
-    if ord(char) > 0x9F and unicodedata.category(char) not in ("Cf", "Zl", "Zp"):
+    if ord(char) > 0x9F and unicodedata.category(char) not in ("Cf", "Cs", "Zl", "Zp"):  # Cs: undecodable bytes
         return char  # any other letter or symbol is shown as itself
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from storyportal.core.config import SiteSettings
 from storyportal.core.errors import did_you_mean
+from storyportal.core.frontmatter import normalize_text
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.languages import Language, primary_subtag
 from storyportal.core.yamlload import Parsed, parse_yaml
@@ -126,7 +127,7 @@ class _Reader:
         try:
             stat = path.stat()
             parsed, problems = _parse(path, shown, stat.st_mtime_ns, stat.st_size)
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             self._error(shown, 0, 0, f"The interface strings cannot be read: {exc}")
             return {}
         self.issues += problems
@@ -180,7 +181,8 @@ class _Reader:
 @functools.lru_cache(maxsize=32)
 def _parse(path: Path, shown: str, mtime_ns: int, size: int) -> tuple[Parsed | None, list[Issue]]:  # noqa: ARG001
     # Every build reads the same few catalogues: parse a file again only when it changed (mtime, size).
-    return parse_yaml(path.read_text(encoding="utf-8-sig"), shown)
+    text, problems = normalize_text(path.read_bytes(), shown)  # not UTF-8: a located file-encoding error
+    return parse_yaml(text, shown) if text is not None else (None, problems)
 
 
 def _is_text(value: object) -> bool:

@@ -45,6 +45,9 @@ class Portal:
     status: MappingProxyType[str, Status]  # source path -> Status, for every story file found
     issues: tuple[Issue, ...]
     messages: MessageBook  # the interface strings of every configured language
+    # False when advocates.yaml could not be read at all (missing, not UTF-8, not YAML, not the two sections):
+    # ``registry`` is then empty, which must not read as a program without advocates
+    registry_read: bool = True
 
     @functools.cached_property
     def published(self) -> tuple[Story, ...]:
@@ -74,6 +77,12 @@ class Portal:
     def languages(self) -> tuple[Language, ...]:
         """The site's languages, the default first (``core.languages``)."""
         return self.settings.languages
+
+    @property
+    def registry_problems(self) -> list[Issue]:
+        """The registry's errors, in reading order (why it could not be read, when it could not)."""
+        source = self.settings.portal.registry
+        return [i for i in self.issues if i.path == source and i.severity is Severity.ERROR]
 
     @property
     def registry_missing(self) -> bool:
@@ -170,6 +179,7 @@ class PortalLoader:
                 MappingProxyType({s: Status.INVALID for s in files}),
                 tuple(sort_issues(issues)),
                 messages,
+                registry_read=False,
             )
         prefixes = {lang.code: lang.url_prefix for lang in site_languages(config)}
         stories, status = [], {}

@@ -172,7 +172,7 @@ class _RegistryReader:
             requests = data.get("requests") if isinstance(data, dict) else None
             for index, entry in enumerate(requests if isinstance(requests, list) else []):
                 number = entry.get("id") if isinstance(entry, dict) else None
-                if number is None or isinstance(number, bool):
+                if type(number) is not int:  # a list, a map, a text, true: the schema reports it
                     continue
                 if number in seen:
                     self.issue(

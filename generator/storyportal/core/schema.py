@@ -71,7 +71,19 @@ class ShownText(GroupedMetadata):
         yield AfterValidator(_visible)
 
 
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+# The days the portal works with. Outside them a date is a typo (0026 for 2026), and the sums the
+# rules make with it (a year of declines before it, a cool-down after it) would leave the calendar.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def date_in_range(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise PydanticCustomError("date_out_of_range", "the date is outside the years 1900 to 2999")
+    return day
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(date_in_range)]
+PlainDate = Annotated[dt.date, AfterValidator(date_in_range)]  # no quoted form: the registry's request log
 
 
 class Scope(str, enum.Enum):
@@ -180,7 +192,7 @@ class ConsentIn(_Strict):
 class ReferenceCallsIn(_Strict):
     available: bool = Field(False, description="Whether the advocate takes reference calls at all.")
     max_per_quarter: Annotated[int, Field(ge=0, le=100)] = Field(0, description="Calls per calendar quarter at most.")
-    log: Annotated[list[dt.date], Field(max_length=1000)] = Field([], description="Dates of calls already taken.")
+    log: Annotated[list[PlainDate], Field(max_length=1000)] = Field([], description="Dates of calls already taken.")
     owner: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
         None, description="The account owner sales contacts (internal)."
     )
@@ -201,7 +213,7 @@ class ActivityIn(_Strict):
 
 class RequestIn(_Strict):
     id: Annotated[int, Field(ge=1, le=10**9)] = Field(description="The request's number, unique in the registry.")
-    date: dt.date = Field(description="The day of the ask (or of the activity once scheduled).")
+    date: PlainDate = Field(description="The day of the ask (or of the activity once scheduled).")
     activity: Annotated[Activity, Field(strict=False)] = Field(description="What was asked.")
     rep: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
         description="The sales rep who asked (internal)."

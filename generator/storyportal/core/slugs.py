@@ -24,6 +24,9 @@ from anyascii import anyascii
 # taxonomy values share it, because each ends up in a URL, a file name or a CSS-safe attribute.
 SLUG_SHAPE = r"[a-z0-9][a-z0-9-]*"
 SLUG = re.compile(SLUG_SHAPE + r"\Z")
+# The longest story address: with '.md', '.png' or a language suffix added, every file the build
+# names after it stays far inside the 255 bytes file systems allow.
+MAX_SLUG_LENGTH = 100
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"})
 # Unicode character-name prefixes of the scripts refused, and the name a writer knows them by.
 _UNSPELLABLE = {

@@ -14,7 +14,7 @@ from storyportal.core.frontmatter import normalize_text, split_front_matter
 from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.schema import StoryIn
-from storyportal.core.slugs import SLUG, slugify, unspellable_script
+from storyportal.core.slugs import MAX_SLUG_LENGTH, SLUG, slugify, unspellable_script
 from storyportal.core.yamlload import Parsed, parse_yaml
 
 IGNORED = ("README.md",)
@@ -71,7 +71,7 @@ def discover_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], 
             refs.append(StoryRef(rel, entry.name[:-3], config.stories_dir))
         elif Path(entry.name).suffix.lower() not in IMAGE_SUFFIXES:  # images of <slug>.md stories sit here
             issues.append(_stray(rel))
-    return refs, issues + _slug_problems(refs)
+    return refs, issues + slug_problems(refs)
 
 
 def _story_folder(folder: Path, rel: str) -> tuple[list[StoryRef], list[Issue]]:
@@ -124,10 +124,23 @@ def _stray(rel: str) -> Issue:
     )
 
 
-def _slug_problems(refs: list[StoryRef]) -> list[Issue]:
+def slug_problems(refs: list[StoryRef]) -> list[Issue]:
+    """What is wrong with the file names as addresses (``storyportal new`` checks its own the same way)."""
     issues: list[Issue] = []
     seen: dict[str, str] = {}  # lowercased slug -> the first file with it
     for ref in refs:
+        if len(ref.slug) > MAX_SLUG_LENGTH:
+            issues.append(
+                Issue(
+                    ref.source,
+                    1,
+                    1,
+                    "story-slug-too-long",
+                    f"The file name '{ref.slug[:40]}…' is {len(ref.slug)} characters long; a web address "
+                    f"may have at most {MAX_SLUG_LENGTH}",
+                    hint=f"rename it to a few words, like '{slugify(ref.slug)[:40].strip('-')}'",
+                )
+            )
         if not SLUG.match(ref.slug):
             issues.append(
                 Issue(

@@ -55,12 +55,23 @@ def next_id(data: Any) -> int:
     """One more than the highest request number anywhere in the registry."""
     numbers: list[int] = [
         entry["id"]
-        for advocate in (data.get("advocates") or {}).values()
-        if isinstance(advocate, dict)
-        for entry in (advocate.get("requests") or [])
-        if isinstance(entry, dict) and isinstance(entry.get("id"), int)
+        for _, entry in _entries(data)
+        if isinstance(entry.get("id"), int) and not isinstance(entry.get("id"), bool)
     ]
     return max(numbers, default=0) + 1
+
+
+def _entries(data: Any) -> list[tuple[str, Any]]:
+    """(advocate id, request map) for every request in the file as written: an advocate, a log or
+    an entry of the wrong kind (reported by validate) is passed over, not read."""
+    advocates = data.get("advocates") if isinstance(data, dict) else None
+    found = []
+    for ident, advocate in advocates.items() if isinstance(advocates, dict) else []:
+        requests = advocate.get("requests") if isinstance(advocate, dict) else None
+        found += [
+            (ident, entry) for entry in (requests if isinstance(requests, list) else []) if isinstance(entry, dict)
+        ]
+    return found
 
 
 def add_request(data: Any, request: NewRequest) -> int:
@@ -90,10 +101,9 @@ def add_request(data: Any, request: NewRequest) -> int:
 
 def find_request(data: Any, number: int) -> tuple[str, Any] | None:
     """(advocate id, the request's map) for request ``number``, or None."""
-    for ident, advocate in (data.get("advocates") or {}).items():
-        for entry in (advocate or {}).get("requests") or []:
-            if isinstance(entry, dict) and entry.get("id") == number:
-                return ident, entry
+    for ident, entry in _entries(data):
+        if entry.get("id") == number and not isinstance(entry.get("id"), bool):
+            return ident, entry
     return None
 
 
