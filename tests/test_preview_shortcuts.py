@@ -18,7 +18,7 @@ from storyportal.site import plan as plan_module
 from storyportal.site.embed import plan_embeds
 from storyportal.site.pages import ALTERNATE_KINDS, TextMemo, page_url_of, plan_pages
 from storyportal.site.plan import CARD_CHUNK, PlanMemo, _card_json, plan_site, story_facet_values
-from test_preview import Preview, start
+from test_preview import EDITS, Preview, start
 
 SITE = "https://stories.test/"
 
@@ -286,3 +286,18 @@ def test_related_stories_ranked_only_where_a_pool_changed_equal_a_fresh_plan(sit
         if name == "old story added, outside every pool":
             assert ranked == ["zz-old"]  # no pool changed: the others keep their ranking
         assert related_of(kept) == related_of(plan_site(site.load())), name
+
+
+def test_the_sitemap_is_rendered_again_only_when_what_it_lists_changes(site, monkeypatch):
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    sitemap = preview.instance.preview.sitemap_output
+    renders = sitemap.renders
+    EDITS["body"](site)
+    assert preview.rebuild() == preview.fresh()
+    assert sitemap.renders == renders  # the same pages at the same addresses: the last output kept
+    EDITS["new story"](site)
+    served = preview.rebuild()
+    assert sitemap.renders == renders + 1 and served == preview.fresh()
+    assert "/stories/delta/" in (preview.served / "sitemap.xml").read_text()

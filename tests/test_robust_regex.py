@@ -64,6 +64,8 @@ CASES = {
     "core.schema._ISO_DATE": ("match", [fill("1")]),
     "core.slugs.SLUG": ("match", [fill("a-", suffix="!")]),
     "core.stories._HINT_LINE": ("match", [fill(" ", prefix="type:", suffix="!"), fill("a", prefix="type: ", suffix="!")]),
+    "core.yamlsplice._SECTION_LINE": ("match", [fill("a"), fill("a", suffix=":"), fill(" ", prefix="a:", suffix="x"),
+                                               fill("#", prefix="a: ")]),
     "core.yamlload._CURLY_VALUE": ("match", [fill(" ", prefix="a: “", suffix="x"), fill("a", suffix=": “"),
                                              fill(" ", prefix="- ", suffix=":")]),
     "core.yamlload._HIDDEN_CHARS": ("search", [fill("a"), fill("é")]),

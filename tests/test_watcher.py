@@ -21,7 +21,7 @@ from watchdog.events import (
 from watchdog.observers.polling import PollingObserver
 
 from storyportal.adapter import watcher
-from storyportal.adapter.watcher import SaveHandler, event_server
+from storyportal.adapter.watcher import EVENT_BUILD_DELAY, SaveHandler, event_server
 from storyportal.cli.main import make_parser
 
 
@@ -78,6 +78,11 @@ def test_serve_watches_with_system_events_and_with_polling_when_asked(tmp_path):
     assert not isinstance(server(tmp_path).observer, PollingObserver)
     assert isinstance(server(tmp_path, poll=True).observer, PollingObserver)
     assert make_parser().parse_args(["serve", "--poll"]).poll is True
+
+
+def test_with_system_events_the_wait_for_quiet_is_shorter_and_polling_keeps_mkdocs_own(tmp_path):
+    polling = server(tmp_path, poll=True)
+    assert server(tmp_path).build_delay == EVENT_BUILD_DELAY < polling.build_delay == 0.1
 
 
 def test_a_story_saved_in_a_watched_folder_asks_for_a_rebuild(tmp_path):

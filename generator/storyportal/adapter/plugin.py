@@ -243,6 +243,16 @@ class StoryPortalPlugin(BasePlugin):
         assert self.pages is not None  # on_config planned this build
         return self.pages.pages.get(page.file.src_uri) if page.file.src_uri in self.owned else None
 
+    def on_pre_template(self, template, *, template_name, config):
+        if template_name == "sitemap.xml":  # storyportal serve: the last output when it lists the same
+            return self.preview.sitemap_template(template, config)
+        return template
+
+    def on_post_template(self, output_content, *, template_name, config):
+        if template_name == "sitemap.xml":
+            self.preview.sitemap_output.rendered(output_content)
+        return output_content
+
     def on_template_context(self, context, *, template_name, config):
         if template_name == "sitemap.xml":  # storyportal serve: pages kept from earlier rebuilds too
             context["pages"] = self.preview.sitemap_pages(context["pages"], config.site_url)

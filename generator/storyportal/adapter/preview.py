@@ -51,6 +51,7 @@ class Preview:
         self.fingerprint = ""  # what every page shares: settings, navigation, theme
         self.listings = ListingData()  # the data every listing page shares, versioned across rebuilds
         self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
+        self.sitemap_output = SitemapOutput()  # sitemap.xml as last rendered, with what it was rendered from
         self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
         self.theme_listing = ThemeListing()  # the installed theme's file names, listed once
         # Cards and image tags rendered for listing pages, kept across rebuilds (site/context.py says
@@ -78,6 +79,7 @@ class Preview:
     def begin(self, portal, pages: SitePages, image_tag: Callable) -> None:
         """A new build of ``portal``: inputs are computed again, counts start from zero."""
         self.portal, self.pages, self.image_tag = portal, pages, image_tag
+        self.sitemap_output.entries = None
         self.page_inputs, self.reused, self.rendered = {}, set(), set()
         self.walked = self.every_file = None
         # The interface strings of every language (messages/ may change while serving).
@@ -226,10 +228,19 @@ class Preview:
         self.reused.add(src_uri)
         return cached
 
+    def sitemap_template(self, template, config):
+        """`storyportal serve`: sitemap.xml's template, or its last output when it would list the same."""
+        if not self.fast or self.every_file is None or self.walked is None:
+            return template
+        entries = self.sitemap_pages(None, config.site_url)
+        return self.sitemap_output.template(template, entries, config.extra.get("sp_alternates"), self.fingerprint)
+
     def sitemap_pages(self, pages, site_url: str | None):
         """The sitemap lists every page: those MkDocs built and those kept from earlier rebuilds."""
         if self.every_file is None or self.walked is None:
             return pages
+        if self.sitemap_output.entries is not None:  # listed by sitemap_template in this build
+            return self.sitemap_output.entries
         entries: list[object] = []
         date = get_build_date()
         for file in every_page(self.every_file):
@@ -371,6 +382,55 @@ class ListingData:
         if current != self.last:
             self.version += 1
             self.last = current
+
+
+class SitemapOutput:
+    """sitemap.xml as last rendered, and what from: rendered again only when an entry, the language
+    alternates or the theme and settings (the fingerprint) changed.
+
+    The template reads nothing else (``pages`` and ``config.extra.sp_alternates``), so the kept
+    output is the bytes a render would give. Rendering it went through 10,000 entries per rebuild.
+    """
+
+    def __init__(self):
+        self.entries: list | None = None  # this build's entries (Preview.sitemap_pages)
+        self.key: tuple | None = None  # what this build's sitemap is made from
+        self.kept: tuple[tuple, str] | None = None  # (key, output) of the last render
+        self.renders = 0  # rendered from the template, not kept (tests count them)
+
+    def template(self, template, entries: list, alternates: dict | None, fingerprint: str):
+        self.entries = entries
+        alternates = alternates or {}
+        self.key = (fingerprint, [_sitemap_key(entry, alternates) for entry in entries])
+        if self.kept is not None and self.kept[0] == self.key:
+            return KeptOutput(self.kept[1])
+        self.renders += 1
+        return template
+
+    def rendered(self, output: str) -> None:
+        if self.key is not None:
+            self.kept = (self.key, output)
+        self.key = None
+
+
+def _sitemap_key(entry, alternates: dict) -> object:
+    """What the sitemap template reads of an entry (a page MkDocs built, or a kept page's SitemapEntry)."""
+    page = entry.page
+    if page is None:
+        return None
+    url = getattr(page, "url", None)  # a kept page's entry has none: the template finds no alternates
+    links = alternates.get(url, ()) if url is not None else ()
+    return (page.is_link, page.abs_url, page.canonical_url, page.update_date, links)
+
+
+@dataclass(frozen=True)
+class KeptOutput:
+    """Stands for a template whose output is known: MkDocs calls ``render`` and writes what it gives."""
+
+    output: str
+
+    def render(self, *args, **kwargs) -> str:
+        return self.output
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,13 @@ SAVE_EVENTS = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DEL
                          EVENT_TYPE_CLOSED})  # fmt: skip
 
 
+# How long the server waits for a burst of saves to end before it rebuilds (MkDocs waits 0.1 s).
+# The system reports a save's events within a millisecond of each other (an editor's write, close,
+# or write to a temporary file and rename); a save that still straddles the wait costs one more
+# rebuild, never a missed change (the events after the rebuild started ask for the next).
+EVENT_BUILD_DELAY = 0.05
+
+
 class SaveHandler(FileSystemEventHandler):
     """Calls ``saved()`` for a file saved under the watched folder (or, with ``only``, that one file)."""
 
@@ -72,6 +79,7 @@ class EventServer(LiveReloadServer):
         self.polling = self.observer  # MkDocs' own, kept for --poll and the fall-back
         if not self.poll:
             self.observer = _Observer()
+            self.build_delay = EVENT_BUILD_DELAY
         self.collector: threading.Timer | None = None
         build = self.builder
         self.builder = lambda: self._rebuild(build)

@@ -31,6 +31,7 @@ from storyportal.core.rules import (
 )
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
+from storyportal.core.yamlsplice import EntryParser
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ class PortalLoader:
     _stats: dict[StoryRef, tuple[tuple[int, int, int, int], tuple[StoryRef, str]]] = field(default_factory=dict)
     _registry: tuple[Registry | None, list[Issue]] = (None, [])
     _registry_key: tuple[str, str] | None = None
+    # advocates.yaml's last parse: an edit inside one advocate's entry parses that entry only
+    _registry_parser: EntryParser = field(default_factory=lambda: EntryParser("advocates"))
     # source -> (StoryFile, issues): a story's private values, found again when its file or the registry's
     # private values (not its consents: a revocation keeps them) change
     _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
@@ -246,7 +249,7 @@ class PortalLoader:
         )
         key = (hashlib.sha256(raw).hexdigest(), repr(stamps))
         if self._registry_key != key:
-            self._registry = load_registry(root, config, taxonomy)
+            self._registry = load_registry(root, config, taxonomy, self._registry_parser)
             self._registry_key = key
         return self._registry
 

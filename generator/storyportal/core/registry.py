@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -30,6 +31,7 @@ from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
 
+YamlParser = Callable[[str, str], tuple[Parsed | None, list[Issue]]]  # (text, source) -> parse_yaml's answer
 ID_PATTERN = SLUG_SHAPE + r"\Z"
 REGISTRY_MISSING = "registry-missing"  # the rule id callers test for: there is no registry to check against
 _COMPANY_FACETS = {"industry": "industry", "size": "company_size", "region": "region"}
@@ -196,8 +198,13 @@ def _request(r: RequestIn) -> Request:
     return Request(r.id, r.date, r.activity.value, r.rep, r.opportunity, r.outcome, r.exception)
 
 
-def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
-    """Read and check the registry. None means it could not be read at all."""
+def load_registry(
+    root: Path, config: PortalConfig, taxonomy: Taxonomy, parse: YamlParser = parse_yaml
+) -> tuple[Registry | None, list[Issue]]:
+    """Read and check the registry. None means it could not be read at all.
+
+    ``parse``: parse_yaml, or the preview's parser that keeps the last parse (core/yamlsplice.py).
+    """
     source = config.registry
     path = root / source
     if path.is_symlink():
@@ -209,7 +216,7 @@ def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple
     text, issues = normalize_text(raw, source)
     if text is None:
         return None, issues
-    return read_registry_text(text, root, config, taxonomy)
+    return read_registry_text(text, root, config, taxonomy, parse)
 
 
 def raw_private_values(root: Path, config: PortalConfig) -> tuple[PrivateValue, ...]:
@@ -225,11 +232,11 @@ def raw_private_values(root: Path, config: PortalConfig) -> tuple[PrivateValue, 
 
 
 def read_registry_text(
-    text: str, root: Path, config: PortalConfig, taxonomy: Taxonomy
+    text: str, root: Path, config: PortalConfig, taxonomy: Taxonomy, parse: YamlParser = parse_yaml
 ) -> tuple[Registry | None, list[Issue]]:
     """The registry from its text (``storyportal request`` checks what it would write)."""
     source = config.registry
-    parsed, issues = parse_yaml(text, source)
+    parsed, issues = parse(text, source)
     if parsed is None:
         return None, issues
     top, top_issues = validate_model(
