@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from sitebuilder import BUILD_DATE
+from storyportal.core.config import load_settings
+from storyportal.core.portal import PortalLoader, load_portal
 from storyportal.core.yamlload import parse_yaml
 from storyportal.core.yamlsplice import EntryParser
 
@@ -70,8 +73,10 @@ def same_as_a_full_parse(text: str, edited: str) -> EntryParser:
 SPLICED = {
     "a revocation": (REGISTRY, lambda t: replaced(t, "revoked: false", "revoked: true", 2)),
     "the last entry of the file": (REGISTRY, lambda t: replaced(t, "revoked: false", "revoked: true", 3)),
-    "the last entry before another top-level key": (REGISTRY + TRAILER,
-                                                    lambda t: replaced(t, "revoked: false", "revoked: true", 3)),
+    "the last entry before another top-level key": (
+        REGISTRY + TRAILER,
+        lambda t: replaced(t, "revoked: false", "revoked: true", 3),
+    ),
     "a quoted value over two lines": (REGISTRY, lambda t: replaced(t, "and friendly", "and kind")),
     "a block of text": (REGISTRY, lambda t: replaced(t, "Met at the fair.", "Met at the show.")),
     "a flow list": (REGISTRY, lambda t: replaced(t, "[name, quote]", "[name]")),
@@ -88,11 +93,15 @@ def test_an_edit_inside_one_entry_is_parsed_alone_and_equals_a_full_parse(name):
 FULL = {
     "a line added": lambda t: replaced(t, "    company: acme\n", "    company: acme\n    title: CTO\n"),
     "an id renamed": lambda t: replaced(t, "  sam-lee:", "  sam-li:"),
-    "two entries edited": lambda t: replaced(replaced(t, "revoked: false", "revoked: true", 1),
-                                             "revoked: false", "revoked: true", 2),
+    "two entries edited": lambda t: replaced(
+        replaced(t, "revoked: false", "revoked: true", 1), "revoked: false", "revoked: true", 2
+    ),
     "a line moved out to the entries' indentation": lambda t: replaced(t, "    notes: |", "  notes: |"),
-    "a line moved to the top": lambda t: replaced(t, "    company: acme\n    consent:\n      granted: 2024-02-01",
-                                                  "company: acme\n    consent:\n      granted: 2024-02-01"),
+    "a line moved to the top": lambda t: replaced(
+        t,
+        "    company: acme\n    consent:\n      granted: 2024-02-01",
+        "company: acme\n    consent:\n      granted: 2024-02-01",
+    ),
     "a quote left open over the next entries": lambda t: replaced(t, "    name: Sam Lee", '    name: "Sam Lee'),
     "a value YAML reads as a boolean": lambda t: replaced(t, "revoked: false", "revoked: yes", 2),
     "a duplicate field": lambda t: replaced(t, "    name: Kim Park", "    company: acme"),
@@ -124,3 +133,57 @@ def test_a_run_of_revocations_and_grants_stays_equal_to_full_parses():
         text = replaced(text, old, new, 1)
         assert parser(text, "advocates.yaml") == parse_yaml(text, "advocates.yaml")
     assert parser.spliced == 6
+
+
+SITE_REGISTRY = """\
+companies:
+  acme:
+    name: Acme Corp
+    industry: retail
+    size: 201-1000
+    region: emea
+advocates:
+  jane-doe:
+    name: Jane Doe
+    title: VP Customer Experience
+    company: acme
+    consent:
+      scopes: [name, title, quote, photo, logo]
+      granted: 2026-01-10
+      revoked: false
+    private:
+      email: jane@acme.example
+  sam-lee:
+    name: Sam Lee
+    company: acme
+    consent:
+      scopes: [name]
+      granted: 2026-01-10
+      revoked: false
+"""
+
+REGISTRY_EDITS = {
+    "a consent revoked": ("revoked: false", "revoked: true"),
+    "a private value changed": ("jane@acme.example", "jane.doe@acme.example"),
+    "a company the registry lacks": (
+        "    company: acme\n    consent:\n      scopes: [name]\n",
+        "    company: acne\n    consent:\n      scopes: [name]\n",
+    ),
+    "a date before the grant": ("      revoked: false\n    private", "      expires: 2025-01-01\n    private"),
+}
+
+
+@pytest.mark.parametrize("name", REGISTRY_EDITS)
+def test_a_preview_loader_reads_an_edited_registry_as_a_fresh_load_does(site, name):
+    site.registry(SITE_REGISTRY)
+    site.flush()
+    settings, _ = load_settings(site.root / "mkdocs.yml")
+    loader = PortalLoader(settings)
+    loader.load(BUILD_DATE)
+    old, new = REGISTRY_EDITS[name]
+    assert old in SITE_REGISTRY
+    site.registry(SITE_REGISTRY.replace(old, new, 1))
+    site.flush()
+    kept, fresh = loader.load(BUILD_DATE), load_portal(settings, BUILD_DATE)
+    assert kept.registry == fresh.registry and kept.issues == fresh.issues
+    assert loader._registry_parser.spliced == 1  # the edit stayed inside one entry

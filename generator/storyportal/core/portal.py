@@ -21,7 +21,7 @@ from storyportal.core.messages import MessageBook, load_messages
 from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.paths import remembering_listings
 from storyportal.core.privacy import PrivateValue
-from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
+from storyportal.core.registry import REGISTRY_MISSING, RegistryMemo, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import (
     check_unique_urls,
     language_prefixes,
@@ -121,6 +121,9 @@ class PortalLoader:
     _registry_key: tuple[str, str] | None = None
     # advocates.yaml's last parse: an edit inside one advocate's entry parses that entry only
     _registry_parser: EntryParser = field(default_factory=lambda: EntryParser("advocates"))
+    _advocates: RegistryMemo = field(
+        default_factory=RegistryMemo
+    )  # records read last time, while the images are the same
     # source -> (StoryFile, issues): a story's private values, found again when its file or the registry's
     # private values (not its consents: a revocation keeps them) change
     _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
@@ -249,7 +252,9 @@ class PortalLoader:
         )
         key = (hashlib.sha256(raw).hexdigest(), repr(stamps))
         if self._registry_key != key:
-            self._registry = load_registry(root, config, taxonomy, self._registry_parser)
+            if self._registry_key is None or self._registry_key[1] != key[1]:
+                self._advocates = RegistryMemo()  # a photo may have come or gone
+            self._registry = load_registry(root, config, taxonomy, self._registry_parser, self._advocates)
             self._registry_key = key
         return self._registry
 
