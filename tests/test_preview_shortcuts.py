@@ -301,3 +301,12 @@ def test_the_sitemap_is_rendered_again_only_when_what_it_lists_changes(site, mon
     served = preview.rebuild()
     assert sitemap.renders == renders + 1 and served == preview.fresh()
     assert "/stories/delta/" in (preview.served / "sitemap.xml").read_text()
+
+
+def test_the_docs_check_finds_output_folders_as_listing_every_folder_would():
+    from storyportal.site.handwritten import _Folders
+
+    outputs = ["stories/acme/index.html", "stories/index.html", "img/a/b/c.webp", "sitemap.xml", "stories-x/y.json"]
+    every = {"/".join(p.split("/")[:depth]) for p in outputs for depth in range(1, p.count("/") + 1)}
+    names = every | {"stories/acme/index.html", "stories/ac", "img/a/b/c.webp", "stories-", "story", "", "img/a/b/c"}
+    assert {name for name in names if name in _Folders(outputs)} == every

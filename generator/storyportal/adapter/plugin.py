@@ -181,7 +181,7 @@ class StoryPortalPlugin(BasePlugin):
             **{old + "index.html": redirect_html(old, t, self.plan) for old, t in self.plan.aliases},
         }
         for output, text in sorted(texts.items()):
-            if not self.preview.kept_file(output, preview.text_signature(text)):  # storyportal serve: unchanged
+            if not self.preview.kept_file(output, self.preview.text_signature(output, text)):  # storyportal serve
                 files.append(TextFile.of(config, output, text, self.media.cache))
         for output, source in sorted(images.items()):
             if not self.preview.kept_file(output, str(source)):

@@ -54,6 +54,7 @@ class Preview:
         self.sitemap_output = SitemapOutput()  # sitemap.xml as last rendered, with what it was rendered from
         self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
         self.theme_listing = ThemeListing()  # the installed theme's file names, listed once
+        self.signatures: dict[str, tuple[str, bytes]] = {}  # data file -> (its text, its signature)
         # Cards and image tags rendered for listing pages, kept across rebuilds (site/context.py says
         # what each is kept by) while the theme, the settings and the interface strings are the same.
         self.rendered_cards: dict = {}
@@ -61,6 +62,7 @@ class Preview:
         self.strings = ""  # the interface strings' key, per build
         # Per build, reset by begin():
         self.page_inputs: dict[str, object] = {}  # story slug -> inputs, computed once per build
+        self.issues_by_path: dict[str, list] | None = None  # the portal's issues by file, made once per build
         self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
         self.rendered: set[str] = set()  # story pages rendered in this dirty build (storyportal serve)
         self.walked: Files | None = None  # what MkDocs was handed in this dirty build
@@ -81,6 +83,7 @@ class Preview:
         self.portal, self.pages, self.image_tag = portal, pages, image_tag
         self.sitemap_output.entries = None
         self.page_inputs, self.reused, self.rendered = {}, set(), set()
+        self.issues_by_path = None
         self.walked = self.every_file = None
         # The interface strings of every language (messages/ may change while serving).
         strings = key(repr(sorted(portal.messages.languages.items()))) if self.serving else ""
@@ -174,7 +177,7 @@ class Preview:
         # Pages are compared only during a build, and begin() opens every build.
         assert self.portal is not None and self.pages is not None and self.image_tag is not None
         if spec.kind == "preview-error":
-            return (self.fingerprint, self.strings, spec, preview_errors_html(self.portal, spec.key))
+            return (self.fingerprint, self.strings, spec, self._errors_html(spec.key))
         if spec.kind != "story":
             banner = preview_errors_html(self.portal) if spec.kind == "home" else ""
             listing, own = self.pages.shows(spec, self.image_tag)
@@ -184,6 +187,25 @@ class Preview:
             tags = tuple(self.image_tag(p, k) for p, k in story_images(view))
             self.page_inputs[spec.key] = (self.fingerprint, self.strings, spec, view, tags)
         return self.page_inputs[spec.key]
+
+    def _errors_html(self, source: str) -> str:
+        """preview_errors_html of one story, from the portal's issues grouped once per build (533
+        broken stories each scanned every issue)."""
+        assert self.portal is not None  # during a build
+        if self.issues_by_path is None:
+            self.issues_by_path = {}
+            for issue in self.portal.issues:
+                self.issues_by_path.setdefault(issue.path, []).append(issue)
+        return preview_errors_html(self.portal, source, self.issues_by_path.get(source, []))
+
+    def text_signature(self, output: str, text: str) -> bytes:
+        """text_signature(text), kept per output while its text is equal (comparing is cheaper than hashing)."""
+        if not self.fast:
+            return text_signature(text)
+        kept = self.signatures.get(output)
+        if kept is None or kept[0] != text:
+            kept = self.signatures[output] = (text, text_signature(text))
+        return kept[1]
 
     def unchanged_output(self, output: str, inputs: object) -> bool:
         """`storyportal serve`: ``output`` (not a page) is on disk from ``inputs``; no need to render it."""
