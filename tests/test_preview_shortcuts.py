@@ -297,6 +297,9 @@ def test_the_sitemap_is_rendered_again_only_when_what_it_lists_changes(site, mon
     EDITS["body"](site)
     assert preview.rebuild() == preview.fresh()
     assert sitemap.renders == renders  # the same pages at the same addresses: the last output kept
+    EDITS["title"](site)  # other pages rendered, the body-edited one kept again
+    assert preview.rebuild() == preview.fresh()
+    assert sitemap.renders == renders
     EDITS["new story"](site)
     served = preview.rebuild()
     assert sitemap.renders == renders + 1 and served == preview.fresh()

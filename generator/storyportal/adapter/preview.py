@@ -437,10 +437,12 @@ class SitemapOutput:
 
 def _sitemap_key(entry, alternates: dict) -> object:
     """What the sitemap template reads of an entry (a page MkDocs built, or a kept page's SitemapEntry)."""
+    if isinstance(entry, SitemapEntry):
+        return entry.key  # made once with the entry
     page = entry.page
     if page is None:
         return None
-    url = getattr(page, "url", None)  # a kept page's entry has none: the template finds no alternates
+    url = getattr(page, "url", None)
     links = alternates.get(url, ()) if url is not None else ()
     return (page.is_link, page.abs_url, page.canonical_url, page.update_date, links)
 
@@ -459,12 +461,16 @@ class KeptOutput:
 class SitemapEntry:
     """A kept page as the sitemap template reads it (``file.page``): its address and date."""
 
-    page: object
+    page: _SitemapPage
+    # what the sitemap template reads of it, as _sitemap_key gives it for a page MkDocs built (the
+    # page has no url: the template finds no alternates for it)
+    key: tuple
 
     @classmethod
     def of(cls, file: File, site_url: str | None, date: str):
         canonical = urljoin(site_url if site_url.endswith("/") else site_url + "/", file.url) if site_url else None
-        return cls(_SitemapPage(canonical, urlsplit(canonical).path if canonical else None, date))
+        page = _SitemapPage(canonical, urlsplit(canonical).path if canonical else None, date)
+        return cls(page, (page.is_link, page.abs_url, page.canonical_url, page.update_date, ()))
 
 
 @dataclass(frozen=True)
