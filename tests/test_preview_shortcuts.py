@@ -313,3 +313,23 @@ def test_the_docs_check_finds_output_folders_as_listing_every_folder_would():
     every = {"/".join(p.split("/")[:depth]) for p in outputs for depth in range(1, p.count("/") + 1)}
     names = every | {"stories/acme/index.html", "stories/ac", "img/a/b/c.webp", "stories-", "story", "", "img/a/b/c"}
     assert {name for name in names if name in _Folders(outputs)} == every
+
+
+def test_images_the_served_site_holds_are_not_looked_up_in_the_cache_again(site, monkeypatch):
+    from storyportal.site.imagecache import ImageCache
+
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    asked: list[str] = []
+    get = ImageCache.get
+    monkeypatch.setattr(ImageCache, "get", lambda self, name: asked.append(name) or get(self, name))
+    EDITS["body"](site)
+    served = preview.rebuild()
+    assert [name for name in asked if not name.startswith("text/")] == []  # every image held: none looked up
+    assert served == preview.fresh()
+    asked.clear()
+    EDITS["image"](site)  # a new hero: its new copies are looked up (and made)
+    served = preview.rebuild()
+    assert [name for name in asked if name.startswith("img/")]
+    assert served == preview.fresh()

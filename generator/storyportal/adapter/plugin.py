@@ -167,7 +167,10 @@ class StoryPortalPlugin(BasePlugin):
                 )
                 files.remove(file)
         self.preview.note_settings(config)
-        images = {**body_images(self.plan, self.portal.settings, self.media), **self.media.outputs(log.info)}
+        images = {
+            **body_images(self.plan, self.portal.settings, self.media),
+            **self.media.outputs(log.info, self.preview.holds_copy),
+        }
         self._refuse_docs(files, config, images)
         self.owned = set()
         for src_uri, spec in self.pages.pages.items():

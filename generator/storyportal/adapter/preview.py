@@ -217,6 +217,11 @@ class Preview:
         self.ledger.wrote(output, (self.fingerprint, self.strings, inputs))
         return False
 
+    def holds_copy(self, output: str, source: str) -> bool:
+        """`storyportal serve`: the site holds ``output`` copied (linked) from the cache file ``source`` by an
+        earlier rebuild. A cache file's name stands for its content, so the copy is what a fresh build writes."""
+        return self.fast and self.ledger.files.get(output) == source
+
     def kept_file(self, output: str, signature: object) -> bool:
         """`storyportal serve`: ``output`` (a data file or image) is on disk from the same text or cache file.
 
