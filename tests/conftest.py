@@ -59,7 +59,7 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # Whole modules whose tests build whole portals, sweep hundreds of them (test_robust_types.py: every
-# command on 675 portals, about 6 minutes) or start Chromium: `make check` runs without them
+# command on 675 portals, about 4 minutes) or start Chromium: `make check` runs without them
 # (pytest -m "not slow"), `make test` runs everything.
 SLOW_MODULES = {"test_links.py", "test_fuzz_build.py", "test_workflows.py", "test_preview.py", "test_robust_types.py",
                 "test_robust_types_build.py"}

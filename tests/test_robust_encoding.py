@@ -22,7 +22,8 @@ READ_BY_EVERY_COMMAND = ("mkdocs.yml", "advocates.yaml")  # the others are named
 def portal(site) -> None:
     site.plugin["lang"] = "en"
     site.plugin["languages"] = {"en": {"label": "English"}, "de": {"label": "Deutsch"}}
-    site.plugin["taxonomy"]["region"]["emea"] = "EMEA (Acme's region)"
+    taxonomy = site.plugin["taxonomy"]  # the builder's shared default: changed in a copy
+    site.plugin["taxonomy"] = {**taxonomy, "region": {**taxonomy["region"], "emea": "EMEA (Acme's region)"}}
     site.advocate(activities={"site-visit": {"available": True}})
     site.advocates["jane-doe"]["consent"]["scopes"].append("site-visit")
     site.story("acme", title="How Acme grew")
