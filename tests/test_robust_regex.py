@@ -59,6 +59,7 @@ CASES = {
     "core.privacy._PERCENT": ("search", [fill("%4"), fill("%40")]),
     "core.privacy._PHONE_VALUE": ("match", [fill("1", suffix="x"), fill("(1) ", suffix="x")]),
     "core.privacy._SURROGATE": ("search", [fill("a")]),
+    "core.privacy._TYPOGRAPHIC_CHAR": ("search", [fill("a")]),
     "core.privacy._TAG": ("search", [fill("<a "), fill("<a-"), fill("</a x")]),
     "core.rules._ALIAS": ("match", [fill("a/", prefix="/", suffix="!"), fill("/")]),
     "core.schema._ISO_DATE": ("match", [fill("1")]),
