@@ -215,3 +215,16 @@ def test_a_mapping_is_digested_in_its_order():
 def test_a_value_it_cannot_digest_turns_the_cache_off():
     with pytest.raises(pagecache.Uncacheable):
         pagecache.canonical(object())
+
+
+def test_a_function_named_in_mkdocs_yml_is_digested_by_its_name_and_module_source():
+    assert pagecache.canonical(os.path.join) == pagecache.canonical(os.path.join)
+    assert pagecache.canonical(os.path.join) != pagecache.canonical(os.path.split)
+
+
+def test_a_hook_that_handles_pages_turns_the_cache_off(site):
+    portal(site)
+    site.page_languages({"stories/alpha.md": "en"})  # a hooks.py with on_page_markdown
+    log = build_verbose(site, caches(site) / "cache-home")
+    assert "page cache: off, since other plugins handle pages" in log
+    assert "page cache:" not in log.replace("page cache: off", "")

@@ -138,6 +138,11 @@ def _encode_other(value: object, out: list[bytes], memo: dict) -> None:
         out.append(_text(b"p", value.as_posix()))
     elif isinstance(value, types.ModuleType):  # a hook file: its source
         out.append(_text(b"o", value.__name__ + ":" + _file_digest(getattr(value, "__file__", None))))
+    elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
+        # mkdocs.yml's !!python/name: (an emoji index, a custom fence): by name and its module's source
+        module = sys.modules.get(getattr(value, "__module__", "") or "")
+        name = f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+        out.append(_text(b"c", name + ":" + _file_digest(getattr(module, "__file__", None))))
     elif hasattr(value, "model_dump"):  # a pydantic model (the portal's settings)
         out.append(_text(b"P", _qualname(value)))
         _encode(value.model_dump(), out, memo)
@@ -246,11 +251,8 @@ def theme_digest(dirs) -> tuple[str, frozenset[str]]:
     for folder in dirs:
         installed = _installed(folder)
         hashed.update(_text(b"dir", folder if not installed else "installed:" + os.path.basename(folder)))
-        for top, subdirs, names in sorted(os.walk(folder)):
-            subdirs.sort()
-            if installed and os.path.basename(top) == ".icons":
-                subdirs.clear()
-                continue
+        for top, subdirs, names in os.walk(folder):  # top-down, each folder's names sorted: one order
+            subdirs[:] = sorted(d for d in subdirs if not (installed and d == ".icons"))
             for name in sorted(names):
                 if installed and not name.endswith((".html", ".xml", ".yml")):
                     continue
@@ -319,9 +321,10 @@ def plan_outline(plan) -> tuple:
 
 
 def other_page_plugins(config) -> list[str]:
-    """Plugins other than ours (and the read-only search plugins) that handle page events: any of them
-    could change a page's context or output, so the cache stays off."""
-    events = ("page_markdown", "page_content", "page_context", "post_page", "pre_page", "page_read_source")
+    """Plugins other than ours (and the read-only search plugins) that handle page or environment
+    events: any of them could change a page's context or output, so the cache stays off."""
+    # and "env": a plugin may give the templates globals or filters of its own
+    events = ("page_markdown", "page_content", "page_context", "post_page", "pre_page", "page_read_source", "env")
     found = []
     for event in events:
         for method in config.plugins.events.get(event, ()):

@@ -263,12 +263,12 @@ class StoryPortalPlugin(BasePlugin):
             return
         others = pagecache.other_page_plugins(config)
         if others:
-            log.info(f"page cache: off, since other plugins handle pages: {', '.join(others)}")
+            log.debug(f"page cache: off, since other plugins handle pages: {', '.join(others)}")
             return
         try:
             self.page_keys = self._page_keys(config, files)
         except pagecache.Uncacheable as exc:
-            log.info(f"page cache: off for this build, it cannot digest {exc}")
+            log.debug(f"page cache: off for this build, it cannot digest {exc}")
             return
         for src_uri, key in self.page_keys.items():
             found = self.page_cache.get(key)
