@@ -228,3 +228,15 @@ def test_a_hook_that_handles_pages_turns_the_cache_off(site):
     log = build_verbose(site, caches(site) / "cache-home")
     assert "page cache: off, since other plugins handle pages" in log
     assert "page cache:" not in log.replace("page cache: off", "")
+
+
+def test_a_link_in_place_of_the_pages_folder_is_never_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / f"{'0' * 64}.html").write_text("<p>planted</p>")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / pagecache.PAGES).symlink_to(elsewhere)
+    cache = pagecache.PageCache(tmp_path / "cache")
+    assert cache.get("0" * 64) is None
+    cache.put("1" * 64, "<p>ours</p>")
+    assert not (elsewhere / f"{'1' * 64}.html").exists()

@@ -341,6 +341,8 @@ class PageCache:
     def __init__(self, folder: Path):
         self.folder = folder / PAGES
         self.used: set[str] = set()
+        if self.folder.is_symlink():  # a link where our folder belongs: removed, never followed
+            self.folder.unlink()
 
     def get(self, key: str) -> str | None:
         """The stored output of ``key``; None if missing, a link, or unreadable."""
