@@ -5,6 +5,8 @@ fresh build; a hero whose EXIF block is broken validates and builds (shown as st
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PIL import Image
 
@@ -89,3 +91,28 @@ def test_an_internal_preview_never_writes_its_page_into_the_public_site(site, mo
 
     assert b"sales/roster" not in redirect.read_bytes(), "an internal page reached the public site/"
     assert redirect.read_bytes() == published
+
+
+def test_a_dirty_build_copies_a_hand_written_file_beside_the_cache_never_into_it(site, monkeypatch):
+    """MkDocs copies a docs/ file by writing into whatever file is at its address: after a story is
+    deleted, its old /embed/ JSON there is still a hard link into the cache (and so into every site
+    built from it) when a hand-written file of the same name takes the address."""
+    site.company("acme", name="Acme Corp", industry="retail")
+    site.advocate("jane-doe", company="acme")
+    site.story("alpha", title="Alpha story")
+    site.story("beta", title="Beta story")
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    linked = next(p for p in sorted((preview.served / "embed").rglob("*.json")) if "beta" in p.parts)
+    address = linked.relative_to(preview.served).as_posix()
+    witness = site.root.parent / "another-site.json"  # another name of the cache's file
+    witness.unlink(missing_ok=True)
+    os.link(linked, witness)
+    cached = witness.read_bytes()
+
+    (site.root / "stories" / "beta.md").unlink()
+    site.write(f"docs/{address}", '{"hand": "written"}')
+    preview.rebuild()
+
+    assert (preview.served / address).read_bytes() == b'{"hand": "written"}'
+    assert witness.read_bytes() == cached, "MkDocs wrote the hand-written file into the cache"

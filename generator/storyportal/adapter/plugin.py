@@ -242,6 +242,7 @@ class StoryPortalPlugin(BasePlugin):
     def on_env(self, env, *, config, files):
         self.env = env  # pages are rendered with it: Material's languages are looked up in it
         self._templates_fixed(env)
+        detach_copied_files(files)
         self.page_keys, self.page_hits = {}, {}  # this build's, if it is not the preview's
         if self.preview.serving:
             return self.preview.add_template(env)
@@ -594,6 +595,21 @@ def detach_link(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         if os.lstat(path).st_nlink > 1:
             os.unlink(path)
+
+
+def detach_copied_files(files: Files) -> None:
+    """Unlink what MkDocs is about to copy a file over, where that is a hard link into the cache.
+
+    MkDocs copies a docs/ or theme file by writing into the file at its address; in a dirty build
+    that may still be a link the last build made (a deleted story's /embed/ JSON, say), and the copy
+    would change the cache and every site linked to it. In a clean build nothing is there: one
+    failed lstat per file MkDocs copies itself.
+    """
+    for file in files:
+        if file.is_documentation_page() or type(file).copy_file is not File.copy_file:
+            continue  # pages are detached as they are written; our own files link or write afresh
+        if file.is_modified():  # what MkDocs asks before copying in a dirty build
+            detach_link(Path(file.abs_dest_path))
 
 
 def _write(target: str, data: bytes) -> None:

@@ -21,17 +21,16 @@ import json
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
 
-from storyportal.core.body import render_story_body
-from storyportal.core.issues import Issue
+from storyportal.core.slugs import slugify
 
 if TYPE_CHECKING:  # model imports this module, and stories imports what imports model
-    from storyportal.core.stories import StoryFile
+    pass
 
 PrivateValue = tuple[str, str, str]  # (advocate id, field, value)
 
@@ -40,6 +39,7 @@ WHOLE_WORD_BELOW = 8  # a shorter value ("Oslo", "vegan") counts only as a whole
 # What a registry holds when it holds nothing: these words are in every script and style sheet.
 PLACEHOLDERS = frozenset({"none", "null", "nil", "n/a", "tbd", "todo", "unknown", "true", "false", "yes", "no"})
 MIN_PHONE_DIGITS = 7  # the shortest national significant numbers
+GUARDED_NUMBER = 10_000  # private numbers from here up are guarded (a year or a count is on every page)
 # A contact field outside the private block (a misplaced ``email:``) is guarded too.
 _CONTACT_KEY = re.compile(r"e-?mail|phone|mobile|fax|tel(?:ephone)?\b", re.IGNORECASE)
 
@@ -52,9 +52,17 @@ _INLINE_TAG = re.compile(
     r"|su[bp]|time|var|wbr)(?=[\s/>])[^<>]*>"
 )
 _TAG = re.compile(r"</?[a-z][a-z0-9-]*(?=[\s/>])[^<>]*>")
-# Attribute values (a meta description, alt text, a link title) are text too: kept apart.
-# MkDocs, Material, our templates and the body sanitiser all write them in double quotes.
-_ATTRIBUTE = re.compile(r'="([^"<>]*)"')
+# Attribute values (a meta description, alt text, a link title, a script's strings) are text too:
+# kept apart, in whichever quotes they are written (our templates write JSON in single quotes).
+_ATTRIBUTE = re.compile(r"""=[ \t\n]*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'=<>`]+))""")
+# What a word processor types for ' " and -: the page reads the same as the ASCII a registry holds.
+_TYPOGRAPHIC = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032\uff07", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\uff02", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"),
+    }
+)
 _JS_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([\"'\\/bfnrt]))")
 _JS_CHARS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -90,6 +98,16 @@ EMAIL_DOMAIN = re.compile(rb"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 EMAIL_LOCAL = re.compile(rb"[A-Za-z0-9._%+-]+\Z")  # searched in the 64 bytes before an '@'
 PHONE = re.compile(rb"\+[0-9][0-9 ().-]{7,18}[0-9]")
 NOT_AN_ADDRESS = (".png", ".jpg", ".webp", ".svg", ".js", ".css")  # logo@2x.png is a file name
+
+
+def contacts_shown(normalised: str) -> list[str]:
+    """Every e-mail address and international phone number in text already ``normalise``d: as a
+    reader sees them, whatever escaping, markup, invisible characters or digits they were typed with."""
+    if "@" not in normalised and "+" not in normalised:
+        return []
+    if not normalised.isascii():  # Arabic-Indic or full-width digits read as the number they are
+        normalised = _NON_ASCII.sub(lambda run: run[0].translate(_phone_characters()), normalised)
+    return contacts_in(normalised.encode("utf-8", "replace"))
 
 
 def contacts_in(data: bytes) -> list[str]:
@@ -137,7 +155,7 @@ def normalise(text: str, attributes: bool = False) -> str:
         if markup or twice:
             text = html.unescape(text)
     if not text.isascii():  # NFKC changes nothing in ASCII
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)
     text = " ".join(text.split())  # split() knows Unicode whitespace, and is 3x faster than \s+
     if not text.isprintable():  # the only test fast enough to skip the usual case: no format character
         text = " ".join(drop_format_characters(text).split())
@@ -147,8 +165,9 @@ def normalise(text: str, attributes: bool = False) -> str:
 
 
 def _strip_tags(text: str, attributes: bool) -> str:
-    extra = _ATTRIBUTE.findall(text) if attributes else []
-    return "\n".join([_TAG.sub(" ", _INLINE_TAG.sub("", text)), *extra])
+    extra = ["".join(quoted) for quoted in _ATTRIBUTE.findall(text)] if attributes else []
+    # Each attribute's value apart ('|'): a number or an address never runs from one into the next.
+    return "\n|\n".join([_TAG.sub(" ", _INLINE_TAG.sub("", text)), *extra])
 
 
 def drop_format_characters(text: str) -> str:
@@ -165,13 +184,18 @@ def _unescape_js(text: str) -> str:
     return text
 
 
-def value_forms(value: str) -> set[str]:
-    """The normalised forms of a value: as written, inside a JSON string, in a form-encoded URL."""
+def value_forms(value: str, min_length: int = MIN_LENGTH) -> set[str]:
+    """The normalised forms of a value: as written, inside a JSON string, in a form-encoded URL,
+    as a web address or file name (``project-falcon-layoffs``, the slug a title or a file name
+    gives), and a long number with its thousands grouped (``950,000``)."""
     plain = normalise(value)
     if plain in PLACEHOLDERS:
         return set()
-    forms = {plain, normalise(_json_inner(value)), plain.replace(" ", "+")}
-    return {form for form in forms if len(form) >= MIN_LENGTH}
+    slug = slugify(value, fallback="")
+    forms = {plain, normalise(_json_inner(value)), plain.replace(" ", "+"), slug, slug.replace("-", "_")}
+    if plain.isdigit() and len(plain) > 4:
+        forms.add(f"{int(plain):,}")
+    return {form for form in forms if len(form) >= min_length}
 
 
 def _json_inner(value: str) -> str:
@@ -237,6 +261,7 @@ class PrivateMatcher:
     phone_labels: tuple[str, ...]
     emails: ahocorasick_rs.AhoCorasick | None = None  # e-mail values, matched in the text without spaces
     email_labels: tuple[str, ...] = ()
+    longest: int = 0  # the longest text pattern: how far a value can reach across two fields
 
     def find(self, normalised: str) -> set[str]:
         """The labels (``jane-doe.email``) of every private value in already normalised text."""
@@ -270,18 +295,21 @@ def _phone_at(runs: str, start: int, end: int) -> bool:
     return runs.rfind("|", 0, start) >= start - 1 - MAX_PHONE_PREFIX or runs[end] == "|"
 
 
-def build_matcher(values: Iterable[PrivateValue]) -> PrivateMatcher:
-    """The matcher of every private value long enough to mean something."""
+def build_matcher(
+    values: Iterable[PrivateValue], whole_words: bool = False, min_length: int = MIN_LENGTH
+) -> PrivateMatcher:
+    """The matcher of every private value long enough to mean something; ``whole_words`` matches
+    every value as a whole word only (names), not only the short ones."""
     texts: dict[str, str] = {}
     phones: dict[str, str] = {}
     for advocate, field, value in sorted(values):
         label = f"{advocate}.{field}"
-        for form in sorted(value_forms(value)):
+        for form in sorted(value_forms(value, min_length)):
             texts.setdefault(form, label)
         digits = phone_digits(value)
         if digits:
             phones.setdefault(digits, label)
-    whole = tuple(len(form) < WHOLE_WORD_BELOW for form in texts)
+    whole = tuple(whole_words or len(form) < WHOLE_WORD_BELOW for form in texts)
     emails = {form: label for form, label in texts.items() if "@" in form and " " not in form}
     return PrivateMatcher(
         _automaton(texts),
@@ -291,6 +319,7 @@ def build_matcher(values: Iterable[PrivateValue]) -> PrivateMatcher:
         tuple(phones.values()),
         _automaton(emails),
         tuple(emails.values()),
+        max(map(len, [*texts, *phones]), default=0),
     )
 
 
@@ -353,169 +382,14 @@ def _leaves(value: Any, key: str) -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for item in value:
             yield from _leaves(item, key)
-    elif isinstance(value, (str, dt.date)) or _long_number(value):
+    elif isinstance(value, (str, dt.date)) or _guarded_number(value):
         text = str(value).strip()
         if text:
             yield key or "private", text
 
 
-def _long_number(value: Any) -> bool:
-    """A number long enough to be an identifier (an account or phone number); true/false and
-    small numbers (an NPS, a count) would match everywhere and say nothing about anyone."""
-    return isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** (MIN_PHONE_DIGITS - 1)
-
-
-# -- the story rule: a private value in a story's source --------------------------------
-
-RULE = "story-private-value"
-# Markdown's own marks, which the rendered page does not show: emphasis, code spans, escapes
-# and blockquote markers. Dropped on both sides only to find the line a value starts on.
-_MARKDOWN_MARKS = re.compile(r"[*_~`\\]|^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
-
-
-def story_private_values(file: StoryFile, matcher: PrivateMatcher, values: Iterable[PrivateValue]) -> list[Issue]:
-    """Every private registry value in a story: in its front matter (at the value) and in
-    its body as the page will show it (at the line where it starts)."""
-    source, issues = file.ref.source, []
-    if file.parsed is not None:
-        issues += _front_matter_values(file, matcher)
-    if file.body.strip():
-        # The arguments and the cache the build renders with; a body it cannot render is reported
-        # by its own rule (body-too-deep, ...) and never published, so there is nothing to scan.
-        rendered, _ = render_story_body(file.body, source.rsplit("/", 1)[0], file.ref.slug)
-        html = rendered.html if rendered is not None else ""
-        for label in sorted(matcher.find(normalise(html, attributes=True))):
-            line, col = _locate(file.body, _forms_of(label, values))
-            issues.append(_issue(source, file.body_line + line, col, label))
-        issues += _body_contacts(file, html, matcher)
-    return issues
-
-
-def _front_matter_values(file: StoryFile, matcher: PrivateMatcher) -> list[Issue]:
-    """Private values and contacts in the front matter: each text at its place, then each field
-    whole, since pages show a field's parts side by side (a metric's value, then its label)."""
-    assert file.parsed is not None  # the caller checked
-    issues, reported = [], set()
-    for path, text in _strings(file.parsed.data, ()):
-        mark = file.parsed.mark(path)
-        labels = sorted(matcher.find(normalise(text, attributes=True)))
-        for label in labels:
-            issues.append(_issue(file.ref.source, mark.line, mark.col, label))
-            reported.add((path[:1], label))
-        if not labels and not text.startswith(("https://", "http://")):  # an address has its own rules
-            issues += [_contact_issue(file.ref.source, mark.line, mark.col, found) for found in _contacts_of(text)]
-    for key, value in file.parsed.data.items() if isinstance(file.parsed.data, dict) else ():
-        whole = " ".join(text for _, text in _strings(value, ()))
-        mark = file.parsed.mark((key,))
-        for label in sorted(matcher.find(normalise(whole, attributes=True))):
-            if ((key,), label) not in reported:
-                issues.append(_issue(file.ref.source, mark.line, mark.col, label))
-    return issues
-
-
-def _contacts_of(text: str) -> list[str]:
-    return contacts_in(text.encode("utf-8", "replace")) if ("@" in text or "+" in text) else []
-
-
-def _body_contacts(file: StoryFile, html: str, matcher: PrivateMatcher) -> list[Issue]:
-    """E-mail addresses and phone numbers the page would show, at the body line that has them."""
-    issues = []
-    lines = file.body.split("\n")
-    for found in _contacts_of(html):
-        if matcher.find(normalise(found)):
-            continue  # a registered private value: story-private-value says so, more precisely
-        index = next((i for i, line in enumerate(lines) if found in line), 0)  # 0: only in the rendering
-        issues.append(
-            _contact_issue(file.ref.source, file.body_line + index, max(lines[index].find(found) + 1, 1), found)
-        )
-    return issues
-
-
-CONTACT_RULE = "story-contact"
-
-
-def _contact_issue(source: str, line: int, col: int, found: str) -> Issue:
-    kind = "an e-mail address" if "@" in found else "a phone number"
-    return Issue(
-        source,
-        line,
-        col,
-        CONTACT_RULE,
-        f"This story shows {kind} ({found}), which would be published to everyone",
-        hint="remove it; contact details stay in advocates.yaml, and sales reach people through the roster",
-    )
-
-
-def _issue(source: str, line: int, col: int, label: str) -> Issue:
-    return Issue(
-        source,
-        line,
-        col,
-        RULE,
-        f"This is a private detail of an advocate ({label} in the registry), which is never published",
-        hint="remove it from the story; private details stay in advocates.yaml",
-    )
-
-
-def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
-
-
-def _forms_of(label: str, values: Iterable[PrivateValue]) -> set[str]:
-    """What to look for in the Markdown source: the value's text and its phone digits."""
-    forms = set()
-    for advocate, field, value in values:
-        if f"{advocate}.{field}" == label:
-            forms |= {_source_form(value)} | ({"#" + d} if (d := phone_digits(value)) else set())
-    return {form for form in forms if form}
-
-
-def _source_form(text: str) -> str:
-    return normalise(_MARKDOWN_MARKS.sub("", text), attributes=True)
-
-
-def _contains(text: str, forms: set[str]) -> bool:
-    normal = _source_form(text)
-    runs = digit_runs(normal)
-    return any(form[1:] in runs if form.startswith("#") else form in normal for form in forms)
-
-
-def _locate(body: str, forms: set[str]) -> tuple[int, int]:
-    """(line offset in the body, column) where a value starts; (0, 1) if Markdown hides it."""
-    lines = body.split("\n")
-    end = _first_true(1, len(lines), lambda j: _contains("\n".join(lines[:j]), forms))
-    if end is None:
-        return 0, 1
-    start = _last_true(0, end - 1, lambda i: _contains("\n".join(lines[i:end]), forms))
-    rest = "\n".join(lines[start + 1 : end])
-    line = lines[start]
-    col = _last_true(0, len(line), lambda k: _contains(line[k:] + "\n" + rest, forms))
-    if any(form.startswith("#") for form in forms):  # a phone number starts at its '+' or '(', not its digits
-        col = len(line[:col].rstrip("+0123456789().-/ "))
-        col += len(line[col:]) - len(line[col:].lstrip())
-    return start, col + 1
-
-
-def _first_true(low: int, high: int, test: Callable[[int], bool]) -> int | None:
-    """The smallest n in [low, high] with test(n), for a test that stays true once true."""
-    if not test(high):
-        return None
-    while low < high:
-        middle = (low + high) // 2
-        low, high = (low, middle) if test(middle) else (middle + 1, high)
-    return high
-
-
-def _last_true(low: int, high: int, test: Callable[[int], bool]) -> int:
-    """The largest n in [low, high] with test(n), for a test true at low that stays false once false."""
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if test(middle) else (low, middle - 1)
-    return low
+def _guarded_number(value: Any) -> bool:
+    """A number of five digits or more (a contract value, an account or phone number) is guarded as
+    its text would be; true/false and numbers below 10,000 (an NPS, a count, a year) are on every
+    page and say nothing about anyone."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= GUARDED_NUMBER

@@ -25,9 +25,9 @@ from storyportal.core.issues import Issue, Severity
 from storyportal.core.languages import site_languages
 from storyportal.core.model import Advocate, Company, Metric, Registry, Status, Story, StoryType, Taxonomy, Term, Video
 from storyportal.core.paths import PathProblem, confine_to_story, reserved_address, resolve_ref
-from storyportal.core.privacy import story_private_values
 from storyportal.core.schema import StoryIn
 from storyportal.core.stories import StoryFile
+from storyportal.core.storyscan import story_private_values, unconsented_names
 from storyportal.core.video import parse_video_url
 from storyportal.core.yamlload import Path as KeyPath
 
@@ -338,26 +338,11 @@ def check_comments(check: StoryCheck) -> None:
     check.issues.append(Issue(check.file.ref.source, line, col, "story-unclosed-comment", message, hint=hint))
 
 
-def check_unconsented_names(check: StoryCheck, front: StoryIn, advocates: tuple[Advocate, ...]) -> None:
-    """An advocate without the name scope appears as "a customer at X": their name typed into the
-    story's text would name them anyway, so it is an error wherever it is written."""
-    for advocate in advocates:
-        if "name" in advocate.consent.scopes or not advocate.name.split():
-            continue
-        words = r"\s+".join(re.escape(word) for word in advocate.name.split())
-        pattern = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)  # per advocate: a literal, linear
-        message = f"This story names {advocate.name}, who has not agreed to be named (no 'name' scope)"
-        hint = f"write about them without their name, or record their consent to 'name' for {advocate.id}"
-        for field_name in ("title", "summary", "quote"):
-            if pattern.search(getattr(front, field_name) or ""):
-                check.at((field_name,), "story-name-unconsented", message, hint)
-        found = pattern.search(check.file.body)
-        if found:
-            body = check.file.body
-            line = check.file.body_line + body.count("\n", 0, found.start())
-            col = found.start() - body.rfind("\n", 0, found.start())
-            issue = Issue(check.file.ref.source, line, col, "story-name-unconsented", message, hint=hint)
-            check.issues.append(issue)
+def check_unconsented_names(file: StoryFile, advocates: tuple[Advocate, ...]) -> list[Issue]:
+    """An advocate without the name scope appears as "a customer at X": their name typed anywhere
+    the story shows text (a field, a metric, its address, its body however marked up) would name
+    them anyway, so it is an error wherever it is written."""
+    return unconsented_names(file, [(a.id, a.name) for a in advocates if "name" not in a.consent.scopes])
 
 
 def language_prefixes(config: PortalConfig) -> frozenset[str]:
@@ -492,7 +477,7 @@ def resolve_story(
     check_type_fields(check, front)
     check_dates(check, front)
     check_aliases(check, front, language_prefixes(config))
-    check_unconsented_names(check, front, advocates)
+    check.issues += check_unconsented_names(check.file, advocates)
     check_comments(check)
     check_sections(check, front.type.value, config, lang)
     check_body_images(check, root, config, check_body(check))

@@ -27,7 +27,7 @@ from PIL import Image
 
 from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import visible
-from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher, contacts_in, normalise
+from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher, contacts_shown, normalise
 
 CONTACT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".svg"}  # our outputs, not vendored scripts
 GZIP_MAGIC = b"\x1f\x8b"
@@ -109,8 +109,8 @@ def scan_file(path: Path, rel: str, matcher: PrivateMatcher, allowed: Collection
     if data:
         text = normalise(data.decode("utf-8", "replace"), attributes=True)
         leaks += [Leak(rel, f"private value of {label}") for label in sorted(matcher.find(text))]
-    if path.suffix.lower() in CONTACT_SUFFIXES:
-        leaks += _contacts(rel, data, allowed)
+        if path.suffix.lower() in CONTACT_SUFFIXES:
+            leaks += _contacts(rel, text, allowed, matcher)
     return leaks
 
 
@@ -275,10 +275,11 @@ def _pillow_metadata_text(data: bytes) -> str:
     return "\n".join(p.decode("utf-8", "replace") if isinstance(p, bytes) else p for p in parts)
 
 
-def _contacts(rel: str, data: bytes, allowed: Collection[str]) -> list[Leak]:
-    # The same finder as the story rule story-contact: what validate lets through, the guard does too.
+def _contacts(rel: str, text: str, allowed: Collection[str], matcher: PrivateMatcher) -> list[Leak]:
+    # The same finder as the story rule story-contact, on the same normalised text: what validate
+    # lets through, the guard does too. A registered private value is reported as that, once.
     return [
         Leak(rel, f"an e-mail address not declared public ({found})" if "@" in found else f"a phone number ({found})")
-        for found in contacts_in(data)
-        if found.lower() not in allowed
+        for found in contacts_shown(text)
+        if found.lower() not in allowed and not matcher.find(normalise(found))
     ]

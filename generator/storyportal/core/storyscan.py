@@ -1,0 +1,290 @@
+"""Where a story shows a value: the scan shared by the rules on private registry values
+(``story-private-value``), contact details (``story-contact``) and the names of advocates who
+have not agreed to be named (``story-name-unconsented``).
+
+A story shows text in more places than its prose: its address (the file name, in every link),
+every field of its front matter (a metric's label, a tag), the fields side by side (a title
+ends where the summary begins on the page, the cards and the search index), and its body as
+rendered (emphasis, comments and entities gone). Each place is searched as ``normalise`` makes
+it, the same text the leak guard reads in the built site: what validates, builds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from storyportal.core.body import render_story_body
+from storyportal.core.issues import Issue
+from storyportal.core.privacy import (
+    PrivateMatcher,
+    PrivateValue,
+    build_matcher,
+    contacts_shown,
+    digit_runs,
+    normalise,
+    phone_digits,
+)
+
+if TYPE_CHECKING:  # model imports privacy, and stories imports what imports model
+    from storyportal.core.stories import StoryFile
+
+RULE = "story-private-value"
+NAME_RULE = "story-name-unconsented"
+# Markdown's own marks, which the rendered page does not show: emphasis, code spans, escapes
+# and blockquote markers. Dropped on both sides only to find the line a value starts on.
+_MARKDOWN_MARKS = re.compile(r"[*_~`\\]|^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
+# Fields no page shows as written beside another field: ids and choices shown by their label,
+# dates, addresses and flags. Every other field, custom ones included, may sit beside another.
+NOT_SIDE_BY_SIDE = frozenset(
+    {
+        "type",
+        "advocates",
+        "published",
+        "updated",
+        "industry",
+        "company_size",
+        "region",
+        "products",
+        "use_cases",
+        "video",
+        "image",
+        "lang",
+        "featured",
+        "draft",
+        "aliases",
+    }
+)
+
+Found = tuple[int, int, str]  # (line, column, label)
+
+
+def story_private_values(file: StoryFile, matcher: PrivateMatcher, values: Iterable[PrivateValue]) -> list[Issue]:
+    """Every private registry value a story shows, and every contact detail nobody registered."""
+    values = tuple(values)
+    found, html = _found_in_story(file, matcher, values)
+    issues = [_issue(file.ref.source, line, col, label) for line, col, label in found]
+    return issues + _front_matter_contacts(file, matcher) + (_body_contacts(file, html, matcher) if html else [])
+
+
+def unconsented_names(file: StoryFile, people: Iterable[tuple[str, str]]) -> list[Issue]:
+    """Where a story names one of ``people`` (advocate id, name), each without the 'name' scope:
+    as a whole word, in any place the story shows text. The advocates list holds ids, not names."""
+    values = tuple((ident, "name", name) for ident, name in people if name.split())
+    if not values:
+        return []
+    names = {ident: name for ident, _, name in values}
+    matcher = build_matcher(values, whole_words=True, min_length=1)
+    found, _ = _found_in_story(file, matcher, values, skip=frozenset({"advocates"}))
+    return [
+        _name_issue(file.ref.source, line, col, names[label.split(".")[0]], label.split(".")[0])
+        for line, col, label in found
+    ]
+
+
+def _found_in_story(
+    file: StoryFile, matcher: PrivateMatcher, values: tuple[PrivateValue, ...], skip: frozenset[str] = frozenset()
+) -> tuple[list[Found], str]:
+    """Every place the story shows a value of ``matcher``, and its body as rendered."""
+    found = [(1, 1, label) for label in sorted(matcher.find(normalise(file.ref.slug)))]  # its address
+    html = _rendered_body(file)
+    body_text = normalise(html, attributes=True) if html else ""
+    if file.parsed is not None and isinstance(file.parsed.data, dict):
+        found += _front_matter_found(file, matcher, skip)
+        found += _side_by_side(file, matcher, body_text, skip)
+    for label in sorted(matcher.find(body_text)):
+        line, col = _locate(file.body, _forms_of(label, values))
+        found.append((file.body_line + line, col, label))
+    return list(dict.fromkeys(found)), html
+
+
+def _rendered_body(file: StoryFile) -> str:
+    # The arguments and the cache the build renders with; a body it cannot render is reported
+    # by its own rule (body-too-deep, ...) and never published, so there is nothing to scan.
+    if not file.body.strip():
+        return ""
+    rendered, _ = render_story_body(file.body, file.ref.source.rsplit("/", 1)[0], file.ref.slug)
+    return rendered.html if rendered is not None else ""
+
+
+def _front_matter_found(file: StoryFile, matcher: PrivateMatcher, skip: frozenset[str]) -> Iterator[Found]:
+    """Each text at its place, then each field whole, since pages show a field's parts side by
+    side (a metric's value, then its label)."""
+    assert file.parsed is not None  # the caller checked
+    reported = set()
+    for path, text in _strings(file.parsed.data, ()):
+        if path[0] in skip:
+            continue
+        mark = file.parsed.mark(path)
+        for label in sorted(matcher.find(normalise(text, attributes=True))):
+            reported.add((path[0], label))
+            yield mark.line, mark.col, label
+    for key, text in _fields(file, skip):
+        mark = file.parsed.mark((key,))
+        for label in sorted(matcher.find(text)):
+            if (key, label) not in reported:
+                yield mark.line, mark.col, label
+
+
+def _fields(file: StoryFile, skip: frozenset[str]) -> Iterator[tuple[Any, str]]:
+    """Each field of the front matter as one normalised text."""
+    assert file.parsed is not None and isinstance(file.parsed.data, dict)  # the caller checked
+    for key, value in file.parsed.data.items():
+        if key not in skip:
+            yield key, normalise(" ".join(text for _, text in _strings(value, ())), attributes=True)
+
+
+def _side_by_side(file: StoryFile, matcher: PrivateMatcher, body_text: str, skip: frozenset[str]) -> Iterator[Found]:
+    """Values that begin at the end of one field and end at the start of another: pages show the
+    title, the summary, the quote, the metrics and the body next to each other, in more than one
+    order (the page, a card, a row of the sales index). Only the two ends are joined: a value is
+    at most ``matcher.longest`` long."""
+    assert file.parsed is not None  # the caller checked
+    shown = [(key, text) for key, text in _fields(file, skip | NOT_SIDE_BY_SIDE) if text]
+    if body_text:
+        shown.append((None, body_text))
+    if len(shown) < 2 or not matcher.longest:
+        return
+    reach = matcher.longest + 1
+    alone = [matcher.find(text[:reach]) | matcher.find(text[-reach:]) for _, text in shown]
+    for (i, (key, first)), (j, (_, second)) in itertools.permutations(enumerate(shown), 2):
+        for label in sorted(matcher.find(first[-reach:] + " " + second[:reach]) - alone[i] - alone[j]):
+            mark = file.parsed.mark((key,)) if key is not None else None
+            yield (mark.line, mark.col, label) if mark is not None else (file.body_line, 1, label)
+
+
+def _front_matter_contacts(file: StoryFile, matcher: PrivateMatcher) -> list[Issue]:
+    """Contact details in the front matter nobody registered, at the text that shows them (a
+    registered one is a private value, said more precisely by its own rule)."""
+    if file.parsed is None:
+        return []
+    issues = []
+    for path, text in _strings(file.parsed.data, ()):
+        if text.startswith(("https://", "http://")):  # an address has its own rules
+            continue
+        mark = file.parsed.mark(path)
+        for found in _contacts_of(text):
+            if not matcher.find(normalise(found)):
+                issues.append(_contact_issue(file.ref.source, mark.line, mark.col, found))
+    return issues
+
+
+def _contacts_of(text: str) -> list[str]:
+    return contacts_shown(normalise(text, attributes=True))
+
+
+def _body_contacts(file: StoryFile, html: str, matcher: PrivateMatcher) -> list[Issue]:
+    """E-mail addresses and phone numbers the page would show, at the body line that has them."""
+    issues = []
+    lines = file.body.split("\n")
+    for found in _contacts_of(html):
+        if matcher.find(normalise(found)):
+            continue  # a registered private value: story-private-value says so, more precisely
+        index = next((i for i, line in enumerate(lines) if found in line.lower()), 0)  # 0: only in the rendering
+        issues.append(
+            _contact_issue(file.ref.source, file.body_line + index, max(lines[index].lower().find(found) + 1, 1), found)
+        )
+    return issues
+
+
+CONTACT_RULE = "story-contact"
+
+
+def _contact_issue(source: str, line: int, col: int, found: str) -> Issue:
+    kind = "an e-mail address" if "@" in found else "a phone number"
+    return Issue(
+        source,
+        line,
+        col,
+        CONTACT_RULE,
+        f"This story shows {kind} ({found}), which would be published to everyone",
+        hint="remove it; contact details stay in advocates.yaml, and sales reach people through the roster",
+    )
+
+
+def _issue(source: str, line: int, col: int, label: str) -> Issue:
+    return Issue(
+        source,
+        line,
+        col,
+        RULE,
+        f"This is a private detail of an advocate ({label} in the registry), which is never published",
+        hint="remove it from the story; private details stay in advocates.yaml",
+    )
+
+
+def _name_issue(source: str, line: int, col: int, name: str, ident: str) -> Issue:
+    return Issue(
+        source,
+        line,
+        col,
+        NAME_RULE,
+        f"This story names {name}, who has not agreed to be named (no 'name' scope)",
+        hint=f"write about them without their name, or record their consent to 'name' for {ident}",
+    )
+
+
+def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+
+
+def _forms_of(label: str, values: Iterable[PrivateValue]) -> set[str]:
+    """What to look for in the Markdown source: the value's text and its phone digits."""
+    forms = set()
+    for advocate, field, value in values:
+        if f"{advocate}.{field}" == label:
+            forms |= {_source_form(value)} | ({"#" + d} if (d := phone_digits(value)) else set())
+    return {form for form in forms if form}
+
+
+def _source_form(text: str) -> str:
+    return normalise(_MARKDOWN_MARKS.sub("", text), attributes=True)
+
+
+def _contains(text: str, forms: set[str]) -> bool:
+    normal = _source_form(text)
+    runs = digit_runs(normal)
+    return any(form[1:] in runs if form.startswith("#") else form in normal for form in forms)
+
+
+def _locate(body: str, forms: set[str]) -> tuple[int, int]:
+    """(line offset in the body, column) where a value starts; (0, 1) if Markdown hides it."""
+    lines = body.split("\n")
+    end = _first_true(1, len(lines), lambda j: _contains("\n".join(lines[:j]), forms))
+    if end is None:
+        return 0, 1
+    start = _last_true(0, end - 1, lambda i: _contains("\n".join(lines[i:end]), forms))
+    rest = "\n".join(lines[start + 1 : end])
+    line = lines[start]
+    col = _last_true(0, len(line), lambda k: _contains(line[k:] + "\n" + rest, forms))
+    if any(form.startswith("#") for form in forms):  # a phone number starts at its '+' or '(', not its digits
+        col = len(line[:col].rstrip("+0123456789().-/ "))
+        col += len(line[col:]) - len(line[col:].lstrip())
+    return start, col + 1
+
+
+def _first_true(low: int, high: int, test: Callable[[int], bool]) -> int | None:
+    """The smallest n in [low, high] with test(n), for a test that stays true once true."""
+    if not test(high):
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if test(middle) else (middle + 1, high)
+    return high
+
+
+def _last_true(low: int, high: int, test: Callable[[int], bool]) -> int:
+    """The largest n in [low, high] with test(n), for a test true at low that stays false once false."""
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if test(middle) else (low, middle - 1)
+    return low
