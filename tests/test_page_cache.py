@@ -240,3 +240,14 @@ def test_a_link_in_place_of_the_pages_folder_is_never_followed(tmp_path):
     assert cache.get("0" * 64) is None
     cache.put("1" * 64, "<p>ours</p>")
     assert not (elsewhere / f"{'1' * 64}.html").exists()
+
+
+@pytest.mark.slow
+def test_with_materials_search_plugin_pages_are_still_kept_and_the_index_is_the_same(site):
+    portal(site)
+    site.extra_plugins = ["search"]  # it reads every page for its index, and changes none
+    warm_and_cold(site)
+    warm, cold, found = warm_and_cold(site)
+    assert found == (3, 3)
+    assert "search/search_index.json" in warm
+    assert warm == cold
