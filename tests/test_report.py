@@ -319,3 +319,9 @@ def test_every_sales_option_is_documented():
         undocumented = [a.dest for a in parser._actions if not a.help]
         assert undocumented == [], name
     assert all(c.help for c in commands._choices_actions if c.dest in ("match", "report"))
+
+
+def test_a_line_break_in_a_value_stays_inside_its_markdown_table_cell():
+    from storyportal.sales.report import md
+
+    assert md("Acme\nCorp | Ltd") == "Acme Corp \\| Ltd"

@@ -4,6 +4,8 @@ slug, a number, a no-break space, a link, split by markup, other digits), wherev
 shows it (its address, any field, two fields side by side); a name without its 'name' scope is
 found in the same places; the leak guard reads attributes in any quotes."""
 
+import datetime as dt
+
 import pytest
 
 NO_NAME = ["quote", "logo", "case-study", "testimonial", "video", "reference-call"]
@@ -127,3 +129,10 @@ def test_the_leak_guard_finds_a_private_value_written_as_an_address(tmp_path):
     (tmp_path / "index.html").write_text('<a href="/stories/project-falcon-layoffs/">Read</a>')
     leaks = scan_output(tmp_path, [("jane-doe", "notes", "Project Falcon layoffs")])
     assert [leak.what for leak in leaks] == ["private value of jane-doe.notes"]
+
+
+@pytest.mark.parametrize("written", ["2 April 1980", "April 2, 1980", "02.04.1980", "04/02/1980"])
+def test_a_private_date_is_found_as_pages_write_dates(site, written):
+    site.advocate(private={"birthday": dt.date(1980, 4, 2)})
+    site.story(body=f"## Challenge\n\nBorn {written}.\n\n## Solution\n\nS.\n\n## Results\n\nR.\n")
+    assert any("story-private-value" in i for i in site.issues())

@@ -195,7 +195,34 @@ def value_forms(value: str, min_length: int = MIN_LENGTH) -> set[str]:
     forms = {plain, normalise(_json_inner(value)), plain.replace(" ", "+"), slug, slug.replace("-", "_")}
     if plain.isdigit() and len(plain) > 4:
         forms.add(f"{int(plain):,}")
+    forms |= _date_forms(plain)
     return {form for form in forms if len(form) >= min_length}
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")  # fmt: skip
+
+
+def _date_forms(plain: str) -> set[str]:
+    """A private date (a birthday) as pages write dates: 2 april 1980, april 2, 1980, 02.04.1980,
+    02/04/1980 and 04/02/1980 (day or month first)."""
+    try:
+        day = dt.date.fromisoformat(plain)
+    except ValueError:
+        return set()
+    month = _MONTHS[day.month - 1]
+    d, m, y = day.day, day.month, day.year
+    return {
+        f"{d} {month} {y}",
+        f"{month} {d}, {y}",
+        f"{month} {d} {y}",
+        f"{d:02}.{m:02}.{y}",
+        f"{d}.{m}.{y}",
+        f"{d:02}/{m:02}/{y}",
+        f"{m:02}/{d:02}/{y}",
+        f"{d}/{m}/{y}",
+        f"{m}/{d}/{y}",
+    }
 
 
 def _json_inner(value: str) -> str:

@@ -293,7 +293,12 @@ def render_text(report: ProgramReport) -> str:
 
 # -- Markdown -------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+# A line break would end the table row (or the list item) and start a line of its own.
+_MD_SPECIAL = str.maketrans(
+    {c: "\\" + c for c in "\\`*_[]|#"}
+    | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+    | dict.fromkeys("\r\n\u2028\u2029", " ")
+)
 
 
 def md(text: str) -> str:
