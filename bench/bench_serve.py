@@ -576,8 +576,11 @@ def watcher_settings() -> dict:
 
     params = inspect.signature(LiveReloadServer.__init__).parameters
     build_delay = re.search(r"self\.build_delay = ([0-9.]+)", inspect.getsource(LiveReloadServer.__init__))
+    from storyportal.adapter.watcher import EVENT_BUILD_DELAY
+
     return {"polling_interval": params["polling_interval"].default,
-            "build_delay": float(build_delay.group(1)) if build_delay else None}
+            "build_delay": float(build_delay.group(1)) if build_delay else None,
+            "event_build_delay": EVENT_BUILD_DELAY}
 
 
 def table(results: list[dict], watcher: dict) -> str:
@@ -611,8 +614,8 @@ def table(results: list[dict], watcher: dict) -> str:
     legend = ("(seconds from writing the file to the first HTTP response showing the change, median of the repeats;\n"
               " detect = save -> 'Detected file changes' (storyportal serve: the system's file events; plain MkDocs "
               f"polls the watched folders every {watcher['polling_interval']}s);\n"
-              f" debounce+build = -> 'Reloading browsers' (MkDocs waits {watcher['build_delay']}s without changes, "
-              "then rebuilds;\n requests wait for the rebuild); mkdocs build = what MkDocs logs for the build itself;\n"
+              f" debounce+build = -> 'Reloading browsers' (storyportal serve waits {watcher['event_build_delay']}s "
+              f"without changes, plain MkDocs {watcher['build_delay']}s,\n then rebuilds; requests wait for the rebuild); mkdocs build = what MkDocs logs for the build itself;\n"
               " restore = putting the consent back, page shown again; vs plain = median / plain mkdocs body edit)\n")
     return "\n".join(lines) + "\n" + legend
 

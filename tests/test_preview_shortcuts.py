@@ -18,7 +18,7 @@ from storyportal.site import plan as plan_module
 from storyportal.site.embed import plan_embeds
 from storyportal.site.pages import ALTERNATE_KINDS, TextMemo, page_url_of, plan_pages
 from storyportal.site.plan import CARD_CHUNK, PlanMemo, _card_json, plan_site, story_facet_values
-from test_preview import Preview, start
+from test_preview import EDITS, Preview, start
 
 SITE = "https://stories.test/"
 
@@ -286,3 +286,50 @@ def test_related_stories_ranked_only_where_a_pool_changed_equal_a_fresh_plan(sit
         if name == "old story added, outside every pool":
             assert ranked == ["zz-old"]  # no pool changed: the others keep their ranking
         assert related_of(kept) == related_of(plan_site(site.load())), name
+
+
+def test_the_sitemap_is_rendered_again_only_when_what_it_lists_changes(site, monkeypatch):
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    sitemap = preview.instance.preview.sitemap_output
+    renders = sitemap.renders
+    EDITS["body"](site)
+    assert preview.rebuild() == preview.fresh()
+    assert sitemap.renders == renders  # the same pages at the same addresses: the last output kept
+    EDITS["title"](site)  # other pages rendered, the body-edited one kept again
+    assert preview.rebuild() == preview.fresh()
+    assert sitemap.renders == renders
+    EDITS["new story"](site)
+    served = preview.rebuild()
+    assert sitemap.renders == renders + 1 and served == preview.fresh()
+    assert "/stories/delta/" in (preview.served / "sitemap.xml").read_text()
+
+
+def test_the_docs_check_finds_output_folders_as_listing_every_folder_would():
+    from storyportal.site.handwritten import _Folders
+
+    outputs = ["stories/acme/index.html", "stories/index.html", "img/a/b/c.webp", "sitemap.xml", "stories-x/y.json"]
+    every = {"/".join(p.split("/")[:depth]) for p in outputs for depth in range(1, p.count("/") + 1)}
+    names = every | {"stories/acme/index.html", "stories/ac", "img/a/b/c.webp", "stories-", "story", "", "img/a/b/c"}
+    assert {name for name in names if name in _Folders(outputs)} == every
+
+
+def test_images_the_served_site_holds_are_not_looked_up_in_the_cache_again(site, monkeypatch):
+    from storyportal.site.imagecache import ImageCache
+
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    asked: list[str] = []
+    get = ImageCache.get
+    monkeypatch.setattr(ImageCache, "get", lambda self, name: asked.append(name) or get(self, name))
+    EDITS["body"](site)
+    served = preview.rebuild()
+    assert [name for name in asked if not name.startswith("text/")] == []  # every image held: none looked up
+    assert served == preview.fresh()
+    asked.clear()
+    EDITS["image"](site)  # a new hero: its new copies are looked up (and made)
+    served = preview.rebuild()
+    assert [name for name in asked if name.startswith("img/")]
+    assert served == preview.fresh()

@@ -9,7 +9,10 @@ import time
 import pytest
 from mkdocs.livereload import LiveReloadServer
 from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
     DirModifiedEvent,
+    DirMovedEvent,
     FileAttribEvent,
     FileClosedNoWriteEvent,
     FileCreatedEvent,
@@ -21,7 +24,7 @@ from watchdog.events import (
 from watchdog.observers.polling import PollingObserver
 
 from storyportal.adapter import watcher
-from storyportal.adapter.watcher import SaveHandler, event_server
+from storyportal.adapter.watcher import EVENT_BUILD_DELAY, SaveHandler, event_server
 from storyportal.cli.main import make_parser
 
 
@@ -78,6 +81,11 @@ def test_serve_watches_with_system_events_and_with_polling_when_asked(tmp_path):
     assert not isinstance(server(tmp_path).observer, PollingObserver)
     assert isinstance(server(tmp_path, poll=True).observer, PollingObserver)
     assert make_parser().parse_args(["serve", "--poll"]).poll is True
+
+
+def test_with_system_events_the_wait_for_quiet_is_shorter_and_polling_keeps_mkdocs_own(tmp_path):
+    polling = server(tmp_path, poll=True)
+    assert server(tmp_path).build_delay == EVENT_BUILD_DELAY < polling.build_delay == 0.1
 
 
 def test_a_story_saved_in_a_watched_folder_asks_for_a_rebuild(tmp_path):
@@ -160,3 +168,63 @@ def test_the_collector_runs_once_the_server_is_quiet_after_a_rebuild(tmp_path, m
     assert built == [1, 1] and collected == []
     time.sleep(0.8)
     assert len(collected) == 1
+
+
+def test_the_save_log_knows_nothing_until_first_asked_then_what_was_saved():
+    log = watcher.SaveLog()
+    handler = SaveHandler(lambda: None, log=log)
+    handler.on_any_event(FileModifiedEvent("/p/stories/a.md"))
+    assert log.take() is None  # saves before the watches started were not seen
+    handler.on_any_event(FileModifiedEvent("/p/stories/a.md"))
+    handler.on_any_event(FileMovedEvent("/p/stories/.b.md.tmp", "/p/stories/b.md"))
+    handler.on_any_event(FileDeletedEvent("/p/stories/c.md"))
+    handler.on_any_event(FileOpenedEvent("/p/stories/d.md"))
+    assert log.take() == {"/p/stories/a.md", "/p/stories/.b.md.tmp", "/p/stories/b.md", "/p/stories/c.md"}
+    assert log.take() == set()
+
+
+@pytest.mark.parametrize(
+    "event",
+    [DirCreatedEvent("/p/stories/x"), DirDeletedEvent("/p/stories/x"), DirMovedEvent("/p/stories/x", "/p/stories/y")],
+)
+def test_a_folder_made_removed_or_renamed_makes_the_save_log_unsure(event):
+    log = watcher.SaveLog()
+    log.take()
+    SaveHandler(lambda: None, log=log).on_any_event(event)
+    assert log.take() is None
+
+
+def test_a_server_that_falls_back_to_polling_no_longer_says_what_was_saved(tmp_path, monkeypatch):
+    srv = server(tmp_path)
+    srv.saves.take()
+
+    def refuse(*args, **kwargs):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(srv.observer, "schedule", refuse)
+    srv.watch(str(tmp_path))
+    assert srv.saves.take() is None and srv.saves.take() is None
+    assert server(tmp_path, poll=True).saves is None
+
+
+def test_editor_saves_reach_the_save_log_by_their_final_name(tmp_path):
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    (stories / "a.md").write_text("one")
+    (stories / "b.md").write_text("one")
+    srv = server(tmp_path)
+    srv.watch(str(stories))
+    try:
+        srv.saves.take()
+        (stories / "a.md").write_text("two")  # in place
+        (stories / ".b.md.swp").write_text("two")  # a temporary file renamed over the story
+        os.replace(stories / ".b.md.swp", stories / "b.md")
+        (stories / "a.md").rename(stories / "c.md")
+        deadline, seen = time.monotonic() + 5, set()
+        while time.monotonic() < deadline and not {"a.md", "b.md", "c.md"} <= seen:
+            seen |= {os.path.basename(p) for p in srv.saves.take() or ()}
+            time.sleep(0.05)
+        assert {"a.md", "b.md", "c.md"} <= seen
+    finally:
+        srv.observer.stop()
+        srv.observer.join()

@@ -29,6 +29,7 @@ from storyportal.adapter.csp import add_csp
 from storyportal.adapter.i18n import add_interface, page_interface
 from storyportal.adapter.preview import KEYED_KINDS, StoryPortalFile
 from storyportal.adapter.search import BackgroundIndexer, SearchIndexError, index_site, search_enabled
+from storyportal.adapter.watcher import SaveLog
 from storyportal.core.config import CONFIG_OPTIONS, SiteSettings, parse_portal_config
 from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Severity, visible
@@ -67,6 +68,8 @@ class StoryPortalPlugin(BasePlugin):
         self.media: MediaPlanner | None = None
         self.bodies: BodyLog | None = None  # rendered story bodies, in the image cache folder
         self.preview = preview.Preview()
+        self.saves: SaveLog | None = None  # storyportal serve: the files saved between rebuilds (adapter/watcher.py)
+        self.watched_root: str | None = None
         self.planned = PlanMemo()  # cards, story views and related stories, made again only when their inputs change
         self.texts = TextMemo()  # generated data files, made again only when their data changes
         self.fonts_checked = False
@@ -108,7 +111,7 @@ class StoryPortalPlugin(BasePlugin):
         media = self.media
         assert media is not None and self.bodies is not None  # opened with the loader
         media.reset()
-        portal = self.loader.load(build_date(settings.portal.build_date))
+        portal = self.loader.load(build_date(settings.portal.build_date), self._saved_sources(settings))
         self.bodies.compact()  # after its first load only: later ones ask only for what changed
         report_portal(portal)
         self.portal = portal
@@ -171,7 +174,10 @@ class StoryPortalPlugin(BasePlugin):
                 )
                 files.remove(file)
         self.preview.note_settings(config)
-        images = {**body_images(self.plan, self.portal.settings, self.media), **self.media.outputs(log.info)}
+        images = {
+            **body_images(self.plan, self.portal.settings, self.media),
+            **self.media.outputs(log.info, self.preview.holds_copy),
+        }
         self._refuse_docs(files, config, images)
         self.owned = set()
         for src_uri, spec in self.pages.pages.items():
@@ -185,7 +191,7 @@ class StoryPortalPlugin(BasePlugin):
             **{old + "index.html": redirect_html(old, t, self.plan) for old, t in self.plan.aliases},
         }
         for output, text in sorted(texts.items()):
-            if not self.preview.kept_file(output, preview.text_signature(text)):  # storyportal serve: unchanged
+            if not self.preview.kept_file(output, self.preview.text_signature(output, text)):  # storyportal serve
                 files.append(TextFile.of(config, output, text, self.media.cache))
         for output, source in sorted(images.items()):
             if not self.preview.kept_file(output, str(source)):
@@ -313,6 +319,16 @@ class StoryPortalPlugin(BasePlugin):
     def _spec(self, page):
         assert self.pages is not None  # on_config planned this build
         return self.pages.pages.get(page.file.src_uri) if page.file.src_uri in self.owned else None
+
+    def on_pre_template(self, template, *, template_name, config):
+        if template_name == "sitemap.xml":  # storyportal serve: the last output when it lists the same
+            return self.preview.sitemap_template(template, config)
+        return template
+
+    def on_post_template(self, output_content, *, template_name, config):
+        if template_name == "sitemap.xml":
+            self.preview.sitemap_output.rendered(output_content)
+        return output_content
 
     def on_template_context(self, context, *, template_name, config):
         if template_name == "sitemap.xml":  # storyportal serve: pages kept from earlier rebuilds too
@@ -453,8 +469,25 @@ class StoryPortalPlugin(BasePlugin):
         assert self.pages is not None  # on_config planned this build
         return self.pages.allowed_contacts
 
+    def _saved_sources(self, settings: SiteSettings) -> set[str] | None:
+        """`storyportal serve`: the files saved since the last build, as paths from the portal's folder
+        (both as watched and with links resolved); None when the watcher cannot say (polling, first build)."""
+        paths = self.saves.take() if self.saves is not None else None
+        if paths is None or self.watched_root is None:
+            return None
+        found = set()
+        for path in paths:
+            for rel in (
+                os.path.relpath(path, self.watched_root),
+                os.path.relpath(os.path.realpath(path), settings.root),
+            ):
+                found.add(rel.replace(os.sep, "/"))
+        return found
+
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent
+        self.saves = getattr(server, "saves", None)  # storyportal serve's watcher: what was saved
+        self.watched_root = os.path.abspath(root)
         assert self.loader is not None  # on_config ran before the server starts
         settings = self.loader.settings.portal
         for path in (settings.stories_dir, settings.registry, settings.assets_dir, settings.messages_dir, "theme"):

@@ -51,8 +51,10 @@ class Preview:
         self.fingerprint = ""  # what every page shares: settings, navigation, theme
         self.listings = ListingData()  # the data every listing page shares, versioned across rebuilds
         self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
+        self.sitemap_output = SitemapOutput()  # sitemap.xml as last rendered, with what it was rendered from
         self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
         self.theme_listing = ThemeListing()  # the installed theme's file names, listed once
+        self.signatures: dict[str, tuple[str, bytes]] = {}  # data file -> (its text, its signature)
         # Cards and image tags rendered for listing pages, kept across rebuilds (site/context.py says
         # what each is kept by) while the theme, the settings and the interface strings are the same.
         self.rendered_cards: dict = {}
@@ -60,6 +62,7 @@ class Preview:
         self.strings = ""  # the interface strings' key, per build
         # Per build, reset by begin():
         self.page_inputs: dict[str, object] = {}  # story slug -> inputs, computed once per build
+        self.issues_by_path: dict[str, list] | None = None  # the portal's issues by file, made once per build
         self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
         self.rendered: set[str] = set()  # story pages rendered in this dirty build (storyportal serve)
         self.walked: Files | None = None  # what MkDocs was handed in this dirty build
@@ -78,7 +81,9 @@ class Preview:
     def begin(self, portal, pages: SitePages, image_tag: Callable) -> None:
         """A new build of ``portal``: inputs are computed again, counts start from zero."""
         self.portal, self.pages, self.image_tag = portal, pages, image_tag
+        self.sitemap_output.entries = None
         self.page_inputs, self.reused, self.rendered = {}, set(), set()
+        self.issues_by_path = None
         self.walked = self.every_file = None
         # The interface strings of every language (messages/ may change while serving).
         strings = key(repr(sorted(portal.messages.languages.items()))) if self.serving else ""
@@ -172,7 +177,7 @@ class Preview:
         # Pages are compared only during a build, and begin() opens every build.
         assert self.portal is not None and self.pages is not None and self.image_tag is not None
         if spec.kind == "preview-error":
-            return (self.fingerprint, self.strings, spec, preview_errors_html(self.portal, spec.key))
+            return (self.fingerprint, self.strings, spec, self._errors_html(spec.key))
         if spec.kind != "story":
             banner = preview_errors_html(self.portal) if spec.kind == "home" else ""
             listing, own = self.pages.shows(spec, self.image_tag)
@@ -183,6 +188,25 @@ class Preview:
             self.page_inputs[spec.key] = (self.fingerprint, self.strings, spec, view, tags)
         return self.page_inputs[spec.key]
 
+    def _errors_html(self, source: str) -> str:
+        """preview_errors_html of one story, from the portal's issues grouped once per build (533
+        broken stories each scanned every issue)."""
+        assert self.portal is not None  # during a build
+        if self.issues_by_path is None:
+            self.issues_by_path = {}
+            for issue in self.portal.issues:
+                self.issues_by_path.setdefault(issue.path, []).append(issue)
+        return preview_errors_html(self.portal, source, self.issues_by_path.get(source, []))
+
+    def text_signature(self, output: str, text: str) -> bytes:
+        """text_signature(text), kept per output while its text is equal (comparing is cheaper than hashing)."""
+        if not self.fast:
+            return text_signature(text)
+        kept = self.signatures.get(output)
+        if kept is None or kept[0] != text:
+            kept = self.signatures[output] = (text, text_signature(text))
+        return kept[1]
+
     def unchanged_output(self, output: str, inputs: object) -> bool:
         """`storyportal serve`: ``output`` (not a page) is on disk from ``inputs``; no need to render it."""
         if not self.fast:
@@ -192,6 +216,11 @@ class Preview:
             return True
         self.ledger.wrote(output, (self.fingerprint, self.strings, inputs))
         return False
+
+    def holds_copy(self, output: str, source: str) -> bool:
+        """`storyportal serve`: the site holds ``output`` copied (linked) from the cache file ``source`` by an
+        earlier rebuild. A cache file's name stands for its content, so the copy is what a fresh build writes."""
+        return self.fast and self.ledger.files.get(output) == source
 
     def kept_file(self, output: str, signature: object) -> bool:
         """`storyportal serve`: ``output`` (a data file or image) is on disk from the same text or cache file.
@@ -226,10 +255,19 @@ class Preview:
         self.reused.add(src_uri)
         return cached
 
+    def sitemap_template(self, template, config):
+        """`storyportal serve`: sitemap.xml's template, or its last output when it would list the same."""
+        if not self.fast or self.every_file is None or self.walked is None:
+            return template
+        entries = self.sitemap_pages(None, config.site_url)
+        return self.sitemap_output.template(template, entries, config.extra.get("sp_alternates"), self.fingerprint)
+
     def sitemap_pages(self, pages, site_url: str | None):
         """The sitemap lists every page: those MkDocs built and those kept from earlier rebuilds."""
         if self.every_file is None or self.walked is None:
             return pages
+        if self.sitemap_output.entries is not None:  # listed by sitemap_template in this build
+            return self.sitemap_output.entries
         entries: list[object] = []
         date = get_build_date()
         for file in every_page(self.every_file):
@@ -373,16 +411,71 @@ class ListingData:
             self.last = current
 
 
+class SitemapOutput:
+    """sitemap.xml as last rendered, and what from: rendered again only when an entry, the language
+    alternates or the theme and settings (the fingerprint) changed.
+
+    The template reads nothing else (``pages`` and ``config.extra.sp_alternates``), so the kept
+    output is the bytes a render would give. Rendering it went through 10,000 entries per rebuild.
+    """
+
+    def __init__(self):
+        self.entries: list | None = None  # this build's entries (Preview.sitemap_pages)
+        self.key: tuple | None = None  # what this build's sitemap is made from
+        self.kept: tuple[tuple, str] | None = None  # (key, output) of the last render
+        self.renders = 0  # rendered from the template, not kept (tests count them)
+
+    def template(self, template, entries: list, alternates: dict | None, fingerprint: str):
+        self.entries = entries
+        alternates = alternates or {}
+        self.key = (fingerprint, [_sitemap_key(entry, alternates) for entry in entries])
+        if self.kept is not None and self.kept[0] == self.key:
+            return KeptOutput(self.kept[1])
+        self.renders += 1
+        return template
+
+    def rendered(self, output: str) -> None:
+        if self.key is not None:
+            self.kept = (self.key, output)
+        self.key = None
+
+
+def _sitemap_key(entry, alternates: dict) -> object:
+    """What the sitemap template reads of an entry (a page MkDocs built, or a kept page's SitemapEntry)."""
+    if isinstance(entry, SitemapEntry):
+        return entry.key  # made once with the entry
+    page = entry.page
+    if page is None:
+        return None
+    url = getattr(page, "url", None)
+    links = alternates.get(url, ()) if url is not None else ()
+    return (page.is_link, page.abs_url, page.canonical_url, page.update_date, links)
+
+
+@dataclass(frozen=True)
+class KeptOutput:
+    """Stands for a template whose output is known: MkDocs calls ``render`` and writes what it gives."""
+
+    output: str
+
+    def render(self, *args, **kwargs) -> str:
+        return self.output
+
+
 @dataclass(frozen=True)
 class SitemapEntry:
     """A kept page as the sitemap template reads it (``file.page``): its address and date."""
 
-    page: object
+    page: _SitemapPage
+    # what the sitemap template reads of it, as _sitemap_key gives it for a page MkDocs built (the
+    # page has no url: the template finds no alternates for it)
+    key: tuple
 
     @classmethod
     def of(cls, file: File, site_url: str | None, date: str):
         canonical = urljoin(site_url if site_url.endswith("/") else site_url + "/", file.url) if site_url else None
-        return cls(_SitemapPage(canonical, urlsplit(canonical).path if canonical else None, date))
+        page = _SitemapPage(canonical, urlsplit(canonical).path if canonical else None, date)
+        return cls(page, (page.is_link, page.abs_url, page.canonical_url, page.update_date, ()))
 
 
 @dataclass(frozen=True)

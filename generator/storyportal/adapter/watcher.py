@@ -45,19 +45,75 @@ SAVE_EVENTS = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DEL
                          EVENT_TYPE_CLOSED})  # fmt: skip
 
 
-class SaveHandler(FileSystemEventHandler):
-    """Calls ``saved()`` for a file saved under the watched folder (or, with ``only``, that one file)."""
+# How long the server waits for a burst of saves to end before it rebuilds (MkDocs waits 0.1 s).
+# The system reports a save's events within a millisecond of each other (an editor's write, close,
+# or write to a temporary file and rename); a save that still straddles the wait costs one more
+# rebuild, never a missed change (the events after the rebuild started ask for the next).
+EVENT_BUILD_DELAY = 0.05
 
-    def __init__(self, saved, only: str | None = None):
+
+class SaveHandler(FileSystemEventHandler):
+    """Calls ``saved()`` for a file saved under the watched folder (or, with ``only``, that one file).
+
+    With a ``log``, it also tells it of every such save, and of a folder made, removed or renamed.
+    """
+
+    def __init__(self, saved, only: str | None = None, log: SaveLog | None = None):
         self.saved = saved
         self.only = only
+        self.log = log
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory or event.event_type not in SAVE_EVENTS:
+        if event.is_directory:
+            if self.log is not None and event.event_type in FOLDER_EVENTS:
+                self.log.unknown()  # its files' saves may come as one event of the folder's
+            return
+        if event.event_type not in SAVE_EVENTS:
             return
         if self.only is not None and self.only not in (event.src_path, event.dest_path):
             return
+        if self.log is not None:
+            self.log.saved(event.src_path, event.dest_path)
         self.saved()
+
+
+FOLDER_EVENTS = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED})
+
+
+class SaveLog:
+    """The files saved since the build last asked, as the system reported them, so that the build
+    need not look at every story file to find the one that changed (10,000 ``stat`` calls a rebuild).
+
+    ``take()`` answers None, meaning "look at everything", until it has been asked once after the
+    watches started (saves before that were not seen), after a folder was made, removed or renamed,
+    and for good once the server polls instead.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()
+        self._complete = False
+        self._usable = True
+
+    def saved(self, *paths: bytes | str) -> None:
+        with self._lock:
+            self._paths.update(os.fsdecode(p) for p in paths if p)
+
+    def unknown(self) -> None:
+        with self._lock:
+            self._complete = False
+
+    def stop(self) -> None:
+        """The server polls from now on: saves are no longer reported here."""
+        with self._lock:
+            self._usable = False
+
+    def take(self) -> set[str] | None:
+        """The absolute paths saved since the last call, or None when that is not known."""
+        with self._lock:
+            paths, complete = self._paths, self._complete and self._usable
+            self._paths, self._complete = set(), True
+        return paths if complete else None
 
 
 class EventServer(LiveReloadServer):
@@ -70,8 +126,11 @@ class EventServer(LiveReloadServer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **{"polling_interval": self.poll_seconds, **kwargs})
         self.polling = self.observer  # MkDocs' own, kept for --poll and the fall-back
+        self.saves: SaveLog | None = None  # what was saved, for the build (polling: not known)
         if not self.poll:
+            self.saves = SaveLog()
             self.observer = _Observer()
+            self.build_delay = EVENT_BUILD_DELAY
         self.collector: threading.Timer | None = None
         build = self.builder
         self.builder = lambda: self._rebuild(build)
@@ -108,7 +167,7 @@ class EventServer(LiveReloadServer):
         # A file is watched through its folder: an editor that saves by writing a new file and
         # renaming it over the old one ends a watch on the old file itself.
         single = not os.path.isdir(path)
-        handler = SaveHandler(self._saved, path if single else None)
+        handler = SaveHandler(self._saved, path if single else None, self.saves)
         folder = os.path.dirname(path) if single else path
         try:
             # Started before the first watch, so that each watch starts at once: the system refuses one
@@ -135,6 +194,8 @@ class EventServer(LiveReloadServer):
             f"looking for them every {self.poll_seconds} s instead"
         )
         watched = dict(self._watched_paths)
+        if self.saves is not None:
+            self.saves.stop()
         self.observer.stop()
         self._watched_paths.clear()
         self._watch_refs.clear()

@@ -21,7 +21,7 @@ from storyportal.core.messages import MessageBook, load_messages
 from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.paths import remembering_listings
 from storyportal.core.privacy import PrivateValue
-from storyportal.core.registry import REGISTRY_MISSING, build_taxonomy, load_registry, raw_private_values
+from storyportal.core.registry import REGISTRY_MISSING, RegistryMemo, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import (
     check_unique_urls,
     language_prefixes,
@@ -31,6 +31,7 @@ from storyportal.core.rules import (
 )
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
+from storyportal.core.yamlsplice import EntryParser
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,13 @@ class PortalLoader:
     # same as when it was read is not read and hashed again (10,000 stories on every preview rebuild)
     _stats: dict[StoryRef, tuple[tuple[int, int, int, int], tuple[StoryRef, str]]] = field(default_factory=dict)
     _registry: tuple[Registry | None, list[Issue]] = (None, [])
+    _pending: set[str] | None = None  # sources saved since every file was last read; None: not known
     _registry_key: tuple[str, str] | None = None
+    # advocates.yaml's last parse: an edit inside one advocate's entry parses that entry only
+    _registry_parser: EntryParser = field(default_factory=lambda: EntryParser("advocates"))
+    _advocates: RegistryMemo = field(
+        default_factory=RegistryMemo
+    )  # records read last time, while the images are the same
     # source -> (StoryFile, issues): a story's private values, found again when its file or the registry's
     # private values (not its consents: a revocation keeps them) change
     _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
@@ -133,7 +140,9 @@ class PortalLoader:
     decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
     bodies: BodyStore | None = None  # rendered story bodies, kept between builds (the image cache folder's)
 
-    def load(self, today: dt.date) -> Portal:
+    def load(self, today: dt.date, saved: set[str] | None = None) -> Portal:
+        """The portal as the files are now. ``saved``: the story files (sources) saved since the last
+        load, as the preview's watcher saw them; None when unknown (every file's status is compared)."""
         # Loading allocates hundreds of thousands of small objects that all live until the
         # end: the cyclic collector would rescan them again and again (45% of the time at
         # 10,000 stories) and can free none of them.
@@ -141,12 +150,13 @@ class PortalLoader:
         gc.disable()
         try:
             with remembering_decodes(self.decoded), remembering_bodies(self.bodies), remembering_listings():
-                return self._load(today)
+                return self._load(today, saved)
         finally:
             if enabled:
                 gc.enable()
 
-    def _load(self, today: dt.date) -> Portal:
+    def _load(self, today: dt.date, saved: set[str] | None = None) -> Portal:
+        look = self._to_look_at(saved)  # first: a load that fails below still remembers what was saved
         root, config = self.settings.root, self.settings.portal
         if self._taxonomy is None:  # a function of the settings, which are this loader's
             self._taxonomy = build_taxonomy(config)
@@ -156,7 +166,8 @@ class PortalLoader:
         issues = [*self.settings.notes, *messages.issues, *issues]
         refs, found = discover_stories(root, config)
         issues += found
-        files = {ref.source: self.read(ref) for ref in refs}
+        files = {ref.source: self.read(ref, look) for ref in refs}
+        self._pending = set()  # every file read: what was saved before is seen
         if registry is None:  # every advocate check would be noise: report shapes only
             issues += [i for f in files.values() for i in f.issues]
             private = raw_private_values(root, config)  # still guarded, though no story is published
@@ -246,11 +257,27 @@ class PortalLoader:
         )
         key = (hashlib.sha256(raw).hexdigest(), repr(stamps))
         if self._registry_key != key:
-            self._registry = load_registry(root, config, taxonomy)
+            if self._registry_key is None or self._registry_key[1] != key[1]:
+                self._advocates = RegistryMemo()  # a photo may have come or gone
+            self._registry = load_registry(root, config, taxonomy, self._registry_parser, self._advocates)
             self._registry_key = key
         return self._registry
 
-    def read(self, ref: StoryRef) -> StoryFile:
+    def _to_look_at(self, saved: set[str] | None) -> set[str] | None:
+        """The sources saved since the files were last all read (a load that failed half-way read
+        some of them only), or None: look at every file."""
+        if saved is None or self._pending is None:
+            self._pending = None
+            return None
+        self._pending |= saved
+        return self._pending
+
+    def read(self, ref: StoryRef, look: set[str] | None = None) -> StoryFile:
+        """The file's parse; kept without a look at the file when ``look`` (what was saved) leaves it out."""
+        if look is not None and ref.source not in look:
+            known = self._stats.get(ref)
+            if known is not None and known[1] in self._files:
+                return self._files[known[1]]
         path = os.path.join(self.settings.root, ref.source)  # not pathlib: 10,000 per preview rebuild
         try:
             stat = os.stat(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -29,6 +30,35 @@ from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
 from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
+
+YamlParser = Callable[[str, str], tuple[Parsed | None, list[Issue]]]  # (text, source) -> parse_yaml's answer
+
+
+class RegistryMemo:
+    """What a preview keeps of the last registry read (load_registry says while it holds)."""
+
+    def __init__(self) -> None:
+        self.advocates: dict[str, tuple[Any, Company | None, Advocate]] = {}  # id -> (entry, company, record)
+        # id -> (the entry's parsed object, its private values): an unchanged entry of a spliced parse
+        # (core/yamlsplice.py) is the same object, and parsed values are never changed
+        self.private: dict[str, tuple[Any, tuple[PrivateValue, ...]]] = {}
+
+    def private_values(self, data: Any) -> tuple[PrivateValue, ...]:
+        """registry_private_values(data), from each entry's kept values: the union of the entries'."""
+        advocates = data.get("advocates") if isinstance(data, dict) else None
+        if not isinstance(advocates, dict):
+            return registry_private_values(data)
+        found: set[PrivateValue] = set()
+        kept = {}
+        for ident, entry in advocates.items():
+            last = self.private.get(ident)
+            if last is None or last[0] is not entry:
+                last = (entry, registry_private_values({"advocates": {ident: entry}}))
+            kept[ident] = last
+            found.update(last[1])
+        self.private = kept
+        return tuple(sorted(found))
+
 
 ID_PATTERN = SLUG_SHAPE + r"\Z"
 REGISTRY_MISSING = "registry-missing"  # the rule id callers test for: there is no registry to check against
@@ -196,8 +226,19 @@ def _request(r: RequestIn) -> Request:
     return Request(r.id, r.date, r.activity.value, r.rep, r.opportunity, r.outcome, r.exception)
 
 
-def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
-    """Read and check the registry. None means it could not be read at all."""
+def load_registry(
+    root: Path,
+    config: PortalConfig,
+    taxonomy: Taxonomy,
+    parse: YamlParser = parse_yaml,
+    kept: RegistryMemo | None = None,
+) -> tuple[Registry | None, list[Issue]]:
+    """Read and check the registry. None means it could not be read at all.
+
+    The preview passes what it keeps across rebuilds: ``parse``, a parser that keeps the last parse
+    (core/yamlsplice.py), and ``kept``, the advocate records read last time, valid while ``root``'s
+    images, ``config`` and ``taxonomy`` are the same (an advocate's record reads nothing else).
+    """
     source = config.registry
     path = root / source
     if path.is_symlink():
@@ -209,7 +250,7 @@ def load_registry(root: Path, config: PortalConfig, taxonomy: Taxonomy) -> tuple
     text, issues = normalize_text(raw, source)
     if text is None:
         return None, issues
-    return read_registry_text(text, root, config, taxonomy)
+    return read_registry_text(text, root, config, taxonomy, parse, kept)
 
 
 def raw_private_values(root: Path, config: PortalConfig) -> tuple[PrivateValue, ...]:
@@ -225,11 +266,19 @@ def raw_private_values(root: Path, config: PortalConfig) -> tuple[PrivateValue, 
 
 
 def read_registry_text(
-    text: str, root: Path, config: PortalConfig, taxonomy: Taxonomy
+    text: str,
+    root: Path,
+    config: PortalConfig,
+    taxonomy: Taxonomy,
+    parse: YamlParser = parse_yaml,
+    kept: RegistryMemo | None = None,
 ) -> tuple[Registry | None, list[Issue]]:
-    """The registry from its text (``storyportal request`` checks what it would write)."""
+    """The registry from its text (``storyportal request`` checks what it would write).
+
+    ``kept``: advocate records of the last read, by id (the preview's; load_registry says when it is valid).
+    """
     source = config.registry
-    parsed, issues = parse_yaml(text, source)
+    parsed, issues = parse(text, source)
     if parsed is None:
         return None, issues
     top, top_issues = validate_model(
@@ -237,11 +286,36 @@ def read_registry_text(
     )
     if top is None:
         return None, without_repeats(issues, top_issues)
-    return _read_entries(root, config, taxonomy, parsed, top, issues)
+    return _read_entries(root, config, taxonomy, parsed, top, issues, kept)
+
+
+def _advocate(
+    reader: _RegistryReader, ident: str, data: Any, companies: dict[str, Company], kept: RegistryMemo | None
+) -> Advocate | None:
+    """The advocate's record; with ``kept``, the last one while its entry and its company are the same.
+
+    Only an entry read without a problem is kept: a problem's position may move while the entry does not.
+    """
+    name = data.get("company") if isinstance(data, dict) else None
+    company = companies.get(name) if isinstance(name, str) else None
+    found = kept.advocates.get(ident) if kept is not None else None
+    if found is not None and found[0] == data and found[1] == company:
+        return found[2]
+    before = len(reader.issues)
+    advocate = reader.advocate(ident, data, companies)
+    if kept is not None and advocate is not None and len(reader.issues) == before:
+        kept.advocates[ident] = (data, company, advocate)
+    return advocate
 
 
 def _read_entries(
-    root: Path, config: PortalConfig, taxonomy: Taxonomy, parsed: Parsed, top: RegistryIn, issues: list[Issue]
+    root: Path,
+    config: PortalConfig,
+    taxonomy: Taxonomy,
+    parsed: Parsed,
+    top: RegistryIn,
+    issues: list[Issue],
+    kept: RegistryMemo | None = None,
 ) -> tuple[Registry, list[Issue]]:
     reader = _RegistryReader(root, config, taxonomy, parsed)
     companies: dict[str, Company] = {}
@@ -252,13 +326,14 @@ def _read_entries(
     advocates: dict[str, Advocate] = {}
     broken: set[str] = set()
     for ident, data in top.advocates.items():
-        advocate = reader.advocate(ident, data, companies)
+        advocate = _advocate(reader, ident, data, companies, kept)
         if advocate is None:
             broken.add(ident)
         else:
             advocates[ident] = advocate
     reader.check_request_ids(top.advocates)
-    private = registry_private_values(parsed.data)  # from the raw entries: broken ones are guarded too
+    # from the raw entries: broken ones are guarded too
+    private = kept.private_values(parsed.data) if kept is not None else registry_private_values(parsed.data)
     internal = registry_request_values(parsed.data)
     registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private, internal)
     return registry, without_repeats(issues, reader.issues)

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 from markupsafe import Markup
 
 from storyportal.core.config import Audience
+from storyportal.core.issues import Issue
 from storyportal.core.model import Status
 from storyportal.core.portal import Portal
 from storyportal.sales import index as sales
@@ -187,9 +188,13 @@ def preview_error_pages(portal: Portal) -> dict[str, PageSpec]:
     return pages
 
 
-def preview_errors_html(portal: Portal, source: str | None = None) -> str:
-    """The located problems, escaped, as a list for the preview page or the home banner."""
-    issues = [i for i in portal.issues if source is None or i.path == source]
+def preview_errors_html(portal: Portal, source: str | None = None, issues: list[Issue] | None = None) -> str:
+    """The located problems, escaped, as a list for the preview page or the home banner.
+
+    ``issues``: those of ``source`` already picked out of the portal's, in their order (the preview's).
+    """
+    if issues is None:
+        issues = [i for i in portal.issues if source is None or i.path == source]
     if not issues:
         return ""
     items = "".join(

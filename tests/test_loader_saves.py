@@ -1,0 +1,99 @@
+"""The preview's loader looks only at the story files the watcher saw saved, and at every file when it cannot say."""
+
+from __future__ import annotations
+
+import os
+
+from sitebuilder import BUILD_DATE
+from storyportal.adapter.watcher import SaveLog
+from storyportal.core import portal as portal_module
+from storyportal.core.config import load_settings
+from storyportal.core.portal import PortalLoader, load_portal
+from test_preview import EDITS, Preview, start
+
+
+def loader_of(site) -> PortalLoader:
+    site.story("alpha", title="Alpha story")
+    site.story("beta", title="Beta story")
+    site.flush()
+    settings, _ = load_settings(site.root / "mkdocs.yml")
+    loader = PortalLoader(settings)
+    loader.load(BUILD_DATE)
+    return loader
+
+
+def stats_of_stories(monkeypatch) -> list[str]:
+    looked: list[str] = []
+    stat = os.stat
+
+    def counting(path, *args, **kwargs):
+        if str(path).endswith(".md"):
+            looked.append(os.path.basename(path))
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(portal_module.os, "stat", counting)
+    return looked
+
+
+def test_a_saved_story_is_read_again_and_the_others_are_not_looked_at(site, monkeypatch):
+    loader = loader_of(site)
+    site.story("alpha", title="Alpha story, retold")
+    looked = stats_of_stories(monkeypatch)
+    portal = loader.load(BUILD_DATE, {"stories/alpha.md"})
+    assert looked == ["alpha.md"]
+    assert portal.stories == load_portal(loader.settings, BUILD_DATE).stories
+
+
+def test_without_word_from_the_watcher_every_story_is_looked_at(site, monkeypatch):
+    loader = loader_of(site)
+    site.story("beta", title="Beta story, retold")
+    looked = stats_of_stories(monkeypatch)
+    portal = loader.load(BUILD_DATE, None)
+    assert sorted(looked) == ["alpha.md", "beta.md"]
+    assert "Beta story, retold" in {s.title for s in portal.stories}
+
+
+def test_a_new_or_renamed_story_is_read_though_the_watcher_named_another(site):
+    loader = loader_of(site)
+    (site.root / "stories/beta.md").rename(site.root / "stories/gamma.md")
+    portal = loader.load(BUILD_DATE, set())
+    assert portal.stories == load_portal(loader.settings, BUILD_DATE).stories
+    assert {s.slug for s in portal.stories} == {"alpha", "gamma"}
+
+
+def test_saves_seen_before_a_load_that_failed_are_looked_at_by_the_next(site, monkeypatch):
+    loader = loader_of(site)
+    site.story("alpha", title="Alpha story, retold")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the registry could not be read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(loader, "registry", fail)
+        try:
+            loader.load(BUILD_DATE, {"stories/alpha.md"})
+        except RuntimeError:
+            pass
+    portal = loader.load(BUILD_DATE, set())
+    assert "Alpha story, retold" in {s.title for s in portal.stories}
+
+
+def test_storyportal_serve_gives_a_fresh_build_s_site_from_the_watcher_s_saves(site, monkeypatch):
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    log = SaveLog()
+    preview.instance.saves, preview.instance.watched_root = log, str(site.root)
+    log.take()  # the watches run from here on
+    saved = {
+        "body": ["alpha.md"],
+        "title": ["beta.md"],
+        "new story": ["delta.md"],
+        "renamed slug": ["alpha.md", "alpha-two.md"],
+        "consent revoked": [],
+    }
+    for name, files in saved.items():  # only what each edit saved
+        EDITS[name](site)
+        site.flush()
+        log.saved(*(str(site.root / "stories" / f) for f in files), str(site.root / "advocates.yaml"))
+        assert preview.rebuild() == preview.fresh(), name
