@@ -109,8 +109,16 @@ def contacts_shown(normalised: str) -> list[str]:
     if "@" not in normalised and "+" not in normalised:
         return []
     if not normalised.isascii():  # Arabic-Indic or full-width digits read as the number they are
-        normalised = _NON_ASCII.sub(lambda run: run[0].translate(_phone_characters()), normalised)
+        table = _phone_characters()
+        normalised = _phone_character_class().sub(lambda found: table[ord(found[0])], normalised)
     return contacts_in(normalised.encode("utf-8", "replace"))
+
+
+@functools.cache
+def _phone_character_class() -> re.Pattern[str]:
+    """The characters ``_phone_characters`` turns into ASCII, as one class: a page's other
+    non-ASCII characters (a middle dot, an arrow) are passed over in C, not looked up."""
+    return _char_class(sorted(_phone_characters()))
 
 
 def contacts_in(data: bytes) -> list[str]:
