@@ -218,18 +218,19 @@ def software_versions() -> tuple:
     source = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".html")):
         source.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    libraries = tuple((name, _version(name)) for name in ("mkdocs", "mkdocs-material", "jinja2", "markupsafe"))
+    libraries = tuple((name, package_version(name)) for name in ("mkdocs", "mkdocs-material", "jinja2", "markupsafe"))
     return (source.hexdigest(), libraries, sys.implementation.name, tuple(sys.version_info[:3]))
 
 
-def _version(name: str) -> str:
+def package_version(name: str) -> str:
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return ""
 
 
-def _installed(folder: str) -> bool:
+def installed_folder(folder: str) -> bool:
+    """Whether ``folder`` is inside the installed packages (an installed theme, not a custom_dir)."""
     real = os.path.realpath(folder)
     tops = {os.path.realpath(p) for p in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])}
     return any(real == top or real.startswith(top + os.sep) for top in tops)
@@ -249,7 +250,7 @@ def theme_digest(dirs) -> tuple[str, frozenset[str]]:
     hashed = hashlib.sha256()
     named: set[str] = set()
     for folder in dirs:
-        installed = _installed(folder)
+        installed = installed_folder(folder)
         hashed.update(_text(b"dir", folder if not installed else "installed:" + os.path.basename(folder)))
         for top, subdirs, names in os.walk(folder):  # top-down, each folder's names sorted: one order
             subdirs[:] = sorted(d for d in subdirs if not (installed and d == ".icons"))

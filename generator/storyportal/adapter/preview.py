@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_build_date
 
+from storyportal.adapter.pagecache import installed_folder, package_version, toc_outline
 from storyportal.core.portal import Portal
 from storyportal.site.pages import SitePages, preview_errors_html
 
@@ -362,11 +362,9 @@ class ThemeListing:
 
 def _local_names(dirs) -> tuple:
     """The file names under every theme folder outside the installed packages (those change while serving)."""
-    installed = {os.path.realpath(p) for p in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])}
     names = []
     for folder in dirs:
-        real = os.path.realpath(folder)
-        if any(real == top or real.startswith(top + os.sep) for top in installed):
+        if installed_folder(folder):
             continue
         names.append(
             (
@@ -559,20 +557,13 @@ def site_fingerprint(config) -> str:
     files = sorted(Path(custom).rglob("*")) if custom and Path(custom).is_dir() else []
     theme = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file()]
     config_bytes = Path(config.config_file_path).read_bytes()
-    return key(config_bytes, config.site_url, repr(config.nav), theme, _theme_version(config.theme.name))
-
-
-def _theme_version(name) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("mkdocs-material" if name == "material" else str(name))
-    except metadata.PackageNotFoundError:
-        return ""
-
-
-def toc_repr(toc) -> list:
-    return [(item.title, item.id, item.level, toc_repr(item.children)) for item in toc]
+    return key(
+        config_bytes,
+        config.site_url,
+        repr(config.nav),
+        theme,
+        package_version("mkdocs-material" if config.theme.name == "material" else str(config.theme.name)),
+    )
 
 
 def story_images(view) -> list[tuple[str, str]]:
@@ -704,7 +695,7 @@ class SearchEntries:
         entries = []
         for page in pages:
             page_key = key(
-                page.url, page.title, page.content, toc_repr(page.toc), repr(sorted(page.meta.items(), key=str))
+                page.url, page.title, page.content, toc_outline(page.toc), repr(sorted(page.meta.items(), key=str))
             )
             if page_key not in self.cache:
                 scratch = index_class(**plugin.config)

@@ -92,8 +92,9 @@ def _found_in_story(
     html = _rendered_body(file)
     body_text = normalise(html, attributes=True) if html else ""
     if file.parsed is not None and isinstance(file.parsed.data, dict):
-        found += _front_matter_found(file, matcher, skip)
-        found += _side_by_side(file, matcher, body_text, skip)
+        fields = dict(_fields(file, skip))  # normalised once: each field alone, then side by side
+        found += _front_matter_found(file, matcher, fields, skip)
+        found += _side_by_side(file, matcher, fields, body_text)
     for label in sorted(matcher.find(body_text)):
         line, col = _locate(file.body, _forms_of(label, values))
         found.append((file.body_line + line, col, label))
@@ -109,7 +110,9 @@ def _rendered_body(file: StoryFile) -> str:
     return rendered.html if rendered is not None else ""
 
 
-def _front_matter_found(file: StoryFile, matcher: PrivateMatcher, skip: frozenset[str]) -> Iterator[Found]:
+def _front_matter_found(
+    file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, str], skip: frozenset[str]
+) -> Iterator[Found]:
     """Each text at its place, then each field whole, since pages show a field's parts side by
     side (a metric's value, then its label)."""
     assert file.parsed is not None  # the caller checked
@@ -121,7 +124,7 @@ def _front_matter_found(file: StoryFile, matcher: PrivateMatcher, skip: frozense
         for label in sorted(matcher.find(normalise(text, attributes=True))):
             reported.add((path[0], label))
             yield mark.line, mark.col, label
-    for key, text in _fields(file, skip):
+    for key, text in fields.items():
         mark = file.parsed.mark((key,))
         for label in sorted(matcher.find(text)):
             if (key, label) not in reported:
@@ -136,13 +139,13 @@ def _fields(file: StoryFile, skip: frozenset[str]) -> Iterator[tuple[Any, str]]:
             yield key, normalise(" ".join(text for _, text in _strings(value, ())), attributes=True)
 
 
-def _side_by_side(file: StoryFile, matcher: PrivateMatcher, body_text: str, skip: frozenset[str]) -> Iterator[Found]:
+def _side_by_side(file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, str], body_text: str) -> Iterator[Found]:
     """Values that begin at the end of one field and end at the start of another: pages show the
     title, the summary, the quote, the metrics and the body next to each other, in more than one
     order (the page, a card, a row of the sales index). Only the two ends are joined: a value is
     at most ``matcher.longest`` long."""
     assert file.parsed is not None  # the caller checked
-    shown = [(key, text) for key, text in _fields(file, skip | NOT_SIDE_BY_SIDE) if text]
+    shown = [(key, text) for key, text in fields.items() if text and key not in NOT_SIDE_BY_SIDE]
     if body_text:
         shown.append((None, body_text))
     if len(shown) < 2 or not matcher.longest:
