@@ -114,7 +114,7 @@ def _shows_any(
     and this one pass replaces a hundred small ones. Only when it finds something are the places
     searched one by one, to say where."""
     texts = [normalise(file.ref.slug), body_text, *fields.values()]
-    if file.parsed is not None:
+    if file.parsed is not None and isinstance(file.parsed.data, dict):  # each text at its place, as below
         texts += [
             normalise(text, attributes=True) for path, text in _strings(file.parsed.data, ()) if path[0] not in skip
         ]
