@@ -416,6 +416,8 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
     from mkdocs.plugins import PluginCollection
     from mkdocs.structure.files import Files
 
+    from storyportal.adapter.watcher import SaveLog
+
     root = site_dir("portal", size, seed, prefix="profile")
     os.environ["STORYPORTAL_AUDIENCE"] = "public"
     os.environ["XDG_CACHE_HOME"] = str(OUT / "cache-home")  # never the user's image cache
@@ -474,6 +476,11 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site)
         config.site_url = serve_url
         config.plugins.on_startup(command="serve", dirty=True)
+        # What storyportal serve's watcher tells the build (adapter/watcher.py): the files saved since the
+        # last rebuild (the first rebuild after the watches start looks at every file, as serve does).
+        saves = SaveLog()
+        plugin = config.plugins["storyportal"]
+        plugin.saves, plugin.watched_root = saves, str(root)
         started = time.perf_counter()
         mk_build.build(config, serve_url=serve_url, dirty=True)
         first = time.perf_counter() - started
@@ -491,12 +498,16 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
         def make_edit(n):
             if edit == "body":
                 story.write_text(original_text + f"\nProfile marker {n}.\n", encoding="utf-8")
+                saves.saved(str(story))
             elif edit == "new":
                 text = re.sub(r"^title: .*$", f"title: Profile story {n}", original_text, count=1, flags=re.M)
-                new_story.with_name(f"bench-profile-new-{n}.md").write_text(re.sub(r"^aliases: .*\n", "", text, flags=re.M))
+                made = new_story.with_name(f"bench-profile-new-{n}.md")
+                made.write_text(re.sub(r"^aliases: .*\n", "", text, flags=re.M))
+                saves.saved(str(made))
             else:
                 advocate = front(story)["advocates"][0]
                 registry_file.write_text(set_revoked(registry_text, advocate, n % 2 == 1), encoding="utf-8")
+                saves.saved(str(registry_file))
         make_edit(1)
         timers.clear()
         counts.clear()

@@ -212,14 +212,16 @@ class StoryPortalPlugin(BasePlugin):
         assert self.pages is not None and self.media is not None  # on_config planned this build
         env = config.theme.get_env()
         self._templates_fixed(env)
+        if self.preview.serving:  # compiled once while serving, as the pages' templates are (on_env)
+            env.bytecode_cache = self.preview.bytecode
         rendered = []
-        for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
-            if self.preview.unchanged_output(output, self.pages.embed_shows(ctx)):
+        for page in self.pages.embed_pages(self.media.image_tag):
+            if self.preview.unchanged_output(page.output, page.shows):
                 continue  # storyportal serve: the output on disk was made from the same inputs
-            context = {"sp": ctx, "config": config}
+            context = {"sp": page.context, "config": config}
             self._interface(context, {}, env, config)  # embeds speak the default language
-            html = env.get_template(template).render(**context)
-            rendered.append((output, html if self.preview.serving else add_csp(html)))
+            html = env.get_template(page.template).render(**context)
+            rendered.append((page.output, html if self.preview.serving else add_csp(html)))
         return rendered
 
     def _refuse_docs(self, files: Files, config, images: dict) -> None:

@@ -53,6 +53,7 @@ class Preview:
         self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
         self.sitemap_output = SitemapOutput()  # sitemap.xml as last rendered, with what it was rendered from
         self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
+        self.kept_site_dir: tuple = ()  # the site folder (and URL style) the kept pages' Files were made for
         self.theme_listing = ThemeListing()  # the installed theme's file names, listed once
         self.signatures: dict[str, tuple[str, bytes]] = {}  # data file -> (its text, its signature)
         # Cards and image tags rendered for listing pages, kept across rebuilds (site/context.py says
@@ -146,8 +147,11 @@ class Preview:
         """`storyportal serve`: an unchanged page of ours, as the KeptPage of the last build (no new File)."""
         if not (self.fast and self.pages_too) or self.changed(src_uri, spec):
             return None
+        where = (config.site_dir, config.use_directory_urls)  # what a kept File's address is made from
+        if self.kept_site_dir != where:
+            self.kept_pages, self.kept_site_dir = {}, where
         kept = self.kept_pages.get(src_uri)
-        if kept is None or kept.abs_dest_path != os.path.join(config.site_dir, kept.dest_uri):
+        if kept is None:
             kept = KeptPage.copy_of(File.generated(config, src_uri, content=""))
             self.kept_pages[src_uri] = kept
         kept.page = None  # MkDocs gives a page in the navigation a new Page each build
@@ -207,10 +211,12 @@ class Preview:
             kept = self.signatures[output] = (text, text_signature(text))
         return kept[1]
 
-    def unchanged_output(self, output: str, inputs: object) -> bool:
-        """`storyportal serve`: ``output`` (not a page) is on disk from ``inputs``; no need to render it."""
+    def unchanged_output(self, output: str, shows: Callable[[], object]) -> bool:
+        """`storyportal serve`: ``output`` (not a page) is on disk from the same inputs (``shows()``, asked only
+        while serving); no need to render it."""
         if not self.fast:
             return False
+        inputs = shows()
         self.ledger.outputs.add(output)
         if self.ledger.unchanged(output, (self.fingerprint, self.strings, inputs)):
             return True

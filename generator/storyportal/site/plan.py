@@ -249,6 +249,8 @@ class PlanMemo:
         self.views: dict[str, tuple[tuple, StoryView]] = {}
         self.index: tuple[tuple, dict[str, str]] = ((), {})
         self.index_keys: dict[str, tuple[Story, tuple[str, ...], tuple]] = {}  # slug -> (story, facets, key)
+        self.kinds: Mapping[StoryType, str] = {}  # the story type labels the last cards were made with
+        self.counted: tuple[tuple, list[dict[str, int]]] | None = None  # (each story's facet values, the counts)
         self.card_texts: dict[object, tuple] = {}  # slug -> (card, logo, its JSON); ("row", slug) -> its facet row
         self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
         self.stories: dict[tuple[str, str], tuple[Story, Story]] = {}  # (slug, lang) -> (story, localized)
@@ -264,7 +266,10 @@ class PlanMemo:
 
     def site(self, lang: str) -> PlanMemo:
         """The memo of one language site: its listing has its own cards, rankings and index files."""
-        return self.sites.setdefault(lang, PlanMemo())
+        found = self.sites.get(lang)  # not setdefault: a new memo per call is ten dicts, asked once per story
+        if found is None:
+            found = self.sites[lang] = PlanMemo()
+        return found
 
     def render(self, text: str, folder: str, slug: str) -> tuple:
         """render_story_body, kept per story while its text is the same (its checks scan the whole text)."""
@@ -293,6 +298,27 @@ class PlanMemo:
             kept = (story, names, key)
             self.index_keys[story.slug] = kept
         return kept[2]
+
+    def facet_counts(self, listing: tuple[Story, ...], names: tuple[str, ...]) -> list[dict[str, int]]:
+        """Per facet, how many stories of ``listing`` have each value; counted again only when what the
+        stories show in the facets changed (each story's values kept while it is the same object: a body
+        edit counts nothing again)."""
+        rows = tuple(self.indexed(s, names)[1] for s in listing)
+        if self.counted is None or self.counted[0] != rows:
+            counts: list[dict[str, int]] = [{} for _ in names]
+            for row in rows:
+                for found, values in zip(counts, row, strict=True):
+                    for value in values:
+                        found[value] = found.get(value, 0) + 1
+            self.counted = (rows, counts)
+        return self.counted[1]
+
+    def cards_of(self, listing, code: str, on, kinds: Mapping[StoryType, str], memo: PlanMemo) -> dict[str, CardView]:
+        """slug -> card of every story a language site lists (``memo``: the plan's, which localises them)."""
+        if kinds == self.kinds:  # the last plan's labels, so that each card's inputs compare by identity
+            kinds = self.kinds
+        self.kinds = kinds
+        return {s.slug: self.card(memo.local(s, code), on, kinds) for s in listing}
 
     def card(self, story: Story, on, kinds: Mapping[StoryType, str]) -> CardView:
         inputs = (story, on, kinds)
@@ -512,13 +538,12 @@ def default_type_labels(portal: Portal) -> dict[StoryType, str]:
     return type_labels(portal, portal.settings.portal.lang)
 
 
-def plan_facets(portal: Portal, published, lang: str) -> tuple[Facet, ...]:
+def plan_facets(portal: Portal, published, lang: str, memo: PlanMemo | None = None) -> tuple[Facet, ...]:
+    """Each facet's values with how many of ``published`` have each; ``memo``: that language site's."""
+    names = facet_names(published)
+    counted = (memo or PlanMemo()).facet_counts(published, names)
     facets = []
-    for name in facet_names(published):
-        counts: dict[str, int] = {}
-        for story in published:
-            for value in story_facet_values(story, name):
-                counts[value] = counts.get(value, 0) + 1
+    for name, counts in zip(names, counted, strict=True):
         values = tuple(
             FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published, lang)
         )
@@ -639,7 +664,7 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card, me
     listings = {lang.code: listed_versions(published, portal.versions, lang.code) for lang in languages}
     kinds = {lang.code: type_labels(portal, lang.code) for lang in languages}  # story type names per language
     cards = {
-        code: {s.slug: memo.site(code).card(memo.local(s, code), portal.today, kinds[code]) for s in listing}
+        code: memo.site(code).cards_of(listing, code, portal.today, kinds[code], memo)
         for code, listing in listings.items()
     }
     views = {}
@@ -690,7 +715,7 @@ def plan_aliases(published: tuple[Story, ...]) -> tuple[tuple[str, str], ...]:
 
 def plan_language(portal: Portal, lang: Language, listing, cards, logo_url, withheld, shared, memo) -> SitePlan:
     """One language site: its listing, facets (labels in its language), industries and index files."""
-    facets = plan_facets(portal, listing, lang.code)
+    facets = plan_facets(portal, listing, lang.code, memo.site(lang.code))
     by_industry: dict[str, list[CardView]] = {}
     for s in listing:
         by_industry.setdefault(s.industry.slug, []).append(cards[s.slug])
