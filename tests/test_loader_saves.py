@@ -164,3 +164,22 @@ def test_an_edit_after_a_load_that_failed_half_way_is_resolved_again(site, monke
     site.story("alpha", title="Alpha story, told a third time")
     portal = loader.load(BUILD_DATE, {"stories/alpha.md"})
     assert portal.stories == load_portal(loader.settings, BUILD_DATE).stories
+
+
+def test_a_translation_follows_its_saved_original_as_a_fresh_load_does(site):
+    site.plugin["languages"] = {"en": {"label": "English"}, "de": {"label": "Deutsch"}}
+    site.plugin["case_study_sections"] = {"en": ["Challenge", "Solution", "Results"],
+                                          "de": ["Challenge", "Solution", "Results"]}
+    site.story("acme-de", translation_of="alpha", lang="de", title="Alpha auf Deutsch")
+    loader = loader_of(site)
+    steps = {
+        "original a draft": ({"stories/alpha.md"}, lambda: site.story("alpha", title="Alpha", draft=True)),
+        "original published": ({"stories/alpha.md"}, lambda: site.story("alpha", title="Alpha")),
+        "facts differ": ({"stories/acme-de.md"}, lambda: site.story(
+            "acme-de", translation_of="alpha", lang="de", title="Alpha", type="testimonial", quote="Gut.")),
+        "body edited elsewhere": ({"stories/beta.md"}, lambda: site.story("beta", title="Beta, retold")),
+    }
+    for name, (saved, edit) in steps.items():
+        edit()
+        portal, fresh = loader.load(BUILD_DATE, saved), load_portal(loader.settings, BUILD_DATE)
+        assert (published(portal), portal.issues) == (published(fresh), fresh.issues), name

@@ -204,3 +204,15 @@ def test_a_logo_tag_equal_to_the_last_builds_is_the_same_object_and_a_changed_lo
     changed = media.image_tag("assets/logos/acme.png", "logo")
     fresh = MediaPlanner(site.root, ImageCache(tmp_path / "fresh")).image_tag("assets/logos/acme.png", "logo")
     assert changed == fresh != first
+
+
+def test_cards_kept_by_the_memo_equal_a_fresh_plans_after_each_edit_and_another_day(site):
+    portal(site)
+    loader, memo = _loader(site), PlanMemo()
+    plan_site(loader.load(BUILD_DATE), memo=memo)
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        kept, fresh = plan_site(loader.load(BUILD_DATE), memo=memo), plan_site(site.load())
+        assert (kept.cards, kept.industries) == (fresh.cards, fresh.industries), name
+    later = BUILD_DATE + dt.timedelta(days=400)
+    assert plan_site(loader.load(later), memo=memo).cards == plan_site(site.load(later)).cards

@@ -130,6 +130,8 @@ class SitePages:
         if not self.plan.site_url:
             return {}  # search engines ignore relative alternates: there are none
         several = len(self.plan.languages) > 1
+        if not several and all(len(group) < 2 for group in self.plan.versions.values()):
+            return {}  # one language, every story in one version: no page has alternates
         found = {}
         for src_uri, spec in self.pages.items():
             if spec.kind not in ALTERNATE_KINDS or not (several or self._translated(spec)):

@@ -250,18 +250,21 @@ class PlanMemo:
         self.index: tuple[tuple, dict[str, str]] = ((), {})
         self.index_keys: dict[str, tuple[Story, tuple[str, ...], tuple]] = {}  # slug -> (story, facets, key)
         self.kinds: Mapping[StoryType, str] = {}  # the story type labels the last cards were made with
+        self.carded: tuple | None = None  # (listing, labels, date, its cards) of the last plan
         self.counted: tuple[tuple, list[dict[str, int]]] | None = None  # (each story's facet values, the counts)
         self.card_texts: dict[object, tuple] = {}  # slug -> (card, logo, its JSON); ("row", slug) -> its facet row
         self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
-        self.stories: dict[tuple[str, str], tuple[Story, Story]] = {}  # (slug, lang) -> (story, localized)
+        self.stories: dict[str, dict[str, tuple[Story, Story]]] = {}  # lang -> slug -> (story, localized)
         self.sites: dict[str, PlanMemo] = {}  # language -> that language site's cards, related stories, index
 
     def local(self, story: Story, lang: str) -> Story:
         """localized(), kept while the story is the same object (an unchanged story is, across loads)."""
-        kept = self.stories.get((story.slug, lang))
+        stories = self.stories.get(lang)
+        if stories is None:
+            stories = self.stories[lang] = {}
+        kept = stories.get(story.slug)
         if kept is None or kept[0] is not story:
-            kept = (story, localized(story, lang))
-            self.stories[(story.slug, lang)] = kept
+            kept = stories[story.slug] = (story, localized(story, lang))
         return kept[1]
 
     def site(self, lang: str) -> PlanMemo:
@@ -318,7 +321,22 @@ class PlanMemo:
         if kinds == self.kinds:  # the last plan's labels, so that each card's inputs compare by identity
             kinds = self.kinds
         self.kinds = kinds
-        return {s.slug: self.card(memo.local(s, code), on, kinds) for s in listing}
+        last = self.carded
+        if last is not None and last[1] is kinds and last[2] == on and len(last[0]) == len(listing):
+            # The same stories in the same order but a few: the last cards, those few made again (the
+            # card of an unchanged story with the same date and labels is the one kept last time).
+            cards = dict(last[3])
+            for old, new in zip(last[0], listing, strict=True):
+                if old is not new:
+                    if old.slug != new.slug:
+                        break
+                    cards[new.slug] = self.card(memo.local(new, code), on, kinds)
+            else:
+                self.carded = (listing, kinds, on, cards)
+                return cards
+        cards = {s.slug: self.card(memo.local(s, code), on, kinds) for s in listing}
+        self.carded = (listing, kinds, on, cards)
+        return cards
 
     def card(self, story: Story, on, kinds: Mapping[StoryType, str]) -> CardView:
         inputs = (story, on, kinds)
@@ -330,7 +348,7 @@ class PlanMemo:
 
     def view(self, story: Story, portal: Portal, related: tuple[CardView, ...], card: CardView, card_image: str, body):
         settings = portal.settings
-        versions = tuple((lang, s.slug, s.url) for lang, s in portal.versions.get(story.original, {}).items())
+        versions = portal.versions.get(story.original)  # its language versions (work_links reads their addresses)
         inputs = (story, portal.today, settings, related, card, card_image, body, versions)
         kept = self.views.get(story.slug)
         if kept is None or kept[0] != inputs:
