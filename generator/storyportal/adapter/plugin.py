@@ -131,9 +131,7 @@ class StoryPortalPlugin(BasePlugin):
             log.error(issue.format())
         self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url, memo=self.texts)
         self.interfaces = interfaces(portal)
-        for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
-            for path, kind in preview.story_images(view):
-                media.image_tag(path, kind)
+        self.preview.plan_images(self.plan.stories, media.image_tag)  # every image now: files are listed in on_files
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self.preview.begin(portal, self.pages, media.image_tag)
@@ -186,9 +184,11 @@ class StoryPortalPlugin(BasePlugin):
         }
         self._refuse_docs(files, config, images)
         self.owned = set()
-        for src_uri, spec in self.pages.pages.items():
-            if src_uri not in files.src_uris:
-                kept = self.preview.kept_page(src_uri, spec, config)  # storyportal serve: unchanged
+        present = files.src_uris
+        kept_pages = self.preview.kept_pages_of(self.pages.pages, present, config)  # storyportal serve: unchanged
+        for src_uri in self.pages.pages:
+            if src_uri not in present:
+                kept = kept_pages.get(src_uri)
                 files.append(kept or StoryPortalFile.generated(config, src_uri, content=""))
                 self.owned.add(src_uri)
         files = self.preview.mark_pages(files, {uri: self.pages.pages[uri] for uri in self.owned})

@@ -251,6 +251,7 @@ class PlanMemo:
         self.index_keys: dict[str, tuple[Story, tuple[str, ...], tuple]] = {}  # slug -> (story, facets, key)
         self.kinds: Mapping[StoryType, str] = {}  # the story type labels the last cards were made with
         self.carded: tuple | None = None  # (listing, labels, date, its cards) of the last plan
+        self.ranked: tuple[Story, ...] = ()  # the stories ``ranks`` were made from
         self.counted: tuple[tuple, list[dict[str, int]]] | None = None  # (each story's facet values, the counts)
         self.card_texts: dict[object, tuple] = {}  # slug -> (card, logo, its JSON); ("row", slug) -> its facet row
         self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
@@ -322,19 +323,16 @@ class PlanMemo:
             kinds = self.kinds
         self.kinds = kinds
         last = self.carded
-        if last is not None and last[1] is kinds and last[2] == on and len(last[0]) == len(listing):
-            # The same stories in the same order but a few: the last cards, those few made again (the
-            # card of an unchanged story with the same date and labels is the one kept last time).
-            cards = dict(last[3])
-            for old, new in zip(last[0], listing, strict=True):
-                if old is not new:
-                    if old.slug != new.slug:
-                        break
-                    cards[new.slug] = self.card(memo.local(new, code), on, kinds)
-            else:
-                self.carded = (listing, kinds, on, cards)
-                return cards
-        cards = {s.slug: self.card(memo.local(s, code), on, kinds) for s in listing}
+
+        def make(story: Story) -> CardView:
+            return self.card(memo.local(story, code), on, kinds)
+
+        # The same stories in the same order but a few (a body or title edit): the last cards, those few
+        # made again (the card of an unchanged story with the same date and labels is the one kept).
+        same = last is not None and last[1] is kinds and last[2] == on
+        cards = _patched(last[0], listing, last[3], make) if same and last is not None else None
+        if cards is None:
+            cards = {s.slug: make(s) for s in listing}
         self.carded = (listing, kinds, on, cards)
         return cards
 
@@ -365,18 +363,12 @@ class PlanMemo:
         in it), or a story in one of its pools changed what ranks it (its products, use cases,
         date): a new or withdrawn story outside every pool ranks only itself.
         """
-        ranks = {
-            s.slug: (
-                s.industry.slug,
-                tuple(p.slug for p in s.products),
-                tuple(u.slug for u in s.use_cases),
-                s.published,
-                s.original,
-            )
-            for s in published
-        }
         if count != self.count:
-            self.ranks, self.slugs, self.pools, self.count = {}, {}, {}, count
+            self.ranks, self.slugs, self.pools, self.count, self.ranked = {}, {}, {}, count, ()
+        ranks = _patched(self.ranked, published, self.ranks, _rank)
+        if ranks is None:
+            ranks = {s.slug: _rank(s) for s in published}
+        self.ranked = published
         moved = {slug for slug, rank in ranks.items() if self.ranks.get(slug) != rank}
         moved |= {slug for slug in self.ranks if slug not in ranks}
         if moved:
@@ -394,6 +386,32 @@ class PlanMemo:
             self.slugs, self.pools = kept, pools
         self.ranks = ranks
         return self.slugs
+
+
+def _rank(story: Story) -> tuple:
+    """What ranks a story as another's related story (and its own candidates)."""
+    return (
+        story.industry.slug,
+        tuple(p.slug for p in story.products),
+        tuple(u.slug for u in story.use_cases),
+        story.published,
+        story.original,
+    )
+
+
+def _patched(last: tuple, stories: tuple, made: dict, make) -> dict | None:
+    """``{s.slug: make(s) for s in stories}`` from ``made``, the same for ``last``: made again only for the
+    stories that are not the same objects as last time; None when the stories are not the same ones in
+    the same order (then everything is made again)."""
+    if len(last) != len(stories) or len(made) != len(stories):
+        return None
+    found = dict(made)
+    for old, new in zip(last, stories, strict=True):
+        if old is not new:
+            if old.slug != new.slug:
+                return None
+            found[new.slug] = make(new)
+    return found
 
 
 def _group_keys(story: Story) -> list[tuple[str, str]]:
