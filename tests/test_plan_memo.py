@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sitebuilder import BUILD_DATE
 from storyportal.core.config import load_settings
@@ -216,3 +217,20 @@ def test_cards_kept_by_the_memo_equal_a_fresh_plans_after_each_edit_and_another_
         assert (kept.cards, kept.industries) == (fresh.cards, fresh.industries), name
     later = BUILD_DATE + dt.timedelta(days=400)
     assert plan_site(loader.load(later), memo=memo).cards == plan_site(site.load(later)).cards
+
+
+def test_the_walls_chunks_kept_by_the_memo_equal_a_fresh_plans_and_json_dumps_after_each_edit(site):
+    from storyportal.site.embed import plan_embeds
+
+    portal(site)
+    loader, plans, embeds = _loader(site), PlanMemo(), {}
+    plan_embeds(plan_site(loader.load(BUILD_DATE), memo=plans), lambda path: None, [], embeds)
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        kept = dict(plan_embeds(plan_site(loader.load(BUILD_DATE), memo=plans), lambda path: None, [], embeds).files)
+        assert kept == dict(plan_embeds(plan_site(site.load()), lambda path: None, []).files), name
+        chunks = {path: text for path, text in kept.items() if path.startswith("embed/wall/cards-")}
+        assert chunks and all(
+            text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            for text in chunks.values()
+        ), name
