@@ -183,3 +183,14 @@ def test_a_translation_follows_its_saved_original_as_a_fresh_load_does(site):
         edit()
         portal, fresh = loader.load(BUILD_DATE, saved), load_portal(loader.settings, BUILD_DATE)
         assert (published(portal), portal.issues) == (published(fresh), fresh.issues), name
+
+
+def test_a_saved_story_moved_to_another_language_site_is_placed_there_as_a_fresh_load_places_it(site):
+    site.plugin["languages"] = {"en": {"label": "English"}, "de": {"label": "Deutsch"}}
+    site.plugin["case_study_sections"] = {"en": ["Challenge", "Solution", "Results"],
+                                          "de": ["Challenge", "Solution", "Results"]}
+    loader = loader_of(site)
+    site.story("alpha", title="Alpha auf Deutsch", lang="de")
+    portal = loader.load(BUILD_DATE, {"stories/alpha.md"})
+    assert {s.slug: s.url for s in portal.stories}["alpha"] == "de/stories/alpha/"
+    assert portal.stories == load_portal(loader.settings, BUILD_DATE).stories

@@ -156,6 +156,7 @@ class PortalLoader:
     _settled: tuple[object, ...] | None = None
     # (the discovery, what check_versions read, its issues, the statuses it set)
     _versions_checked: tuple[object, tuple[object, ...], list[Issue], dict[str, Status]] | None = None
+    _placed: tuple[list[Story], dict[str, str], list[Story]] | None = None  # (stories, prefixes, placed)
     _urls_checked: tuple[tuple[object, ...], list[Issue]] | None = None  # (what check_unique_urls read, its answer)
     _shows_images: dict[str, tuple[StoryFile, bool]] = field(default_factory=dict)  # source -> (file, answer)
     decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
@@ -252,7 +253,7 @@ class PortalLoader:
             if issue.severity is Severity.ERROR and issue.path in status:
                 status[issue.path] = Status.INVALID
         issues += self.versions_checked(stories, status, files, refs)
-        stories = place_versions(stories, prefixes)
+        stories = self.placed(stories, prefixes)
         return Portal(
             self.settings,
             today,
@@ -336,6 +337,21 @@ class PortalLoader:
             kept = self._versions_checked = (refs, inputs, found, changes)
         status.update(kept[3])
         return list(kept[2])
+
+    def placed(self, stories: list[Story], prefixes: dict[str, str]) -> list[Story]:
+        """place_versions; without translations a story's place depends on itself only, so the stories that
+        are the same objects as last time (in the same places) keep last time's placement."""
+        last = self._placed
+        translated = any(s.translation_of is not None for s in stories)  # a translation shows its original's image
+        if last is None or translated or last[1] != prefixes or len(last[0]) != len(stories):
+            found = place_versions(stories, prefixes)
+        else:
+            found = list(last[2])
+            for at, (old, new) in enumerate(zip(last[0], stories, strict=True)):
+                if old is not new:
+                    found[at] = place_versions([new], prefixes)[0]
+        self._placed = (stories, prefixes, found)
+        return found
 
     def saved_refs(self, look: set[str]) -> list[StoryRef]:
         """The story files (of the last discovery) among the saved paths."""

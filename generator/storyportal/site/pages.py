@@ -281,16 +281,19 @@ class TextMemo:
         self.embeds: dict = {}  # plan_embeds' memo: slug -> a story's embed card, oEmbed record and snippet
         self.rows: dict[str, tuple[tuple, sales.SalesRow]] = {}  # slug -> (what the row is made from, the row)
         self.row_texts = sales.RowTexts()  # each kept row's text in the sales files
-        self.specs: dict[str, PageSpec] = {}  # slug -> its story page's spec, kept while equal
+        self.specs: dict[str, tuple[Any, str, PageSpec]] = {}  # slug -> (card, lang, its story page's spec)
 
     def story_spec(self, card, lang: str) -> PageSpec:
         """A story page's spec; the last plan's object while every field is the same (the preview then
         compares 10,000 pages' inputs by identity)."""
-        spec = PageSpec("story", "sp_story.html", card.title, card.summary, card.slug, lang=lang)
         kept = self.specs.get(card.slug)
-        if kept != spec:
-            self.specs[card.slug] = kept = spec
-        return kept
+        if kept is not None and kept[0] is card and kept[1] == lang:  # made from the same card
+            return kept[2]
+        spec = PageSpec("story", "sp_story.html", card.title, card.summary, card.slug, lang=lang)
+        if kept is not None and kept[2] == spec:
+            spec = kept[2]
+        self.specs[card.slug] = (card, lang, spec)
+        return spec
 
     def sales_rows(self, portal: Portal) -> list[sales.SalesRow]:
         """sales.sales_rows, each row kept (the same object) while its story and settings are unchanged.
