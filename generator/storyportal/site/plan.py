@@ -327,11 +327,11 @@ class PlanMemo:
         def make(story: Story) -> CardView:
             return self.card(memo.local(story, code), on, kinds)
 
-        # The same stories in the same order but a few (a body or title edit): the last cards, those few
-        # made again (the card of an unchanged story with the same date and labels is the one kept).
-        same = last is not None and last[1] is kinds and last[2] == on
-        cards = _patched(last[0], listing, last[3], make) if same and last is not None else None
-        if cards is None:
+        # The last cards, made again only for the stories that changed or are new (the card of an unchanged
+        # story with the same date and labels is the one kept).
+        if last is not None and last[1] is kinds and last[2] == on:
+            cards = _patched(last[0], listing, last[3], make)
+        else:
             cards = {s.slug: make(s) for s in listing}
         self.carded = (listing, kinds, on, cards)
         return cards
@@ -366,8 +366,6 @@ class PlanMemo:
         if count != self.count:
             self.ranks, self.slugs, self.pools, self.count, self.ranked = {}, {}, {}, count, ()
         ranks = _patched(self.ranked, published, self.ranks, _rank)
-        if ranks is None:
-            ranks = {s.slug: _rank(s) for s in published}
         self.ranked = published
         moved = {slug for slug, rank in ranks.items() if self.ranks.get(slug) != rank}
         moved |= {slug for slug in self.ranks if slug not in ranks}
@@ -399,18 +397,14 @@ def _rank(story: Story) -> tuple:
     )
 
 
-def _patched(last: tuple, stories: tuple, made: dict, make) -> dict | None:
-    """``{s.slug: make(s) for s in stories}`` from ``made``, the same for ``last``: made again only for the
-    stories that are not the same objects as last time; None when the stories are not the same ones in
-    the same order (then everything is made again)."""
-    if len(last) != len(stories) or len(made) != len(stories):
-        return None
-    found = dict(made)
-    for old, new in zip(last, stories, strict=True):
-        if old is not new:
-            if old.slug != new.slug:
-                return None
-            found[new.slug] = make(new)
+def _patched(last: tuple, stories: tuple, made: dict, make) -> dict:
+    """``{s.slug: make(s) for s in stories}``, where ``made`` is that for the stories ``last``: made again
+    only for the stories that are not the same objects as last time (a new story makes its own only)."""
+    before = {s.slug: s for s in last}
+    found = {}
+    for story in stories:
+        slug = story.slug
+        found[slug] = made[slug] if before.get(slug) is story and slug in made else make(story)
     return found
 
 
