@@ -196,9 +196,8 @@ class StoryPortalPlugin(BasePlugin):
             **self.pages.data,
             **{old + "index.html": redirect_html(old, t, self.plan) for old, t in self.plan.aliases},
         }
-        for output, text in sorted(texts.items()):
-            if not self.preview.kept_file(output, self.preview.text_signature(output, text)):  # storyportal serve
-                files.append(TextFile.of(config, output, text, self.media.cache))
+        for output, text in self.preview.changed_texts(texts):  # storyportal serve: the changed ones only
+            files.append(TextFile.of(config, output, text, self.media.cache))
         for output, source in sorted(images.items()):
             if not self.preview.kept_file(output, str(source)):
                 files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
