@@ -1,6 +1,6 @@
 """Benchmark: from saving a file to the changed page being served by ``storyportal serve``.
 
-    python3 bench/bench_serve.py [--sizes 1000,10000] [--repeats 5] [--edits body,new,revoke] [--no-plain] [--json [FILE]]
+    python3 bench/bench_serve.py [--sizes 1000,10000] [--repeats 5] [--edits body,new,revoke] [--no-plain] [--no-search] [--json [FILE]]
 
 For each size it keeps its own copies of a synthetic portal and of the plain MkDocs site
 with the same Markdown (``bench/out/serve-{portal,plain}-<N>-s<seed>``; generated with
@@ -101,7 +101,8 @@ class Server:
     """A serve subprocess in its own process group; its log lines, time-stamped on arrival."""
 
     def __init__(self, cmd: list[str], cwd: Path, name: str):
-        self.search = cmd[-1] == "serve" and "storyportal" in cmd  # storyportal serve re-indexes for search
+        # storyportal serve re-indexes for search (unless STORYPORTAL_SEARCH=0: --no-search)
+        self.search = cmd[-1] == "serve" and "storyportal" in cmd and os.environ.get("STORYPORTAL_SEARCH") != "0"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.name = name
@@ -652,8 +653,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=lambda t: tuple(e for e in t.split(",") if e), default=tuple(TARGETS),
                         help="comma-separated edits to measure: body,new,revoke (default all)")
     parser.add_argument("--no-plain", action="store_true", help="leave out plain mkdocs serve (the baseline)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="serve without Pagefind (STORYPORTAL_SEARCH=0): no background re-index to wait for "
+                             "between measurements (each takes minutes at 10,000 stories on a busy machine)")
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
+    if args.no_search:
+        os.environ["STORYPORTAL_SEARCH"] = "0"  # the servers inherit it
     if args.profile_only:
         print(profile(max(args.sizes), args.seed, args.top, args.profile_edit))
         return 0
