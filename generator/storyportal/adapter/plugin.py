@@ -132,9 +132,7 @@ class StoryPortalPlugin(BasePlugin):
             log.error(issue.format())
         self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url, memo=self.texts)
         self.interfaces = interfaces(portal)
-        for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
-            for path, kind in preview.story_images(view):
-                media.image_tag(path, kind)
+        self.preview.plan_images(self.plan.stories, media.image_tag)  # every image now: files are listed in on_files
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self.preview.begin(portal, self.pages, media.image_tag)
@@ -187,9 +185,11 @@ class StoryPortalPlugin(BasePlugin):
         }
         self._refuse_docs(files, config, images)
         self.owned = set()
-        for src_uri, spec in self.pages.pages.items():
-            if src_uri not in files.src_uris:
-                kept = self.preview.kept_page(src_uri, spec, config)  # storyportal serve: unchanged
+        present = files.src_uris
+        kept_pages = self.preview.kept_pages_of(self.pages.pages, present, config)  # storyportal serve: unchanged
+        for src_uri in self.pages.pages:
+            if src_uri not in present:
+                kept = kept_pages.get(src_uri)
                 files.append(kept or StoryPortalFile.generated(config, src_uri, content=""))
                 self.owned.add(src_uri)
         files = self.preview.mark_pages(files, {uri: self.pages.pages[uri] for uri in self.owned})
@@ -197,9 +197,8 @@ class StoryPortalPlugin(BasePlugin):
             **self.pages.data,
             **{old + "index.html": redirect_html(old, t, self.plan) for old, t in self.plan.aliases},
         }
-        for output, text in sorted(texts.items()):
-            if not self.preview.kept_file(output, self.preview.text_signature(output, text)):  # storyportal serve
-                files.append(TextFile.of(config, output, text, self.media.cache))
+        for output, text in self.preview.changed_texts(texts):  # storyportal serve: the changed ones only
+            files.append(TextFile.of(config, output, text, self.media.cache))
         for output, source in sorted(images.items()):
             if not self.preview.kept_file(output, str(source)):
                 files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
@@ -213,14 +212,16 @@ class StoryPortalPlugin(BasePlugin):
         assert self.pages is not None and self.media is not None  # on_config planned this build
         env = config.theme.get_env()
         self._templates_fixed(env)
+        if self.preview.serving:  # compiled once while serving, as the pages' templates are (on_env)
+            env.bytecode_cache = self.preview.bytecode
         rendered = []
-        for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
-            if self.preview.unchanged_output(output, self.pages.embed_shows(ctx)):
+        for page in self.pages.embed_pages(self.media.image_tag):
+            if self.preview.unchanged_output(page.output, page.shows):
                 continue  # storyportal serve: the output on disk was made from the same inputs
-            context = {"sp": ctx, "config": config}
+            context = {"sp": page.context, "config": config}
             self._interface(context, {}, env, config)  # embeds speak the default language
-            html = env.get_template(template).render(**context)
-            rendered.append((output, html if self.preview.serving else add_csp(html)))
+            html = env.get_template(page.template).render(**context)
+            rendered.append((page.output, html if self.preview.serving else add_csp(html)))
         return rendered
 
     def _refuse_docs(self, files: Files, config, images: dict) -> None:

@@ -11,6 +11,7 @@ documented choice, kept from before.
 from __future__ import annotations
 
 import bisect
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -26,6 +27,7 @@ _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the preview asks for every page after a new story: 10,000 the same
 def page_dest(src_uri: str) -> str:
     """Where MkDocs (with directory URLs) writes a page: ``a/b.md`` -> ``a/b/index.html``."""
     if not src_uri.lower().endswith(MARKDOWN):
