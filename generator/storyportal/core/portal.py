@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from storyportal.core.body import BodyStore, remembering_bodies
 from storyportal.core.config import PortalConfig, SiteSettings
+from storyportal.core.docspages import handwritten_addresses
 from storyportal.core.imagecheck import DecodeLog, remembering_decodes
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.languages import Language, site_languages
@@ -213,9 +214,9 @@ class PortalLoader:
             status[source] = state
             if story is not None:
                 stories.append(story)
-        dupes = check_unique_urls(
-            [s for s in stories if status[s.source] is not Status.INVALID], files, language_prefixes(config)
-        )
+        valid = [s for s in stories if status[s.source] is not Status.INVALID]
+        handwritten = handwritten_addresses(root, self.settings.docs_dir)  # an alias may not take their place
+        dupes = check_unique_urls(valid, files, language_prefixes(config), handwritten)
         for issue in dupes:
             status[issue.path] = Status.INVALID
         issues += dupes
