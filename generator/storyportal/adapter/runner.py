@@ -161,7 +161,7 @@ def run_build(args, settings: SiteSettings) -> Path:
     return target
 
 
-def check_target(given: Path, target: Path, settings: SiteSettings, config) -> None:
+def check_target(given: Path | str, target: Path, settings: SiteSettings, config) -> None:
     """Raise UnsafeOutput unless ``target`` (resolved) is a folder a build may replace."""
     from storyportal.adapter.plugin import portal_paths
 
