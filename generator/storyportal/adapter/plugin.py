@@ -48,6 +48,7 @@ from storyportal.site.imagecache import ImageCache
 from storyportal.site.interface import Interface, interfaces
 from storyportal.site.leakguard import EarlyScan, scan_output
 from storyportal.site.media import MediaPlanner, open_media
+from storyportal.site.outputfolder import MARKER, Protected, overlap_problem, protected_paths
 from storyportal.site.pages import (
     SitePages,
     TextMemo,
@@ -59,8 +60,6 @@ from storyportal.site.pages import (
 from storyportal.site.plan import PlanMemo, SitePlan, plan_site
 
 log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
-
-MARKER = ".storyportal-build.json"  # only this plugin writes it; `storyportal build` refuses a site without it
 
 
 class StoryPortalPlugin(BasePlugin):
@@ -105,6 +104,7 @@ class StoryPortalPlugin(BasePlugin):
 
     def on_config(self, config):
         settings = read_settings(self.config, config)
+        refuse_site_dir(config, settings)  # `mkdocs build -d` empties site_dir right after on_config
         if self.loader is None or self.loader.settings != settings:
             self.media, problem = open_media(settings.root, settings.portal)
             if problem:
@@ -556,9 +556,30 @@ def read_settings(options, config) -> SiteSettings:
         site_name=config.site_name,
         site_description=config.site_description or "",
         site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
+        docs_dir=Path(config.docs_dir),
         portal=portal,
         notes=tuple(issues),
     )
+
+
+def refuse_site_dir(config, settings: SiteSettings) -> None:
+    """Stop before MkDocs empties a site_dir that is, holds or lies in the portal's sources.
+
+    MkDocs itself only knows docs_dir and mkdocs.yml; ``storyportal build`` checks more
+    (runner.check_target) and builds into a new folder beside its output.
+    """
+    site_dir = Path(config.site_dir).resolve()
+    problem = overlap_problem(site_dir, portal_paths(config, settings))
+    if problem:
+        shown = site_dir.relative_to(settings.root) if site_dir.is_relative_to(settings.root) else site_dir
+        raise PluginError(f"site_dir {shown}: {problem}; choose a new folder, like site")
+
+
+def portal_paths(config, settings: SiteSettings) -> list[Protected]:
+    """What no site folder may replace, from MkDocs' settings (docs_dir, custom_dir) and ours."""
+    custom_dir = config.theme.custom_dir
+    docs_dir, custom = Path(config.docs_dir), Path(custom_dir) if custom_dir else None
+    return protected_paths(settings, Path(config.config_file_path), docs_dir, custom)
 
 
 def report_portal(portal: Portal) -> None:

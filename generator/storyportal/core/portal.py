@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from storyportal.core.body import BodyStore, remembering_bodies
 from storyportal.core.config import PortalConfig, SiteSettings
+from storyportal.core.docspages import handwritten_addresses
 from storyportal.core.imagecheck import DecodeLog, remembering_decodes
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.languages import Language, site_languages
@@ -245,7 +246,9 @@ class PortalLoader:
             if story is not None:
                 stories.append(story)
         self._settled = (refs, registry, today, self._private_generation)
-        dupes = self.unique_urls([s for s in stories if status[s.source] is not Status.INVALID], files, refs)
+        valid = [s for s in stories if status[s.source] is not Status.INVALID]
+        handwritten = handwritten_addresses(root, self.settings.docs_dir)  # an alias may not take their place
+        dupes = self.unique_urls(valid, files, refs, handwritten)
         for issue in dupes:
             status[issue.path] = Status.INVALID
         issues += dupes
@@ -297,16 +300,18 @@ class PortalLoader:
                 return False  # removed
         return True
 
-    def unique_urls(self, valid: list[Story], files: dict[str, StoryFile], refs: list[StoryRef]) -> list[Issue]:
+    def unique_urls(
+        self, valid: list[Story], files: dict[str, StoryFile], refs: list[StoryRef], handwritten: dict[str, str]
+    ) -> list[Issue]:
         """check_unique_urls, checked again only when what it reads changed: the stories' addresses (the
         same discovery), which stories may claim an alias, and the files that have aliases (the only ones it
         reports on). A body edit changes none of them; 10,000 stories' checks were made for it."""
         prefixes = language_prefixes(self.settings.portal)
         with_aliases = tuple((s, f) for s, f in files.items() if f.front is not None and f.front.aliases)
-        inputs = (refs, prefixes, tuple(s.source for s in valid), with_aliases)
+        inputs = (refs, prefixes, tuple(s.source for s in valid), with_aliases, handwritten)
         kept = self._urls_checked
         if kept is None or kept[0][0] is not refs or kept[0][1:] != inputs[1:]:
-            kept = self._urls_checked = (inputs, check_unique_urls(valid, files, prefixes))
+            kept = self._urls_checked = (inputs, check_unique_urls(valid, files, prefixes, handwritten))
         return list(kept[1])
 
     def versions_checked(

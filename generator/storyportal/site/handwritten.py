@@ -11,32 +11,19 @@ documented choice, kept from before.
 from __future__ import annotations
 
 import bisect
-import functools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
 
+from storyportal.core.docspages import page_dest
 from storyportal.core.issues import Issue
 
 KEPT = frozenset({"index.html"})  # a hand-written home page (index.md, README.md) replaces ours on purpose
-MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # what MkDocs renders as a page (utils.markdown_extensions)
 # Documents a browser runs scripts in when opened: MkDocs would copy them into the site as they are.
 ACTIVE = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
-
-
-@functools.lru_cache(maxsize=1 << 16)  # the preview asks for every page after a new story: 10,000 the same
-def page_dest(src_uri: str) -> str:
-    """Where MkDocs (with directory URLs) writes a page: ``a/b.md`` -> ``a/b/index.html``."""
-    if not src_uri.lower().endswith(MARKDOWN):
-        return src_uri
-    folder, name = posixpath.split(src_uri)
-    stem = name.rsplit(".", 1)[0]
-    if stem in ("index", "README"):
-        return posixpath.join(folder, "index.html")
-    return posixpath.join(folder, stem, "index.html")
 
 
 def check_docs(
