@@ -235,9 +235,10 @@ class StoryPortalPlugin(BasePlugin):
             u: Path(f.abs_src_path or "").read_text("utf-8", "replace") if f.is_documentation_page() else None
             for u, f in docs.items()
         }
-        inputs = (docs_dir.name, texts, tuple(self.pages.pages), written)
+        guarded = tuple(self.pages.guarded_values)  # a page showing one is left out, not the whole build
+        inputs = (docs_dir.name, texts, tuple(self.pages.pages), written, guarded)
         if self.docs_checked is None or self.docs_checked[0] != inputs:  # the preview: unchanged on most saves
-            self.docs_checked = (inputs, check_docs(docs_dir.name, texts, self.pages.pages, written))
+            self.docs_checked = (inputs, check_docs(docs_dir.name, texts, self.pages.pages, written, guarded))
         issues, refused = self.docs_checked[1]
         for issue in issues:
             log.error(issue.format())

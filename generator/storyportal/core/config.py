@@ -173,6 +173,7 @@ class SiteSettings(BaseModel):
     site_name: str = "Customer stories"
     site_description: str = ""
     site_url: str = ""
+    docs_dir: str = "docs"  # MkDocs' hand-written pages, checked by validate as the build checks them
     portal: PortalConfig
     notes: tuple[Issue, ...] = ()  # warnings about the settings, reported once with the portal's issues
 
@@ -243,6 +244,7 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
         site_name=str(data.get("site_name") or "Customer stories"),
         site_description=str(data.get("site_description") or ""),
         site_url=str(data.get("site_url") or ""),
+        docs_dir=str(data.get("docs_dir") or "docs"),
         portal=portal,
         notes=tuple(issues),
     ), issues

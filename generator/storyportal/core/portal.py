@@ -137,7 +137,7 @@ class PortalLoader:
     # source -> (StoryFile, issues): a story's private values, found again when its file or the registry's
     # private values (not its consents: a revocation keeps them) change
     _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
-    _private_key: tuple[tuple[PrivateValue, ...], ...] = ()
+    _private_key: tuple[object, ...] = ()
     _private_generation = 0  # counts changes of _private_key; part of every kept resolution's inputs
     # source -> (what the story was resolved from, the result): kept while its file, the registry, the
     # date and the image files beside it are unchanged, so that an unchanged story stays the same object
@@ -194,9 +194,11 @@ class PortalLoader:
             )
         prefixes = {lang.code: lang.url_prefix for lang in site_languages(config)}
         stories, status = [], {}
-        if self._private_key != (registry.private, registry.internal):
-            self._private, self._private_key = {}, (registry.private, registry.internal)
-            # Any advocate's private value may be typed into any story: a change of them resolves every story again.
+        private_key = (registry.private, registry.internal, registry.unnamed(today))
+        if self._private_key != private_key:
+            self._private, self._private_key = {}, private_key
+            # Any advocate's private value or unconsented name may be typed into any story: a change of
+            # them resolves every story again.
             self._private_generation += 1
         folders = FolderStates(root)
         for source, file in files.items():

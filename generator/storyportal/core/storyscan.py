@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from storyportal.core.body import render_story_body
 from storyportal.core.issues import Issue
 from storyportal.core.privacy import (
+    NAME_FIELD,
     PrivateMatcher,
     PrivateValue,
     build_matcher,
@@ -69,19 +70,59 @@ def story_private_values(file: StoryFile, matcher: PrivateMatcher, values: Itera
     return issues + _front_matter_contacts(file, matcher) + (_body_contacts(file, html, matcher) if html else [])
 
 
-def unconsented_names(file: StoryFile, people: Iterable[tuple[str, str]]) -> list[Issue]:
+def unconsented_names(
+    file: StoryFile, people: Iterable[tuple[str, str]], matcher: PrivateMatcher | None = None
+) -> list[Issue]:
     """Where a story names one of ``people`` (advocate id, name), each without the 'name' scope:
-    as a whole word, in any place the story shows text. The advocates list holds ids, not names."""
+    as a whole word, in any place the story shows text. The advocates list holds ids, not names.
+    ``matcher``: names matched as ``build_matcher`` does below, of these people and maybe more
+    (one built for the whole registry): what it finds of anyone else is passed over."""
     values = tuple((ident, "name", name) for ident, name in people if name.split())
     if not values:
         return []
     names = {ident: name for ident, _, name in values}
-    matcher = build_matcher(values, whole_words=True, min_length=1)
+    matcher = matcher or build_matcher(values, whole_words=True, min_length=1)
     found, _ = _found_in_story(file, matcher, values, skip=frozenset({"advocates"}))
     return [
-        _name_issue(file.ref.source, line, col, names[label.split(".")[0]], label.split(".")[0])
+        _name_issue(file.ref.source, line, col, names[ident], ident)
         for line, col, label in found
+        if (ident := label.split(".")[0]) in names
     ]
+
+
+DOCS_RULE = "docs-private-value"
+
+
+def page_private_values(source: str, text: str, values: Iterable[PrivateValue]) -> list[Issue]:
+    """Every private registry value and contact detail a hand-written page (docs/) shows, at its
+    line: the leak guard would find it in the built site and stop the build."""
+    values = tuple(values)
+    matcher = build_matcher(values)
+    shown = _source_form(text)
+    issues = []
+    for label in sorted(matcher.find(shown)):
+        line, col = _locate(text, _forms_of(label, values))
+        ident, _, field = label.partition(".")
+        if field == NAME_FIELD:
+            name = next(value for a, f, value in values if (a, f) == (ident, field))
+            message = f"This page names {name} ({ident} in the registry), who has not agreed to be named"
+            hint = "write about them without their name, or record their consent to 'name'"
+        else:
+            message = (
+                f"This page shows a private detail of an advocate ({label} in the registry), which is never published"
+            )
+            hint = "remove it; private details stay in advocates.yaml"
+        issues.append(Issue(source, line + 1, col, DOCS_RULE, message, hint=hint))
+    lines = text.lower().split("\n")
+    for found in contacts_shown(shown):
+        if matcher.find(normalise(found)):
+            continue  # said above, as the private value it is
+        index = next((i for i, line in enumerate(lines) if found in line), 0)
+        kind = "an e-mail address" if "@" in found else "a phone number"
+        message = f"This page shows {kind} ({found}), which would be published to everyone"
+        hint = "remove it, or link to a contact form; the leak guard stops any build that shows one"
+        issues.append(Issue(source, index + 1, max(lines[index].find(found) + 1, 1), DOCS_RULE, message, hint=hint))
+    return issues
 
 
 def _found_in_story(
