@@ -41,6 +41,7 @@ from storyportal.core.imagecheck import resolve_image
 from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.portal import Portal, PortalLoader, build_date
+from storyportal.core.shownfields import CONFIG_RULE
 from storyportal.site.bodycache import BodyLog
 from storyportal.site.cards import font_warning, glyph_warning
 from storyportal.site.handwritten import check_docs
@@ -525,6 +526,7 @@ def read_settings(options, config) -> SiteSettings:
         site_name=config.site_name,
         site_description=config.site_description or "",
         site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
+        config_name=Path(config.config_file_path).name,
         portal=portal,
         notes=tuple(issues),
     )
@@ -539,6 +541,8 @@ def report_portal(portal: Portal) -> None:
             log.error(issue.format())
         else:
             log.info(issue.format())
+    if any(issue.rule == CONFIG_RULE for issue in portal.issues):  # shown on every page: nothing builds
+        raise PluginError("mkdocs.yml shows a contact or a private value on the site (see above); nothing is built")
     counts = Counter(portal.status.values())
     log.info(
         f"{len(portal.status)} stories: {counts[Status.PUBLISHED]} published, {counts[Status.WITHHELD]} withheld, "

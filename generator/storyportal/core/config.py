@@ -174,6 +174,7 @@ class SiteSettings(BaseModel):
     site_description: str = ""
     site_url: str = ""
     docs_dir: str = "docs"  # MkDocs' hand-written pages, checked by validate as the build checks them
+    config_name: str = "mkdocs.yml"  # the settings' file, beside the portal: where a shown setting is located
     portal: PortalConfig
     notes: tuple[Issue, ...] = ()  # warnings about the settings, reported once with the portal's issues
 
@@ -245,6 +246,7 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
         site_description=str(data.get("site_description") or ""),
         site_url=str(data.get("site_url") or ""),
         docs_dir=str(data.get("docs_dir") or "docs"),
+        config_name=config_file.name,
         portal=portal,
         notes=tuple(issues),
     ), issues
@@ -285,8 +287,7 @@ def _not_a_portal(config_file: Path) -> Issue:
 
 def parse_portal_config(block: dict[str, Any], text: str, source: str) -> tuple[PortalConfig | None, list[Issue]]:
     """Validate the plugin block; positions come from a positional parse of the same text."""
-    parsed, _ = parse_yaml(_strip_tags(text), source)
-    base = _plugin_path(parsed.data) if parsed else ()
+    parsed, base = settings_positions(text, source)
     located = parsed or _EmptyParsed()
     portal, issues = validate_model(PortalConfig, block, located, base, source, "config")
     if portal is None:
@@ -392,7 +393,14 @@ def _strip_tags(text: str) -> str:
     return re.sub(r"!!?[A-Za-z][\w/:.]*", lambda m: " " * len(m.group()), text)
 
 
-def _plugin_path(data: Any) -> KeyPath:
+def settings_positions(text: str, source: str) -> tuple[Parsed | None, KeyPath]:
+    """mkdocs.yml parsed with positions (its tags read as nothing), and where the plugin block is."""
+    parsed, _ = parse_yaml(_strip_tags(text), source)
+    return parsed, plugin_path(parsed.data) if parsed else ()
+
+
+def plugin_path(data: Any) -> KeyPath:
+    """Where the storyportal block is in mkdocs.yml as parsed (() when it is not found)."""
     plugins = data.get("plugins") if isinstance(data, dict) else None
     if isinstance(plugins, dict) and "storyportal" in plugins:
         return ("plugins", "storyportal")

@@ -20,7 +20,6 @@ from storyportal.core.languages import Language, site_languages
 from storyportal.core.messages import MessageBook, load_messages
 from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.paths import remembering_listings
-from storyportal.core.privacy import PrivateValue
 from storyportal.core.registry import REGISTRY_MISSING, RegistryMemo, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import (
     check_unique_urls,
@@ -29,6 +28,7 @@ from storyportal.core.rules import (
     registry_private_values,
     resolve_story,
 )
+from storyportal.core.shownfields import config_issues
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
 from storyportal.core.yamlsplice import EntryParser
@@ -181,6 +181,7 @@ class PortalLoader:
             issues += [i for f in files.values() for i in f.issues]
             private = raw_private_values(root, config)  # still guarded, though no story is published
             empty = Registry(MappingProxyType({}), MappingProxyType({}), private=private)
+            issues += config_issues(self.settings, empty.private_matcher)
             return Portal(
                 self.settings,
                 today,
@@ -192,6 +193,7 @@ class PortalLoader:
                 messages,
                 registry_read=False,
             )
+        issues += config_issues(self.settings, registry.private_matcher)  # what mkdocs.yml shows
         prefixes = {lang.code: lang.url_prefix for lang in site_languages(config)}
         stories, status = [], {}
         private_key = (registry.private, registry.internal, registry.unnamed(today))
