@@ -179,6 +179,7 @@ class Registry:
     private: tuple[PrivateValue, ...] = field(default=(), repr=False)
     internal: tuple[PrivateValue, ...] = field(default=(), repr=False)  # the request log, raw as well
     _name_matchers: dict[dt.date, PrivateMatcher] = field(default_factory=dict, repr=False, compare=False)
+    _unnamed: dict[dt.date, tuple[tuple[str, str, str], ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def private_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) for every private value, for the leak guard."""
@@ -193,9 +194,18 @@ class Registry:
     def unnamed(self, on: dt.date) -> tuple[tuple[str, str], ...]:
         """(id, name) of every advocate a page may not name on ``on``: no 'name' scope, or their
         consent revoked, expired or not yet granted. A story names nobody by their consent alone."""
-        return tuple(
-            (a.id, a.name) for a in self.advocates.values() if a.name.split() and not a.consent.allows("name", on)
-        )
+        return tuple((ident, name) for ident, name, _ in self.unnamed_normalised(on))
+
+    def unnamed_normalised(self, on: dt.date) -> tuple[tuple[str, str, str], ...]:
+        """``unnamed(on)`` with each name normalised; worked out once per registry and day (every story asks)."""
+        kept = self._unnamed.get(on)
+        if kept is None:
+            kept = self._unnamed[on] = tuple(
+                (a.id, a.name, normalise(a.name))
+                for a in self.advocates.values()
+                if a.name.split() and not a.consent.allows("name", on)
+            )
+        return kept
 
     def named(self, on: dt.date) -> frozenset[str]:
         """The names (normalised) of the advocates a page may name on ``on``."""

@@ -20,6 +20,7 @@ from storyportal.core.languages import Language, site_languages
 from storyportal.core.messages import MessageBook, load_messages
 from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.paths import remembering_listings
+from storyportal.core.privacy import PrivateValue
 from storyportal.core.registry import REGISTRY_MISSING, RegistryMemo, build_taxonomy, load_registry, raw_private_values
 from storyportal.core.rules import (
     check_unique_urls,
@@ -137,7 +138,8 @@ class PortalLoader:
     # source -> (StoryFile, issues): a story's private values, found again when its file or the registry's
     # private values (not its consents: a revocation keeps them) change
     _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
-    _private_key: tuple[object, ...] = ()
+    _private_key: tuple[tuple[PrivateValue, ...], ...] = ()
+    _unnamed: tuple[tuple[str, str], ...] = ()  # the advocates no story may name, at the last load
     _private_generation = 0  # counts changes of _private_key; part of every kept resolution's inputs
     # source -> (what the story was resolved from, the result): kept while its file, the registry, the
     # date and the image files beside it are unchanged, so that an unchanged story stays the same object
@@ -196,11 +198,14 @@ class PortalLoader:
         issues += config_issues(self.settings, registry.private_matcher)  # what mkdocs.yml shows
         prefixes = {lang.code: lang.url_prefix for lang in site_languages(config)}
         stories, status = [], {}
-        private_key = (registry.private, registry.internal, registry.unnamed(today))
-        if self._private_key != private_key:
-            self._private, self._private_key = {}, private_key
-            # Any advocate's private value or unconsented name may be typed into any story: a change of
-            # them resolves every story again.
+        if self._private_key != (registry.private, registry.internal):
+            self._private, self._private_key = {}, (registry.private, registry.internal)
+            # Any advocate's private value may be typed into any story: a change of them resolves every story again.
+            self._private_generation += 1
+        if self._unnamed != registry.unnamed(today):
+            # Nor may any story name an advocate who may not be named: a change of who may be named
+            # (a consent revoked) resolves every story again; their private values are kept.
+            self._unnamed = registry.unnamed(today)
             self._private_generation += 1
         folders = FolderStates(root)
         for source, file in files.items():

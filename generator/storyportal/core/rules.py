@@ -351,12 +351,13 @@ def check_unconsented_names(
     Not reported: the story's own advocate with the name scope whose consent lapsed (the whole story
     is withheld for it: consent-revoked ...), and a name one of the story's own advocates with the
     name scope also has (two people called Jane Doe: the story names its own)."""
-    own = [(a.id, a.name) for a in advocates if "name" not in a.consent.scopes]
     if registry is None or on is None:
-        return unconsented_names(file, own)
+        return unconsented_names(file, [(a.id, a.name) for a in advocates if "name" not in a.consent.scopes])
     named_here = {a.id for a in advocates if "name" in a.consent.scopes}
     names_here = {normalise(registry.advocates[i].name) for i in named_here if i in registry.advocates}
-    people = [(i, n) for i, n in registry.unnamed(on) if i not in named_here and normalise(n) not in names_here]
+    people = [
+        (i, n) for i, n, normal in registry.unnamed_normalised(on) if i not in named_here and normal not in names_here
+    ]
     if not people:
         return []
     return unconsented_names(file, people, registry.name_matcher(on))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from storyportal.core.body import render_story_body
@@ -129,17 +130,48 @@ def _found_in_story(
     file: StoryFile, matcher: PrivateMatcher, values: tuple[PrivateValue, ...], skip: frozenset[str] = frozenset()
 ) -> tuple[list[Found], str]:
     """Every place the story shows a value of ``matcher``, and its body as rendered."""
-    found = [(1, 1, label) for label in sorted(matcher.find(normalise(file.ref.slug)))]  # its address
-    html = _rendered_body(file)
-    body_text = normalise(html, attributes=True) if html else ""
+    shown = _shown(file)
+    found = [(1, 1, label) for label in sorted(matcher.find(shown.address))]  # its address
     if file.parsed is not None and isinstance(file.parsed.data, dict):
-        fields = dict(_fields(file, skip))  # normalised once: each field alone, then side by side
-        found += _front_matter_found(file, matcher, fields, skip)
-        found += _side_by_side(file, matcher, fields, body_text)
-    for label in sorted(matcher.find(body_text)):
+        fields = {key: text for key, text in shown.fields.items() if key not in skip}
+        found += _front_matter_found(file, matcher, shown.leaves, fields, skip)
+        found += _side_by_side(file, matcher, fields, shown.body)
+    for label in sorted(matcher.find(shown.body)):
         line, col = _locate(file.body, _forms_of(label, values))
         found.append((file.body_line + line, col, label))
-    return list(dict.fromkeys(found)), html
+    return list(dict.fromkeys(found)), shown.html
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A story's texts as pages show them, normalised once for all the scans of it."""
+
+    address: str
+    html: str  # the body as rendered
+    body: str
+    leaves: tuple[tuple[tuple[Any, ...], str], ...]  # each front-matter text, at its path
+    fields: dict[Any, str]  # each front-matter field whole
+
+
+# The last story scanned: the private-value scan and the name scan read the same texts, one after
+# the other (normalising a story's texts is most of either scan's cost).
+_last_shown: dict[int, tuple[StoryFile, _Shown]] = {}
+
+
+def _shown(file: StoryFile) -> _Shown:
+    kept = _last_shown.get(id(file))
+    if kept is not None and kept[0] is file:
+        return kept[1]
+    html = _rendered_body(file)
+    leaves: tuple[tuple[tuple[Any, ...], str], ...] = ()
+    fields: dict[Any, str] = {}
+    if file.parsed is not None and isinstance(file.parsed.data, dict):
+        leaves = tuple((path, normalise(text, attributes=True)) for path, text in _strings(file.parsed.data, ()))
+        fields = dict(_fields(file))
+    shown = _Shown(normalise(file.ref.slug), html, normalise(html, attributes=True) if html else "", leaves, fields)
+    _last_shown.clear()
+    _last_shown[id(file)] = (file, shown)
+    return shown
 
 
 def _rendered_body(file: StoryFile) -> str:
@@ -152,32 +184,35 @@ def _rendered_body(file: StoryFile) -> str:
 
 
 def _front_matter_found(
-    file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, str], skip: frozenset[str]
+    file: StoryFile,
+    matcher: PrivateMatcher,
+    leaves: tuple[tuple[tuple[Any, ...], str], ...],
+    fields: dict[Any, str],
+    skip: frozenset[str],
 ) -> Iterator[Found]:
     """Each text at its place, then each field whole, since pages show a field's parts side by
     side (a metric's value, then its label)."""
     assert file.parsed is not None  # the caller checked
     reported = set()
-    for path, text in _strings(file.parsed.data, ()):
+    for path, text in leaves:
         if path[0] in skip:
             continue
-        mark = file.parsed.mark(path)
-        for label in sorted(matcher.find(normalise(text, attributes=True))):
+        for label in sorted(matcher.find(text)):
+            mark = file.parsed.mark(path)
             reported.add((path[0], label))
             yield mark.line, mark.col, label
     for key, text in fields.items():
-        mark = file.parsed.mark((key,))
         for label in sorted(matcher.find(text)):
             if (key, label) not in reported:
+                mark = file.parsed.mark((key,))
                 yield mark.line, mark.col, label
 
 
-def _fields(file: StoryFile, skip: frozenset[str]) -> Iterator[tuple[Any, str]]:
+def _fields(file: StoryFile) -> Iterator[tuple[Any, str]]:
     """Each field of the front matter as one normalised text."""
     assert file.parsed is not None and isinstance(file.parsed.data, dict)  # the caller checked
     for key, value in file.parsed.data.items():
-        if key not in skip:
-            yield key, normalise(" ".join(text for _, text in _strings(value, ())), attributes=True)
+        yield key, normalise(" ".join(text for _, text in _strings(value, ())), attributes=True)
 
 
 def _side_by_side(file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, str], body_text: str) -> Iterator[Found]:
