@@ -61,3 +61,11 @@ def test_the_build_leaves_out_a_docs_page_with_a_private_value_and_publishes_the
     code, _, err = site.cli("build", "--build-date", BUILD_DATE.isoformat())
     assert code == 0 and "docs/about.md:3:" in err and "[docs-private-value]" in err
     assert not (site.root / "site/about").exists() and (site.root / "site/stories/acme/index.html").is_file()
+
+
+def test_a_symbolic_link_in_docs_is_reported(site):
+    site.story("acme")
+    (site.root / "docs").mkdir(exist_ok=True)
+    (site.root / "docs" / "registry.md").symlink_to(site.root / "advocates.yaml")
+    code, out = validate(site)
+    assert code == 1 and out.startswith("docs/registry.md:1:1: error:") and "[path-symlink]" in out

@@ -15,9 +15,9 @@ from storyportal.cli.output import (
     write_step_summary,
 )
 from storyportal.core.config import SiteSettings
-from storyportal.core.issues import Severity, sort_issues
+from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Status
-from storyportal.core.portal import PortalLoader, build_date
+from storyportal.core.portal import Portal, PortalLoader, build_date
 from storyportal.site.bodycache import BodyLog
 from storyportal.site.handwritten import check_docs_folder
 from storyportal.site.imagecache import DECODED, DecodeLog, cache_folder, check_location
@@ -67,7 +67,7 @@ def run_validate(args) -> int:
     return Exit.PROBLEMS if failing else Exit.OK
 
 
-def docs_issues(portal) -> list:
+def docs_issues(portal: Portal) -> list[Issue]:
     """docs/ checked as the build checks it: what validates, builds."""
     settings = portal.settings
     guarded = portal_guarded_values(portal, settings.portal.audience)

@@ -94,11 +94,13 @@ def unconsented_names(
 DOCS_RULE = "docs-private-value"
 
 
-def page_private_values(source: str, text: str, values: Iterable[PrivateValue]) -> list[Issue]:
+def page_private_values(
+    source: str, text: str, values: tuple[PrivateValue, ...], matcher: PrivateMatcher | None = None
+) -> list[Issue]:
     """Every private registry value and contact detail a hand-written page (docs/) shows, at its
-    line: the leak guard would find it in the built site and stop the build."""
-    values = tuple(values)
-    matcher = build_matcher(values)
+    line: the leak guard would find it in the built site and stop the build. ``matcher``: the
+    ``build_matcher`` of ``values``, built once for many pages."""
+    matcher = matcher or build_matcher(values)
     shown = _source_form(text)
     issues = []
     for label in sorted(matcher.find(shown)):

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from storyportal.core.issues import Issue
-from storyportal.core.privacy import PrivateValue
+from storyportal.core.privacy import PrivateValue, build_matcher
 from storyportal.core.storyscan import page_private_values
 
 KEPT = frozenset({"index.html"})  # a hand-written home page (index.md, README.md) replaces ours on purpose
@@ -59,12 +59,13 @@ def check_docs(
     taken = {page_dest(p): p for p in pages} | {f: f for f in files}
     folders = _Folders(taken)
     guarded = tuple(guarded)
+    matcher = build_matcher(guarded)  # once for every page
     issues, refused = [], set()
     for src_uri in sorted(docs):
         text = docs[src_uri]
         found = _replaces(docs_dir, src_uri, taken, folders) or _active(docs_dir, src_uri)
         found += _raw_html(docs_dir, src_uri, text or "")
-        found += page_private_values(f"{docs_dir}/{src_uri}", text, guarded) if text else []
+        found += page_private_values(f"{docs_dir}/{src_uri}", text, guarded, matcher) if text else []
         if found:
             issues += found
             refused.add(src_uri)
@@ -91,7 +92,7 @@ def check_docs_folder(root: Path, docs_dir: str, guarded: Iterable[PrivateValue]
     return issues + check_docs(docs_dir, docs, (), (), guarded)[0]
 
 
-SYMLINK = "symbolic links in docs/ are never published"
+SYMLINK = "This is a symbolic link: MkDocs would publish what it points at, so it is never published"
 
 
 class _Folders:
