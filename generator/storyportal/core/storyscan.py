@@ -133,10 +133,13 @@ def _found_in_story(
 ) -> tuple[list[Found], str]:
     """Every place the story shows a value of ``matcher``, and its body as rendered."""
     shown = _shown(file)
+    leaves = tuple((path, text) for path, text in shown.leaves if path[0] not in skip)
+    fields = {key: text for key, text in shown.fields.items() if key not in skip}
+    if not _shows_any(shown, matcher, leaves, fields):
+        return [], shown.html
     found = [(1, 1, label) for label in sorted(matcher.find(shown.address))]  # its address
     if file.parsed is not None and isinstance(file.parsed.data, dict):
-        fields = {key: text for key, text in shown.fields.items() if key not in skip}
-        found += _front_matter_found(file, matcher, shown.leaves, fields, skip)
+        found += _front_matter_found(file, matcher, leaves, fields)
         found += _side_by_side(file, matcher, fields, shown.body)
     for label in sorted(matcher.find(shown.body)):
         line, col = _locate(file.body, _forms_of(label, values))
@@ -176,6 +179,27 @@ def _shown(file: StoryFile) -> _Shown:
     return shown
 
 
+def _shows_any(
+    shown: _Shown, matcher: PrivateMatcher, leaves: tuple[tuple[tuple[Any, ...], str], ...], fields: dict[Any, str]
+) -> bool:
+    """Whether any place below may show a value: every text they search, in one pass of the matcher.
+
+    Each text is kept apart by a NUL, which no normalised value holds, so this finds at least what
+    the searches one by one find (a NUL sits where a text would end); most stories show no value,
+    and this one pass replaces a hundred small ones. Only when it finds something are the places
+    searched one by one, to say where."""
+    texts = [shown.address, shown.body, *fields.values(), *(text for _, text in leaves)]
+    texts += _pairs(_side_by_side_texts(fields, shown.body), matcher.longest + 1)
+    return bool(matcher.find("\x00".join(texts)))
+
+
+def _pairs(shown: list[tuple[Any, str]], reach: int) -> list[str]:
+    """The end of each text joined to the start of every other, as ``_side_by_side`` searches them."""
+    if len(shown) < 2 or reach < 2:
+        return []
+    return [first[-reach:] + " " + second[:reach] for (_, first), (_, second) in itertools.permutations(shown, 2)]
+
+
 def _rendered_body(file: StoryFile) -> str:
     # The arguments and the cache the build renders with; a body it cannot render is reported
     # by its own rule (body-too-deep, ...) and never published, so there is nothing to scan.
@@ -190,15 +214,12 @@ def _front_matter_found(
     matcher: PrivateMatcher,
     leaves: tuple[tuple[tuple[Any, ...], str], ...],
     fields: dict[Any, str],
-    skip: frozenset[str],
 ) -> Iterator[Found]:
     """Each text at its place, then each field whole, since pages show a field's parts side by
     side (a metric's value, then its label)."""
     assert file.parsed is not None  # the caller checked
     reported = set()
     for path, text in leaves:
-        if path[0] in skip:
-            continue
         for label in sorted(matcher.find(text)):
             mark = file.parsed.mark(path)
             reported.add((path[0], label))
@@ -223,9 +244,7 @@ def _side_by_side(file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, st
     order (the page, a card, a row of the sales index). Only the two ends are joined: a value is
     at most ``matcher.longest`` long."""
     assert file.parsed is not None  # the caller checked
-    shown = [(key, text) for key, text in fields.items() if text and key not in NOT_SIDE_BY_SIDE]
-    if body_text:
-        shown.append((None, body_text))
+    shown = _side_by_side_texts(fields, body_text)
     if len(shown) < 2 or not matcher.longest:
         return
     reach = matcher.longest + 1
@@ -234,6 +253,12 @@ def _side_by_side(file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, st
         for label in sorted(matcher.find(first[-reach:] + " " + second[:reach]) - alone[i] - alone[j]):
             mark = file.parsed.mark((key,)) if key is not None else None
             yield (mark.line, mark.col, label) if mark is not None else (file.body_line, 1, label)
+
+
+def _side_by_side_texts(fields: dict[Any, str], body_text: str) -> list[tuple[Any, str]]:
+    """The fields a page may show beside another, and the body (key None)."""
+    shown = [(key, text) for key, text in fields.items() if text and key not in NOT_SIDE_BY_SIDE]
+    return [*shown, (None, body_text)] if body_text else shown
 
 
 def _front_matter_contacts(file: StoryFile, matcher: PrivateMatcher) -> list[Issue]:
