@@ -97,3 +97,11 @@ def test_a_build_whose_settings_show_a_contact_stops_with_the_located_error(site
 def test_an_ordinary_registry_and_settings_have_no_such_error(site):
     site.story("acme")
     assert errors(site, "registry-field-private") + errors(site, "config-field-private") == []
+
+
+def test_an_e_mail_address_in_a_company_website_is_an_error(site):
+    site.company("acme", website="https://sales@acme.example/")
+    site.advocate("jane-doe")
+    site.story("acme")
+    [issue] = errors(site, "registry-field-private")
+    assert "sales@acme.example" in issue

@@ -43,8 +43,8 @@ def located(source: str, parsed: Parsed, rule: str, path: KeyPath, what: str) ->
 
 
 def company_texts(ident: str, entry: Any) -> list[tuple[KeyPath, str]]:
-    """The texts of a company entry that pages show: its name."""
-    return _strings(entry, ("companies", ident), ("name",))
+    """The texts of a company entry that pages show: its name and its web address (a link's text)."""
+    return _strings(entry, ("companies", ident), ("name", "website"))
 
 
 def advocate_texts(ident: str, entry: Any) -> list[tuple[KeyPath, str]]:
