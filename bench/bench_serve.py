@@ -1,6 +1,6 @@
 """Benchmark: from saving a file to the changed page being served by ``storyportal serve``.
 
-    python3 bench/bench_serve.py [--sizes 1000,10000] [--repeats 5] [--edits body,new,revoke] [--no-plain] [--json [FILE]]
+    python3 bench/bench_serve.py [--sizes 1000,10000] [--repeats 5] [--edits body,new,revoke] [--no-plain] [--no-search] [--json [FILE]]
 
 For each size it keeps its own copies of a synthetic portal and of the plain MkDocs site
 with the same Markdown (``bench/out/serve-{portal,plain}-<N>-s<seed>``; generated with
@@ -101,7 +101,8 @@ class Server:
     """A serve subprocess in its own process group; its log lines, time-stamped on arrival."""
 
     def __init__(self, cmd: list[str], cwd: Path, name: str):
-        self.search = cmd[-1] == "serve" and "storyportal" in cmd  # storyportal serve re-indexes for search
+        # storyportal serve re-indexes for search (unless STORYPORTAL_SEARCH=0: --no-search)
+        self.search = cmd[-1] == "serve" and "storyportal" in cmd and os.environ.get("STORYPORTAL_SEARCH") != "0"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.name = name
@@ -416,6 +417,8 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
     from mkdocs.plugins import PluginCollection
     from mkdocs.structure.files import Files
 
+    from storyportal.adapter.watcher import SaveLog
+
     root = site_dir("portal", size, seed, prefix="profile")
     os.environ["STORYPORTAL_AUDIENCE"] = "public"
     os.environ["XDG_CACHE_HOME"] = str(OUT / "cache-home")  # never the user's image cache
@@ -474,6 +477,11 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=site)
         config.site_url = serve_url
         config.plugins.on_startup(command="serve", dirty=True)
+        # What storyportal serve's watcher tells the build (adapter/watcher.py): the files saved since the
+        # last rebuild (the first rebuild after the watches start looks at every file, as serve does).
+        saves = SaveLog()
+        plugin = config.plugins["storyportal"]
+        plugin.saves, plugin.watched_root = saves, str(root)
         started = time.perf_counter()
         mk_build.build(config, serve_url=serve_url, dirty=True)
         first = time.perf_counter() - started
@@ -491,12 +499,16 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
         def make_edit(n):
             if edit == "body":
                 story.write_text(original_text + f"\nProfile marker {n}.\n", encoding="utf-8")
+                saves.saved(str(story))
             elif edit == "new":
                 text = re.sub(r"^title: .*$", f"title: Profile story {n}", original_text, count=1, flags=re.M)
-                new_story.with_name(f"bench-profile-new-{n}.md").write_text(re.sub(r"^aliases: .*\n", "", text, flags=re.M))
+                made = new_story.with_name(f"bench-profile-new-{n}.md")
+                made.write_text(re.sub(r"^aliases: .*\n", "", text, flags=re.M))
+                saves.saved(str(made))
             else:
                 advocate = front(story)["advocates"][0]
                 registry_file.write_text(set_revoked(registry_text, advocate, n % 2 == 1), encoding="utf-8")
+                saves.saved(str(registry_file))
         make_edit(1)
         timers.clear()
         counts.clear()
@@ -641,8 +653,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=lambda t: tuple(e for e in t.split(",") if e), default=tuple(TARGETS),
                         help="comma-separated edits to measure: body,new,revoke (default all)")
     parser.add_argument("--no-plain", action="store_true", help="leave out plain mkdocs serve (the baseline)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="serve without Pagefind (STORYPORTAL_SEARCH=0): no background re-index to wait for "
+                             "between measurements (each takes minutes at 10,000 stories on a busy machine)")
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
+    if args.no_search:
+        os.environ["STORYPORTAL_SEARCH"] = "0"  # the servers inherit it
     if args.profile_only:
         print(profile(max(args.sizes), args.seed, args.top, args.profile_edit))
         return 0

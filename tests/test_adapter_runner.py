@@ -78,11 +78,8 @@ def test_a_site_built_without_the_plugin_is_refused(site, monkeypatch):
 
     monkeypatch.setattr(site, "flush", flush_without_plugin)
     code, out, err = build(site)
-    assert (code, out) == (1, "")
-    assert err.endswith(
-        "storyportal: error: the site was built by an engine that did not run the storyportal plugin "
-        "(is `storyportal` listed under `plugins:` in mkdocs.yml?); the previous site/ is unchanged\n"
-    )
+    assert (code, out) == (2, "")  # said before MkDocs runs, as validate says it
+    assert err == "mkdocs.yml:1:1: error: mkdocs.yml has no 'storyportal' entry under 'plugins' [config-plugin-missing]\n"
     assert tree(site.root / "site") == before
     assert sorted(p.name for p in site.root.iterdir() if p.name.startswith(".site")) == []
 

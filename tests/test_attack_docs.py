@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from sitebuilder import BUILD_DATE
-from storyportal.site.handwritten import MARKDOWN, check_docs
+from storyportal.core.docspages import MARKDOWN
+from storyportal.site.handwritten import check_docs
 
 PAGES = ["index.md", "stories/index.md", "stories/northwind.md", "sales/index.md", "industries/retail.md"]
 FILES = ["sales/index.json", "stories/facets.json", "assets/storyportal.js", "img/abc-160.webp"]

@@ -119,7 +119,8 @@ def test_step_summary_row_exact(site, tmp_path, monkeypatch):
     assert summary.read_text() == (
         "## Story check: 1 error(s), 0 warning(s)\n\n"
         "| File | Line | Problem | Rule |\n| --- | --- | --- | --- |\n"
-        "| `stories/northwind.md` | 8 | error: 'sumary' is not a field we know (did you mean 'summary'?) | `story-unknown-field` |\n")
+        "| `stories/northwind.md` | 8 | error\\: \\'sumary\\' is not a field we know \\(did you mean \\'summary\\'\\?\\) "
+        "| `story-unknown-field` |\n")
 
 
 def test_every_problem_is_reported_at_once(site):

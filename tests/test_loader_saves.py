@@ -97,3 +97,100 @@ def test_storyportal_serve_gives_a_fresh_build_s_site_from_the_watcher_s_saves(s
         site.flush()
         log.saved(*(str(site.root / "stories" / f) for f in files), str(site.root / "advocates.yaml"))
         assert preview.rebuild() == preview.fresh(), name
+
+
+def published(portal) -> dict[str, str]:
+    return {source: status.value for source, status in portal.status.items()}
+
+
+def test_a_story_made_beside_the_saved_one_is_found_though_only_the_other_was_named(site):
+    loader = loader_of(site)
+    site.story("gamma", title="Gamma story")
+    site.story("alpha", title="Alpha story, retold")
+    portal = loader.load(BUILD_DATE, {"stories/alpha.md"})
+    assert {s.slug for s in portal.stories} == {"alpha", "beta", "gamma"}
+    assert portal.issues == load_portal(loader.settings, BUILD_DATE).issues
+
+
+def test_a_saved_story_that_became_a_link_is_listed_again_and_refused(site):
+    loader = loader_of(site)
+    alpha = site.root / "stories/alpha.md"
+    alpha.unlink()
+    alpha.symlink_to(site.root / "stories/beta.md")
+    portal = loader.load(BUILD_DATE, {"stories/alpha.md"})
+    assert "path-symlink" in {i.rule for i in portal.issues}
+    assert portal.issues == load_portal(loader.settings, BUILD_DATE).issues
+
+
+def test_a_revocation_saved_in_the_registry_resolves_the_stories_again(site):
+    loader = loader_of(site)
+    site.advocates["jane-doe"]["consent"]["revoked"] = BUILD_DATE
+    site.flush()
+    portal = loader.load(BUILD_DATE, {"advocates.yaml"})
+    fresh = load_portal(loader.settings, BUILD_DATE)
+    assert published(portal) == published(fresh) and portal.stories == fresh.stories
+    assert "published" not in published(portal).values()
+
+
+def test_an_image_saved_beside_the_stories_resolves_them_again(site):
+    site.write("stories/hero.png", b"not an image")
+    site.story("gamma", title="Gamma story", image="hero.png")
+    loader = loader_of(site)
+    assert published(loader.load(BUILD_DATE, set()))["stories/gamma.md"] == "invalid"
+    site.image("stories/hero.png", size=(1200, 800))
+    portal = loader.load(BUILD_DATE, {"stories/hero.png"})
+    assert published(portal)["stories/gamma.md"] == "published"
+    assert portal.stories == load_portal(loader.settings, BUILD_DATE).stories
+
+
+def test_an_alias_added_in_a_saved_story_is_checked_against_the_others(site):
+    site.story("gamma", title="Gamma story", aliases=["/old/gamma/"])
+    loader = loader_of(site)
+    site.story("beta", title="Beta story", aliases=["/old/gamma/"])
+    portal = loader.load(BUILD_DATE, {"stories/beta.md"})
+    assert "story-duplicate-alias" in {i.rule for i in portal.issues}
+    assert portal.issues == load_portal(loader.settings, BUILD_DATE).issues
+
+
+def test_an_edit_after_a_load_that_failed_half_way_is_resolved_again(site, monkeypatch):
+    loader = loader_of(site)
+    site.story("alpha", title="Alpha story, retold")
+    with monkeypatch.context() as patched:
+        patched.setattr(portal_module, "check_versions", lambda *args: 1 / 0)
+        try:
+            loader.load(BUILD_DATE, {"stories/alpha.md"})
+        except ZeroDivisionError:
+            pass
+    site.story("alpha", title="Alpha story, told a third time")
+    portal = loader.load(BUILD_DATE, {"stories/alpha.md"})
+    assert portal.stories == load_portal(loader.settings, BUILD_DATE).stories
+
+
+def test_a_translation_follows_its_saved_original_as_a_fresh_load_does(site):
+    site.plugin["languages"] = {"en": {"label": "English"}, "de": {"label": "Deutsch"}}
+    site.plugin["case_study_sections"] = {"en": ["Challenge", "Solution", "Results"],
+                                          "de": ["Challenge", "Solution", "Results"]}
+    site.story("acme-de", translation_of="alpha", lang="de", title="Alpha auf Deutsch")
+    loader = loader_of(site)
+    steps = {
+        "original a draft": ({"stories/alpha.md"}, lambda: site.story("alpha", title="Alpha", draft=True)),
+        "original published": ({"stories/alpha.md"}, lambda: site.story("alpha", title="Alpha")),
+        "facts differ": ({"stories/acme-de.md"}, lambda: site.story(
+            "acme-de", translation_of="alpha", lang="de", title="Alpha", type="testimonial", quote="Gut.")),
+        "body edited elsewhere": ({"stories/beta.md"}, lambda: site.story("beta", title="Beta, retold")),
+    }
+    for name, (saved, edit) in steps.items():
+        edit()
+        portal, fresh = loader.load(BUILD_DATE, saved), load_portal(loader.settings, BUILD_DATE)
+        assert (published(portal), portal.issues) == (published(fresh), fresh.issues), name
+
+
+def test_a_saved_story_moved_to_another_language_site_is_placed_there_as_a_fresh_load_places_it(site):
+    site.plugin["languages"] = {"en": {"label": "English"}, "de": {"label": "Deutsch"}}
+    site.plugin["case_study_sections"] = {"en": ["Challenge", "Solution", "Results"],
+                                          "de": ["Challenge", "Solution", "Results"]}
+    loader = loader_of(site)
+    site.story("alpha", title="Alpha auf Deutsch", lang="de")
+    portal = loader.load(BUILD_DATE, {"stories/alpha.md"})
+    assert {s.slug: s.url for s in portal.stories}["alpha"] == "de/stories/alpha/"
+    assert portal.stories == load_portal(loader.settings, BUILD_DATE).stories

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sitebuilder import BUILD_DATE
 from storyportal.core.config import load_settings
@@ -173,3 +174,64 @@ def test_cards_named_by_a_kept_planner_equal_a_fresh_planners_after_title_and_lo
     after = card_names(site, kept)
     assert after == card_names(site, MediaPlanner(site.root, ImageCache(tmp_path / "fresh")))
     assert after["retail-1"] != before["retail-1"] and after["retail-3"] != before["retail-3"]
+
+
+def test_facet_counts_kept_by_the_memo_equal_a_fresh_plan_after_each_edit(site):
+    portal(site)
+    loader, memo = _loader(site), PlanMemo()
+    plan_site(loader.load(BUILD_DATE), memo=memo)
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        assert plan_site(loader.load(BUILD_DATE), memo=memo).facets == plan_site(site.load()).facets, name
+
+
+def test_a_body_edit_counts_the_facets_from_what_was_counted_last_time(site):
+    portal(site)
+    loader, memo = _loader(site), PlanMemo()
+    plan_site(loader.load(BUILD_DATE), memo=memo)
+    counted = memo.site("en").counted
+    INDEX_EDITS["body edited"](site)
+    plan_site(loader.load(BUILD_DATE), memo=memo)
+    assert counted is not None and memo.site("en").counted[1] is counted[1]
+
+
+def test_a_logo_tag_equal_to_the_last_builds_is_the_same_object_and_a_changed_logo_gets_a_new_one(site, tmp_path):
+    site.image("assets/logos/acme.png")
+    media = MediaPlanner(site.root, ImageCache(tmp_path / "cache"))
+    first = media.image_tag("assets/logos/acme.png", "logo")
+    media.reset()
+    assert media.image_tag("assets/logos/acme.png", "logo") is first
+    site.image("assets/logos/acme.png", color=(0, 90, 200), size=(80, 64))
+    media.reset()
+    changed = media.image_tag("assets/logos/acme.png", "logo")
+    fresh = MediaPlanner(site.root, ImageCache(tmp_path / "fresh")).image_tag("assets/logos/acme.png", "logo")
+    assert changed == fresh != first
+
+
+def test_cards_kept_by_the_memo_equal_a_fresh_plans_after_each_edit_and_another_day(site):
+    portal(site)
+    loader, memo = _loader(site), PlanMemo()
+    plan_site(loader.load(BUILD_DATE), memo=memo)
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        kept, fresh = plan_site(loader.load(BUILD_DATE), memo=memo), plan_site(site.load())
+        assert (kept.cards, kept.industries) == (fresh.cards, fresh.industries), name
+    later = BUILD_DATE + dt.timedelta(days=400)
+    assert plan_site(loader.load(later), memo=memo).cards == plan_site(site.load(later)).cards
+
+
+def test_the_walls_chunks_kept_by_the_memo_equal_a_fresh_plans_and_json_dumps_after_each_edit(site):
+    from storyportal.site.embed import plan_embeds
+
+    portal(site)
+    loader, plans, embeds = _loader(site), PlanMemo(), {}
+    plan_embeds(plan_site(loader.load(BUILD_DATE), memo=plans), lambda path: None, [], embeds)
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        kept = dict(plan_embeds(plan_site(loader.load(BUILD_DATE), memo=plans), lambda path: None, [], embeds).files)
+        assert kept == dict(plan_embeds(plan_site(site.load()), lambda path: None, []).files), name
+        chunks = {path: text for path, text in kept.items() if path.startswith("embed/wall/cards-")}
+        assert chunks and all(
+            text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            for text in chunks.values()
+        ), name

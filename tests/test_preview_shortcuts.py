@@ -333,3 +333,15 @@ def test_images_the_served_site_holds_are_not_looked_up_in_the_cache_again(site,
     served = preview.rebuild()
     assert [name for name in asked if name.startswith("img/")]
     assert served == preview.fresh()
+
+
+def test_an_embed_cards_inputs_made_without_its_context_equal_those_read_from_its_context(site):
+    site.image("assets/logos/acme.png")
+    site.company("acme", logo="assets/logos/acme.png")
+    site.story("acme", quote="Fast.")
+    site.story("globex", title="Globex goes global", industry="healthcare")
+    portal = site.load()
+    pages = plan_pages(plan_site(portal), portal)
+    embeds = pages.embed_pages(lambda path, kind: (path, kind))
+    assert [page.slug for page in embeds] == ["acme", "globex", ""]  # one card page each, then the wall
+    assert all(page.shows() == pages.embed_shows(page.context) for page in embeds)

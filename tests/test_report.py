@@ -245,7 +245,7 @@ def test_markdown_escapes_registry_values(site):
     site.story(published=dt.date(2020, 1, 1))
     text = render_markdown(program_report(site.load()))
     assert "<script>" not in text and "<b>" not in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*Corp\\*" in text
+    assert "\\<script\\>alert\\(1\\)\\<\\/script\\> \\| \\*Corp\\*" in text
 
 
 # -- the SVG heatmap ------------------------------------------------------------------

@@ -74,7 +74,7 @@ def test_markdown_report_starts_with_what_is_withheld(site):
     assert text.split("\n\n")[1:3] == [
         "## Withheld now: 1 story not on the site",
         "| Story | Company | Why | Withheld since |\n| --- | --- | --- | --- |\n"
-        "| A \\[link\\](x) story | Acme \\| &lt;b&gt;Corp&lt;/b&gt; | Rui \\*Rev\\* withdrew consent | not recorded |",
+        "| A \\[link\\]\\(x\\) story | Acme \\| \\<b\\>Corp\\<\\/b\\> | Rui \\*Rev\\* withdrew consent | not recorded |",
     ]
 
 

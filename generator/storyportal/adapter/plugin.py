@@ -49,6 +49,7 @@ from storyportal.site.imagecache import ImageCache
 from storyportal.site.interface import Interface, interfaces
 from storyportal.site.leakguard import EarlyScan, scan_output
 from storyportal.site.media import MediaPlanner, open_media
+from storyportal.site.outputfolder import MARKER, Protected, overlap_problem, protected_paths
 from storyportal.site.pages import (
     SitePages,
     TextMemo,
@@ -60,8 +61,6 @@ from storyportal.site.pages import (
 from storyportal.site.plan import PlanMemo, SitePlan, plan_site
 
 log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
-
-MARKER = ".storyportal-build.json"  # only this plugin writes it; `storyportal build` refuses a site without it
 
 
 class StoryPortalPlugin(BasePlugin):
@@ -106,6 +105,7 @@ class StoryPortalPlugin(BasePlugin):
 
     def on_config(self, config):
         settings = read_settings(self.config, config)
+        refuse_site_dir(config, settings)  # `mkdocs build -d` empties site_dir right after on_config
         if self.loader is None or self.loader.settings != settings:
             self.media, problem = open_media(settings.root, settings.portal)
             if problem:
@@ -133,9 +133,7 @@ class StoryPortalPlugin(BasePlugin):
             log.error(issue.format())
         self.pages = plan_pages(self.plan, portal, logo_url=media.logo_url, memo=self.texts)
         self.interfaces = interfaces(portal)
-        for view in self.plan.stories.values():  # plan every image now: files are listed in on_files
-            for path, kind in preview.story_images(view):
-                media.image_tag(path, kind)
+        self.preview.plan_images(self.plan.stories, media.image_tag)  # every image now: files are listed in on_files
         if self.preview.serving:  # a writer sees why a story is missing, where they look
             self.pages.pages = MappingProxyType({**preview_error_pages(portal), **self.pages.pages})
         self.preview.begin(portal, self.pages, media.image_tag)
@@ -188,9 +186,11 @@ class StoryPortalPlugin(BasePlugin):
         }
         self._refuse_docs(files, config, images)
         self.owned = set()
-        for src_uri, spec in self.pages.pages.items():
-            if src_uri not in files.src_uris:
-                kept = self.preview.kept_page(src_uri, spec, config)  # storyportal serve: unchanged
+        present = files.src_uris
+        kept_pages = self.preview.kept_pages_of(self.pages.pages, present, config)  # storyportal serve: unchanged
+        for src_uri in self.pages.pages:
+            if src_uri not in present:
+                kept = kept_pages.get(src_uri)
                 files.append(kept or StoryPortalFile.generated(config, src_uri, content=""))
                 self.owned.add(src_uri)
         files = self.preview.mark_pages(files, {uri: self.pages.pages[uri] for uri in self.owned})
@@ -198,9 +198,8 @@ class StoryPortalPlugin(BasePlugin):
             **self.pages.data,
             **{old + "index.html": redirect_html(old, t, self.plan) for old, t in self.plan.aliases},
         }
-        for output, text in sorted(texts.items()):
-            if not self.preview.kept_file(output, self.preview.text_signature(output, text)):  # storyportal serve
-                files.append(TextFile.of(config, output, text, self.media.cache))
+        for output, text in self.preview.changed_texts(texts):  # storyportal serve: the changed ones only
+            files.append(TextFile.of(config, output, text, self.media.cache))
         for output, source in sorted(images.items()):
             if not self.preview.kept_file(output, str(source)):
                 files.append(CachedFile.generated(config, output, abs_src_path=str(source)))
@@ -214,14 +213,16 @@ class StoryPortalPlugin(BasePlugin):
         assert self.pages is not None and self.media is not None  # on_config planned this build
         env = config.theme.get_env()
         self._templates_fixed(env)
+        if self.preview.serving:  # compiled once while serving, as the pages' templates are (on_env)
+            env.bytecode_cache = self.preview.bytecode
         rendered = []
-        for output, template, ctx in self.pages.embed_pages(self.media.image_tag):
-            if self.preview.unchanged_output(output, self.pages.embed_shows(ctx)):
+        for page in self.pages.embed_pages(self.media.image_tag):
+            if self.preview.unchanged_output(page.output, page.shows):
                 continue  # storyportal serve: the output on disk was made from the same inputs
-            context = {"sp": ctx, "config": config}
+            context = {"sp": page.context, "config": config}
             self._interface(context, {}, env, config)  # embeds speak the default language
-            html = env.get_template(template).render(**context)
-            rendered.append((output, html if self.preview.serving else add_csp(html)))
+            html = env.get_template(page.template).render(**context)
+            rendered.append((page.output, html if self.preview.serving else add_csp(html)))
         return rendered
 
     def _refuse_docs(self, files: Files, config, images: dict) -> None:
@@ -557,10 +558,31 @@ def read_settings(options, config) -> SiteSettings:
         site_name=config.site_name,
         site_description=config.site_description or "",
         site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
+        docs_dir=Path(config.docs_dir),
         config_name=Path(config.config_file_path).name,
         portal=portal,
         notes=tuple(issues),
     )
+
+
+def refuse_site_dir(config, settings: SiteSettings) -> None:
+    """Stop before MkDocs empties a site_dir that is, holds or lies in the portal's sources.
+
+    MkDocs itself only knows docs_dir and mkdocs.yml; ``storyportal build`` checks more
+    (runner.check_target) and builds into a new folder beside its output.
+    """
+    site_dir = Path(config.site_dir).resolve()
+    problem = overlap_problem(site_dir, portal_paths(config, settings))
+    if problem:
+        shown = site_dir.relative_to(settings.root) if site_dir.is_relative_to(settings.root) else site_dir
+        raise PluginError(f"site_dir {shown}: {problem}; choose a new folder, like site")
+
+
+def portal_paths(config, settings: SiteSettings) -> list[Protected]:
+    """What no site folder may replace, from MkDocs' settings (docs_dir, custom_dir) and ours."""
+    custom_dir = config.theme.custom_dir
+    docs_dir, custom = Path(config.docs_dir), Path(custom_dir) if custom_dir else None
+    return protected_paths(settings, Path(config.config_file_path), docs_dir, custom)
 
 
 def report_portal(portal: Portal) -> None:

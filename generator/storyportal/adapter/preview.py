@@ -53,6 +53,7 @@ class Preview:
         self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
         self.sitemap_output = SitemapOutput()  # sitemap.xml as last rendered, with what it was rendered from
         self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
+        self.kept_site_dir: tuple = ()  # the site folder (and URL style) the kept pages' Files were made for
         self.theme_listing = ThemeListing()  # the installed theme's file names, listed once
         self.signatures: dict[str, tuple[str, bytes]] = {}  # data file -> (its text, its signature)
         # Cards and image tags rendered for listing pages, kept across rebuilds (site/context.py says
@@ -62,11 +63,13 @@ class Preview:
         self.strings = ""  # the interface strings' key, per build
         # Per build, reset by begin():
         self.page_inputs: dict[str, object] = {}  # story slug -> inputs, computed once per build
+        self.story_tags: dict[str, tuple] = {}  # story slug -> its page's image tags, planned per build
         self.issues_by_path: dict[str, list] | None = None  # the portal's issues by file, made once per build
         self.reused: set[str] = set()  # story pages whose last output was reused (mkdocs serve)
         self.rendered: set[str] = set()  # story pages rendered in this dirty build (storyportal serve)
         self.walked: Files | None = None  # what MkDocs was handed in this dirty build
         self.every_file: Files | None = None  # every file of the site, kept ones included
+        self.pages_listed: tuple[Files, list[File], int] | None = None  # (files, its pages, its length), this build's
         self.portal: Portal | None = None
         self.pages: SitePages | None = None
         self.image_tag: Callable | None = None
@@ -85,6 +88,7 @@ class Preview:
         self.page_inputs, self.reused, self.rendered = {}, set(), set()
         self.issues_by_path = None
         self.walked = self.every_file = None
+        self.pages_listed = None
         # The interface strings of every language (messages/ may change while serving).
         strings = key(repr(sorted(portal.messages.languages.items()))) if self.serving else ""
         if strings != self.strings:
@@ -142,16 +146,41 @@ class Preview:
         self.walked = Files(walked)
         return self.walked
 
-    def kept_page(self, src_uri: str, spec, config) -> File | None:
-        """`storyportal serve`: an unchanged page of ours, as the KeptPage of the last build (no new File)."""
-        if not (self.fast and self.pages_too) or self.changed(src_uri, spec):
-            return None
-        kept = self.kept_pages.get(src_uri)
-        if kept is None or kept.abs_dest_path != os.path.join(config.site_dir, kept.dest_uri):
-            kept = KeptPage.copy_of(File.generated(config, src_uri, content=""))
-            self.kept_pages[src_uri] = kept
-        kept.page = None  # MkDocs gives a page in the navigation a new Page each build
-        return kept
+    def plan_images(self, stories, image_tag: Callable) -> None:
+        """Plan every story page's images (the plugin lists their files later) and keep their tags for
+        the pages' inputs: one pass for both, per build."""
+        self.story_tags = {
+            slug: tuple(image_tag(path, kind) for path, kind in story_images(view)) for slug, view in stories.items()
+        }
+
+    def kept_pages_of(self, pages, present, config) -> dict[str, File]:
+        """`storyportal serve`: src_uri -> KeptPage of each page of ours (``pages``: src_uri -> spec) not in
+        ``present`` whose output is unchanged; kept_page for every one of them, in one loop (10,000 pages)."""
+        if not (self.fast and self.pages_too):
+            return {}
+        where = (config.site_dir, config.use_directory_urls)  # what a kept File's address is made from
+        if self.kept_site_dir != where:
+            self.kept_pages, self.kept_site_dir = {}, where
+        keys, kept_pages = self.ledger.keys, self.kept_pages
+        found: dict[str, File] = {}
+        head = (self.fingerprint, self.strings)
+        stories, tags, page_inputs = self.pages.plan.stories if self.pages else {}, self.story_tags, self.page_inputs
+        for src_uri, spec in pages.items():
+            if src_uri in present or src_uri not in keys:
+                continue
+            inputs: object
+            if spec.kind == "story" and spec.key in tags:  # inputs() for a story page, inline
+                inputs = page_inputs[spec.key] = (*head, spec, stories[spec.key], tags[spec.key])
+            else:
+                inputs = self.inputs(spec)
+            if keys[src_uri] != inputs:
+                continue
+            kept = kept_pages.get(src_uri)
+            if kept is None:
+                kept = kept_pages[src_uri] = KeptPage.copy_of(File.generated(config, src_uri, content=""))
+            kept.page = None  # MkDocs gives a page in the navigation a new Page each build
+            found[src_uri] = kept
+        return found
 
     def changed(self, src_uri: str, spec) -> bool:
         if not self.fast or spec is None:
@@ -184,7 +213,9 @@ class Preview:
             return (self.fingerprint, self.strings, spec, self.listings.version if listing else None, own, banner)
         if spec.key not in self.page_inputs:
             view = self.pages.plan.stories[spec.key]
-            tags = tuple(self.image_tag(p, k) for p, k in story_images(view))
+            tags = self.story_tags.get(spec.key)
+            if tags is None:
+                tags = tuple(self.image_tag(p, k) for p, k in story_images(view))
             self.page_inputs[spec.key] = (self.fingerprint, self.strings, spec, view, tags)
         return self.page_inputs[spec.key]
 
@@ -198,19 +229,12 @@ class Preview:
                 self.issues_by_path.setdefault(issue.path, []).append(issue)
         return preview_errors_html(self.portal, source, self.issues_by_path.get(source, []))
 
-    def text_signature(self, output: str, text: str) -> bytes:
-        """text_signature(text), kept per output while its text is equal (comparing is cheaper than hashing)."""
-        if not self.fast:
-            return text_signature(text)
-        kept = self.signatures.get(output)
-        if kept is None or kept[0] != text:
-            kept = self.signatures[output] = (text, text_signature(text))
-        return kept[1]
-
-    def unchanged_output(self, output: str, inputs: object) -> bool:
-        """`storyportal serve`: ``output`` (not a page) is on disk from ``inputs``; no need to render it."""
+    def unchanged_output(self, output: str, shows: Callable[[], object]) -> bool:
+        """`storyportal serve`: ``output`` (not a page) is on disk from the same inputs (``shows()``, asked only
+        while serving); no need to render it."""
         if not self.fast:
             return False
+        inputs = shows()
         self.ledger.outputs.add(output)
         if self.ledger.unchanged(output, (self.fingerprint, self.strings, inputs)):
             return True
@@ -231,6 +255,23 @@ class Preview:
             return False
         self.ledger.outputs.add(output)
         return True
+
+    def changed_texts(self, texts: dict[str, str]) -> list[tuple[str, str]]:
+        """(output, text) of each data file to write, in order: with `storyportal serve` only those whose output
+        on disk is not this text (kept_file with text_signature, in one loop: 10,000 oEmbed files)."""
+        if not self.fast:
+            return sorted(texts.items())
+        files, outputs, signatures = self.ledger.files, self.ledger.outputs, self.signatures
+        found = []
+        for output, text in sorted(texts.items()):
+            kept = signatures.get(output)
+            if kept is None or kept[0] != text:
+                kept = signatures[output] = (text, text_signature(text))
+            if output in files and files[output] == kept[1]:
+                outputs.add(output)
+            else:
+                found.append((output, text))
+        return found
 
     def cached(self, src_uri: str, spec) -> str | None:
         """The last output of this story page, if its inputs are unchanged (mkdocs serve)."""
@@ -270,7 +311,7 @@ class Preview:
             return self.sitemap_output.entries
         entries: list[object] = []
         date = get_build_date()
-        for file in every_page(self.every_file):
+        for file in self.every_page(self.every_file):
             walked = self.walked.src_uris.get(file.src_uri)  # not get_file_from_path: no path parsing
             if not isinstance(walked, KeptPage):
                 entries.append(walked)
@@ -280,6 +321,13 @@ class Preview:
                 self.sitemap[file.src_uri] = (key, SitemapEntry.of(file, site_url, date))
             entries.append(self.sitemap[file.src_uri][1])
         return entries
+
+    def every_page(self, files: Files) -> list[File]:
+        """every_page(files), listed once per build (the sitemap and the ledger both ask)."""
+        listed = self.pages_listed
+        if listed is None or listed[0] is not files or listed[2] != len(files):
+            listed = self.pages_listed = (files, every_page(files), len(files))
+        return listed[1]
 
     def finish(self, config, files: Files, fill: Callable) -> None:
         """After a preview build: put back what a dirty build leaves out, and say what was reused."""
@@ -313,7 +361,7 @@ class Preview:
                 self.ledger.copied(file)
         expected = {f.dest_uri for f in every} | set(self.ledger.outputs)
         stale = self.ledger.sweep(site_dir, expected)
-        self.ledger.forget_missing({f.src_uri for f in every_page(every)}, expected)
+        self.ledger.forget_missing({f.src_uri for f in self.every_page(every)}, expected)
         assert self.pages is not None  # finish() ends a build that begin() opened
         walked = len(self.walked.documentation_pages()) if self.walked is not None else len(every)
         log.info(

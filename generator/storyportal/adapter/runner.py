@@ -20,8 +20,9 @@ import socket
 import sys
 from pathlib import Path
 
-from storyportal.core.config import BUILD_DATE_VARIABLE, Audience, environment_date_problem
+from storyportal.core.config import BUILD_DATE_VARIABLE, Audience, SiteSettings, environment_date_problem
 from storyportal.site.leakguard import scan_output
+from storyportal.site.outputfolder import overlap_problem, replace_problem
 
 DEFAULT_DIRS = {Audience.PUBLIC: "site", Audience.INTERNAL: "site-internal"}
 
@@ -42,6 +43,10 @@ ENVIRONMENT_KEYS = (
 
 class BuildRefused(Exception):
     """The site was not swapped in; the message is one line for the person building."""
+
+
+class UnsafeOutput(Exception):
+    """The output folder named is not one a build may replace; nothing was built or changed."""
 
 
 class CannotServe(Exception):
@@ -118,8 +123,12 @@ def _logging(level: int) -> None:
     logging.getLogger("mkdocs.plugins.storyportal").setLevel(logging.INFO)
 
 
-def run_build(args) -> Path:
-    """Build into a temporary folder, check it, swap it in; return the site folder or raise BuildRefused."""
+def run_build(args, settings: SiteSettings) -> Path:
+    """Build into a temporary folder, check it, swap it in; return the site folder.
+
+    Raises UnsafeOutput before anything is written when the output folder may not be replaced,
+    and BuildRefused when the build failed.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -127,10 +136,11 @@ def run_build(args) -> Path:
     _logging(logging.WARNING)  # "Cleaning site directory" and the like are not for the person building
     config_file = args.config_file.resolve()
     target = (args.site_dir or config_file.parent / DEFAULT_DIRS[Audience(args.audience)]).resolve()
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    temp = target.parent / f".{target.name or 'site'}.tmp-{os.getpid()}"  # "/" has no name
     try:
         with _environment(args):
             config = load_config(config_file=str(config_file), site_dir=str(temp), strict=args.strict)
+            check_target(args.site_dir or target.name, target, settings, config)  # before anything is written
             # As `mkdocs build` does: a plugin instance kept from a preview in this process learns it builds.
             config.plugins.on_startup(command="build", dirty=False)
             _guard_after_build(config)
@@ -139,6 +149,8 @@ def run_build(args) -> Path:
             finally:
                 config.plugins.on_shutdown()
         check_output(temp, config)
+    except UnsafeOutput:
+        raise
     except BuildRefused as exc:
         raise _refused(temp, target, str(exc)) from None
     except (MkDocsException, OSError) as exc:
@@ -147,6 +159,18 @@ def run_build(args) -> Path:
         raise _refused(temp, target, f"the build failed: {type(exc).__name__}: {exc}") from None
     swap_in(temp, target)
     return target
+
+
+def check_target(given: Path | str, target: Path, settings: SiteSettings, config) -> None:
+    """Raise UnsafeOutput unless ``target`` (resolved) is a folder a build may replace."""
+    from storyportal.adapter.plugin import portal_paths
+
+    problem = overlap_problem(target, portal_paths(config, settings)) or replace_problem(target)
+    if problem:
+        raise UnsafeOutput(
+            f"cannot build into {given}: {problem}; give -d a new folder, an empty one, "
+            "or one an earlier build wrote (like the default, site)"
+        )
 
 
 def _guard_after_build(config) -> None:

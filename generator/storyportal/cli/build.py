@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from storyportal.adapter import runner
-from storyportal.cli.output import Exit, fail
+from storyportal.cli.output import Exit, fail, settings_or_report
 from storyportal.core.config import Audience
 
 
@@ -63,8 +63,13 @@ def _audience_and_search(parser, audience_help: str, search_help: str) -> None:
 
 
 def build_site(args) -> int:
+    settings = settings_or_report(args.config_file)  # a located error, as validate gives, before MkDocs reads it
+    if settings is None:
+        return Exit.USAGE
     try:
-        target = runner.run_build(args)
+        target = runner.run_build(args, settings)
+    except runner.UnsafeOutput as exc:
+        return fail(str(exc), Exit.USAGE)
     except runner.BuildRefused as exc:
         return fail(str(exc), Exit.PROBLEMS)
     sys.stderr.write(f"storyportal: built {target}\n")
@@ -72,6 +77,8 @@ def build_site(args) -> int:
 
 
 def serve_site(args) -> int:
+    if settings_or_report(args.config_file) is None:
+        return Exit.USAGE
     try:
         runner.run_serve(args)
     except runner.CannotServe as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from storyportal.core.config import SiteSettings, load_settings
 from storyportal.core.issues import Issue, Severity, visible
+from storyportal.core.markdown_escape import markdown_code, markdown_text
 from storyportal.core.schema import FIRST_DAY, LAST_DAY
 
 
@@ -72,20 +73,21 @@ def format_github(issues: list[Issue]) -> str:
 
 
 def markdown_summary(issues: list[Issue], summary: dict) -> str:
-    """The full list for ``$GITHUB_STEP_SUMMARY``: annotations beyond ten are not shown inline."""
+    """The full list for ``$GITHUB_STEP_SUMMARY``: annotations beyond ten are not shown inline.
+
+    Every value comes from a pull request (a file name, a field name in a message): each is
+    escaped for Markdown, so none becomes a link, an image, HTML or another table cell.
+    """
     head = f"## Story check: {summary['errors']} error(s), {summary['warnings']} warning(s)\n\n"
     if not issues:
         return head + "Every story is ready to publish.\n"
     rows = ["| File | Line | Problem | Rule |", "| --- | --- | --- | --- |"]
     for i in issues:
-        text = (i.message + (f" ({i.hint})" if i.hint else "")).replace("|", "\\|").replace("\n", " ")
-        rows.append(f"| `{i.path}` | {i.line} | {i.severity.value}: {_md(text)} | `{i.rule}` |")
+        text = visible(f"{i.severity.value}: {i.message}" + (f" ({i.hint})" if i.hint else ""))
+        rows.append(
+            f"| {markdown_code(visible(i.path))} | {i.line} | {markdown_text(text)} | {markdown_code(visible(i.rule))} |"
+        )
     return head + "\n".join(rows) + "\n"
-
-
-def _md(text: str) -> str:
-    # The summary is rendered as Markdown/HTML by GitHub: neutralise markup.
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
 
 
 def write_step_summary(text: str) -> None:

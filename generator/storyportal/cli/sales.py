@@ -22,6 +22,7 @@ from storyportal.sales.match import Prospect, language_problem, match, resolve_p
 from storyportal.sales.match import render_json as match_json
 from storyportal.sales.match import render_text as match_text
 from storyportal.sales.report import program_report, render_json, render_markdown, render_matrix_svg, render_text
+from storyportal.site.outputfolder import overlap_problem, protected_paths
 
 REPORT_FORMATS = {"text": render_text, "markdown": render_markdown, "json": render_json, "svg": render_matrix_svg}
 
@@ -145,8 +146,19 @@ def run_report(args) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return Exit.OK
+    problem = output_problem(args.output, args.config_file, portal)
+    if problem:
+        return fail(f"cannot write {args.output}: {problem}; give --output another file's name", Exit.USAGE)
     try:
         args.output.write_text(text, encoding="utf-8")
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror}")
     return Exit.OK
+
+
+def output_problem(output: Path, config_file: Path, portal) -> str | None:
+    """Why the report may not go to ``output``: it would overwrite the portal's sources or a folder."""
+    settings = portal.settings
+    protected = protected_paths(settings, config_file.resolve(), settings.root / settings.docs_dir, None)
+    target = output.resolve()
+    return overlap_problem(target, protected) or ("it is a folder" if target.is_dir() else None)

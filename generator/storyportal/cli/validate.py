@@ -71,7 +71,7 @@ def docs_issues(portal: Portal) -> list[Issue]:
     """docs/ checked as the build checks it: what validates, builds."""
     settings = portal.settings
     guarded = portal_guarded_values(portal, settings.portal.audience)
-    return check_docs_folder(settings.root, settings.docs_dir, guarded)
+    return check_docs_folder(settings.root / settings.docs_dir, guarded)
 
 
 def warm_loader(settings: SiteSettings) -> PortalLoader:

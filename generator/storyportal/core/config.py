@@ -173,7 +173,7 @@ class SiteSettings(BaseModel):
     site_name: str = "Customer stories"
     site_description: str = ""
     site_url: str = ""
-    docs_dir: str = "docs"  # MkDocs' hand-written pages, checked by validate as the build checks them
+    docs_dir: Path = Path("docs")  # MkDocs' setting, relative to root (the plugin passes it absolute)
     config_name: str = "mkdocs.yml"  # the settings' file, beside the portal: where a shown setting is located
     portal: PortalConfig
     notes: tuple[Issue, ...] = ()  # warnings about the settings, reported once with the portal's issues
@@ -245,7 +245,7 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
         site_name=str(data.get("site_name") or "Customer stories"),
         site_description=str(data.get("site_description") or ""),
         site_url=str(data.get("site_url") or ""),
-        docs_dir=str(data.get("docs_dir") or "docs"),
+        docs_dir=Path(str(data.get("docs_dir") or "docs")),
         config_name=config_file.name,
         portal=portal,
         notes=tuple(issues),
@@ -287,15 +287,18 @@ def _not_a_portal(config_file: Path) -> Issue:
 
 def parse_portal_config(block: dict[str, Any], text: str, source: str) -> tuple[PortalConfig | None, list[Issue]]:
     """Validate the plugin block; positions come from a positional parse of the same text."""
-    parsed, base = settings_positions(text, source)
+    parsed, found = parse_yaml(_strip_tags(text), source)
+    # MkDocs keeps a repeated key's last value, our reader its first: say so, where it is.
+    duplicates = [issue for issue in found if issue.rule == "yaml-duplicate-key"]
+    base = plugin_path(parsed.data) if parsed else ()
     located = parsed or _EmptyParsed()
     portal, issues = validate_model(PortalConfig, block, located, base, source, "config")
     if portal is None:
-        return None, issues
+        return None, duplicates + issues
     errors = check_languages(portal, _Locator(located, base, source))
     if errors:
-        return None, errors
-    return portal, check_taxonomy_labels(portal, _Locator(located, base, source))
+        return None, duplicates + errors
+    return portal, duplicates + check_taxonomy_labels(portal, _Locator(located, base, source))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,12 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from types import MappingProxyType
 
 from storyportal.core.body import BodyStore, remembering_bodies
 from storyportal.core.config import PortalConfig, SiteSettings
+from storyportal.core.docspages import handwritten_addresses
 from storyportal.core.imagecheck import DecodeLog, remembering_decodes
 from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.languages import Language, site_languages
@@ -147,6 +149,18 @@ class PortalLoader:
         default_factory=dict
     )
     _taxonomy: Taxonomy | None = None
+    # The preview's shortcuts while the watcher says what was saved (``look``; each falls back to the
+    # full pass when it is None): the last discovery and its sources, the last files read, and what the
+    # last resolution of every file was made from (refs, registry, date, private generation)
+    _discovered: tuple[list[StoryRef], list[Issue]] | None = None
+    _sources: dict[str, StoryRef] = field(default_factory=dict)  # normalised source -> its ref
+    _names: list[str] | None = None  # the stories folder's names at the last discovery
+    _read_last: tuple[list[StoryRef], dict[str, StoryFile]] | None = None
+    _settled: tuple[object, ...] | None = None
+    # (the discovery, what check_versions read, its issues, the statuses it set)
+    _versions_checked: tuple[object, tuple[object, ...], list[Issue], dict[str, Status]] | None = None
+    _placed: tuple[list[Story], dict[str, str], list[Story]] | None = None  # (stories, prefixes, placed)
+    _urls_checked: tuple[tuple[object, ...], list[Issue]] | None = None  # (what check_unique_urls read, its answer)
     _shows_images: dict[str, tuple[StoryFile, bool]] = field(default_factory=dict)  # source -> (file, answer)
     decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
     bodies: BodyStore | None = None  # rendered story bodies, kept between builds (the image cache folder's)
@@ -168,6 +182,7 @@ class PortalLoader:
 
     def _load(self, today: dt.date, saved: set[str] | None = None) -> Portal:
         look = self._to_look_at(saved)  # first: a load that fails below still remembers what was saved
+        settled_before, self._settled = self._settled, None  # None until this load has resolved every file
         root, config = self.settings.root, self.settings.portal
         if self._taxonomy is None:  # a function of the settings, which are this loader's
             self._taxonomy = build_taxonomy(config)
@@ -175,9 +190,9 @@ class PortalLoader:
         registry, issues = self.registry(taxonomy)
         messages = load_messages(self.settings)
         issues = [*self.settings.notes, *messages.issues, *issues]
-        refs, found = discover_stories(root, config)
+        refs, found = self.discover(look)
         issues += found
-        files = {ref.source: self.read(ref, look) for ref in refs}
+        files = self.read_all(refs, look)
         self._pending = set()  # every file read: what was saved before is seen
         if registry is None:  # every advocate check would be noise: report shapes only
             issues += [i for f in files.values() for i in f.issues]
@@ -208,7 +223,24 @@ class PortalLoader:
             self._unnamed = registry.unnamed(today)
             self._private_generation += 1
         folders = FolderStates(root)
+        # Resolved last time from the same files, registry, date and private values, and nothing saved
+        # since but story files (no image beside one): only those need their inputs compared.
+        settled = (
+            look is not None
+            and settled_before is not None
+            and settled_before[0] is refs  # the same discovery: nothing but story files saved since
+            and settled_before[1] is registry
+            and settled_before[2:] == (today, self._private_generation)
+        )
+        changed = {ref.source for ref in self.saved_refs(look)} if settled and look is not None else set()
         for source, file in files.items():
+            if settled and source not in changed:
+                story, state, story_issues = self._resolved[source][1]
+                issues += story_issues
+                status[source] = state
+                if story is not None:
+                    stories.append(story)
+                continue
             images = folders.state(file.ref.folder) if self.may_show_images(file) else ()
             inputs = (file, registry_entries(file, registry), today, images, self._private_generation)
             kept = self._resolved.get(source)
@@ -222,17 +254,18 @@ class PortalLoader:
             status[source] = state
             if story is not None:
                 stories.append(story)
-        dupes = check_unique_urls(
-            [s for s in stories if status[s.source] is not Status.INVALID], files, language_prefixes(config)
-        )
+        self._settled = (refs, registry, today, self._private_generation)
+        valid = [s for s in stories if status[s.source] is not Status.INVALID]
+        handwritten = handwritten_addresses(root, self.settings.docs_dir)  # an alias may not take their place
+        dupes = self.unique_urls(valid, files, refs, handwritten)
         for issue in dupes:
             status[issue.path] = Status.INVALID
         issues += dupes
         for issue in found:  # a duplicate or invalid slug makes the story unpublishable
             if issue.severity is Severity.ERROR and issue.path in status:
                 status[issue.path] = Status.INVALID
-        issues += check_versions(stories, status, files, config)
-        stories = place_versions(stories, prefixes)
+        issues += self.versions_checked(stories, status, files, refs)
+        stories = self.placed(stories, prefixes)
         return Portal(
             self.settings,
             today,
@@ -243,6 +276,114 @@ class PortalLoader:
             tuple(sort_issues(issues)),
             messages,
         )
+
+    def discover(self, look: set[str] | None) -> tuple[list[StoryRef], list[Issue]]:
+        """discover_stories, or the last answer when the stories folder holds the same names and every
+        file saved since under it is a story file found then and still a plain file (an edit, not a file
+        made, removed or renamed). The names are listed every time: a story appearing is never missed,
+        whatever the watcher said."""
+        base = os.path.join(self.settings.root, self.settings.portal.stories_dir)
+        try:
+            names = sorted(os.listdir(base))
+        except OSError:
+            names = None
+        kept = self._discovered
+        if look is None or kept is None or names is None or names != self._names or not self._same_stories(look):
+            kept = self._discovered = discover_stories(self.settings.root, self.settings.portal)
+            self._sources = {os.path.normpath(ref.source): ref for ref in kept[0]}
+            self._names = names
+        return kept
+
+    def _same_stories(self, look: set[str]) -> bool:
+        base = os.path.normpath(self.settings.portal.stories_dir)
+        for saved in look:
+            path = os.path.normpath(saved)
+            if base != os.curdir and path != base and not path.startswith(base + os.sep):
+                continue  # outside the stories folder (the registry, say)
+            if path not in self._sources:
+                return False
+            try:
+                if not S_ISREG(os.lstat(os.path.join(self.settings.root, path)).st_mode):
+                    return False  # a folder or a link now
+            except OSError:
+                return False  # removed
+        return True
+
+    def unique_urls(
+        self, valid: list[Story], files: dict[str, StoryFile], refs: list[StoryRef], handwritten: dict[str, str]
+    ) -> list[Issue]:
+        """check_unique_urls, checked again only when what it reads changed: the stories' addresses (the
+        same discovery), which stories may claim an alias, and the files that have aliases (the only ones it
+        reports on). A body edit changes none of them; 10,000 stories' checks were made for it."""
+        prefixes = language_prefixes(self.settings.portal)
+        with_aliases = tuple((s, f) for s, f in files.items() if f.front is not None and f.front.aliases)
+        inputs = (refs, prefixes, tuple(s.source for s in valid), with_aliases, handwritten)
+        kept = self._urls_checked
+        if kept is None or kept[0][0] is not refs or kept[0][1:] != inputs[1:]:
+            kept = self._urls_checked = (inputs, check_unique_urls(valid, files, prefixes, handwritten))
+        return list(kept[1])
+
+    def versions_checked(
+        self, stories: list[Story], status: dict[str, Status], files: dict[str, StoryFile], refs: list[StoryRef]
+    ) -> list[Issue]:
+        """check_versions, or its last answer (issues and the statuses it set) when everything it reads is the
+        same: the translations and the stories in a language the site lacks (the only ones it reports on),
+        what they translate (its file, story and status), every file's slug (the same discovery). Without
+        translations that is one look at each story's language (10,000 stories' checks were made for each edit)."""
+        config = self.settings.portal
+        codes = tuple(lang.code for lang in site_languages(config))
+        relevant = tuple(s for s in stories if s.translation_of is not None or s.lang not in codes)
+        targets = {s.translation_of for s in relevant if s.translation_of is not None}
+        originals = tuple(s for s in stories if s.slug in targets) if targets else ()
+        named = tuple((p, f, status.get(p)) for p, f in files.items() if f.ref.slug in targets) if targets else ()
+        inputs = (
+            codes,
+            tuple((s, files[s.source], status[s.source]) for s in relevant),
+            originals,
+            tuple((s.source, status[s.source]) for s in originals),
+            named,
+        )
+        kept = self._versions_checked
+        if kept is None or kept[0] is not refs or kept[1] != inputs:
+            before = dict(status)
+            found = check_versions(stories, status, files, config)
+            changes = {source: state for source, state in status.items() if before[source] is not state}
+            kept = self._versions_checked = (refs, inputs, found, changes)
+        status.update(kept[3])
+        return list(kept[2])
+
+    def placed(self, stories: list[Story], prefixes: dict[str, str]) -> list[Story]:
+        """place_versions; without translations a story's place depends on itself only, so the stories that
+        are the same objects as last time (in the same places) keep last time's placement."""
+        last = self._placed
+        translated = any(s.translation_of is not None for s in stories)  # a translation shows its original's image
+        if last is None or translated or last[1] != prefixes or len(last[0]) != len(stories):
+            found = place_versions(stories, prefixes)
+        else:
+            found = list(last[2])
+            for at, (old, new) in enumerate(zip(last[0], stories, strict=True)):
+                if old is not new:
+                    found[at] = place_versions([new], prefixes)[0]
+        self._placed = (stories, prefixes, found)
+        return found
+
+    def saved_refs(self, look: set[str]) -> list[StoryRef]:
+        """The story files (of the last discovery) among the saved paths."""
+        found = (self._sources.get(os.path.normpath(saved)) for saved in look)
+        return [ref for ref in found if ref is not None]
+
+    def read_all(self, refs: list[StoryRef], look: set[str] | None) -> dict[str, StoryFile]:
+        """source -> its file's parse; with the same story files as last time and ``look`` known, the
+        last answer with the saved files read again (10,000 look-ups a rebuild otherwise)."""
+        last = self._read_last
+        if look is not None and last is not None and last[0] is refs:
+            files = dict(last[1])
+            for ref in self.saved_refs(look):
+                files[ref.source] = self.read(ref)
+        else:
+            files = {ref.source: self.read(ref, look) for ref in refs}
+        self._read_last = (refs, files)
+        return files
 
     def may_show_images(self, file: StoryFile) -> bool:
         """rules.may_show_images, kept per file read (it scans the whole body: 10,000 per preview rebuild)."""

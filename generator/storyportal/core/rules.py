@@ -13,7 +13,7 @@ import functools
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -587,9 +587,13 @@ def _record(
 
 
 def check_unique_urls(
-    stories: list[Story], files: dict[str, StoryFile], prefixes: frozenset[str] = frozenset()
+    stories: list[Story],
+    files: dict[str, StoryFile],
+    prefixes: frozenset[str] = frozenset(),
+    handwritten: Mapping[str, str] | None = None,
 ) -> list[Issue]:
-    """An alias must not repeat another alias or take a story's address (or a place inside it).
+    """An alias must not repeat another alias or take a story's address (or a place inside it),
+    nor a hand-written page's (``handwritten``: address -> file in docs/, docspages.handwritten_addresses).
 
     Publishable stories claim their aliases, in file order; a story that already has errors is
     checked too (every problem in one pass), but claims nothing, so it cannot withhold another.
@@ -604,7 +608,9 @@ def check_unique_urls(
         for index, alias in enumerate(front.aliases if front else ()):
             if not _alias_shape(alias) or reserved_address(alias, prefixes):
                 continue  # reported by check_aliases
-            if reason := _inside_story_page(alias, files[source].ref.slug, pages):
+            if handwritten and alias in handwritten:
+                _alias_reserved(check, index, alias, f"it is the address of the hand-written page {handwritten[alias]}")
+            elif reason := _inside_story_page(alias, files[source].ref.slug, pages):
                 _alias_reserved(check, index, alias, reason)
             elif owners.get(alias, source) != source:
                 check.at(

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from storyportal.core.markdown_escape import markdown_text
 from storyportal.core.model import TYPE_LABELS, Advocate, Status, Story, StoryType, Term, quarter_of
 from storyportal.core.portal import Portal
 from storyportal.sales import activity_report as activities
@@ -293,17 +294,10 @@ def render_text(report: ProgramReport) -> str:
 
 # -- Markdown -------------------------------------------------------------------
 
-# A line break would end the table row (or the list item) and start a line of its own.
-_MD_SPECIAL = str.maketrans(
-    {c: "\\" + c for c in "\\`*_[]|#"}
-    | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-    | dict.fromkeys("\r\n\u2028\u2029", " ")
-)
-
 
 def md(text: str) -> str:
     """Text safe inside a Markdown table cell or list item: no markup, no HTML."""
-    return str(text).translate(_MD_SPECIAL)
+    return markdown_text(text)
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:

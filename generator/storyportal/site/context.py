@@ -7,6 +7,7 @@ or sanitised by :mod:`storyportal.core.body` is marked safe.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -216,6 +217,7 @@ class PageContext:
         return Markup(f'<img class="sp-img sp-img--{escape(kind)}" {inner}>')
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the preview renders the same industry pages' card links again
 def _relative_url(page_url: str, path: str) -> str:
     # posixpath.relpath normalises both paths on every call: listing pages link every story and
     # its images, so this walks the segments of our own clean site paths directly.

@@ -207,19 +207,33 @@ def wall_chunks(
     kept = memo.get(WALL_CHUNKS) if memo is not None else None
     if kept is not None and kept[0] == inputs:
         return dict(kept[1])
-    files = _wall_files([_wall_row(card, logo_url) for card in shown])
+    texts = {} if memo is None else memo.setdefault(WALL_TEXTS, {})
+    files = _wall_files([_wall_text(card, logo_url, texts) for card in shown])
     if memo is not None:
         memo[WALL_CHUNKS] = (inputs, files)
     return dict(files)
 
 
-def _wall_files(rows: list[dict[str, object]]) -> dict[str, str]:
+def _wall_files(rows: list[str]) -> dict[str, str]:
+    """The chunk files of the rows' JSON texts: each joined as json.dumps joins a list with these separators."""
     return {
-        f"embed/wall/cards-{start // CARD_CHUNK}.json": json.dumps(
-            rows[start : start + CARD_CHUNK], ensure_ascii=False, sort_keys=True, separators=(",", ":")
-        )
+        f"embed/wall/cards-{start // CARD_CHUNK}.json": "[" + ",".join(rows[start : start + CARD_CHUNK]) + "]"
         for start in range(0, len(rows), CARD_CHUNK)
     }
+
+
+WALL_TEXTS = ("wall-texts",)  # the memo's entry for each card's row text: slug -> (card, logo address, text)
+
+
+def _wall_text(card: EmbedCard, logo_url: LogoUrl, kept: dict) -> str:
+    """A card's row in the wall's chunks, as JSON; kept while the card is the same object with the same logo
+    address (a new story encodes its own row, not 10,000)."""
+    logo = logo_url(card.logo) if card.logo else None
+    found = kept.get(card.slug)
+    if found is None or found[0] is not card or found[1] != logo:
+        text = json.dumps(_wall_row(card, logo_url), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        found = kept[card.slug] = (card, logo, text)
+    return found[2]
 
 
 def _wall_row(card: EmbedCard, logo_url: LogoUrl) -> dict[str, object]:

@@ -16,28 +16,17 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from storyportal.core.docspages import MARKDOWN, page_dest
 from storyportal.core.issues import Issue
 from storyportal.core.privacy import PrivateValue, build_matcher
 from storyportal.core.storyscan import page_private_values
 
 KEPT = frozenset({"index.html"})  # a hand-written home page (index.md, README.md) replaces ours on purpose
-MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # what MkDocs renders as a page (utils.markdown_extensions)
 # Documents a browser runs scripts in when opened: MkDocs would copy them into the site as they are.
 ACTIVE = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
-
-
-def page_dest(src_uri: str) -> str:
-    """Where MkDocs (with directory URLs) writes a page: ``a/b.md`` -> ``a/b/index.html``."""
-    if not src_uri.lower().endswith(MARKDOWN):
-        return src_uri
-    folder, name = posixpath.split(src_uri)
-    stem = name.rsplit(".", 1)[0]
-    if stem in ("index", "README"):
-        return posixpath.join(folder, "index.html")
-    return posixpath.join(folder, stem, "index.html")
 
 
 def check_docs(
@@ -72,13 +61,13 @@ def check_docs(
     return issues, frozenset(refused)
 
 
-def check_docs_folder(root: Path, docs_dir: str, guarded: Iterable[PrivateValue]) -> list[Issue]:
+def check_docs_folder(folder: Path, guarded: Iterable[PrivateValue]) -> list[Issue]:
     """What the build reports about docs/, for ``storyportal validate`` (which runs no MkDocs): raw
     HTML, active files, private values and contacts, symbolic links. Whether a page takes a
     generated page's address needs the build's plan, and is reported by the build."""
-    folder = root / docs_dir
     if not folder.is_dir():
         return []
+    docs_dir = folder.name  # as the build names it in its messages
     docs: dict[str, str | None] = {}
     issues = []
     for path in sorted(folder.rglob("*")):

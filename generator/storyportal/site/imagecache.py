@@ -65,7 +65,7 @@ def check_location(folder: Path, root: Path) -> str | None:
     folder and track nothing in it; without git nothing says which files were committed.
     """
     folder, root = folder.resolve(), root.resolve()
-    top = _repository_top(root)
+    top = repository_top(root)
     inside = [base for base in (root, top) if base is not None and folder.is_relative_to(base)]
     if not inside:
         return None
@@ -78,7 +78,8 @@ def check_location(folder: Path, root: Path) -> str | None:
     return None
 
 
-def _repository_top(root: Path) -> Path | None:
+def repository_top(root: Path) -> Path | None:
+    """The top of the git work tree holding ``root``, or None."""
     for folder in (root, *root.parents):
         if (folder / ".git").exists():
             return folder

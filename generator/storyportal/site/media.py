@@ -40,6 +40,7 @@ class MediaPlanner:
         self.workers = workers
         self._sets: dict[tuple[str, str], images.ImageSet] = {}
         self._tags: dict[tuple[str, str], ImageTag] = {}
+        self._last_tags: dict[tuple[str, str], ImageTag] = {}  # the last build's, to hand out again when equal
         self._cards: dict[str, cards.CardParams] = {}  # card site path -> params
         self._logo_stamps: dict[str, tuple[int, int] | None] = {}  # logo -> (mtime_ns, size), this build
         self._held_paths: dict[str, tuple[Path, str]] = {}  # cache name -> its path (and as text), made once
@@ -48,6 +49,7 @@ class MediaPlanner:
 
     def reset(self) -> None:
         """Forget what the last build used (the files stay cached on disk)."""
+        self._last_tags = self._tags or self._last_tags
         self._sets, self._tags, self._cards, self._logo_stamps = {}, {}, {}, {}
 
     def image_set(self, repo_path: str, kind: str) -> images.ImageSet:
@@ -63,7 +65,11 @@ class MediaPlanner:
             found = self.image_set(repo_path, kind)
             fallback = found.fallback
             webp = tuple((r.output, r.width) for r in found.webp)
-            self._tags[key] = ImageTag(fallback.output, fallback.width, fallback.height, webp)
+            tag = ImageTag(fallback.output, fallback.width, fallback.height, webp)
+            # The same object as last build's when equal: the preview compares pages' inputs, which hold
+            # tags, and a tuple of the same objects compares without looking inside them.
+            last = self._last_tags.get(key)
+            self._tags[key] = last if last == tag else tag
         return self._tags[key]
 
     def logo_url(self, repo_path: str) -> str:

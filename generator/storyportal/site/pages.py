@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,6 +130,8 @@ class SitePages:
         if not self.plan.site_url:
             return {}  # search engines ignore relative alternates: there are none
         several = len(self.plan.languages) > 1
+        if not several and all(len(group) < 2 for group in self.plan.versions.values()):
+            return {}  # one language, every story in one version: no page has alternates
         found = {}
         for src_uri, spec in self.pages.items():
             if spec.kind not in ALTERNATE_KINDS or not (several or self._translated(spec)):
@@ -145,24 +148,64 @@ class SitePages:
             return False
         return len(self.plan.versions.get(self.plan.stories[spec.key].story.original, ())) > 1
 
-    def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[tuple[str, str, PageContext]]:
-        """(output path, template, context) of each /embed/ page.
+    def embed_pages(self, images: Callable[[str, str], ImageTag | None]) -> list[EmbedPage]:
+        """Each /embed/ page: its output path, template, what it shows and its context.
 
         Written as plain files, not MkDocs pages: as pages they would be listed in the sitemap
         and the search index, and they are fragments for other sites, not pages of this one.
         """
         embeds = self.extras["embeds"]
-        found = []
-        for slug, card in embeds.cards.items():
-            ctx = PageContext(
-                "embed-card", self.plan, f"embed/{slug}/", images, story=SafeStoryView(self.plan.stories[slug])
-            )
-            ctx.extra["embed"] = card
-            found.append((f"embed/{slug}/index.html", "sp_embed_card.html", ctx))
-        ctx = PageContext("embed-wall", self.plan, f"embed/{WALL}/", images)
-        ctx.extra["wall"] = embeds.wall_first
-        found.append((f"embed/{WALL}/index.html", "sp_embed_wall.html", ctx))
+        found = [
+            EmbedPage(f"embed/{slug}/index.html", "sp_embed_card.html", self, images, slug, card)
+            for slug, card in embeds.cards.items()
+        ]
+        found.append(EmbedPage(f"embed/{WALL}/index.html", "sp_embed_wall.html", self, images))
         return found
+
+
+@dataclass
+class EmbedPage:
+    """One /embed/ page: a story's card (``slug``), or the wall. Its context is made on first use:
+    the preview renders one or two of 10,000 after an edit."""
+
+    output: str
+    template: str
+    pages: SitePages
+    images: Callable[[str, str], ImageTag | None]
+    slug: str = ""  # the story whose card it shows; "" for the wall
+    card: Any = None  # that story's EmbedCard
+
+    @functools.cached_property
+    def context(self) -> PageContext:
+        plan = self.pages.plan
+        if not self.slug:
+            ctx = PageContext("embed-wall", plan, f"embed/{WALL}/", self.images)
+            ctx.extra["wall"] = self.pages.extras["embeds"].wall_first
+            return ctx
+        ctx = PageContext(
+            "embed-card", plan, f"embed/{self.slug}/", self.images, story=SafeStoryView(plan.stories[self.slug])
+        )
+        ctx.extra["embed"] = self.card
+        return ctx
+
+    def shows(self) -> tuple:
+        """What the page shows, for the preview to compare between rebuilds: ``SitePages.embed_shows`` of
+        its context; for a story's card the same parts without making the context (its card and logo, the
+        story view, the site's name and address: the template reads nothing else)."""
+        if not self.slug:
+            return self.pages.embed_shows(self.context)
+        plan = self.pages.plan
+        logos = (self.images(self.card.logo, "logo") if self.card.logo else None,)
+        view = plan.stories[self.slug]
+        return (
+            "embed-card",
+            f"embed/{self.slug}/",
+            view,
+            (("embed", self.card),),
+            logos,
+            plan.site_name,
+            plan.site_url,
+        )
 
 
 ALTERNATE_KINDS = frozenset({"home", "stories", "industry", "story"})  # the pages that have language versions
@@ -238,6 +281,19 @@ class TextMemo:
         self.embeds: dict = {}  # plan_embeds' memo: slug -> a story's embed card, oEmbed record and snippet
         self.rows: dict[str, tuple[tuple, sales.SalesRow]] = {}  # slug -> (what the row is made from, the row)
         self.row_texts = sales.RowTexts()  # each kept row's text in the sales files
+        self.specs: dict[str, tuple[Any, str, PageSpec]] = {}  # slug -> (card, lang, its story page's spec)
+
+    def story_spec(self, card, lang: str) -> PageSpec:
+        """A story page's spec; the last plan's object while every field is the same (the preview then
+        compares 10,000 pages' inputs by identity)."""
+        kept = self.specs.get(card.slug)
+        if kept is not None and kept[0] is card and kept[1] == lang:  # made from the same card
+            return kept[2]
+        spec = PageSpec("story", "sp_story.html", card.title, card.summary, card.slug, lang=lang)
+        if kept is not None and kept[2] == spec:
+            spec = kept[2]
+        self.specs[card.slug] = (card, lang, spec)
+        return spec
 
     def sales_rows(self, portal: Portal) -> list[sales.SalesRow]:
         """sales.sales_rows, each row kept (the same object) while its story and settings are unchanged.
@@ -281,12 +337,10 @@ def plan_pages(
     for site in (plan, *plan.others.values()):
         pages.update(language_pages(site, messages_in(portal, site.lang).t))
     sites = {site.prefix: site.lang for site in (plan, *plan.others.values())}
+    memo = memo or TextMemo()
     for slug, view in plan.stories.items():
         prefix = view.story.prefix
-        pages[f"{prefix}stories/{slug}.md"] = PageSpec(
-            "story", "sp_story.html", view.card.title, view.card.summary, slug, lang=sites.get(prefix, plan.lang)
-        )
-    memo = memo or TextMemo()
+        pages[f"{prefix}stories/{slug}.md"] = memo.story_spec(view.card, sites.get(prefix, plan.lang))
     extras, data, allowed = _sales_pages(plan, portal, pages, memo)
     for site in (plan, *plan.others.values()):
         data.update(site.data_files)

@@ -249,22 +249,31 @@ class PlanMemo:
         self.views: dict[str, tuple[tuple, StoryView]] = {}
         self.index: tuple[tuple, dict[str, str]] = ((), {})
         self.index_keys: dict[str, tuple[Story, tuple[str, ...], tuple]] = {}  # slug -> (story, facets, key)
+        self.kinds: Mapping[StoryType, str] = {}  # the story type labels the last cards were made with
+        self.carded: tuple | None = None  # (listing, labels, date, its cards) of the last plan
+        self.ranked: tuple[Story, ...] = ()  # the stories ``ranks`` were made from
+        self.counted: tuple[tuple, list[dict[str, int]]] | None = None  # (each story's facet values, the counts)
         self.card_texts: dict[object, tuple] = {}  # slug -> (card, logo, its JSON); ("row", slug) -> its facet row
         self.bodies: dict[tuple[str, str], tuple[str, tuple]] = {}  # (folder, slug) -> (text, rendered)
-        self.stories: dict[tuple[str, str], tuple[Story, Story]] = {}  # (slug, lang) -> (story, localized)
+        self.stories: dict[str, dict[str, tuple[Story, Story]]] = {}  # lang -> slug -> (story, localized)
         self.sites: dict[str, PlanMemo] = {}  # language -> that language site's cards, related stories, index
 
     def local(self, story: Story, lang: str) -> Story:
         """localized(), kept while the story is the same object (an unchanged story is, across loads)."""
-        kept = self.stories.get((story.slug, lang))
+        stories = self.stories.get(lang)
+        if stories is None:
+            stories = self.stories[lang] = {}
+        kept = stories.get(story.slug)
         if kept is None or kept[0] is not story:
-            kept = (story, localized(story, lang))
-            self.stories[(story.slug, lang)] = kept
+            kept = stories[story.slug] = (story, localized(story, lang))
         return kept[1]
 
     def site(self, lang: str) -> PlanMemo:
         """The memo of one language site: its listing has its own cards, rankings and index files."""
-        return self.sites.setdefault(lang, PlanMemo())
+        found = self.sites.get(lang)  # not setdefault: a new memo per call is ten dicts, asked once per story
+        if found is None:
+            found = self.sites[lang] = PlanMemo()
+        return found
 
     def render(self, text: str, folder: str, slug: str) -> tuple:
         """render_story_body, kept per story while its text is the same (its checks scan the whole text)."""
@@ -294,6 +303,39 @@ class PlanMemo:
             self.index_keys[story.slug] = kept
         return kept[2]
 
+    def facet_counts(self, listing: tuple[Story, ...], names: tuple[str, ...]) -> list[dict[str, int]]:
+        """Per facet, how many stories of ``listing`` have each value; counted again only when what the
+        stories show in the facets changed (each story's values kept while it is the same object: a body
+        edit counts nothing again)."""
+        rows = tuple(self.indexed(s, names)[1] for s in listing)
+        if self.counted is None or self.counted[0] != rows:
+            counts: list[dict[str, int]] = [{} for _ in names]
+            for row in rows:
+                for found, values in zip(counts, row, strict=True):
+                    for value in values:
+                        found[value] = found.get(value, 0) + 1
+            self.counted = (rows, counts)
+        return self.counted[1]
+
+    def cards_of(self, listing, code: str, on, kinds: Mapping[StoryType, str], memo: PlanMemo) -> dict[str, CardView]:
+        """slug -> card of every story a language site lists (``memo``: the plan's, which localises them)."""
+        if kinds == self.kinds:  # the last plan's labels, so that each card's inputs compare by identity
+            kinds = self.kinds
+        self.kinds = kinds
+        last = self.carded
+
+        def make(story: Story) -> CardView:
+            return self.card(memo.local(story, code), on, kinds)
+
+        # The last cards, made again only for the stories that changed or are new (the card of an unchanged
+        # story with the same date and labels is the one kept).
+        if last is not None and last[1] is kinds and last[2] == on:
+            cards = _patched(last[0], listing, last[3], make)
+        else:
+            cards = {s.slug: make(s) for s in listing}
+        self.carded = (listing, kinds, on, cards)
+        return cards
+
     def card(self, story: Story, on, kinds: Mapping[StoryType, str]) -> CardView:
         inputs = (story, on, kinds)
         kept = self.cards.get(story.slug)
@@ -304,7 +346,7 @@ class PlanMemo:
 
     def view(self, story: Story, portal: Portal, related: tuple[CardView, ...], card: CardView, card_image: str, body):
         settings = portal.settings
-        versions = tuple((lang, s.slug, s.url) for lang, s in portal.versions.get(story.original, {}).items())
+        versions = portal.versions.get(story.original)  # its language versions (work_links reads their addresses)
         inputs = (story, portal.today, settings, related, card, card_image, body, versions)
         kept = self.views.get(story.slug)
         if kept is None or kept[0] != inputs:
@@ -321,18 +363,10 @@ class PlanMemo:
         in it), or a story in one of its pools changed what ranks it (its products, use cases,
         date): a new or withdrawn story outside every pool ranks only itself.
         """
-        ranks = {
-            s.slug: (
-                s.industry.slug,
-                tuple(p.slug for p in s.products),
-                tuple(u.slug for u in s.use_cases),
-                s.published,
-                s.original,
-            )
-            for s in published
-        }
         if count != self.count:
-            self.ranks, self.slugs, self.pools, self.count = {}, {}, {}, count
+            self.ranks, self.slugs, self.pools, self.count, self.ranked = {}, {}, {}, count, ()
+        ranks = _patched(self.ranked, published, self.ranks, _rank)
+        self.ranked = published
         moved = {slug for slug, rank in ranks.items() if self.ranks.get(slug) != rank}
         moved |= {slug for slug in self.ranks if slug not in ranks}
         if moved:
@@ -350,6 +384,28 @@ class PlanMemo:
             self.slugs, self.pools = kept, pools
         self.ranks = ranks
         return self.slugs
+
+
+def _rank(story: Story) -> tuple:
+    """What ranks a story as another's related story (and its own candidates)."""
+    return (
+        story.industry.slug,
+        tuple(p.slug for p in story.products),
+        tuple(u.slug for u in story.use_cases),
+        story.published,
+        story.original,
+    )
+
+
+def _patched(last: tuple, stories: tuple, made: dict, make) -> dict:
+    """``{s.slug: make(s) for s in stories}``, where ``made`` is that for the stories ``last``: made again
+    only for the stories that are not the same objects as last time (a new story makes its own only)."""
+    before = {s.slug: s for s in last}
+    found = {}
+    for story in stories:
+        slug = story.slug
+        found[slug] = made[slug] if before.get(slug) is story and slug in made else make(story)
+    return found
 
 
 def _group_keys(story: Story) -> list[tuple[str, str]]:
@@ -512,13 +568,12 @@ def default_type_labels(portal: Portal) -> dict[StoryType, str]:
     return type_labels(portal, portal.settings.portal.lang)
 
 
-def plan_facets(portal: Portal, published, lang: str) -> tuple[Facet, ...]:
+def plan_facets(portal: Portal, published, lang: str, memo: PlanMemo | None = None) -> tuple[Facet, ...]:
+    """Each facet's values with how many of ``published`` have each; ``memo``: that language site's."""
+    names = facet_names(published)
+    counted = (memo or PlanMemo()).facet_counts(published, names)
     facets = []
-    for name in facet_names(published):
-        counts: dict[str, int] = {}
-        for story in published:
-            for value in story_facet_values(story, name):
-                counts[value] = counts.get(value, 0) + 1
+    for name, counts in zip(names, counted, strict=True):
         values = tuple(
             FacetValue(slug, label, counts.get(slug, 0)) for slug, label in facet_terms(portal, name, published, lang)
         )
@@ -639,7 +694,7 @@ def plan_site(portal: Portal, logo_url=lambda path: None, card_path=_no_card, me
     listings = {lang.code: listed_versions(published, portal.versions, lang.code) for lang in languages}
     kinds = {lang.code: type_labels(portal, lang.code) for lang in languages}  # story type names per language
     cards = {
-        code: {s.slug: memo.site(code).card(memo.local(s, code), portal.today, kinds[code]) for s in listing}
+        code: memo.site(code).cards_of(listing, code, portal.today, kinds[code], memo)
         for code, listing in listings.items()
     }
     views = {}
@@ -690,7 +745,7 @@ def plan_aliases(published: tuple[Story, ...]) -> tuple[tuple[str, str], ...]:
 
 def plan_language(portal: Portal, lang: Language, listing, cards, logo_url, withheld, shared, memo) -> SitePlan:
     """One language site: its listing, facets (labels in its language), industries and index files."""
-    facets = plan_facets(portal, listing, lang.code)
+    facets = plan_facets(portal, listing, lang.code, memo.site(lang.code))
     by_industry: dict[str, list[CardView]] = {}
     for s in listing:
         by_industry.setdefault(s.industry.slug, []).append(cards[s.slug])
