@@ -18,14 +18,17 @@ def build(site):
 
 
 def test_a_private_value_in_the_search_index_fails_the_build(site):
-    # A hand-written page (docs/ is not a story, so validate does not read it) with one word of a
-    # private note in bold: the page has "at <strong>risk</strong>", Material's search index the
-    # plain text. The guard runs after Material's search plugin wrote its index, and reads it.
+    # A hook (code in mkdocs.yml, past every check of the sources) writes one word of a private note
+    # in bold into a hand-written page: the page has "at <strong>risk</strong>", Material's search
+    # index the plain text. The guard runs after Material's search plugin wrote its index, and reads it.
     site.extra_plugins = ["search"]
     site.advocate("jane-doe", private={"notes": "Renewal at risk, budget frozen"})
     site.story("northwind")
+    site.write("docs/notes.md", "# Notes\n\nNothing yet.\n")
     before = tree(site.build())
-    site.write("docs/notes.md", "# Notes\n\nRenewal at **risk**, budget frozen.\n")
+    site.write("hooks.py", "def on_page_markdown(markdown, **kwargs):\n"
+                           "    return markdown.replace('Nothing yet.', 'Renewal at **risk**, budget frozen.')\n")
+    site.mkdocs["hooks"] = ["hooks.py"]
     code, out, err = build(site)
     assert code == 1
     assert "ERROR   -  storyportal: search/search_index.json: private value of jane-doe.notes" in err.splitlines()

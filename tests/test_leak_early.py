@@ -70,7 +70,11 @@ def test_images_and_compressed_files_are_left_to_the_final_pass(tmp_path, rel):
 def test_a_leak_on_a_page_is_found_by_the_early_scan_of_a_build(site, monkeypatch):
     site.advocate("jane-doe", private={"notes": "Prefers email, not before 10am"})
     site.story("northwind")
-    site.write("docs/contact.md", "# Contact\n\nJane prefers email, not before 10am.\n")
+    # a hook (code, past every check of the sources) writes it: docs-private-value leaves out a page that has it
+    site.write("docs/contact.md", "# Contact\n\nNothing yet.\n")
+    site.write("hooks.py", "def on_page_markdown(markdown, **kwargs):\n"
+                           "    return markdown.replace('Nothing yet.', 'Jane prefers email, not before 10am.')\n")
+    site.mkdocs["hooks"] = ["hooks.py"]
     read_again: list[str] = []
     scan_all = leakguard._scan_all
     monkeypatch.setattr(

@@ -46,6 +46,7 @@ CASES = {
     "core.frontmatter._FENCE": ("match", [fill(" ", prefix="---", suffix="x"), fill("\t", prefix="...")]),
     "core.issues._UNSEEN": ("search", [fill("a"), fill("\x01")]),
     "core.privacy._ASTRAL": ("search", [fill("a")]),
+    "core.privacy._BIDI_CONTROL": ("search", [fill("a"), fill("\u202e"), fill("\u202ea")]),
     "core.privacy._ATTRIBUTE": ("search", [fill('="'), fill('="a'), fill("='"), fill("= "), fill("=a")]),
     "core.privacy._CONTACT_KEY": ("search", [fill("e-"), fill("tel")]),
     "core.privacy._DATE_LIKE": ("match", [fill("1"), fill("1-"), fill("1", prefix="2024-01-")]),

@@ -41,6 +41,7 @@ from storyportal.core.imagecheck import IMAGE_SUFFIXES, resolve_image
 from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.portal import Portal, PortalLoader, build_date
+from storyportal.core.shownfields import CONFIG_RULE
 from storyportal.site.bodycache import BodyLog
 from storyportal.site.cards import font_warning, glyph_warning
 from storyportal.site.handwritten import check_docs
@@ -237,9 +238,10 @@ class StoryPortalPlugin(BasePlugin):
             u: Path(f.abs_src_path or "").read_text("utf-8", "replace") if f.is_documentation_page() else None
             for u, f in docs.items()
         }
-        inputs = (docs_dir.name, texts, tuple(self.pages.pages), written)
+        guarded = tuple(self.pages.guarded_values)  # a page showing one is left out, not the whole build
+        inputs = (docs_dir.name, texts, tuple(self.pages.pages), written, guarded)
         if self.docs_checked is None or self.docs_checked[0] != inputs:  # the preview: unchanged on most saves
-            self.docs_checked = (inputs, check_docs(docs_dir.name, texts, self.pages.pages, written))
+            self.docs_checked = (inputs, check_docs(docs_dir.name, texts, self.pages.pages, written, guarded))
         issues, refused = self.docs_checked[1]
         for issue in issues:
             log.error(issue.format())
@@ -557,6 +559,7 @@ def read_settings(options, config) -> SiteSettings:
         site_description=config.site_description or "",
         site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
         docs_dir=Path(config.docs_dir),
+        config_name=Path(config.config_file_path).name,
         portal=portal,
         notes=tuple(issues),
     )
@@ -591,6 +594,8 @@ def report_portal(portal: Portal) -> None:
             log.error(issue.format())
         else:
             log.info(issue.format())
+    if any(issue.rule == CONFIG_RULE for issue in portal.issues):  # shown on every page: nothing builds
+        raise PluginError("mkdocs.yml shows a contact or a private value on the site (see above); nothing is built")
     counts = Counter(portal.status.values())
     log.info(
         f"{len(portal.status)} stories: {counts[Status.PUBLISHED]} published, {counts[Status.WITHHELD]} withheld, "

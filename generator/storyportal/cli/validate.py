@@ -15,11 +15,13 @@ from storyportal.cli.output import (
     write_step_summary,
 )
 from storyportal.core.config import SiteSettings
-from storyportal.core.issues import Severity, sort_issues
+from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.model import Status
-from storyportal.core.portal import PortalLoader, build_date
+from storyportal.core.portal import Portal, PortalLoader, build_date
 from storyportal.site.bodycache import BodyLog
+from storyportal.site.handwritten import check_docs_folder
 from storyportal.site.imagecache import DECODED, DecodeLog, cache_folder, check_location
+from storyportal.site.pages import portal_guarded_values
 
 
 def register(commands, common) -> None:
@@ -50,7 +52,7 @@ def run_validate(args) -> int:
     if portal.registry_missing:
         sys.stderr.write(format_text([i for i in portal.issues if i.rule == "registry-missing"]))
         return Exit.USAGE
-    issues = list(portal.issues)
+    issues = [*portal.issues, *docs_issues(portal)]
     if args.changed_since:
         from storyportal.core.changes import ChangeError, select_issues
 
@@ -63,6 +65,13 @@ def run_validate(args) -> int:
     _emit(args.format, issues, summary)
     failing = summary["errors"] + (summary["warnings"] if args.strict else 0)
     return Exit.PROBLEMS if failing else Exit.OK
+
+
+def docs_issues(portal: Portal) -> list[Issue]:
+    """docs/ checked as the build checks it: what validates, builds."""
+    settings = portal.settings
+    guarded = portal_guarded_values(portal, settings.portal.audience)
+    return check_docs_folder(settings.root / settings.docs_dir, guarded)
 
 
 def warm_loader(settings: SiteSettings) -> PortalLoader:

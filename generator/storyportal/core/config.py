@@ -174,6 +174,7 @@ class SiteSettings(BaseModel):
     site_description: str = ""
     site_url: str = ""
     docs_dir: Path = Path("docs")  # MkDocs' setting, relative to root (the plugin passes it absolute)
+    config_name: str = "mkdocs.yml"  # the settings' file, beside the portal: where a shown setting is located
     portal: PortalConfig
     notes: tuple[Issue, ...] = ()  # warnings about the settings, reported once with the portal's issues
 
@@ -245,6 +246,7 @@ def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
         site_description=str(data.get("site_description") or ""),
         site_url=str(data.get("site_url") or ""),
         docs_dir=Path(str(data.get("docs_dir") or "docs")),
+        config_name=config_file.name,
         portal=portal,
         notes=tuple(issues),
     ), issues
@@ -288,7 +290,7 @@ def parse_portal_config(block: dict[str, Any], text: str, source: str) -> tuple[
     parsed, found = parse_yaml(_strip_tags(text), source)
     # MkDocs keeps a repeated key's last value, our reader its first: say so, where it is.
     duplicates = [issue for issue in found if issue.rule == "yaml-duplicate-key"]
-    base = _plugin_path(parsed.data) if parsed else ()
+    base = plugin_path(parsed.data) if parsed else ()
     located = parsed or _EmptyParsed()
     portal, issues = validate_model(PortalConfig, block, located, base, source, "config")
     if portal is None:
@@ -394,7 +396,14 @@ def _strip_tags(text: str) -> str:
     return re.sub(r"!!?[A-Za-z][\w/:.]*", lambda m: " " * len(m.group()), text)
 
 
-def _plugin_path(data: Any) -> KeyPath:
+def settings_positions(text: str, source: str) -> tuple[Parsed | None, KeyPath]:
+    """mkdocs.yml parsed with positions (its tags read as nothing), and where the plugin block is."""
+    parsed, _ = parse_yaml(_strip_tags(text), source)
+    return parsed, plugin_path(parsed.data) if parsed else ()
+
+
+def plugin_path(data: Any) -> KeyPath:
+    """Where the storyportal block is in mkdocs.yml as parsed (() when it is not found)."""
     plugins = data.get("plugins") if isinstance(data, dict) else None
     if isinstance(plugins, dict) and "storyportal" in plugins:
         return ("plugins", "storyportal")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.activities import Outcome, Period
-from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher
+from storyportal.core.privacy import NAME_FIELD, PrivateMatcher, PrivateValue, build_matcher, normalise
 
 
 class StoryType(str, enum.Enum):
@@ -178,6 +178,8 @@ class Registry:
     # Taken from the registry as parsed, broken entries included (core.privacy), only to be looked for.
     private: tuple[PrivateValue, ...] = field(default=(), repr=False)
     internal: tuple[PrivateValue, ...] = field(default=(), repr=False)  # the request log, raw as well
+    _name_matchers: dict[dt.date, PrivateMatcher] = field(default_factory=dict, repr=False, compare=False)
+    _unnamed: dict[dt.date, tuple[tuple[str, str, str], ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def private_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) for every private value, for the leak guard."""
@@ -188,6 +190,40 @@ class Registry:
         """One matcher for every story of a build (a frozen record: built once, on first use).
         Stories are public: the request log (reps, deals) may no more appear in one than a private value."""
         return build_matcher([*self.private, *self.internal_values()])
+
+    def unnamed(self, on: dt.date) -> tuple[tuple[str, str], ...]:
+        """(id, name) of every advocate a page may not name on ``on``: no 'name' scope, or their
+        consent revoked, expired or not yet granted. A story names nobody by their consent alone."""
+        return tuple((ident, name) for ident, name, _ in self.unnamed_normalised(on))
+
+    def unnamed_normalised(self, on: dt.date) -> tuple[tuple[str, str, str], ...]:
+        """``unnamed(on)`` with each name normalised; worked out once per registry and day (every story asks)."""
+        kept = self._unnamed.get(on)
+        if kept is None:
+            kept = self._unnamed[on] = tuple(
+                (a.id, a.name, normalise(a.name))
+                for a in self.advocates.values()
+                if a.name.split() and not a.consent.allows("name", on)
+            )
+        return kept
+
+    def named(self, on: dt.date) -> frozenset[str]:
+        """The names (normalised) of the advocates a page may name on ``on``."""
+        return frozenset(normalise(a.name) for a in self.advocates.values() if a.consent.allows("name", on))
+
+    def guarded_names(self, on: dt.date) -> list[PrivateValue]:
+        """The names the leak guard looks for in a public build: every unnamed advocate's, except a
+        name a named advocate also has (their own pages show it, and the guard cannot tell who is meant)."""
+        named = self.named(on)
+        return [(ident, NAME_FIELD, name) for ident, name in self.unnamed(on) if normalise(name) not in named]
+
+    def name_matcher(self, on: dt.date) -> PrivateMatcher:
+        """The names of ``unnamed(on)`` as whole words, built once per registry and day (every story asks)."""
+        kept = self._name_matchers.get(on)
+        if kept is None:
+            values = [(ident, "name", name) for ident, name in self.unnamed(on)]
+            kept = self._name_matchers[on] = build_matcher(values, whole_words=True, min_length=1)
+        return kept
 
     def internal_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) the internal build may show but the public one never:

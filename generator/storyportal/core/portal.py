@@ -31,6 +31,7 @@ from storyportal.core.rules import (
     registry_private_values,
     resolve_story,
 )
+from storyportal.core.shownfields import config_issues
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
 from storyportal.core.yamlsplice import EntryParser
@@ -140,6 +141,7 @@ class PortalLoader:
     # private values (not its consents: a revocation keeps them) change
     _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
     _private_key: tuple[tuple[PrivateValue, ...], ...] = ()
+    _unnamed: tuple[tuple[str, str], ...] = ()  # the advocates no story may name, at the last load
     _private_generation = 0  # counts changes of _private_key; part of every kept resolution's inputs
     # source -> (what the story was resolved from, the result): kept while its file, the registry, the
     # date and the image files beside it are unchanged, so that an unchanged story stays the same object
@@ -196,6 +198,7 @@ class PortalLoader:
             issues += [i for f in files.values() for i in f.issues]
             private = raw_private_values(root, config)  # still guarded, though no story is published
             empty = Registry(MappingProxyType({}), MappingProxyType({}), private=private)
+            issues += config_issues(self.settings, empty.private_matcher)
             return Portal(
                 self.settings,
                 today,
@@ -207,11 +210,17 @@ class PortalLoader:
                 messages,
                 registry_read=False,
             )
+        issues += config_issues(self.settings, registry.private_matcher)  # what mkdocs.yml shows
         prefixes = {lang.code: lang.url_prefix for lang in site_languages(config)}
         stories, status = [], {}
         if self._private_key != (registry.private, registry.internal):
             self._private, self._private_key = {}, (registry.private, registry.internal)
             # Any advocate's private value may be typed into any story: a change of them resolves every story again.
+            self._private_generation += 1
+        if self._unnamed != registry.unnamed(today):
+            # Nor may any story name an advocate who may not be named: a change of who may be named
+            # (a consent revoked) resolves every story again; their private values are kept.
+            self._unnamed = registry.unnamed(today)
             self._private_generation += 1
         folders = FolderStates(root)
         # Resolved last time from the same files, registry, date and private values, and nothing saved

@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # model imports this module, and stories imports what imports
     pass
 
 PrivateValue = tuple[str, str, str]  # (advocate id, field, value)
+# The field of a guarded name (an advocate who may not be named): matched as a whole word, as written.
+NAME_FIELD = "name-without-consent"
 
 MIN_LENGTH = 4  # shorter values (an NPS of 10) match everywhere and prove nothing
 WHOLE_WORD_BELOW = 8  # a shorter value ("Oslo", "vegan") counts only as a whole word, not inside another
@@ -168,10 +170,55 @@ def normalise(text: str, attributes: bool = False) -> str:
         text = _TYPOGRAPHIC_CHAR.sub(_ascii_punctuation, unicodedata.normalize("NFKC", text))
     text = " ".join(text.split())  # split() knows Unicode whitespace, and is 3x faster than \s+
     if not text.isprintable():  # the only test fast enough to skip the usual case: no format character
+        shown = as_displayed(text) if _BIDI_CONTROL.search(text) else ""
         text = " ".join(drop_format_characters(text).split())
+        shown = " ".join(drop_format_characters(shown).split())
+        if shown and shown != text:  # searched as written and as shown, apart: a value is found in either
+            text += " | " + shown
     text = text.casefold()
     # Turkish i: "ı".upper() is "I", whose casefold is "i"; "İ" folds to "i" and a combining dot.
     return text.replace("ı", "i").replace("i\u0307", "i") if not text.isascii() else text
+
+
+# Bidirectional controls that open a run (embeddings, overrides, isolates) and that close one.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OVERRIDES = frozenset("\u202d\u202e")  # LRO, RLO: every character of the run is shown in the other order
+_RIGHT_TO_LEFT = frozenset("\u202b\u2067")  # RLE, RLI: words and digit groups are shown right to left
+_CLOSERS = frozenset("\u202c\u2069")  # PDF, PDI
+
+
+def as_displayed(text: str) -> str:
+    """``text`` in the order a browser shows it: an override (U+202E ... U+202C) shows its run
+    reversed, so "sllac" reads "calls"; a right-to-left embedding or isolate keeps each Latin
+    word, and each run nested in it, as it is, but shows them right to left ("0187 555" reads
+    "555 0187"). An approximation of the Unicode bidi algorithm that only ever adds what to
+    search: the text as written is searched too. A run nobody closes ends with the text, as a
+    browser ends it with the paragraph."""
+    stack: list[tuple[str, list[tuple[str, bool]]]] = [("", [])]  # (opener, [(piece, a nested run?)])
+    at = 0
+    for control in _BIDI_CONTROL.finditer(text):
+        stack[-1][1].append((text[at : control.start()], False))
+        at = control.end()
+        if control[0] not in _CLOSERS:
+            stack.append((control[0], []))
+        elif len(stack) > 1:
+            _close_run(stack)
+    stack[-1][1].append((text[at:], False))
+    while len(stack) > 1:
+        _close_run(stack)
+    return "".join(piece for piece, _ in stack[0][1])
+
+
+def _close_run(stack: list[tuple[str, list[tuple[str, bool]]]]) -> None:
+    opener, parts = stack.pop()
+    if opener in _OVERRIDES:
+        run = "".join(piece for piece, _ in parts)[::-1]
+    elif opener in _RIGHT_TO_LEFT:  # words, the spaces between them and nested runs, right to left
+        tokens = [token for piece, nested in parts for token in ([piece] if nested else piece.split(" ")) if token]
+        run = " ".join(reversed(tokens)) if len(tokens) > 1 else "".join(tokens)
+    else:
+        run = "".join(piece for piece, _ in parts)
+    stack[-1][1].append((run, True))
 
 
 def _ascii_punctuation(match: re.Match[str]) -> str:
@@ -343,14 +390,19 @@ def build_matcher(
     every value as a whole word only (names), not only the short ones."""
     texts: dict[str, str] = {}
     phones: dict[str, str] = {}
+    names = set()
     for advocate, field, value in sorted(values):
         label = f"{advocate}.{field}"
+        if field == NAME_FIELD:  # a name as people write it: no address or number forms
+            names.add(name := normalise(value))
+            texts.setdefault(name, label)
+            continue
         for form in sorted(value_forms(value, min_length)):
             texts.setdefault(form, label)
         digits = phone_digits(value)
         if digits:
             phones.setdefault(digits, label)
-    whole = tuple(whole_words or len(form) < WHOLE_WORD_BELOW for form in texts)
+    whole = tuple(whole_words or len(form) < WHOLE_WORD_BELOW or form in names for form in texts)
     emails = {form: label for form, label in texts.items() if "@" in form and " " not in form}
     return PrivateMatcher(
         _automaton(texts),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ from storyportal.core.model import (
 )
 from storyportal.core.privacy import PrivateValue, registry_private_values, registry_request_values
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
+from storyportal.core.shownfields import REGISTRY_RULE, advocate_texts, company_texts, located, shown_problems
 from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.yamlload import Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
@@ -336,4 +338,36 @@ def _read_entries(
     private = kept.private_values(parsed.data) if kept is not None else registry_private_values(parsed.data)
     internal = registry_request_values(parsed.data)
     registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private, internal)
-    return registry, without_repeats(issues, reader.issues)
+    registry, shown = _without_shown_problems(registry, parsed, config.registry, top)
+    return registry, without_repeats(issues, reader.issues + shown)
+
+
+def _without_shown_problems(
+    registry: Registry, parsed: Parsed, source: str, top: RegistryIn
+) -> tuple[Registry, list[Issue]]:
+    """registry-field-private: a field pages show (a company's name, an advocate's name or title)
+    holding a contact or a private value. Its entry is left out, as an entry with any error is: the
+    leak guard would otherwise stop the whole build on it (core/shownfields.py)."""
+    matcher = registry.private_matcher
+    issues: list[Issue] = []
+    bad: dict[str, set[str]] = {"companies": set(), "advocates": set()}
+    for section, entries, texts in (
+        ("companies", top.companies, company_texts),
+        ("advocates", top.advocates, advocate_texts),
+    ):
+        for ident, entry in entries.items():
+            for path, what in shown_problems(texts(ident, entry), matcher):
+                issues.append(located(source, parsed, REGISTRY_RULE, path, what))
+                bad[section].add(ident)
+    if not issues:
+        return registry, []
+    companies = {i: c for i, c in registry.companies.items() if i not in bad["companies"]}
+    left_out = bad["advocates"] | {i for i, a in registry.advocates.items() if a.company.id in bad["companies"]}
+    advocates = {i: a for i, a in registry.advocates.items() if i not in left_out}
+    kept = dataclasses.replace(
+        registry,
+        companies=MappingProxyType(companies),
+        advocates=MappingProxyType(advocates),
+        broken=registry.broken | left_out,
+    )
+    return kept, issues

@@ -25,6 +25,7 @@ from storyportal.core.issues import Issue, Severity
 from storyportal.core.languages import site_languages
 from storyportal.core.model import Advocate, Company, Metric, Registry, Status, Story, StoryType, Taxonomy, Term, Video
 from storyportal.core.paths import PathProblem, confine_to_story, reserved_address, resolve_ref
+from storyportal.core.privacy import normalise
 from storyportal.core.schema import StoryIn
 from storyportal.core.stories import StoryFile
 from storyportal.core.storyscan import story_private_values, unconsented_names
@@ -338,11 +339,28 @@ def check_comments(check: StoryCheck) -> None:
     check.issues.append(Issue(check.file.ref.source, line, col, "story-unclosed-comment", message, hint=hint))
 
 
-def check_unconsented_names(file: StoryFile, advocates: tuple[Advocate, ...]) -> list[Issue]:
+def check_unconsented_names(
+    file: StoryFile, advocates: tuple[Advocate, ...], registry: Registry | None = None, on: dt.date | None = None
+) -> list[Issue]:
     """An advocate without the name scope appears as "a customer at X": their name typed anywhere
     the story shows text (a field, a metric, its address, its body however marked up) would name
-    them anyway, so it is an error wherever it is written."""
-    return unconsented_names(file, [(a.id, a.name) for a in advocates if "name" not in a.consent.scopes])
+    them anyway, so it is an error wherever it is written. So is the name of any advocate in the
+    registry whom no page may name on ``on`` (no 'name' scope, consent revoked, expired or not yet
+    granted), in every story, theirs or not.
+
+    Not reported: the story's own advocate with the name scope whose consent lapsed (the whole story
+    is withheld for it: consent-revoked ...), and a name one of the story's own advocates with the
+    name scope also has (two people called Jane Doe: the story names its own)."""
+    if registry is None or on is None:
+        return unconsented_names(file, [(a.id, a.name) for a in advocates if "name" not in a.consent.scopes])
+    named_here = {a.id for a in advocates if "name" in a.consent.scopes}
+    names_here = {normalise(registry.advocates[i].name) for i in named_here if i in registry.advocates}
+    people = [
+        (i, n) for i, n, normal in registry.unnamed_normalised(on) if i not in named_here and normal not in names_here
+    ]
+    if not people:
+        return []
+    return unconsented_names(file, people, registry.name_matcher(on))
 
 
 def language_prefixes(config: PortalConfig) -> frozenset[str]:
@@ -477,7 +495,7 @@ def resolve_story(
     check_type_fields(check, front)
     check_dates(check, front)
     check_aliases(check, front, language_prefixes(config))
-    check.issues += check_unconsented_names(check.file, advocates)
+    check.issues += check_unconsented_names(check.file, advocates, registry, on)
     check_comments(check)
     check_sections(check, front.type.value, config, lang)
     check_body_images(check, root, config, check_body(check))

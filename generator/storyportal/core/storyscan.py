@@ -14,11 +14,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from storyportal.core.body import render_story_body
 from storyportal.core.issues import Issue
 from storyportal.core.privacy import (
+    NAME_FIELD,
     PrivateMatcher,
     PrivateValue,
     build_matcher,
@@ -69,43 +71,116 @@ def story_private_values(file: StoryFile, matcher: PrivateMatcher, values: Itera
     return issues + _front_matter_contacts(file, matcher) + (_body_contacts(file, html, matcher) if html else [])
 
 
-def unconsented_names(file: StoryFile, people: Iterable[tuple[str, str]]) -> list[Issue]:
+def unconsented_names(
+    file: StoryFile, people: Iterable[tuple[str, str]], matcher: PrivateMatcher | None = None
+) -> list[Issue]:
     """Where a story names one of ``people`` (advocate id, name), each without the 'name' scope:
-    as a whole word, in any place the story shows text. The advocates list holds ids, not names."""
+    as a whole word, in any place the story shows text. The advocates list holds ids, not names.
+    ``matcher``: names matched as ``build_matcher`` does below, of these people and maybe more
+    (one built for the whole registry): what it finds of anyone else is passed over."""
     values = tuple((ident, "name", name) for ident, name in people if name.split())
     if not values:
         return []
     names = {ident: name for ident, _, name in values}
-    matcher = build_matcher(values, whole_words=True, min_length=1)
+    matcher = matcher or build_matcher(values, whole_words=True, min_length=1)
     found, _ = _found_in_story(file, matcher, values, skip=frozenset({"advocates"}))
     return [
-        _name_issue(file.ref.source, line, col, names[label.split(".")[0]], label.split(".")[0])
+        _name_issue(file.ref.source, line, col, names[ident], ident)
         for line, col, label in found
+        if (ident := label.split(".")[0]) in names
     ]
+
+
+DOCS_RULE = "docs-private-value"
+
+
+def page_private_values(
+    source: str, text: str, values: tuple[PrivateValue, ...], matcher: PrivateMatcher | None = None
+) -> list[Issue]:
+    """Every private registry value and contact detail a hand-written page (docs/) shows, at its
+    line: the leak guard would find it in the built site and stop the build. ``matcher``: the
+    ``build_matcher`` of ``values``, built once for many pages."""
+    matcher = matcher or build_matcher(values)
+    shown = _source_form(text)
+    issues = []
+    for label in sorted(matcher.find(shown)):
+        line, col = _locate(text, _forms_of(label, values))
+        ident, _, field = label.partition(".")
+        if field == NAME_FIELD:
+            name = next(value for a, f, value in values if (a, f) == (ident, field))
+            message = f"This page names {name} ({ident} in the registry), who has not agreed to be named"
+            hint = "write about them without their name, or record their consent to 'name'"
+        else:
+            message = (
+                f"This page shows a private detail of an advocate ({label} in the registry), which is never published"
+            )
+            hint = "remove it; private details stay in advocates.yaml"
+        issues.append(Issue(source, line + 1, col, DOCS_RULE, message, hint=hint))
+    lines = text.lower().split("\n")
+    for found in contacts_shown(shown):
+        if matcher.find(normalise(found)):
+            continue  # said above, as the private value it is
+        index = next((i for i, line in enumerate(lines) if found in line), 0)
+        kind = "an e-mail address" if "@" in found else "a phone number"
+        message = f"This page shows {kind} ({found}), which would be published to everyone"
+        hint = "remove it, or link to a contact form; the leak guard stops any build that shows one"
+        issues.append(Issue(source, index + 1, max(lines[index].find(found) + 1, 1), DOCS_RULE, message, hint=hint))
+    return issues
 
 
 def _found_in_story(
     file: StoryFile, matcher: PrivateMatcher, values: tuple[PrivateValue, ...], skip: frozenset[str] = frozenset()
 ) -> tuple[list[Found], str]:
     """Every place the story shows a value of ``matcher``, and its body as rendered."""
-    html = _rendered_body(file)
-    body_text = normalise(html, attributes=True) if html else ""
-    has_fields = file.parsed is not None and isinstance(file.parsed.data, dict)
-    fields = dict(_fields(file, skip)) if has_fields else {}  # normalised once: alone, then side by side
-    if not _shows_any(file, matcher, fields, body_text, skip):
-        return [], html
-    found = [(1, 1, label) for label in sorted(matcher.find(normalise(file.ref.slug)))]  # its address
-    if has_fields:
-        found += _front_matter_found(file, matcher, fields, skip)
-        found += _side_by_side(file, matcher, fields, body_text)
-    for label in sorted(matcher.find(body_text)):
+    shown = _shown(file)
+    leaves = tuple((path, text) for path, text in shown.leaves if path[0] not in skip)
+    fields = {key: text for key, text in shown.fields.items() if key not in skip}
+    if not _shows_any(shown, matcher, leaves, fields):
+        return [], shown.html
+    found = [(1, 1, label) for label in sorted(matcher.find(shown.address))]  # its address
+    if file.parsed is not None and isinstance(file.parsed.data, dict):
+        found += _front_matter_found(file, matcher, leaves, fields)
+        found += _side_by_side(file, matcher, fields, shown.body)
+    for label in sorted(matcher.find(shown.body)):
         line, col = _locate(file.body, _forms_of(label, values))
         found.append((file.body_line + line, col, label))
-    return list(dict.fromkeys(found)), html
+    return list(dict.fromkeys(found)), shown.html
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A story's texts as pages show them, normalised once for all the scans of it."""
+
+    address: str
+    html: str  # the body as rendered
+    body: str
+    leaves: tuple[tuple[tuple[Any, ...], str], ...]  # each front-matter text, at its path
+    fields: dict[Any, str]  # each front-matter field whole
+
+
+# The last story scanned: the private-value scan and the name scan read the same texts, one after
+# the other (normalising a story's texts is most of either scan's cost).
+_last_shown: dict[int, tuple[StoryFile, _Shown]] = {}
+
+
+def _shown(file: StoryFile) -> _Shown:
+    kept = _last_shown.get(id(file))
+    if kept is not None and kept[0] is file:
+        return kept[1]
+    html = _rendered_body(file)
+    leaves: tuple[tuple[tuple[Any, ...], str], ...] = ()
+    fields: dict[Any, str] = {}
+    if file.parsed is not None and isinstance(file.parsed.data, dict):
+        leaves = tuple((path, normalise(text, attributes=True)) for path, text in _strings(file.parsed.data, ()))
+        fields = dict(_fields(file))
+    shown = _Shown(normalise(file.ref.slug), html, normalise(html, attributes=True) if html else "", leaves, fields)
+    _last_shown.clear()
+    _last_shown[id(file)] = (file, shown)
+    return shown
 
 
 def _shows_any(
-    file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, str], body_text: str, skip: frozenset[str]
+    shown: _Shown, matcher: PrivateMatcher, leaves: tuple[tuple[tuple[Any, ...], str], ...], fields: dict[Any, str]
 ) -> bool:
     """Whether any place below may show a value: every text they search, in one pass of the matcher.
 
@@ -113,12 +188,8 @@ def _shows_any(
     the searches one by one find (a NUL sits where a text would end); most stories show no value,
     and this one pass replaces a hundred small ones. Only when it finds something are the places
     searched one by one, to say where."""
-    texts = [normalise(file.ref.slug), body_text, *fields.values()]
-    if file.parsed is not None and isinstance(file.parsed.data, dict):  # each text at its place, as below
-        texts += [
-            normalise(text, attributes=True) for path, text in _strings(file.parsed.data, ()) if path[0] not in skip
-        ]
-    texts += _pairs(_side_by_side_texts(fields, body_text), matcher.longest + 1)
+    texts = [shown.address, shown.body, *fields.values(), *(text for _, text in leaves)]
+    texts += _pairs(_side_by_side_texts(fields, shown.body), matcher.longest + 1)
     return bool(matcher.find("\x00".join(texts)))
 
 
@@ -139,32 +210,32 @@ def _rendered_body(file: StoryFile) -> str:
 
 
 def _front_matter_found(
-    file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, str], skip: frozenset[str]
+    file: StoryFile,
+    matcher: PrivateMatcher,
+    leaves: tuple[tuple[tuple[Any, ...], str], ...],
+    fields: dict[Any, str],
 ) -> Iterator[Found]:
     """Each text at its place, then each field whole, since pages show a field's parts side by
     side (a metric's value, then its label)."""
     assert file.parsed is not None  # the caller checked
     reported = set()
-    for path, text in _strings(file.parsed.data, ()):
-        if path[0] in skip:
-            continue
-        mark = file.parsed.mark(path)
-        for label in sorted(matcher.find(normalise(text, attributes=True))):
+    for path, text in leaves:
+        for label in sorted(matcher.find(text)):
+            mark = file.parsed.mark(path)
             reported.add((path[0], label))
             yield mark.line, mark.col, label
     for key, text in fields.items():
-        mark = file.parsed.mark((key,))
         for label in sorted(matcher.find(text)):
             if (key, label) not in reported:
+                mark = file.parsed.mark((key,))
                 yield mark.line, mark.col, label
 
 
-def _fields(file: StoryFile, skip: frozenset[str]) -> Iterator[tuple[Any, str]]:
+def _fields(file: StoryFile) -> Iterator[tuple[Any, str]]:
     """Each field of the front matter as one normalised text."""
     assert file.parsed is not None and isinstance(file.parsed.data, dict)  # the caller checked
     for key, value in file.parsed.data.items():
-        if key not in skip:
-            yield key, normalise(" ".join(text for _, text in _strings(value, ())), attributes=True)
+        yield key, normalise(" ".join(text for _, text in _strings(value, ())), attributes=True)
 
 
 def _side_by_side(file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, str], body_text: str) -> Iterator[Found]:

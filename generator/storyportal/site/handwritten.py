@@ -14,9 +14,12 @@ import bisect
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
-from storyportal.core.docspages import page_dest
+from storyportal.core.docspages import MARKDOWN, page_dest
 from storyportal.core.issues import Issue
+from storyportal.core.privacy import PrivateValue, build_matcher
+from storyportal.core.storyscan import page_private_values
 
 KEPT = frozenset({"index.html"})  # a hand-written home page (index.md, README.md) replaces ours on purpose
 # Documents a browser runs scripts in when opened: MkDocs would copy them into the site as they are.
@@ -27,25 +30,58 @@ _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
 
 
 def check_docs(
-    docs_dir: str, docs: Mapping[str, str | None], pages: Iterable[str], files: Iterable[str]
+    docs_dir: str,
+    docs: Mapping[str, str | None],
+    pages: Iterable[str],
+    files: Iterable[str],
+    guarded: Iterable[PrivateValue] = (),
 ) -> tuple[list[Issue], frozenset[str]]:
     """Problems of the hand-written files, and the ``src_uri`` of each one that must not be published.
 
     ``docs`` maps each docs file to its Markdown text (None for other files); ``pages`` are the
-    generated pages' ``src_uri``; ``files`` the output paths of every other file the build writes.
+    generated pages' ``src_uri``; ``files`` the output paths of every other file the build writes;
+    ``guarded`` the values no page may show (private values): a page showing one is left out,
+    where the leak guard would stop the whole build.
     """
     if not docs:
         return [], frozenset()
     taken = {page_dest(p): p for p in pages} | {f: f for f in files}
     folders = _Folders(taken)
+    guarded = tuple(guarded)
+    matcher = build_matcher(guarded)  # once for every page
     issues, refused = [], set()
     for src_uri in sorted(docs):
+        text = docs[src_uri]
         found = _replaces(docs_dir, src_uri, taken, folders) or _active(docs_dir, src_uri)
-        found += _raw_html(docs_dir, src_uri, docs[src_uri] or "")
+        found += _raw_html(docs_dir, src_uri, text or "")
+        found += page_private_values(f"{docs_dir}/{src_uri}", text, guarded, matcher) if text else []
         if found:
             issues += found
             refused.add(src_uri)
     return issues, frozenset(refused)
+
+
+def check_docs_folder(folder: Path, guarded: Iterable[PrivateValue]) -> list[Issue]:
+    """What the build reports about docs/, for ``storyportal validate`` (which runs no MkDocs): raw
+    HTML, active files, private values and contacts, symbolic links. Whether a page takes a
+    generated page's address needs the build's plan, and is reported by the build."""
+    if not folder.is_dir():
+        return []
+    docs_dir = folder.name  # as the build names it in its messages
+    docs: dict[str, str | None] = {}
+    issues = []
+    for path in sorted(folder.rglob("*")):
+        src_uri = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") for part in src_uri.split("/")) or src_uri.startswith("templates/"):
+            continue  # MkDocs' exclude_docs default: hidden files and the templates folder
+        if path.is_symlink():
+            issues.append(Issue(f"{docs_dir}/{src_uri}", 1, 1, "path-symlink", SYMLINK))
+        elif path.is_file():
+            docs[src_uri] = path.read_text("utf-8", "replace") if src_uri.lower().endswith(MARKDOWN) else None
+    return issues + check_docs(docs_dir, docs, (), (), guarded)[0]
+
+
+SYMLINK = "This is a symbolic link: MkDocs would publish what it points at, so it is never published"
 
 
 class _Folders:

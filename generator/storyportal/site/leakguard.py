@@ -30,7 +30,7 @@ from PIL import Image
 
 from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import visible
-from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher, contacts_shown, normalise
+from storyportal.core.privacy import NAME_FIELD, PrivateMatcher, PrivateValue, build_matcher, contacts_shown, normalise
 
 CONTACT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".svg"}  # our outputs, not vendored scripts
 GZIP_MAGIC = b"\x1f\x8b"
@@ -209,10 +209,17 @@ def scan_data(
     leaks = [Leak(rel, problem)] if problem else []
     if data:
         text = normalise(data.decode("utf-8", "replace"), attributes=True)
-        leaks += [Leak(rel, f"private value of {label}") for label in sorted(matcher.find(text))]
+        leaks += [Leak(rel, _what(label)) for label in sorted(matcher.find(text))]
         if suffix.lower() in CONTACT_SUFFIXES:
             leaks += _contacts(rel, text, allowed, matcher)
     return leaks
+
+
+def _what(label: str) -> str:
+    ident, _, field = label.partition(".")
+    return (
+        f"the name of {ident}, who has not agreed to be named" if field == NAME_FIELD else f"private value of {label}"
+    )
 
 
 def _searchable_bytes(path: Path) -> tuple[bytes, str]:

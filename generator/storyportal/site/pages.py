@@ -379,9 +379,14 @@ def language_pages(site: SitePlan, t: Callable[..., str]) -> dict[str, PageSpec]
 
 def guarded_values(plan: SitePlan, portal: Portal) -> list[tuple[str, str, str]]:
     """Private values never appear; the request log (reps, deals) only in the internal build."""
+    return portal_guarded_values(portal, plan.audience)
+
+
+def portal_guarded_values(portal: Portal, audience: Audience) -> list[tuple[str, str, str]]:
+    """What no page of a build for ``audience`` may show (validate asks without planning a site)."""
     values = portal.registry.private_values()
-    if plan.audience is not Audience.INTERNAL:
-        values += portal.registry.internal_values()
+    if audience is not Audience.INTERNAL:  # the roster shows every advocate's name to sales
+        values += portal.registry.internal_values() + portal.registry.guarded_names(portal.today)
     return values
 
 
