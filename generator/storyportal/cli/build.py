@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from storyportal.adapter import runner
-from storyportal.cli.output import Exit, fail
-from storyportal.core.config import Audience
+from storyportal.cli.output import Exit, fail, format_text
+from storyportal.core.config import Audience, read_config_text
 
 
 def register(commands, common) -> None:
@@ -63,6 +63,8 @@ def _audience_and_search(parser, audience_help: str, search_help: str) -> None:
 
 
 def build_site(args) -> int:
+    if not config_readable(args.config_file):
+        return Exit.USAGE
     try:
         target = runner.run_build(args)
     except runner.BuildRefused as exc:
@@ -72,8 +74,20 @@ def build_site(args) -> int:
 
 
 def serve_site(args) -> int:
+    if not config_readable(args.config_file):
+        return Exit.USAGE
     try:
         runner.run_serve(args)
     except runner.CannotServe as exc:
         return fail(str(exc), Exit.USAGE)
     return Exit.OK
+
+
+def config_readable(config_file: Path) -> bool:
+    """False after printing why mkdocs.yml cannot be read: MkDocs would wait forever on a pipe and
+    give an unlocated error for a file that is not UTF-8."""
+    _, problems = read_config_text(config_file)
+    if problems:
+        sys.stderr.write(format_text(problems))
+        fail(f"cannot read {config_file.name}: fix the error above first", Exit.USAGE)
+    return not problems

@@ -19,6 +19,7 @@ from storyportal.core.issues import Severity, sort_issues
 from storyportal.core.model import Status
 from storyportal.core.portal import PortalLoader, build_date
 from storyportal.site.bodycache import BodyLog
+from storyportal.site.handwritten import docs_folder_problems
 from storyportal.site.imagecache import DECODED, DecodeLog, cache_folder, check_location
 
 
@@ -50,7 +51,7 @@ def run_validate(args) -> int:
     if portal.registry_missing:
         sys.stderr.write(format_text([i for i in portal.issues if i.rule == "registry-missing"]))
         return Exit.USAGE
-    issues = list(portal.issues)
+    issues = [*portal.issues, *docs_folder_problems(settings.root, settings.docs_dir)]  # as the build reads docs/
     if args.changed_since:
         from storyportal.core.changes import ChangeError, select_issues
 

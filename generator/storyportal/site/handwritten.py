@@ -11,11 +11,16 @@ documented choice, kept from before.
 from __future__ import annotations
 
 import bisect
+import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
+from storyportal.core.frontmatter import normalize_text
 from storyportal.core.issues import Issue
+from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular, special_kind
 
 KEPT = frozenset({"index.html"})  # a hand-written home page (index.md, README.md) replaces ours on purpose
 MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # what MkDocs renders as a page (utils.markdown_extensions)
@@ -24,6 +29,58 @@ ACTIVE = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+
+
+@dataclass(frozen=True)
+class DocsRead:
+    """The hand-written files as read: each page's text (None for other files), and those left out."""
+
+    texts: dict[str, str | None]
+    issues: list[Issue]
+    refused: frozenset[str]
+
+
+def read_docs(docs_dir: str, paths: Mapping[str, str]) -> DocsRead:
+    """Read each docs file (``src_uri`` -> its path on disk) that MkDocs would read or copy.
+
+    Left out with a located error: a file that is not a regular file (MkDocs would wait forever
+    reading a pipe, or stop on copying it), and a page that is not UTF-8 text (MkDocs would stop
+    the whole build on it). Other files are not read here: MkDocs copies them as they are.
+    """
+    texts: dict[str, str | None] = {}
+    issues: list[Issue] = []
+    for src_uri, path in sorted(paths.items()):
+        text, problems = _read_doc(f"{docs_dir}/{src_uri}", src_uri, path)
+        issues += problems
+        if not problems:
+            texts[src_uri] = text
+    return DocsRead(texts, issues, frozenset(paths) - frozenset(texts))
+
+
+def _read_doc(shown: str, src_uri: str, path: str) -> tuple[str | None, list[Issue]]:
+    try:
+        kind = special_kind(os.stat(path).st_mode)
+        if kind is not None:
+            return None, [not_regular_issue(shown, kind)]
+        return normalize_text(read_regular(path), shown) if src_uri.lower().endswith(MARKDOWN) else (None, [])
+    except NotRegularFile as exc:  # swapped for a pipe since the look above
+        return None, [not_regular_issue(shown, exc.kind)]
+    except OSError as exc:
+        return None, [Issue(shown, 0, 0, "file-unreadable", f"The file cannot be read: {exc.strerror}")]
+
+
+def docs_folder_problems(root: Path, docs_dir: str) -> list[Issue]:
+    """``read_docs`` over the docs folder as MkDocs lists it (names starting with '.' left out),
+    for ``storyportal validate``; the build reads MkDocs' own list of files."""
+    folder = root / docs_dir
+    paths = {}
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            path = os.path.join(top, name)
+            if not name.startswith(".") and not os.path.islink(path):  # a link is the build's path-symlink
+                paths[Path(path).relative_to(folder).as_posix()] = path
+    return read_docs(Path(docs_dir).as_posix(), paths).issues
 
 
 def page_dest(src_uri: str) -> str:
