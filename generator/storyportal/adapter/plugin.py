@@ -46,7 +46,7 @@ from storyportal.site.cards import font_warning, glyph_warning
 from storyportal.site.handwritten import check_docs, read_docs
 from storyportal.site.imagecache import ImageCache
 from storyportal.site.interface import Interface, interfaces
-from storyportal.site.leakguard import scan_output
+from storyportal.site.leakguard import EarlyScan, scan_output
 from storyportal.site.media import MediaPlanner, open_media
 from storyportal.site.pages import (
     SitePages,
@@ -96,6 +96,7 @@ class StoryPortalPlugin(BasePlugin):
         self.page_keys: dict[str, str] = {}
         self.page_hits: dict[str, tuple[str, str]] = {}  # src_uri -> (output, the page's own template)
         self.page_cache: pagecache.PageCache | None = None
+        self.early_scan: EarlyScan | None = None  # the leak guard's reading of pages as they are made (on_env)
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `serve` rebuilds, with its caches.
@@ -256,8 +257,33 @@ class StoryPortalPlugin(BasePlugin):
         self.page_keys, self.page_hits = {}, {}  # this build's, if it is not the preview's
         if self.preview.serving:
             return self.preview.add_template(env)
+        self._scan_early(files)
         self._look_up_pages(config, files)
         return preview.add_cached_template(env)  # prints a stored page
+
+    def _scan_early(self, files: Files) -> None:
+        """Start the leak guard's reading of what the build holds in memory (site/leakguard.py EarlyScan):
+        the generated texts now, each page as it is written. Its final pass still reads every file."""
+        assert self.portal is not None  # on_config loaded the portal
+        if self.early_scan is not None:
+            self.early_scan.close()
+        self.early_scan = None
+        if not self.portal.settings.portal.leak_guard:
+            return
+        self.early_scan = EarlyScan(self.private_values(), self.allowed_contacts())
+        for file in files:
+            if isinstance(file, TextFile) and isinstance(file._content, str):
+                self.early_scan.submit(file.dest_uri, file._content.encode("utf-8"))
+
+    @event_priority(-300)  # after every step that changes the page: these are the bytes MkDocs writes
+    def _scan_page(self, output, *, page, config):
+        if self.early_scan is not None and not self.preview.serving:
+            self.early_scan.submit(page.file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace"))
+        return output
+
+    def on_build_error(self, *, error):
+        if self.early_scan is not None:
+            self.early_scan.close()
 
     def _templates_fixed(self, env) -> None:
         """A build's templates do not change while it runs: Jinja need not stat each one again on
@@ -417,7 +443,7 @@ class StoryPortalPlugin(BasePlugin):
         detach_link(Path(page.file.abs_dest_path))
         return output
 
-    on_post_page = CombinedEvent(_store_page, _preview_page, _content_security_policy, _detach_page_file)
+    on_post_page = CombinedEvent(_store_page, _preview_page, _content_security_policy, _detach_page_file, _scan_page)
 
     def _finish_preview(self, *, config):
         assert self.files is not None  # on_files listed this build's files
@@ -449,7 +475,10 @@ class StoryPortalPlugin(BasePlugin):
         site_dir = Path(config.site_dir)
         assert self.portal is not None  # on_config planned this build
         if self.portal.settings.portal.leak_guard and not self.guarded_later:
-            raise_on_leaks(scan_output(site_dir, self.private_values(), self.allowed_contacts(), self.workers()))
+            found = scan_output(
+                site_dir, self.private_values(), self.allowed_contacts(), self.workers(), self.early_scan
+            )
+            raise_on_leaks(found)
         (site_dir / MARKER).write_text(build_marker(self.portal), encoding="utf-8")
         if self.media is not None:  # a full build (the preview returned above): it used every text it needs
             self.media.cache.prune_texts()

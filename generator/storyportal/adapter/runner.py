@@ -171,7 +171,10 @@ def check_output(site: Path, config) -> None:
         raise BuildRefused(NO_PLUGIN)
     assert plugin.portal is not None  # its marker is there: the plugin loaded the portal
     if plugin.portal.settings.portal.leak_guard:
-        raise_on_leaks(scan_output(site, plugin.private_values(), plugin.allowed_contacts(), plugin.workers()))
+        found = scan_output(
+            site, plugin.private_values(), plugin.allowed_contacts(), plugin.workers(), plugin.early_scan
+        )
+        raise_on_leaks(found)
 
 
 def _refused(temp: Path, target: Path, reason: str) -> BuildRefused:

@@ -24,6 +24,7 @@ from typing import Protocol
 import markdown
 import nh3
 
+from storyportal.core import budget
 from storyportal.core.budget import BodyProblem, body_problem
 
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "footnotes", "toc"]
@@ -182,7 +183,8 @@ def remembering_bodies(store: BodyStore | None) -> Iterator[None]:
 def renderer_version() -> str:
     """What else a rendered body depends on: this module's code (extensions, allowlists, rewriting)
     and the versions of Python-Markdown and nh3."""
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    # budget.py too: a stored body is known to be within the limits it was checked against
+    code = hashlib.sha256(Path(__file__).read_bytes() + Path(budget.__file__).read_bytes()).hexdigest()
     python = ".".join(map(str, sys.version_info[:2]))  # html.escape and friends
     return f"{code}:{version('markdown')}:{version('nh3')}:{python}"
 
@@ -196,15 +198,18 @@ def body_key(text: str, folder: str, slug: str) -> str:
     return digest.hexdigest()
 
 
-def _render_remembered(text: str, folder: str, slug: str) -> RenderedBody:
+def _stored(text: str, folder: str, slug: str) -> tuple[BodyStore | None, str, RenderedBody | None]:
+    """The innermost store, the body's key in it, and the body if it is stored."""
     store = _body_stores[-1] if _body_stores else None
     key = body_key(text, folder, slug) if store is not None else ""
-    found = store.get(key) if store is not None else None
-    if found is None:
-        found = render_body(text, folder, slug)
-        if store is not None:
-            store.put(key, found)
-    return found
+    return store, key, store.get(key) if store is not None else None
+
+
+def _render_and_store(text: str, folder: str, slug: str, store: BodyStore | None, key: str) -> RenderedBody:
+    rendered = render_body(text, folder, slug)
+    if store is not None:
+        store.put(key, rendered)
+    return rendered
 
 
 @functools.lru_cache(maxsize=50_000)  # validation renders; the build then reuses the same result
@@ -215,12 +220,16 @@ def render_story_body(text: str, folder: str, slug: str) -> tuple[RenderedBody |
     it and a build withholds that one story instead of failing. A body that failed is never
     stored: it is tried (and reported) again on every run.
     """
-    problem = body_problem(text)
-    if problem is not None:
+    store, key, found = _stored(text, folder, slug)
+    if found is not None:
+        # It passed these same checks (the budget's code is part of its key) when it was rendered,
+        # and a body that fails them is never stored: measuring it again cost 0.5 ms a story.
+        return found, None
+    if (problem := body_problem(text)) is not None:
         return None, problem
     try:
         with _stack_allowance(RENDER_FRAMES):
-            return _render_remembered(text, folder, slug), None
+            return _render_and_store(text, folder, slug, store, key), None
     except Exception as exc:  # RecursionError, MemoryError or a renderer bug: one story, not the site
         return None, BodyProblem(
             1,

@@ -88,17 +88,45 @@ def _found_in_story(
     file: StoryFile, matcher: PrivateMatcher, values: tuple[PrivateValue, ...], skip: frozenset[str] = frozenset()
 ) -> tuple[list[Found], str]:
     """Every place the story shows a value of ``matcher``, and its body as rendered."""
-    found = [(1, 1, label) for label in sorted(matcher.find(normalise(file.ref.slug)))]  # its address
     html = _rendered_body(file)
     body_text = normalise(html, attributes=True) if html else ""
-    if file.parsed is not None and isinstance(file.parsed.data, dict):
-        fields = dict(_fields(file, skip))  # normalised once: each field alone, then side by side
+    has_fields = file.parsed is not None and isinstance(file.parsed.data, dict)
+    fields = dict(_fields(file, skip)) if has_fields else {}  # normalised once: alone, then side by side
+    if not _shows_any(file, matcher, fields, body_text, skip):
+        return [], html
+    found = [(1, 1, label) for label in sorted(matcher.find(normalise(file.ref.slug)))]  # its address
+    if has_fields:
         found += _front_matter_found(file, matcher, fields, skip)
         found += _side_by_side(file, matcher, fields, body_text)
     for label in sorted(matcher.find(body_text)):
         line, col = _locate(file.body, _forms_of(label, values))
         found.append((file.body_line + line, col, label))
     return list(dict.fromkeys(found)), html
+
+
+def _shows_any(
+    file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, str], body_text: str, skip: frozenset[str]
+) -> bool:
+    """Whether any place below may show a value: every text they search, in one pass of the matcher.
+
+    Each text is kept apart by a NUL, which no normalised value holds, so this finds at least what
+    the searches one by one find (a NUL sits where a text would end); most stories show no value,
+    and this one pass replaces a hundred small ones. Only when it finds something are the places
+    searched one by one, to say where."""
+    texts = [normalise(file.ref.slug), body_text, *fields.values()]
+    if file.parsed is not None:
+        texts += [
+            normalise(text, attributes=True) for path, text in _strings(file.parsed.data, ()) if path[0] not in skip
+        ]
+    texts += _pairs(_side_by_side_texts(fields, body_text), matcher.longest + 1)
+    return bool(matcher.find("\x00".join(texts)))
+
+
+def _pairs(shown: list[tuple[Any, str]], reach: int) -> list[str]:
+    """The end of each text joined to the start of every other, as ``_side_by_side`` searches them."""
+    if len(shown) < 2 or reach < 2:
+        return []
+    return [first[-reach:] + " " + second[:reach] for (_, first), (_, second) in itertools.permutations(shown, 2)]
 
 
 def _rendered_body(file: StoryFile) -> str:
@@ -145,9 +173,7 @@ def _side_by_side(file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, st
     order (the page, a card, a row of the sales index). Only the two ends are joined: a value is
     at most ``matcher.longest`` long."""
     assert file.parsed is not None  # the caller checked
-    shown = [(key, text) for key, text in fields.items() if text and key not in NOT_SIDE_BY_SIDE]
-    if body_text:
-        shown.append((None, body_text))
+    shown = _side_by_side_texts(fields, body_text)
     if len(shown) < 2 or not matcher.longest:
         return
     reach = matcher.longest + 1
@@ -156,6 +182,12 @@ def _side_by_side(file: StoryFile, matcher: PrivateMatcher, fields: dict[Any, st
         for label in sorted(matcher.find(first[-reach:] + " " + second[:reach]) - alone[i] - alone[j]):
             mark = file.parsed.mark((key,)) if key is not None else None
             yield (mark.line, mark.col, label) if mark is not None else (file.body_line, 1, label)
+
+
+def _side_by_side_texts(fields: dict[Any, str], body_text: str) -> list[tuple[Any, str]]:
+    """The fields a page may show beside another, and the body (key None)."""
+    shown = [(key, text) for key, text in fields.items() if text and key not in NOT_SIDE_BY_SIDE]
+    return [*shown, (None, body_text)] if body_text else shown
 
 
 def _front_matter_contacts(file: StoryFile, matcher: PrivateMatcher) -> list[Issue]:

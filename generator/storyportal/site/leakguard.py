@@ -13,13 +13,16 @@ digits, so the cost grows with the size of the site, not with the number of valu
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import io
 import multiprocessing
 import os
+import posixpath
 import threading
 import zlib
 from collections.abc import Collection, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,15 +44,31 @@ class Leak:
 
 
 def scan_output(
-    out_dir: Path, private_values: Iterable[PrivateValue], allowed: Collection[str] = frozenset(), workers: int = 1
+    out_dir: Path,
+    private_values: Iterable[PrivateValue],
+    allowed: Collection[str] = frozenset(),
+    workers: int = 1,
+    early: EarlyScan | None = None,
 ) -> list[Leak]:
     """Every leak in ``out_dir``: private values anywhere, undeclared e-mails and phones in our text.
 
     Every file is read; with ``workers`` above one and enough files, by that many processes,
     each reading every n-th file (the build's worker count: a site of 1,000 stories has 7,000 files).
+    A file the ``early`` scan read while the build went on keeps that verdict only if its bytes
+    are still, byte for byte, the ones it read; every other file is scanned here.
     """
     values, allowed = tuple(private_values), frozenset(allowed)
-    files = written_files(str(out_dir))
+    files, leaks = written_files(str(out_dir)), list[Leak]()
+    if early is not None and early.looks_for(values, allowed):
+        files, leaks = early.settle(out_dir, files)
+    return sorted(
+        set(leaks + _scan_all(out_dir, files, values, allowed, workers)), key=lambda leak: (leak.file, leak.what)
+    )
+
+
+def _scan_all(
+    out_dir: Path, files: list[str], values: tuple[PrivateValue, ...], allowed: frozenset[str], workers: int
+) -> list[Leak]:
     shares = [files[i :: max(1, workers)] for i in range(max(1, workers))] if _may_fork(files, workers) else [files]
     if len(shares) == 1:
         leaks = scan_files(out_dir, files, values, allowed)
@@ -60,7 +79,83 @@ def scan_output(
                 scan_files, [out_dir] * len(shares), shares, [values] * len(shares), [allowed] * len(shares)
             )
             leaks = [leak for part in found for leak in part]
-    return sorted(set(leaks), key=lambda leak: (leak.file, leak.what))
+    return leaks
+
+
+class EarlyScan:
+    """Files the build still holds in memory (pages, /embed/ pages, data files), scanned by one
+    process beside the build while it goes on: on two cores the guard's reading of the pages is
+    done by the time the last file is written. ``settle`` then keeps a verdict only for a file
+    whose bytes on disk are the ones scanned (a later writer may have changed it)."""
+
+    def __init__(self, private_values: Iterable[PrivateValue], allowed: Collection[str] = frozenset()):
+        self._values, self._allowed = tuple(private_values), frozenset(allowed)
+        self._pool: ProcessPoolExecutor | None = None
+        self._started = False
+        self._sent: dict[str, tuple[bytes, Future[list[Leak]]]] = {}  # rel -> (SHA-256 of the bytes, verdict)
+
+    def submit(self, rel: str, data: bytes) -> None:
+        """Scan ``data``, what the build writes at ``rel``, if a process beside the build can."""
+        if rel.lower().endswith(tuple(IMAGE_SUFFIXES)) or data.startswith(GZIP_MAGIC):
+            return  # read from the file itself, as it is written
+        pool = self._pool_or_none()
+        if pool is not None:
+            self._sent[rel] = (hashlib.sha256(data).digest(), pool.submit(_scan_early, rel, data, self._allowed))
+
+    def _pool_or_none(self) -> ProcessPoolExecutor | None:
+        if not self._started:
+            self._started = True
+            if _fork_is_safe():
+                context = multiprocessing.get_context("fork")
+                self._pool = ProcessPoolExecutor(
+                    1, mp_context=context, initializer=_start_worker, initargs=(self._values,)
+                )
+        return self._pool
+
+    def looks_for(self, values: tuple[PrivateValue, ...], allowed: frozenset[str]) -> bool:
+        """Whether its verdicts were reached with these values and contacts."""
+        return (values, allowed) == (self._values, self._allowed)
+
+    def settle(self, out_dir: Path, files: list[str]) -> tuple[list[str], list[Leak]]:
+        """The files still to scan, and the leaks of those whose scanned bytes are what is on disk."""
+        sent, self._sent = self._sent, {}
+        self.close()  # after every verdict is in: its thread must be gone before the guard forks
+        todo, leaks = [], []
+        for rel in files:
+            digest, verdict = sent.get(rel, (b"", None))
+            if verdict is not None and verdict.exception() is None and _digest_of(out_dir / rel) == digest:
+                leaks += verdict.result()
+            else:
+                todo.append(rel)
+        return todo, leaks
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
+_worker_matcher: PrivateMatcher | None = None  # in an early-scan process: built once, at its start
+
+
+def _start_worker(values: tuple[PrivateValue, ...]) -> None:
+    global _worker_matcher  # noqa: PLW0603 (one matcher per worker process)
+    # The build's objects, inherited by the fork, are never looked at here: the collector must not
+    # walk them either, or it touches (and so copies) every page of the build's memory.
+    gc.freeze()
+    _worker_matcher = build_matcher(values)
+
+
+def _scan_early(rel: str, data: bytes, allowed: frozenset[str]) -> list[Leak]:
+    assert _worker_matcher is not None  # _start_worker ran in this process
+    return scan_data(visible(rel), posixpath.splitext(rel)[1], data, "", _worker_matcher, allowed)
+
+
+def _digest_of(path: Path) -> bytes:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b""
 
 
 POOL_MIN_FILES = 2000  # below this, starting processes costs more than it saves
@@ -68,12 +163,11 @@ POOL_MIN_FILES = 2000  # below this, starting processes costs more than it saves
 
 def _may_fork(files: list[str], workers: int) -> bool:
     """A pool only for many files, and only where forking is safe: a process with one thread."""
-    return (
-        workers > 1
-        and len(files) >= POOL_MIN_FILES
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    return workers > 1 and len(files) >= POOL_MIN_FILES and _fork_is_safe()
+
+
+def _fork_is_safe() -> bool:
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def scan_files(
@@ -105,11 +199,18 @@ def written_files(top: str) -> list[str]:
 def scan_file(path: Path, rel: str, matcher: PrivateMatcher, allowed: Collection[str]) -> list[Leak]:
     """The leaks in one file, its text normalised once."""
     data, problem = _searchable_bytes(path)
+    return scan_data(rel, path.suffix, data, problem, matcher, allowed)
+
+
+def scan_data(
+    rel: str, suffix: str, data: bytes, problem: str, matcher: PrivateMatcher, allowed: Collection[str]
+) -> list[Leak]:
+    """The leaks in the searchable bytes of a file (``rel`` as messages show it), and the problem reading them."""
     leaks = [Leak(rel, problem)] if problem else []
     if data:
         text = normalise(data.decode("utf-8", "replace"), attributes=True)
         leaks += [Leak(rel, f"private value of {label}") for label in sorted(matcher.find(text))]
-        if path.suffix.lower() in CONTACT_SUFFIXES:
+        if suffix.lower() in CONTACT_SUFFIXES:
             leaks += _contacts(rel, text, allowed, matcher)
     return leaks
 
