@@ -80,3 +80,27 @@ def test_a_leak_on_a_page_is_found_by_the_early_scan_of_a_build(site, monkeypatc
     assert code == 1
     assert "contact/index.html: private value of jane-doe.notes" in err
     assert "contact/index.html" not in read_again  # the verdict came from the early scan
+
+
+def test_a_build_hands_its_pages_texts_and_copies_to_the_early_scan(site, monkeypatch):
+    sent: list[str] = []
+    submit = EarlyScan.submit
+    monkeypatch.setattr(EarlyScan, "submit", lambda self, rel, data: sent.append(rel) or submit(self, rel, data))
+    site.story("northwind")
+    site.build(today=BUILD_DATE)
+    assert "stories/northwind/index.html" in sent  # a page, as it is written
+    assert "embed/northwind/index.html" in sent  # a generated text
+    assert "assets/storyportal.js" in sent  # a copied file, read from its source
+
+
+def test_a_copied_file_is_read_again_if_its_copy_differs_from_what_was_read(site, monkeypatch):
+    site.advocate("jane-doe", private={"notes": "Prefers email, not before 10am"})
+    site.story("northwind")
+    site.write("docs/notes.txt", "Jane prefers email, not before 10am.\n")
+    submit = EarlyScan.submit
+    monkeypatch.setattr(  # the early scan is shown other bytes than the copy holds
+        EarlyScan, "submit", lambda self, rel, data: submit(self, rel, b"clean" if rel == "notes.txt" else data)
+    )
+    code, _, err = site.cli("build", "--build-date", BUILD_DATE.isoformat())
+    assert code == 1
+    assert "notes.txt: private value of jane-doe.notes" in err

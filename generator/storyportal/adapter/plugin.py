@@ -37,7 +37,7 @@ from storyportal.core.config import (
     environment_date_problem,
     parse_portal_config,
 )
-from storyportal.core.imagecheck import resolve_image
+from storyportal.core.imagecheck import IMAGE_SUFFIXES, resolve_image
 from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.portal import Portal, PortalLoader, build_date
@@ -262,8 +262,9 @@ class StoryPortalPlugin(BasePlugin):
         return preview.add_cached_template(env)  # prints a stored page
 
     def _scan_early(self, files: Files) -> None:
-        """Start the leak guard's reading of what the build holds in memory (site/leakguard.py EarlyScan):
-        the generated texts now, each page as it is written. Its final pass still reads every file."""
+        """Start the leak guard's reading of what the build holds or copies (site/leakguard.py EarlyScan):
+        generated texts and the theme's scripts and styles now, each page as it is written. Its final
+        pass still lists every file, and reads again any whose bytes are not the ones read here."""
         assert self.portal is not None  # on_config loaded the portal
         if self.early_scan is not None:
             self.early_scan.close()
@@ -272,8 +273,9 @@ class StoryPortalPlugin(BasePlugin):
             return
         self.early_scan = EarlyScan(self.private_values(), self.allowed_contacts())
         for file in files:
-            if isinstance(file, TextFile) and isinstance(file._content, str):
-                self.early_scan.submit(file.dest_uri, file._content.encode("utf-8"))
+            data = _bytes_to_write(file)
+            if data is not None:
+                self.early_scan.submit(file.dest_uri, data)
 
     @event_priority(-300)  # after every step that changes the page: these are the bytes MkDocs writes
     def _scan_page(self, output, *, page, config):
@@ -630,6 +632,25 @@ class CachedFile(File):
             with contextlib.suppress(FileNotFoundError):  # a link left there would be written through
                 os.unlink(self.abs_dest_path)
             super().copy_file(dirty)
+
+
+EARLY_COPY_LIMIT = 4 * 1024 * 1024  # a larger copied file is left to the guard's final pass
+
+
+def _bytes_to_write(file: File) -> bytes | None:
+    """What a file that is not a page will hold: a generated text's bytes, or a copied file's (not
+    an image: the guard reads images' metadata from the file). None when not known before the copy."""
+    if isinstance(file, TextFile):
+        return file._content.encode("utf-8") if isinstance(file._content, str) else None
+    if file.is_documentation_page() or file.generated_by or not file.abs_src_path:
+        return None
+    path = Path(file.abs_src_path)
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return None
+    try:
+        return path.read_bytes() if path.stat().st_size <= EARLY_COPY_LIMIT else None
+    except OSError:
+        return None
 
 
 class TextFile(File):
