@@ -41,6 +41,7 @@ from storyportal.core.imagecheck import IMAGE_SUFFIXES, resolve_image
 from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.portal import Portal, PortalLoader, build_date
+from storyportal.core.userfiles import read_regular
 from storyportal.site.bodycache import BodyLog
 from storyportal.site.cards import font_warning, glyph_warning
 from storyportal.site.handwritten import check_docs, read_docs
@@ -648,8 +649,8 @@ def _bytes_to_write(file: File) -> bytes | None:
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return None
     try:
-        return path.read_bytes() if path.stat().st_size <= EARLY_COPY_LIMIT else None
-    except OSError:
+        return read_regular(path) if path.stat().st_size <= EARLY_COPY_LIMIT else None
+    except OSError:  # a pipe (NotRegularFile) included: it would never finish reading
         return None
 
 
