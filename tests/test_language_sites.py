@@ -224,7 +224,7 @@ def test_a_language_site_has_its_own_name_in_the_header_title_and_home(multi):
 
 def test_the_sales_table_links_every_language_version_of_a_story(multi):
     text = page(multi.build(), "sales")
-    assert "<th scope=\"col\">Languages</th>" in text
+    assert '<th scope="col" class="sp-salestable__langs-head"><span class="sp-salestable__long">Languages</span>' in text
     row = text.split("stories/acme/\">", 1)[1].split("</tr>", 1)[0]
     assert f'<a href="{SITE}stories/acme/" hreflang="en" lang="en">EN</a>' in row
     assert f'<a href="{SITE}de/stories/acme-de/" hreflang="de" lang="de">DE</a>' in row

@@ -71,3 +71,35 @@ def test_validate_reports_a_file_not_in_utf8_at_the_line_of_the_byte(site, rel):
 def first_line_with(site, rel: str, word: str) -> int:
     lines = (site.root / rel).read_text(encoding="utf-8").splitlines()
     return next(number for number, text in enumerate(lines, 1) if word in text)
+
+
+def docs_page_saved_as(site, encoding: str) -> None:
+    """A story, a good hand-written page, and docs/about.md ("Acme" on line 3) saved in ``encoding``."""
+    site.story("acme", title="How Acme grew")
+    site.write("docs/ok.md", "# A page that is fine\n")
+    site.write("docs/about.md", "# About\n\nWe work with Acme.\n")
+    site.flush()
+    save_as(site, "docs/about.md", encoding)
+
+
+DOCS_ERRORS = {
+    "latin-1": "docs/about.md:3:1: error: The file is not UTF-8 text (save it as UTF-8) [file-encoding]",
+    "utf-16": "docs/about.md:1:1: error: The file is not UTF-8 text (save it as UTF-8) [file-encoding]",
+    "nul-byte": "docs/about.md:1:1: error: The file contains NUL bytes; it is not a text file [file-encoding]",
+}
+
+
+@pytest.mark.parametrize("encoding", ENCODED)
+def test_validate_names_a_docs_page_not_in_utf8_at_its_line(site, encoding):
+    docs_page_saved_as(site, encoding)
+    assert site.run("validate", "--build-date", "2026-06-01")[:2] == (1, DOCS_ERRORS[encoding] + "\n")
+
+
+@pytest.mark.parametrize("encoding", ENCODED)
+def test_the_build_leaves_a_docs_page_not_in_utf8_out_and_builds_the_rest(site, encoding):
+    docs_page_saved_as(site, encoding)
+    code, out, err = site.run("build", "--build-date", "2026-06-01")
+    built = site.root / "site"
+    assert (code, f"ERROR   -  storyportal: {DOCS_ERRORS[encoding]}" in err.splitlines()) == (0, True)
+    assert [(built / page).is_file() for page in ("ok/index.html", "stories/acme/index.html", "about/index.html")] == [
+        True, True, False]

@@ -6,6 +6,7 @@ The public demo is the ``demo`` fixture; the internal demo (roster, report) is b
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from browserkit import BUILD_DATE, REPO, build_site, run_axe
@@ -92,6 +93,51 @@ def test_the_sales_table_comes_before_the_folded_link_builder(browser, demo, wid
         page.get_by_role("link", name="Build a prospect link for this view").click()
         assert builder.evaluate("d => d.open") is True
         assert page.get_by_label("Link", exact=True).input_value().endswith("/stories/?utm_medium=sales-link")
+    finally:
+        context.close()
+
+
+def open_sales_at(browser, demo, width: int):
+    """A new context at ``width`` px on /sales/, once its script has run: (context, page)."""
+    context = screen(browser, width)
+    page = context.new_page()
+    page.goto(demo("sales/"))
+    page.locator("[data-sp-sales][data-sp-ready]").wait_for(state="attached")
+    return context, page
+
+
+@pytest.mark.parametrize("width", [768, 1024, 1280])  # cards on a tablet, the whole table from 992 px
+def test_every_sales_column_and_copy_button_fits_without_scrolling_the_table(browser, demo, width):
+    context, page = open_sales_at(browser, demo, width)
+    try:
+        scroll, client = page.locator(".sp-table-wrap").evaluate("w => [w.scrollWidth, w.clientWidth]")
+        assert scroll <= client
+        copy = page.locator("[data-sp-row]").first.get_by_role("button", name=re.compile("^Copy link to "))
+        box = copy.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width  # no scrolling to reach it
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width, beside", [(1024, False), (1280, True)])
+def test_the_sales_filters_sit_beside_the_table_only_where_it_still_fits(browser, demo, width, beside):
+    context, page = open_sales_at(browser, demo, width)
+    try:
+        panel = page.locator("[data-sp-panel]")
+        table = page.locator("[data-sp-table]").bounding_box()
+        assert panel.evaluate("d => d.open") is beside
+        assert (panel.bounding_box()["x"] + panel.bounding_box()["width"] <= table["x"]) is beside
+    finally:
+        context.close()
+
+
+def test_the_short_languages_heading_keeps_its_full_name_for_screen_readers(browser, demo):
+    context, page = open_sales_at(browser, demo, 1280)
+    try:
+        heading = page.get_by_role("columnheader", name="Languages", exact=True)
+        shown = heading.evaluate("th => [...th.children].filter(el => el.getBoundingClientRect().width > 1)"
+                                 ".map(el => el.textContent)")
+        assert shown == ["Lang."]
     finally:
         context.close()
 

@@ -301,7 +301,7 @@
     var panel = form.querySelector("[data-sp-panel]");
     // The panel is closed in the HTML, so phones show the cards first without a layout shift;
     // on wide screens it sits in its own column and opens without moving the cards.
-    if (panel && window.matchMedia("(min-width: 60em)").matches) panel.open = true;
+    if (panel && window.matchMedia(panel.getAttribute("data-sp-panel-open")).matches) panel.open = true;
     var path = location.pathname;
     var pop = function (ev) {
       if (location.pathname !== path) return; // another page: Material's instant navigation loads it

@@ -42,9 +42,10 @@ from storyportal.core.issues import Severity, visible
 from storyportal.core.model import Status
 from storyportal.core.portal import Portal, PortalLoader, build_date
 from storyportal.core.shownfields import CONFIG_RULE
+from storyportal.core.userfiles import read_regular
 from storyportal.site.bodycache import BodyLog
 from storyportal.site.cards import font_warning, glyph_warning
-from storyportal.site.handwritten import check_docs
+from storyportal.site.handwritten import check_docs, read_docs
 from storyportal.site.imagecache import ImageCache
 from storyportal.site.interface import Interface, interfaces
 from storyportal.site.leakguard import EarlyScan, scan_output
@@ -234,18 +235,16 @@ class StoryPortalPlugin(BasePlugin):
         written = [*self.pages.data, *(old + "index.html" for old, _ in self.plan.aliases), *images, *theme]
         written += self.pages.embed_outputs()
         written += [*config.theme.static_templates, "sitemap.xml.gz"]
-        texts = {
-            u: Path(f.abs_src_path or "").read_text("utf-8", "replace") if f.is_documentation_page() else None
-            for u, f in docs.items()
-        }
+        # A pipe, or a page that is not UTF-8, is left out here: MkDocs would hang or stop the whole build.
+        read = read_docs(docs_dir.name, {u: f.abs_src_path or "" for u, f in docs.items()})
         guarded = tuple(self.pages.guarded_values)  # a page showing one is left out, not the whole build
-        inputs = (docs_dir.name, texts, tuple(self.pages.pages), written, guarded)
+        inputs = (docs_dir.name, read.texts, tuple(self.pages.pages), written, guarded)
         if self.docs_checked is None or self.docs_checked[0] != inputs:  # the preview: unchanged on most saves
-            self.docs_checked = (inputs, check_docs(docs_dir.name, texts, self.pages.pages, written, guarded))
+            self.docs_checked = (inputs, check_docs(docs_dir.name, read.texts, self.pages.pages, written, guarded))
         issues, refused = self.docs_checked[1]
-        for issue in issues:
+        for issue in [*read.issues, *issues]:
             log.error(issue.format())
-        for src_uri in refused:
+        for src_uri in sorted(read.refused | refused):
             files.remove(docs[src_uri])
             if src_uri in theme:  # MkDocs left the theme's own file out for it: put it back
                 folder = next(d for d in config.theme.dirs if os.path.isfile(os.path.join(d, src_uri)))
@@ -677,8 +676,8 @@ def _bytes_to_write(file: File) -> bytes | None:
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return None
     try:
-        return path.read_bytes() if path.stat().st_size <= EARLY_COPY_LIMIT else None
-    except OSError:
+        return read_regular(path) if path.stat().st_size <= EARLY_COPY_LIMIT else None
+    except OSError:  # a pipe (NotRegularFile) included: it would never finish reading
         return None
 
 

@@ -26,6 +26,7 @@ from storyportal.core.frontmatter import normalize_text
 from storyportal.core.issues import Issue
 from storyportal.core.portal import Portal
 from storyportal.core.stories import discover_stories, read_story
+from storyportal.core.userfiles import read_regular
 from storyportal.core.yamlload import parse_yaml
 
 CONFIG_FILES = frozenset({"mkdocs.yml", "mkdocs.yaml"})
@@ -119,7 +120,7 @@ def _old_registry(root: Path, base: str, registry: str) -> RawRegistry | None:
 
 def _read_registry_file(path: Path) -> RawRegistry | None:
     try:
-        return _parse_registry(path.read_bytes())
+        return _parse_registry(read_regular(path))
     except OSError:
         return None
 
@@ -190,7 +191,7 @@ def stories_naming(portal: Portal, advocates: set[str]) -> set[str]:
     sources: set[str] = set()
     for ref in refs:
         try:
-            raw = (root / ref.source).read_bytes()
+            raw = read_regular(root / ref.source)
         except OSError:
             continue
         parsed = read_story(ref, raw, config).parsed
@@ -206,7 +207,7 @@ def stories_naming(portal: Portal, advocates: set[str]) -> set[str]:
 def entry_spans(path: Path) -> list[tuple[int, tuple[str, str] | None]]:
     """(first line, entry) for each entry and section of the registry, in file order."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError:
         return []
     text, _ = normalize_text(raw, "")

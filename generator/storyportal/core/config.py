@@ -25,6 +25,7 @@ from storyportal.core.model import or_list
 from storyportal.core.paths import reserved_address
 from storyportal.core.schema import PlainDate, date_in_range
 from storyportal.core.slugs import SLUG_SHAPE
+from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular
 from storyportal.core.yamlload import Mark, Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
 
@@ -209,16 +210,25 @@ def find_plugin_block(data: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def read_config_text(config_file: Path) -> tuple[str | None, list[Issue]]:
+    """mkdocs.yml's text, or the located reason it cannot be read: missing, not a regular file (MkDocs
+    would wait forever on a pipe), not UTF-8 or with NUL bytes (a located file-encoding error)."""
+    source = config_file.name
+    try:
+        raw = read_regular(config_file)
+    except FileNotFoundError:
+        return None, [_not_a_portal(config_file)]
+    except NotRegularFile as exc:
+        return None, [not_regular_issue(source, exc.kind)]
+    except OSError as exc:
+        return None, [Issue(source, 0, 0, "config-missing", f"Cannot read the site configuration: {exc.strerror}")]
+    return normalize_text(raw, source)
+
+
 def load_settings(config_file: Path) -> tuple[SiteSettings | None, list[Issue]]:
     """Read mkdocs.yml without MkDocs; return the settings or the located problems."""
     source = config_file.name
-    try:
-        raw = config_file.read_bytes()
-    except FileNotFoundError:
-        return None, [_not_a_portal(config_file)]
-    except OSError as exc:
-        return None, [Issue(source, 0, 0, "config-missing", f"Cannot read the site configuration: {exc.strerror}")]
-    text, problems = normalize_text(raw, source)  # not UTF-8, or NUL bytes: a located file-encoding error
+    text, problems = read_config_text(config_file)
     if text is None:
         return None, problems
     try:

@@ -16,6 +16,7 @@ from PIL import Image
 
 from storyportal.core.config import PortalConfig
 from storyportal.core.paths import PathProblem, resolve_ref
+from storyportal.core.userfiles import NOT_REGULAR, read_regular, special_kind
 
 # The WebP encoder refuses a side over 16,383 pixels; copies are never larger than the original,
 # so an original within the limit always encodes (JPEG's limit, 65,535, is higher).
@@ -52,7 +53,15 @@ class ImageInfo:
 
 def inspect_image(path: Path, max_bytes: int, max_pixels: int) -> tuple[ImageInfo | None, PathProblem | None]:
     """Read only the header (and verify the data stream) of ``path``."""
-    size = path.stat().st_size
+    stat = path.stat()
+    kind = special_kind(stat.st_mode)
+    if kind is not None:  # a pipe would never finish reading, a device never end
+        return None, PathProblem(
+            NOT_REGULAR,
+            f"'{path.name}' is {kind}, not an ordinary file, so it cannot be read",
+            "add the image file itself",
+        )
+    size = stat.st_size
     if size > max_bytes:
         return None, PathProblem(
             "image-too-large",
@@ -130,7 +139,7 @@ def _decode(path: str, size: int, mtime_ns: int, log: DecodeLog | None) -> None:
     decodes at 1/8 scale, which still reads all of its data, in a tenth of the time. Raises for a
     broken file (never cached). With a decode ``log``, a file whose bytes it holds (they verified
     and decoded before) is neither verified nor decoded again."""
-    key = decode_key(Path(path).read_bytes()) if log is not None else ""
+    key = decode_key(read_regular(path)) if log is not None else ""
     if log is not None and key in log:
         return
     with Image.open(path) as img:

@@ -23,6 +23,7 @@ from storyportal.core.errors import did_you_mean
 from storyportal.core.frontmatter import normalize_text
 from storyportal.core.issues import Issue, Severity
 from storyportal.core.languages import Language, primary_subtag
+from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular
 from storyportal.core.yamlload import Parsed, parse_yaml
 
 FALLBACK = "en"  # the language every catalogue falls back to, and the complete one
@@ -127,6 +128,9 @@ class _Reader:
         try:
             stat = path.stat()
             parsed, problems = _parse(path, shown, stat.st_mtime_ns, stat.st_size)
+        except NotRegularFile as exc:  # a pipe would never finish reading
+            self.issues.append(not_regular_issue(shown, exc.kind))
+            return {}
         except OSError as exc:
             self._error(shown, 0, 0, f"The interface strings cannot be read: {exc}")
             return {}
@@ -181,7 +185,7 @@ class _Reader:
 @functools.lru_cache(maxsize=32)
 def _parse(path: Path, shown: str, mtime_ns: int, size: int) -> tuple[Parsed | None, list[Issue]]:  # noqa: ARG001
     # Every build reads the same few catalogues: parse a file again only when it changed (mtime, size).
-    text, problems = normalize_text(path.read_bytes(), shown)  # not UTF-8: a located file-encoding error
+    text, problems = normalize_text(read_regular(path), shown)  # not UTF-8: a located file-encoding error
     return parse_yaml(text, shown) if text is not None else (None, problems)
 
 
@@ -216,7 +220,7 @@ def _language_texts(reader: _Reader, settings: SiteSettings, code: str, english:
     if ours is not None and code != FALLBACK:
         texts.update(reader.read(ours, f"storyportal/messages/{code}.yaml", english))
     own = portal_catalogue(settings, code)
-    if own.is_file():
+    if own.exists():  # a folder or a pipe under the catalogue's name is reported, not passed over
         texts.update(reader.read(own, _shown(settings, own), english))
     return texts
 

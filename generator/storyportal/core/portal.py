@@ -34,6 +34,7 @@ from storyportal.core.rules import (
 from storyportal.core.shownfields import config_issues
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
+from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular
 from storyportal.core.yamlsplice import EntryParser
 
 
@@ -406,8 +407,8 @@ class PortalLoader:
         """The registry, parsed again only when its bytes or the files under assets_dir change."""
         root, config = self.settings.root, self.settings.portal
         try:
-            raw = (root / config.registry).read_bytes()
-        except OSError:
+            raw = read_regular(root / config.registry)
+        except OSError:  # load_registry says why
             raw = b""
         assets = root / config.assets_dir
         stamps = (
@@ -445,8 +446,9 @@ class PortalLoader:
             known = self._stats.get(ref)
             if known is not None and known[0] == seen and known[1] in self._files:
                 return self._files[known[1]]  # the same file, untouched since it was read: not read again
-            with open(path, "rb") as handle:
-                raw = handle.read()
+            raw = read_regular(path, stat.st_mode)
+        except NotRegularFile as exc:  # a pipe or a device would never finish reading
+            return StoryFile(ref, "", None, None, "", 1, (not_regular_issue(ref.source, exc.kind),))
         except OSError as exc:
             problem = Issue(ref.source, 0, 0, "file-unreadable", f"The file cannot be read: {exc.strerror}")
             return StoryFile(ref, "", None, None, "", 1, (problem,))

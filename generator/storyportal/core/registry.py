@@ -30,6 +30,7 @@ from storyportal.core.privacy import PrivateValue, registry_private_values, regi
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
 from storyportal.core.shownfields import REGISTRY_RULE, advocate_texts, company_texts, located, shown_problems
 from storyportal.core.slugs import SLUG_SHAPE
+from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular
 from storyportal.core.yamlload import Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
 
@@ -246,7 +247,9 @@ def load_registry(
     if path.is_symlink():
         return None, [Issue(source, 0, 0, "path-symlink", "The registry must be a real file, not a symbolic link")]
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
+    except NotRegularFile as exc:  # a pipe would never finish reading
+        return None, [not_regular_issue(source, exc.kind)]
     except OSError:
         return None, [Issue(source, 0, 0, REGISTRY_MISSING, f"The advocate registry '{source}' does not exist")]
     text, issues = normalize_text(raw, source)
@@ -260,7 +263,7 @@ def raw_private_values(root: Path, config: PortalConfig) -> tuple[PrivateValue, 
     stories are withheld then, but a hand-written page must still not publish a private value."""
     path = root / config.registry
     try:
-        text, _ = normalize_text(path.read_bytes(), config.registry)
+        text, _ = normalize_text(read_regular(path), config.registry)
     except OSError:
         return ()
     parsed, _ = parse_yaml(text, config.registry) if text is not None else (None, [])

@@ -85,7 +85,7 @@ def _story_folder(folder: Path, rel: str) -> tuple[list[StoryRef], list[Issue]]:
             elif full.is_file() and full.suffix.lower() not in IMAGE_SUFFIXES and sub != f"{rel}/index.md":
                 issues.append(_stray(sub))
         dirnames[:] = [d for d in dirnames if not (Path(dirpath) / d).is_symlink()]
-    if not (folder / "index.md").is_file():
+    if not (folder / "index.md").exists():  # a pipe or a folder by that name is read, and reported, as the story
         issues.append(
             Issue(
                 rel,

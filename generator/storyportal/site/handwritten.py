@@ -11,15 +11,19 @@ documented choice, kept from before.
 from __future__ import annotations
 
 import bisect
+import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from storyportal.core.docspages import MARKDOWN, page_dest
+from storyportal.core.frontmatter import normalize_text
 from storyportal.core.issues import Issue
 from storyportal.core.privacy import PrivateValue, build_matcher
 from storyportal.core.storyscan import page_private_values
+from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular, special_kind
 
 KEPT = frozenset({"index.html"})  # a hand-written home page (index.md, README.md) replaces ours on purpose
 # Documents a browser runs scripts in when opened: MkDocs would copy them into the site as they are.
@@ -27,6 +31,44 @@ ACTIVE = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+
+
+@dataclass(frozen=True)
+class DocsRead:
+    """The hand-written files as read: each page's text (None for other files), and those left out."""
+
+    texts: dict[str, str | None]
+    issues: list[Issue]
+    refused: frozenset[str]
+
+
+def read_docs(docs_dir: str, paths: Mapping[str, str]) -> DocsRead:
+    """Read each docs file (``src_uri`` -> its path on disk) that MkDocs would read or copy.
+
+    Left out with a located error: a file that is not a regular file (MkDocs would wait forever
+    reading a pipe, or stop on copying it), and a page that is not UTF-8 text (MkDocs would stop
+    the whole build on it). Other files are not read here: MkDocs copies them as they are.
+    """
+    texts: dict[str, str | None] = {}
+    issues: list[Issue] = []
+    for src_uri, path in sorted(paths.items()):
+        text, problems = _read_doc(f"{docs_dir}/{src_uri}", src_uri, path)
+        issues += problems
+        if not problems:
+            texts[src_uri] = text
+    return DocsRead(texts, issues, frozenset(paths) - frozenset(texts))
+
+
+def _read_doc(shown: str, src_uri: str, path: str) -> tuple[str | None, list[Issue]]:
+    try:
+        kind = special_kind(os.stat(path).st_mode)
+        if kind is not None:
+            return None, [not_regular_issue(shown, kind)]
+        return normalize_text(read_regular(path), shown) if src_uri.lower().endswith(MARKDOWN) else (None, [])
+    except NotRegularFile as exc:  # swapped for a pipe since the look above
+        return None, [not_regular_issue(shown, exc.kind)]
+    except OSError as exc:
+        return None, [Issue(shown, 0, 0, "file-unreadable", f"The file cannot be read: {exc.strerror}")]
 
 
 def check_docs(
@@ -68,7 +110,7 @@ def check_docs_folder(folder: Path, guarded: Iterable[PrivateValue]) -> list[Iss
     if not folder.is_dir():
         return []
     docs_dir = folder.name  # as the build names it in its messages
-    docs: dict[str, str | None] = {}
+    paths: dict[str, str] = {}
     issues = []
     for path in sorted(folder.rglob("*")):
         src_uri = path.relative_to(folder).as_posix()
@@ -76,9 +118,10 @@ def check_docs_folder(folder: Path, guarded: Iterable[PrivateValue]) -> list[Iss
             continue  # MkDocs' exclude_docs default: hidden files and the templates folder
         if path.is_symlink():
             issues.append(Issue(f"{docs_dir}/{src_uri}", 1, 1, "path-symlink", SYMLINK))
-        elif path.is_file():
-            docs[src_uri] = path.read_text("utf-8", "replace") if src_uri.lower().endswith(MARKDOWN) else None
-    return issues + check_docs(docs_dir, docs, (), (), guarded)[0]
+        elif not path.is_dir():  # a pipe or a device too: read_docs says what it is, without waiting on it
+            paths[src_uri] = str(path)
+    read = read_docs(docs_dir, paths)  # as the build reads them: not UTF-8, or not a file, is an error
+    return issues + read.issues + check_docs(docs_dir, read.texts, (), (), guarded)[0]
 
 
 SYMLINK = "This is a symbolic link: MkDocs would publish what it points at, so it is never published"
