@@ -669,7 +669,7 @@ def _bytes_to_write(file: File) -> bytes | None:
     """What a file that is not a page will hold: a generated text's bytes, or a copied file's (not
     an image: the guard reads images' metadata from the file). None when not known before the copy."""
     if isinstance(file, TextFile):
-        return file._content.encode("utf-8") if isinstance(file._content, str) else None
+        return file.data()
     if file.is_documentation_page() or file.generated_by or not file.abs_src_path:
         return None
     path = Path(file.abs_src_path)
@@ -688,10 +688,14 @@ class TextFile(File):
 
     cache: ImageCache | None = None  # set by the plugin; without one, the text is written
 
-    def copy_file(self, dirty: bool = False) -> None:
+    def data(self) -> bytes:
+        """The bytes written (and read early by the leak guard: the same bytes, or it reads the file again)."""
         text = self._content
         assert isinstance(text, str)  # made with content=str only
-        data = text.encode("utf-8")
+        return text.encode("utf-8")
+
+    def copy_file(self, dirty: bool = False) -> None:
+        data = self.data()
         target = self.abs_dest_path
         try:
             source = str(self.cache.text_file(data)) if self.cache is not None else ""
