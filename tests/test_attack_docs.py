@@ -10,7 +10,8 @@ import pytest
 
 from sitebuilder import BUILD_DATE
 from storyportal.core.docspages import MARKDOWN
-from storyportal.site.handwritten import check_docs
+from storyportal.site import handwritten
+from storyportal.site.handwritten import DocsScan, check_docs
 
 PAGES = ["index.md", "stories/index.md", "stories/northwind.md", "sales/index.md", "industries/retail.md"]
 FILES = ["sales/index.json", "stories/facets.json", "assets/storyportal.js", "img/abc-160.webp"]
@@ -24,7 +25,11 @@ def found(docs: dict) -> list[tuple]:
 REPLACE_CASES = [
     ("story-page", "stories/northwind.md", ("docs/stories/northwind.md", 1, 1, "docs-replaces-page")),
     ("story-page-as-mkd", "stories/northwind.mkd", ("docs/stories/northwind.mkd", 1, 1, "docs-replaces-page")),
-    ("story-page-as-folder", "stories/northwind/index.md", ("docs/stories/northwind/index.md", 1, 1, "docs-replaces-page")),
+    (
+        "story-page-as-folder",
+        "stories/northwind/index.md",
+        ("docs/stories/northwind/index.md", 1, 1, "docs-replaces-page"),
+    ),
     ("sales-page", "sales/index.md", ("docs/sales/index.md", 1, 1, "docs-replaces-page")),
     ("story-list", "stories/README.md", ("docs/stories/README.md", 1, 1, "docs-replaces-page")),
     ("data-file", "sales/index.json", ("docs/sales/index.json", 1, 1, "docs-replaces-page")),
@@ -49,7 +54,7 @@ def test_a_docs_file_may_not_replace_what_the_build_writes_or_run_script(src_uri
 
 
 HTML_CASES = [
-    ("script", "# About\n\n<script src=\"/assets/x.js\"></script>\n", [("docs/about.md", 3, 1, "docs-raw-html")]),
+    ("script", '# About\n\n<script src="/assets/x.js"></script>\n', [("docs/about.md", 3, 1, "docs-raw-html")]),
     ("inline-tag", "Text <img src=x onerror=alert(1)> here\n", [("docs/about.md", 1, 6, "docs-raw-html")]),
     ("closing-tag", "</div>\n", [("docs/about.md", 1, 1, "docs-raw-html")]),
     ("in-a-fence", "```html\n<script>alert(1)</script>\n```\n", []),
@@ -67,6 +72,7 @@ def test_docs_markdown_holds_no_raw_html(text, expected):
 
 def test_every_extension_mkdocs_renders_counts_as_a_page():
     from mkdocs.utils import markdown_extensions
+
     assert set(MARKDOWN) == set(markdown_extensions)
 
 
@@ -82,16 +88,18 @@ def test_the_strict_build_names_the_file_that_would_replace_a_page(site):
     site.write("docs/sales/index.md", "# Our sales page\n")
     code, out, err = site.cli("build", "--strict", "--build-date", BUILD_DATE.isoformat())
     assert code == 1
-    assert ("docs/sales/index.md:1:1: error: This hand-written file would replace the generated page /sales/, "
-            "which the site builds itself (give the page another name; stories go in stories/, with their consent "
-            "checked) [docs-replaces-page]") in err
+    assert (
+        "docs/sales/index.md:1:1: error: This hand-written file would replace the generated page /sales/, "
+        "which the site builds itself (give the page another name; stories go in stories/, with their consent "
+        "checked) [docs-replaces-page]"
+    ) in err
 
 
 def test_attack_a_script_in_a_docs_page_is_never_published(site):
     site.story("northwind")
     site.write("docs/evil.js", "window.__xss = 1;\n")
-    site.write("docs/about.md", "# About us\n\n<script src=\"../evil.js\"></script>\n")
-    site.write("docs/landing.html", "<script src=\"evil.js\"></script>\n")
+    site.write("docs/about.md", '# About us\n\n<script src="../evil.js"></script>\n')
+    site.write("docs/landing.html", '<script src="evil.js"></script>\n')
     out = site.build()
     assert not (out / "about").exists() and not (out / "landing.html").exists()
 
@@ -101,3 +109,38 @@ def test_attack_docs_cannot_replace_the_theme_script(site):
     site.write("docs/assets/storyportal.js", "window.__xss = 1;\n")
     out = site.build()
     assert "window.__xss" not in (out / "assets" / "storyportal.js").read_text()
+
+
+GUARDED = (("jane-doe", "notes", "Renewal blocked by the Vega merger"),)
+SHOWING = "# About\n\nRenewal blocked by the Vega merger.\n"
+
+
+def private_found(docs: dict, guarded: tuple, scan) -> list[tuple]:
+    issues, _ = check_docs("docs", docs, PAGES, FILES, guarded, scan)
+    return [(i.path, i.line, i.rule) for i in issues]
+
+
+def test_a_kept_docs_scan_finds_what_a_fresh_check_finds_after_each_change():
+    """The preview keeps one DocsScan between rebuilds: a page's text or the private values changing
+    is scanned again, never answered from the last scan."""
+    scan = DocsScan()
+    steps = [
+        ({"about.md": "# About\n"}, GUARDED),
+        ({"about.md": SHOWING}, GUARDED),  # the page now shows a private value
+        ({"about.md": SHOWING}, ()),  # the value is no longer private
+        ({"about.md": SHOWING}, GUARDED),  # private again
+        ({"about.md": "# About\n", "team.md": SHOWING}, GUARDED),  # moved to another page
+    ]
+    for docs, guarded in steps:
+        assert private_found(docs, guarded, scan) == private_found(docs, guarded, None)
+    assert private_found(*steps[-1], scan) == [("docs/team.md", 3, "docs-private-value")]
+
+
+def test_a_kept_docs_scan_builds_its_matcher_once_while_the_private_values_are_the_same(monkeypatch):
+    built = []
+    real = handwritten.build_matcher
+    monkeypatch.setattr(handwritten, "build_matcher", lambda values: built.append(values) or real(values))
+    scan = DocsScan()
+    for text in ("# About\n", SHOWING, "# About again\n"):
+        private_found({"about.md": text}, GUARDED, scan)
+    assert len(built) == 1

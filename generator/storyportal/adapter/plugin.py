@@ -45,7 +45,7 @@ from storyportal.core.shownfields import CONFIG_RULE
 from storyportal.core.userfiles import read_regular
 from storyportal.site.bodycache import BodyLog
 from storyportal.site.cards import font_warning, glyph_warning
-from storyportal.site.handwritten import check_docs, read_docs
+from storyportal.site.handwritten import DocsScan, check_docs, read_docs
 from storyportal.site.imagecache import ImageCache
 from storyportal.site.interface import Interface, interfaces
 from storyportal.site.leakguard import EarlyScan, scan_output
@@ -81,6 +81,7 @@ class StoryPortalPlugin(BasePlugin):
         self.texts = TextMemo()  # generated data files, made again only when their data changes
         self.fonts_checked = False
         self.docs_checked: tuple[tuple, tuple] | None = None  # the last check of docs/: (its inputs, its result)
+        self.docs_scan = DocsScan()  # what each docs/ page shows of the private values, kept between rebuilds
         # `storyportal build` reads the whole output itself once every writer is done (runner.check_output)
         self.guarded_later = False
         self.indexer: BackgroundIndexer | None = None  # the preview's search, re-indexed in the background
@@ -240,7 +241,10 @@ class StoryPortalPlugin(BasePlugin):
         guarded = tuple(self.pages.guarded_values)  # a page showing one is left out, not the whole build
         inputs = (docs_dir.name, read.texts, tuple(self.pages.pages), written, guarded)
         if self.docs_checked is None or self.docs_checked[0] != inputs:  # the preview: unchanged on most saves
-            self.docs_checked = (inputs, check_docs(docs_dir.name, read.texts, self.pages.pages, written, guarded))
+            self.docs_checked = (
+                inputs,
+                check_docs(docs_dir.name, read.texts, self.pages.pages, written, guarded, self.docs_scan),
+            )
         issues, refused = self.docs_checked[1]
         for issue in [*read.issues, *issues]:
             log.error(issue.format())

@@ -21,7 +21,7 @@ from pathlib import Path
 from storyportal.core.docspages import MARKDOWN, page_dest
 from storyportal.core.frontmatter import normalize_text
 from storyportal.core.issues import Issue
-from storyportal.core.privacy import PrivateValue, build_matcher
+from storyportal.core.privacy import PrivateMatcher, PrivateValue, build_matcher
 from storyportal.core.storyscan import page_private_values
 from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular, special_kind
 
@@ -77,26 +77,27 @@ def check_docs(
     pages: Iterable[str],
     files: Iterable[str],
     guarded: Iterable[PrivateValue] = (),
+    scan: DocsScan | None = None,
 ) -> tuple[list[Issue], frozenset[str]]:
     """Problems of the hand-written files, and the ``src_uri`` of each one that must not be published.
 
     ``docs`` maps each docs file to its Markdown text (None for other files); ``pages`` are the
     generated pages' ``src_uri``; ``files`` the output paths of every other file the build writes;
     ``guarded`` the values no page may show (private values): a page showing one is left out,
-    where the leak guard would stop the whole build.
+    where the leak guard would stop the whole build. ``scan``: the preview's, kept between rebuilds.
     """
     if not docs:
         return [], frozenset()
     taken = {page_dest(p): p for p in pages} | {f: f for f in files}
     folders = _Folders(taken)
     guarded = tuple(guarded)
-    matcher = build_matcher(guarded)  # once for every page
+    scan = scan or DocsScan()
     issues, refused = [], set()
     for src_uri in sorted(docs):
         text = docs[src_uri]
         found = _replaces(docs_dir, src_uri, taken, folders) or _active(docs_dir, src_uri)
         found += _raw_html(docs_dir, src_uri, text or "")
-        found += page_private_values(f"{docs_dir}/{src_uri}", text, guarded, matcher) if text else []
+        found += scan(f"{docs_dir}/{src_uri}", text, guarded) if text else []
         if found:
             issues += found
             refused.add(src_uri)
@@ -122,6 +123,28 @@ def check_docs_folder(folder: Path, guarded: Iterable[PrivateValue]) -> list[Iss
             paths[src_uri] = str(path)
     read = read_docs(docs_dir, paths)  # as the build reads them: not UTF-8, or not a file, is an error
     return issues + read.issues + check_docs(docs_dir, read.texts, (), (), guarded)[0]
+
+
+class DocsScan:
+    """The private values each hand-written page shows, found again only when its text or the guarded
+    values change; the matcher is built once for all pages, and only when a page has text.
+
+    The preview checks docs/ again whenever a story comes or goes (the addresses it may not take
+    change): building the matcher of every private value cost more than the rest of the check.
+    """
+
+    def __init__(self) -> None:
+        self.guarded: tuple[PrivateValue, ...] = ()
+        self.matcher: PrivateMatcher | None = None
+        self.found: dict[str, tuple[str, list[Issue]]] = {}  # shown path -> (its text, what it shows)
+
+    def __call__(self, shown: str, text: str, guarded: tuple[PrivateValue, ...]) -> list[Issue]:
+        if self.matcher is None or guarded != self.guarded:
+            self.guarded, self.matcher, self.found = guarded, build_matcher(guarded), {}
+        kept = self.found.get(shown)
+        if kept is None or kept[0] != text:
+            kept = self.found[shown] = (text, page_private_values(shown, text, guarded, self.matcher))
+        return list(kept[1])
 
 
 SYMLINK = "This is a symbolic link: MkDocs would publish what it points at, so it is never published"
