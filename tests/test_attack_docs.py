@@ -25,11 +25,7 @@ def found(docs: dict) -> list[tuple]:
 REPLACE_CASES = [
     ("story-page", "stories/northwind.md", ("docs/stories/northwind.md", 1, 1, "docs-replaces-page")),
     ("story-page-as-mkd", "stories/northwind.mkd", ("docs/stories/northwind.mkd", 1, 1, "docs-replaces-page")),
-    (
-        "story-page-as-folder",
-        "stories/northwind/index.md",
-        ("docs/stories/northwind/index.md", 1, 1, "docs-replaces-page"),
-    ),
+    ("story-page-as-folder", "stories/northwind/index.md", ("docs/stories/northwind/index.md", 1, 1, "docs-replaces-page")),
     ("sales-page", "sales/index.md", ("docs/sales/index.md", 1, 1, "docs-replaces-page")),
     ("story-list", "stories/README.md", ("docs/stories/README.md", 1, 1, "docs-replaces-page")),
     ("data-file", "sales/index.json", ("docs/sales/index.json", 1, 1, "docs-replaces-page")),
@@ -54,7 +50,7 @@ def test_a_docs_file_may_not_replace_what_the_build_writes_or_run_script(src_uri
 
 
 HTML_CASES = [
-    ("script", '# About\n\n<script src="/assets/x.js"></script>\n', [("docs/about.md", 3, 1, "docs-raw-html")]),
+    ("script", "# About\n\n<script src=\"/assets/x.js\"></script>\n", [("docs/about.md", 3, 1, "docs-raw-html")]),
     ("inline-tag", "Text <img src=x onerror=alert(1)> here\n", [("docs/about.md", 1, 6, "docs-raw-html")]),
     ("closing-tag", "</div>\n", [("docs/about.md", 1, 1, "docs-raw-html")]),
     ("in-a-fence", "```html\n<script>alert(1)</script>\n```\n", []),
@@ -72,7 +68,6 @@ def test_docs_markdown_holds_no_raw_html(text, expected):
 
 def test_every_extension_mkdocs_renders_counts_as_a_page():
     from mkdocs.utils import markdown_extensions
-
     assert set(MARKDOWN) == set(markdown_extensions)
 
 
@@ -88,18 +83,16 @@ def test_the_strict_build_names_the_file_that_would_replace_a_page(site):
     site.write("docs/sales/index.md", "# Our sales page\n")
     code, out, err = site.cli("build", "--strict", "--build-date", BUILD_DATE.isoformat())
     assert code == 1
-    assert (
-        "docs/sales/index.md:1:1: error: This hand-written file would replace the generated page /sales/, "
-        "which the site builds itself (give the page another name; stories go in stories/, with their consent "
-        "checked) [docs-replaces-page]"
-    ) in err
+    assert ("docs/sales/index.md:1:1: error: This hand-written file would replace the generated page /sales/, "
+            "which the site builds itself (give the page another name; stories go in stories/, with their consent "
+            "checked) [docs-replaces-page]") in err
 
 
 def test_attack_a_script_in_a_docs_page_is_never_published(site):
     site.story("northwind")
     site.write("docs/evil.js", "window.__xss = 1;\n")
-    site.write("docs/about.md", '# About us\n\n<script src="../evil.js"></script>\n')
-    site.write("docs/landing.html", '<script src="evil.js"></script>\n')
+    site.write("docs/about.md", "# About us\n\n<script src=\"../evil.js\"></script>\n")
+    site.write("docs/landing.html", "<script src=\"evil.js\"></script>\n")
     out = site.build()
     assert not (out / "about").exists() and not (out / "landing.html").exists()
 

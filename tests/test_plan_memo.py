@@ -235,3 +235,30 @@ def test_the_walls_chunks_kept_by_the_memo_equal_a_fresh_plans_and_json_dumps_af
             text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             for text in chunks.values()
         ), name
+
+
+def test_embed_cards_patched_at_the_changed_views_equal_a_fresh_plans_after_each_edit(site):
+    from storyportal.site.embed import plan_embeds
+
+    portal(site)
+    loader, plans, embeds = _loader(site), PlanMemo(), {}
+    plan_embeds(plan_site(loader.load(BUILD_DATE), memo=plans), lambda path: None, [], embeds)
+    for name, change in INDEX_EDITS.items():
+        change(site)
+        kept = plan_embeds(plan_site(loader.load(BUILD_DATE), memo=plans), lambda path: None, [], embeds)
+        fresh = plan_embeds(plan_site(site.load()), lambda path: None, [])
+        assert list(kept.cards.items()) == list(fresh.cards.items()), name  # the same cards, in the same order
+        assert (dict(kept.snippets), dict(kept.files)) == (dict(fresh.snippets), dict(fresh.files)), name
+
+
+def test_a_body_edit_keeps_every_other_storys_embed_card_object(site):
+    from storyportal.site.embed import plan_embeds
+
+    portal(site)
+    loader, plans, embeds = _loader(site), PlanMemo(), {}
+    first = plan_embeds(plan_site(loader.load(BUILD_DATE), memo=plans), lambda path: None, [], embeds)
+    INDEX_EDITS["summary changed"](site)
+    again = plan_embeds(plan_site(loader.load(BUILD_DATE), memo=plans), lambda path: None, [], embeds)
+    assert again.cards["retail-2"] is first.cards["retail-2"]
+    assert again.cards["care-1"].summary == "Globex, faster." != first.cards["care-1"].summary
+

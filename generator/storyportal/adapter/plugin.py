@@ -121,7 +121,9 @@ class StoryPortalPlugin(BasePlugin):
         media = self.media
         assert media is not None and self.bodies is not None  # opened with the loader
         media.reset()
-        portal = self.loader.load(build_date(settings.portal.build_date), self._saved_sources(settings))
+        saved = self._saved_sources(settings)
+        self.preview.stories_only = saved is not None and all(_is_story_file(path, settings) for path in saved)
+        portal = self.loader.load(build_date(settings.portal.build_date), saved)
         self.bodies.compact()  # after its first load only: later ones ask only for what changed
         report_portal(portal)
         self.portal = portal
@@ -218,9 +220,7 @@ class StoryPortalPlugin(BasePlugin):
         if self.preview.serving:  # compiled once while serving, as the pages' templates are (on_env)
             env.bytecode_cache = self.preview.bytecode
         rendered = []
-        for page in self.pages.embed_pages(self.media.image_tag):
-            if self.preview.unchanged_output(page.output, page.shows):
-                continue  # storyportal serve: the output on disk was made from the same inputs
+        for page in self.preview.embed_pages_to_render(self.pages, self.media.image_tag):
             context = {"sp": page.context, "config": config}
             self._interface(context, {}, env, config)  # embeds speak the default language
             html = env.get_template(page.template).render(**context)
@@ -768,6 +768,14 @@ def _page_meta(spec) -> dict:
         "sp_lang": spec.lang,  # the language site of the page (contract with the interface strings)
     }
     return meta
+
+
+def _is_story_file(path: str, settings: SiteSettings) -> bool:
+    """Whether a saved path (from the portal's folder) is a Markdown file under the stories folder: a story's
+    file, or nothing the build reads (no image, registry or setting)."""
+    folder = os.path.normpath(settings.portal.stories_dir)
+    path = os.path.normpath(path)
+    return folder != os.curdir and path.endswith(".md") and path.startswith(folder + os.sep)
 
 
 def _is_linked(path: Path, top: Path) -> bool:

@@ -60,6 +60,11 @@ class Preview:
         # what each is kept by) while the theme, the settings and the interface strings are the same.
         self.rendered_cards: dict = {}
         self.pages_too = False  # MkDocs is handed only changed pages (no other plugin needs to see them all)
+        self.stories_only = False  # this rebuild follows saves of story files only, as the watcher reported them
+        # /embed/ card pages on disk from a view and card still the same objects: slug -> (view, card, output),
+        # with what every one of them shares; committed by a build that finished (embed_pages_to_render)
+        self.embeds_kept: tuple[tuple, dict[str, tuple]] = ((), {})
+        self.embeds_next: tuple[tuple, dict[str, tuple]] = ((), {})
         self.strings = ""  # the interface strings' key, per build
         # Per build, reset by begin():
         self.page_inputs: dict[str, object] = {}  # story slug -> inputs, computed once per build
@@ -181,6 +186,40 @@ class Preview:
             kept.page = None  # MkDocs gives a page in the navigation a new Page each build
             found[src_uri] = kept
         return found
+
+    def embed_pages_to_render(self, pages: SitePages, image_tag: Callable) -> list:
+        """`storyportal serve`: the /embed/ pages whose output on disk was not made from the same inputs.
+
+        After saves of story files only, a story's card page whose view and embed card are the objects its
+        output was last made or kept from is kept without building its inputs (9,000 pages a rebuild); its
+        logo's tag is the same, since no image was saved. Every other page is compared as unchanged_output
+        does. Anything else (the first rebuild, a failed one, another file saved) compares every page.
+        """
+        if not self.fast:
+            return pages.embed_pages(image_tag)
+        plan, cards = pages.plan, pages.extras["embeds"].cards
+        head = (self.fingerprint, self.strings, plan.site_name, plan.site_url)
+        last_head, last = self.embeds_kept
+        self.embeds_kept = ((), {})  # used once: a build that fails before finish() leaves nothing to trust
+        if not (self.stories_only and last_head == head):
+            last = {}
+        stories, outputs, now = plan.stories, self.ledger.outputs, {}
+        todo: list = []
+        for slug, card in cards.items():
+            kept = last.get(slug)
+            if kept is not None and kept[0] is stories[slug] and kept[1] is card:
+                outputs.add(kept[2])
+                now[slug] = kept
+                continue
+            page = pages.embed_page(slug, image_tag)
+            if not self.unchanged_output(page.output, page.shows):
+                todo.append(page)
+            now[slug] = (stories[slug], card, page.output)
+        wall = pages.wall_page(image_tag)
+        if not self.unchanged_output(wall.output, wall.shows):
+            todo.append(wall)
+        self.embeds_next = (head, now)
+        return todo
 
     def changed(self, src_uri: str, spec) -> bool:
         if not self.fast or spec is None:
@@ -356,6 +395,7 @@ class Preview:
             target = site_dir / "search" / "search_index.json"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(SearchEntries.generate(search.search_index), encoding="utf-8")
+        self.embeds_kept, self.embeds_next = self.embeds_next, ((), {})  # this build's /embed/ pages are on disk
         for file in self.walked or ():
             if not file.is_documentation_page() and not isinstance(file, KeptPage):
                 self.ledger.copied(file)

@@ -154,13 +154,16 @@ class SitePages:
         Written as plain files, not MkDocs pages: as pages they would be listed in the sitemap
         and the search index, and they are fragments for other sites, not pages of this one.
         """
-        embeds = self.extras["embeds"]
-        found = [
-            EmbedPage(f"embed/{slug}/index.html", "sp_embed_card.html", self, images, slug, card)
-            for slug, card in embeds.cards.items()
-        ]
-        found.append(EmbedPage(f"embed/{WALL}/index.html", "sp_embed_wall.html", self, images))
-        return found
+        return [*(self.embed_page(slug, images) for slug in self.extras["embeds"].cards), self.wall_page(images)]
+
+    def wall_page(self, images: Callable[[str, str], ImageTag | None]) -> EmbedPage:
+        """The /embed/ page of the wall."""
+        return EmbedPage(f"embed/{WALL}/index.html", "sp_embed_wall.html", self, images)
+
+    def embed_page(self, slug: str, images: Callable[[str, str], ImageTag | None]) -> EmbedPage:
+        """The /embed/ page of one story's card."""
+        card = self.extras["embeds"].cards[slug]
+        return EmbedPage(f"embed/{slug}/index.html", "sp_embed_card.html", self, images, slug, card)
 
 
 @dataclass
