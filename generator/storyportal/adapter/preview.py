@@ -63,6 +63,10 @@ class Preview:
         self.stories_only = False  # this rebuild follows saves of story files only, as the watcher reported them
         # /embed/ card pages on disk from a view and card still the same objects: slug -> (view, card, output),
         # with what every one of them shares; committed by a build that finished (embed_pages_to_render)
+        # (what every page shares, the pages, the views, hand-written pages, the pages kept) of the last build
+        # that finished, for kept_pages_of; committed by finish() as embeds_kept is
+        self.pages_kept: tuple | None = None
+        self.pages_next: tuple | None = None
         self.embeds_kept: tuple[tuple, dict[str, tuple]] = ((), {})
         self.embeds_next: tuple[tuple, dict[str, tuple]] = ((), {})
         self.strings = ""  # the interface strings' key, per build
@@ -170,7 +174,8 @@ class Preview:
         found: dict[str, File] = {}
         head = (self.fingerprint, self.strings)
         stories, tags, page_inputs = self.pages.plan.stories if self.pages else {}, self.story_tags, self.page_inputs
-        for src_uri, spec in pages.items():
+        todo = self._kept_story_pages(pages, present, (head, where), stories, found)
+        for src_uri, spec in todo:
             if src_uri in present or src_uri not in keys:
                 continue
             inputs: object
@@ -185,7 +190,29 @@ class Preview:
                 kept = kept_pages[src_uri] = KeptPage.copy_of(File.generated(config, src_uri, content=""))
             kept.page = None  # MkDocs gives a page in the navigation a new Page each build
             found[src_uri] = kept
+        self.pages_next = ((head, where), pages, stories, set(present), found)
         return found
+
+    def _kept_story_pages(self, pages, present, shared: tuple, stories, found: dict) -> list:
+        """After saves of story files only: put in ``found`` the story pages kept by the last build that finished
+        whose spec and view are still the same objects (their inputs are then equal: the same head, and the
+        same images, since none was saved), without building their inputs; the other pages, to compare."""
+        last, self.pages_kept = self.pages_kept, None  # used once: a build that fails leaves nothing to trust
+        if not (self.stories_only and last is not None and last[0] == shared and last[1].keys() == pages.keys()):
+            return list(pages.items())
+        if last[3] != set(present):
+            return list(pages.items())
+        specs, views, kept = last[1], last[2], last[4]
+        same = [
+            src
+            for src, spec in pages.items()
+            if src in kept and spec.kind == "story" and specs[src] is spec and views.get(spec.key) is stories[spec.key]
+        ]
+        for src in same:
+            page = found[src] = kept[src]
+            page.page = None  # MkDocs gives a page in the navigation a new Page each build
+        same_set = set(same)
+        return [(src, spec) for src, spec in pages.items() if src not in same_set]
 
     def embed_pages_to_render(self, pages: SitePages, image_tag: Callable) -> list:
         """`storyportal serve`: the /embed/ pages whose output on disk was not made from the same inputs.
@@ -396,6 +423,7 @@ class Preview:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(SearchEntries.generate(search.search_index), encoding="utf-8")
         self.embeds_kept, self.embeds_next = self.embeds_next, ((), {})  # this build's /embed/ pages are on disk
+        self.pages_kept, self.pages_next = self.pages_next, None
         for file in self.walked or ():
             if not file.is_documentation_page() and not isinstance(file, KeptPage):
                 self.ledger.copied(file)
