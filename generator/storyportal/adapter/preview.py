@@ -198,15 +198,16 @@ class Preview:
         whose spec and view are still the same objects (their inputs are then equal: the same head, and the
         same images, since none was saved), without building their inputs; the other pages, to compare."""
         last, self.pages_kept = self.pages_kept, None  # used once: a build that fails leaves nothing to trust
-        if not (self.stories_only and last is not None and last[0] == shared and last[1].keys() == pages.keys()):
-            return list(pages.items())
-        if last[3] != set(present):
-            return list(pages.items())
+        if not (self.stories_only and last is not None and last[0] == shared and last[3] == set(present)):
+            return list(pages.items())  # a page new since (a story added) is compared below, as every other
         specs, views, kept = last[1], last[2], last[4]
         same = [
             src
             for src, spec in pages.items()
-            if src in kept and spec.kind == "story" and specs[src] is spec and views.get(spec.key) is stories[spec.key]
+            if src in kept
+            and spec.kind == "story"
+            and specs.get(src) is spec
+            and views.get(spec.key) is stories[spec.key]
         ]
         for src in same:
             page = found[src] = kept[src]

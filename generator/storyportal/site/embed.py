@@ -121,32 +121,29 @@ def plan_embeds(plan: SitePlan, logo_url: LogoUrl, frame_ancestors: list[str], m
     return EmbedPlan(MappingProxyType(cards), first, MappingProxyType(files), MappingProxyType(snippets))
 
 
-LAST = ("last",)  # the memo's entry for the last plan's stories and what _story_embeds made of them
+LAST = ("last",)  # the memo's entry for the last plan's views (slug -> view)
 
 
 def _story_embeds(plan: SitePlan, memo: dict) -> tuple[dict, dict, dict]:
     """Each story's embed card, oEmbed record and snippet (by slug, in the plan's order), kept per story while
-    its view is equal. When the plan lists the same stories in the same order as last time, the last answer
-    is patched at the views that are not the same objects (an edit: one or two of 10,000), found in one pass."""
+    its view is equal; made again only for the views that are not the objects of the last plan (an edit: one
+    or two of 10,000, found in one pass; the others' entries are the last plan's)."""
     stories = plan.stories
-    last = memo.get(LAST)
-    if last is not None and last[0].keys() == stories.keys() and list(last[0]) == list(stories):
-        before = last[0]
-        changed = [slug for slug, view in stories.items() if before[slug] is not view and slug != WALL]
-        cards, oembeds, story_snippets = dict(last[1]), dict(last[2]), dict(last[3])
-    else:
-        changed = [slug for slug in stories if slug != WALL]
-        cards, oembeds, story_snippets = {}, {}, {}
-    for slug in changed:
-        view = stories[slug]
+    before = memo.get(LAST, {})
+    for slug, view in stories.items():
+        if before.get(slug) is view or slug == WALL:
+            continue  # its entry was made (or kept) for this very view by the last plan
         kept = memo.get(slug)
         if kept is None or kept[0] != view:
             card = plan_embed_card(view)
-            kept = (view, card, card_oembed(card, plan), story_snippet(card, plan))
-            memo[slug] = kept
-        cards[slug], oembeds[f"embed/{slug}/oembed.json"], story_snippets[slug] = kept[1:]
-    memo[LAST] = (stories, cards, oembeds, story_snippets)  # never changed after this: the next patch copies
-    return cards, oembeds, story_snippets
+            memo[slug] = (view, card, card_oembed(card, plan), story_snippet(card, plan))
+    memo[LAST] = stories
+    slugs = [slug for slug in stories if slug != WALL]
+    return (
+        {slug: memo[slug][1] for slug in slugs},
+        {f"embed/{slug}/oembed.json": memo[slug][2] for slug in slugs},
+        {slug: memo[slug][3] for slug in slugs},
+    )
 
 
 def story_snippet(card: EmbedCard, plan: SitePlan) -> Snippet:
