@@ -330,7 +330,7 @@ class Preview:
             return sorted(texts.items())
         files, outputs, signatures = self.ledger.files, self.ledger.outputs, self.signatures
         found = []
-        for output, text in sorted(texts.items()):
+        for output, text in texts.items():
             kept = signatures.get(output)
             if kept is None or kept[0] != text:
                 kept = signatures[output] = (text, text_signature(text))
@@ -338,7 +338,7 @@ class Preview:
                 outputs.add(output)
             else:
                 found.append((output, text))
-        return found
+        return sorted(found)  # the few to write sorted, not the 10,000 looked at (outputs are unique)
 
     def cached(self, src_uri: str, spec) -> str | None:
         """The last output of this story page, if its inputs are unchanged (mkdocs serve)."""
