@@ -52,6 +52,7 @@ class Preview:
         self.listings = ListingData()  # the data every listing page shares, versioned across rebuilds
         self.sitemap: dict[str, tuple[tuple, SitemapEntry]] = {}  # src_uri -> (address, date; entry) of a kept page
         self.sitemap_output = SitemapOutput()  # sitemap.xml as last rendered, with what it was rendered from
+        self.sitemap_last: tuple | None = None  # (what entries share, the pages, which were kept, their entries)
         self.kept_pages: dict[str, KeptPage] = {}  # src_uri -> the File of an unchanged page, made once
         self.kept_site_dir: tuple = ()  # the site folder (and URL style) the kept pages' Files were made for
         self.theme_listing = ThemeListing()  # the installed theme's file names, listed once
@@ -376,18 +377,31 @@ class Preview:
             return pages
         if self.sitemap_output.entries is not None:  # listed by sitemap_template in this build
             return self.sitemap_output.entries
-        entries: list[object] = []
         date = get_build_date()
-        for file in self.every_page(self.every_file):
-            walked = self.walked.src_uris.get(file.src_uri)  # not get_file_from_path: no path parsing
-            if not isinstance(walked, KeptPage):
-                entries.append(walked)
-                continue
-            key = (file.url, site_url, date)
-            if self.sitemap.get(file.src_uri, (None,))[0] != key:
-                self.sitemap[file.src_uri] = (key, SitemapEntry.of(file, site_url, date))
-            entries.append(self.sitemap[file.src_uri][1])
+        listed = self.every_page(self.every_file)
+        walked = self.walked.src_uris  # not get_file_from_path: no path parsing
+        uris = [file.src_uri for file in listed]
+        kept = [type(walked.get(uri)) is KeptPage for uri in uris]
+        shared = (site_url, date, self.kept_site_dir)  # what a kept page's entry is made from besides its File
+        last, self.sitemap_last = self.sitemap_last, None
+        if last is not None and last[0] == shared and last[1] == uris:
+            # The same pages in the same order: a page kept now and last time keeps its entry (its File, made
+            # once per site folder, has the same address); the others are looked at below.
+            entries: list = [e if now and before else None for e, now, before in zip(last[3], kept, last[2])]
+        else:
+            entries = [None] * len(listed)
+        for at in [at for at, entry in enumerate(entries) if entry is None]:
+            entries[at] = self._sitemap_entry(listed[at], walked.get(uris[at]), site_url, date)
+        self.sitemap_last = (shared, uris, kept, entries)
         return entries
+
+    def _sitemap_entry(self, file: File, walked, site_url: str | None, date: str) -> object:
+        if not isinstance(walked, KeptPage):
+            return walked
+        key = (file.url, site_url, date)
+        if self.sitemap.get(file.src_uri, (None,))[0] != key:
+            self.sitemap[file.src_uri] = (key, SitemapEntry.of(file, site_url, date))
+        return self.sitemap[file.src_uri][1]
 
     def every_page(self, files: Files) -> list[File]:
         """every_page(files), listed once per build (the sitemap and the ledger both ask)."""
