@@ -62,10 +62,9 @@ class Preview:
         self.rendered_cards: dict = {}
         self.pages_too = False  # MkDocs is handed only changed pages (no other plugin needs to see them all)
         self.stories_only = False  # this rebuild follows saves of story files only, as the watcher reported them
-        # /embed/ card pages on disk from a view and card still the same objects: slug -> (view, card, output),
-        # with what every one of them shares; committed by a build that finished (embed_pages_to_render)
-        # (what every page shares, the pages, the views, hand-written pages, the pages kept) of the last build
-        # that finished, for kept_pages_of; committed by finish() as embeds_kept is
+        # After saves of story files only, what the last build that finished kept (committed by finish(), used
+        # once): for kept_pages_of, (what every page shares, the pages, the views, hand-written pages, the
+        # pages kept); for embed_pages_to_render, (what every /embed/ page shares, slug -> (view, card, output)).
         self.pages_kept: tuple | None = None
         self.pages_next: tuple | None = None
         self.embeds_kept: tuple[tuple, dict[str, tuple]] = ((), {})
