@@ -48,7 +48,8 @@ from storyportal.site.cards import font_warning, glyph_warning
 from storyportal.site.handwritten import check_docs, read_docs
 from storyportal.site.imagecache import ImageCache
 from storyportal.site.interface import Interface, interfaces
-from storyportal.site.leakguard import EarlyScan, scan_output
+from storyportal.site.keylog import CLEAN_LOG, SCANNED_LOG, KeyLog
+from storyportal.site.leakguard import EarlyScan, looked_for, scan_output
 from storyportal.site.media import MediaPlanner, open_media
 from storyportal.site.outputfolder import MARKER, Protected, overlap_problem, protected_paths
 from storyportal.site.pages import (
@@ -98,6 +99,7 @@ class StoryPortalPlugin(BasePlugin):
         self.page_hits: dict[str, tuple[str, str]] = {}  # src_uri -> (output, the page's own template)
         self.page_cache: pagecache.PageCache | None = None
         self.early_scan: EarlyScan | None = None  # the leak guard's reading of pages as they are made (on_env)
+        self.verdicts: KeyLog | None = None  # the leak guard's clean verdicts of the last build
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `serve` rebuilds, with its caches.
@@ -116,7 +118,9 @@ class StoryPortalPlugin(BasePlugin):
             # renders once, not on every build
             self.bodies = BodyLog(self.media.cache.folder)
             self.page_cache = pagecache.PageCache(self.media.cache.folder)
-            self.loader = PortalLoader(settings, decoded=self.media.cache.decoded, bodies=self.bodies)
+            self.verdicts = KeyLog(self.media.cache.folder / CLEAN_LOG)
+            scans = KeyLog(self.media.cache.folder / SCANNED_LOG)
+            self.loader = PortalLoader(settings, decoded=self.media.cache.decoded, bodies=self.bodies, scans=scans)
         media = self.media
         assert media is not None and self.bodies is not None  # opened with the loader
         media.reset()
@@ -275,7 +279,9 @@ class StoryPortalPlugin(BasePlugin):
         self.early_scan = None
         if not self.portal.settings.portal.leak_guard:
             return
-        self.early_scan = EarlyScan(self.private_values(), self.allowed_contacts())
+        values, allowed = self.private_values(), self.allowed_contacts()
+        known = self.verdicts.known(looked_for(values, allowed)) if self.verdicts is not None else frozenset()
+        self.early_scan = EarlyScan(values, allowed, known)
         for file in files:
             data = _bytes_to_write(file)
             if data is not None:
@@ -482,7 +488,12 @@ class StoryPortalPlugin(BasePlugin):
         assert self.portal is not None  # on_config planned this build
         if self.portal.settings.portal.leak_guard and not self.guarded_later:
             found = scan_output(
-                site_dir, self.private_values(), self.allowed_contacts(), self.workers(), self.early_scan
+                site_dir,
+                self.private_values(),
+                self.allowed_contacts(),
+                self.workers(),
+                self.early_scan,
+                self.verdicts,
             )
             raise_on_leaks(found)
         (site_dir / MARKER).write_text(build_marker(self.portal), encoding="utf-8")
