@@ -60,6 +60,7 @@ from storyportal.site.pages import (
     preview_errors_html,
     redirect_html,
 )
+from storyportal.site.parsecache import ParseLog
 from storyportal.site.plan import PlanMemo, SitePlan, plan_site
 
 log = get_plugin_logger(__name__)  # an mkdocs.* logger, so --strict counts our warnings
@@ -75,6 +76,7 @@ class StoryPortalPlugin(BasePlugin):
         self.loader: PortalLoader | None = None
         self.media: MediaPlanner | None = None
         self.bodies: BodyLog | None = None  # rendered story bodies, in the image cache folder
+        self.parses: ParseLog | None = None  # parsed YAML, in the same folder
         self.preview = preview.Preview()
         self.saves: SaveLog | None = None  # storyportal serve: the files saved between rebuilds (adapter/watcher.py)
         self.watched_root: str | None = None
@@ -119,13 +121,21 @@ class StoryPortalPlugin(BasePlugin):
             self.bodies = BodyLog(self.media.cache.folder)
             self.page_cache = pagecache.PageCache(self.media.cache.folder)
             self.verdicts = KeyLog(self.media.cache.folder / CLEAN_LOG)
-            scans = KeyLog(self.media.cache.folder / SCANNED_LOG)
-            self.loader = PortalLoader(settings, decoded=self.media.cache.decoded, bodies=self.bodies, scans=scans)
+            folder = self.media.cache.folder
+            self.parses = ParseLog(folder)
+            self.loader = PortalLoader(
+                settings,
+                decoded=self.media.cache.decoded,
+                bodies=self.bodies,
+                parses=self.parses,
+                scans=KeyLog(folder / SCANNED_LOG),
+            )
         media = self.media
-        assert media is not None and self.bodies is not None  # opened with the loader
+        assert media is not None and self.bodies is not None and self.parses is not None  # opened with the loader
         media.reset()
         portal = self.loader.load(build_date(settings.portal.build_date), self._saved_sources(settings))
         self.bodies.compact()  # after its first load only: later ones ask only for what changed
+        self.parses.compact()
         report_portal(portal)
         self.portal = portal
         self.plan = plan_site(

@@ -38,6 +38,7 @@ from storyportal.core.shownfields import config_issues
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
 from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular
+from storyportal.core.yamlload import ParseStore, remembering_parses
 from storyportal.core.yamlsplice import EntryParser
 
 
@@ -177,6 +178,7 @@ class PortalLoader:
     _shows_images: dict[str, tuple[StoryFile, bool]] = field(default_factory=dict)  # source -> (file, answer)
     decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
     bodies: BodyStore | None = None  # rendered story bodies, kept between builds (the image cache folder's)
+    parses: ParseStore | None = None  # parsed YAML (stories, registry), kept between builds (the same folder's)
     # Stories in which no private value was found, kept between builds for the same values and code
     # (the image cache folder's scanned.log): a warm build does not search them again
     scans: KeyStore | None = None
@@ -193,7 +195,12 @@ class PortalLoader:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            with remembering_decodes(self.decoded), remembering_bodies(self.bodies), remembering_listings():
+            with (
+                remembering_decodes(self.decoded),
+                remembering_bodies(self.bodies),
+                remembering_parses(self.parses),
+                remembering_listings(),
+            ):
                 return self._load(today, saved)
         finally:
             if enabled:
