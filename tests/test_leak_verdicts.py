@@ -6,6 +6,7 @@ again; anything else is. Files with a leak are never recorded, and the log never
 from __future__ import annotations
 
 from sitebuilder import BUILD_DATE
+from storyportal.core import codeversion
 from storyportal.site import leakguard
 from storyportal.site.keylog import CLEAN_LOG, KeyLog
 from storyportal.site.leakguard import scan_output
@@ -75,7 +76,7 @@ def test_verdicts_reached_with_other_public_contacts_are_not_used(tmp_path):
 def test_verdicts_of_other_guard_code_are_not_used(tmp_path, monkeypatch):
     write(tmp_path / "site", "story/index.html", LEAKY)
     verdicts = KeyLog(tmp_path / "cache" / CLEAN_LOG)
-    monkeypatch.setattr(leakguard, "code_version", lambda: "a guard that missed it")
+    monkeypatch.setattr(codeversion, "code_version", lambda: "a guard that missed it")
     monkeypatch.setattr(leakguard, "scan_raw", lambda *a: [])
     guard(tmp_path / "site", verdicts)
     monkeypatch.undo()

@@ -75,9 +75,9 @@ def test_a_story_with_a_private_value_is_searched_on_every_build(site, tmp_path,
 
 def test_stories_found_clean_by_other_code_are_searched_again(site, tmp_path, monkeypatch):
     a_portal(site)
-    monkeypatch.setattr(portal, "code_version", lambda: "code that searched differently")
+    monkeypatch.setattr(codeversion, "code_version", lambda: "code that searched differently")
     load(site, tmp_path)
-    monkeypatch.setattr(portal, "code_version", codeversion.code_version)
+    monkeypatch.undo()
     again = searched(monkeypatch)
     load(site, tmp_path)
     assert sorted(again) == ["contoso", "northwind"]

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from storyportal.core.body import BodyStore, remembering_bodies
-from storyportal.core.codeversion import code_version
+from storyportal.core.codeversion import made_for
 from storyportal.core.config import PortalConfig, SiteSettings
 from storyportal.core.docspages import handwritten_addresses
 from storyportal.core.imagecheck import DecodeLog, remembering_decodes
@@ -178,7 +178,7 @@ class PortalLoader:
     _shows_images: dict[str, tuple[StoryFile, bool]] = field(default_factory=dict)  # source -> (file, answer)
     decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
     bodies: BodyStore | None = None  # rendered story bodies, kept between builds (the image cache folder's)
-    parses: ParseStore | None = None  # parsed YAML (stories, registry), kept between builds (the same folder's)
+    parses: ParseStore | None = None  # stories' parsed front matter, kept between builds (the same folder's)
     # Stories in which no private value was found, kept between builds for the same values and code
     # (the image cache folder's scanned.log): a warm build does not search them again
     scans: KeyStore | None = None
@@ -195,12 +195,7 @@ class PortalLoader:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            with (
-                remembering_decodes(self.decoded),
-                remembering_bodies(self.bodies),
-                remembering_parses(self.parses),
-                remembering_listings(),
-            ):
+            with remembering_decodes(self.decoded), remembering_bodies(self.bodies), remembering_listings():
                 return self._load(today, saved)
         finally:
             if enabled:
@@ -431,7 +426,7 @@ class PortalLoader:
         key = hashlib.sha256(f"{source}\0{file.content_hash}".encode("utf-8", "surrogatepass")).hexdigest()
         found = [] if key in self._scans_known else registry_private_values(file, registry)
         if self.scans is not None:
-            if found:
+            if found or file.issues:  # a story not read whole was not searched whole: never kept clean
                 self._scans_clean.pop(source, None)
             else:
                 self._scans_clean[source] = key
@@ -442,12 +437,11 @@ class PortalLoader:
         """The stories an earlier build found clean with these private values and this code."""
         if self.scans is None:
             return
-        digest = hashlib.sha256(code_version().encode())
-        for part in sorted([*registry.private, *registry.internal_values()]):
-            digest.update(b"\1" + "\0".join(part).encode("utf-8", "surrogatepass"))
-        if digest.hexdigest() != self._scans_for:
-            self._scans_for = digest.hexdigest()
-            self._scans_known, self._scans_clean = self.scans.known(self._scans_for), {}
+        # The settings too: how a story file is read (its size limit, say) decides what is searched.
+        digest = made_for([*registry.private, *registry.internal_values()], [(self.settings.portal.model_dump_json(),)])
+        if digest != self._scans_for:
+            self._scans_for = digest
+            self._scans_known, self._scans_clean = self.scans.known(digest), {}
 
     def _keep_scans(self) -> None:
         clean = frozenset(self._scans_clean.values())
@@ -506,7 +500,10 @@ class PortalLoader:
             return StoryFile(ref, "", None, None, "", 1, (problem,))
         key = (ref, hashlib.sha256(raw).hexdigest())
         if key not in self._files:
-            self._files[key] = read_story(ref, raw, self.settings.portal)
+            # Stories' front matter only: the registry's parse holds every private value, which the
+            # cache folder (and so a CI cache) should not
+            with remembering_parses(self.parses):
+                self._files[key] = read_story(ref, raw, self.settings.portal)
         self._stats[ref] = (seen, key)
         return self._files[key]
 

@@ -378,8 +378,9 @@ def remembering_parses(store: ParseStore | None) -> Iterator[None]:
 
 
 def parse_key(text: str, line_offset: int) -> str:
-    """What a parse store keys a parse by: the text, where it starts, and the code that parses it."""
-    data = f"{code_version()}\0{line_offset}\0{text}".encode("utf-8", "surrogatepass")
+    """What a parse store keys a parse by: the text, where it starts, and the code that parses it
+    (this package's, PyYAML's, and which of its parsers: libyaml and the pure-Python one differ)."""
+    data = f"{code_version()}\0{_Loader.__name__}\0{line_offset}\0{text}".encode("utf-8", "surrogatepass")
     return hashlib.sha256(data).hexdigest()
 
 

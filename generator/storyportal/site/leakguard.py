@@ -28,7 +28,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from storyportal.core.codeversion import code_version
+from storyportal.core.codeversion import made_for
 from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import visible
 from storyportal.core.privacy import NAME_FIELD, PrivateMatcher, PrivateValue, build_matcher, contacts_shown, normalise
@@ -37,6 +37,7 @@ from storyportal.site.keylog import KeyLog
 CONTACT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".svg"}  # our outputs, not vendored scripts
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_UNPACKED = 64 * 1024 * 1024  # a gzip stream that unpacks to more is refused, not searched
+GZIP_LAYERS = 3  # gzip inside gzip: unpacked this many times over, refused beyond
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,7 @@ def scan_output(
 
 def looked_for(values: Iterable[PrivateValue], allowed: Collection[str]) -> str:
     """A digest of what a verdict is reached with: the values, the public contacts, the code."""
-    digest = hashlib.sha256(code_version().encode())
-    for part in sorted(values):
-        digest.update(b"\1" + "\0".join(part).encode("utf-8", "surrogatepass"))
-    for contact in sorted(allowed):
-        digest.update(b"\2" + contact.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return made_for(values, [(contact,) for contact in allowed])
 
 
 def verdict_key(rel: str, digest: bytes) -> str:
@@ -286,61 +282,82 @@ def _what(label: str) -> str:
 def _searchable_bytes(suffix: str, data: bytes) -> tuple[bytes, str]:
     """The bytes to search in a file's, and a problem if part of the file could not be read."""
     if suffix.lower() in IMAGE_SUFFIXES:
-        return image_metadata_text(data).encode("utf-8"), ""
+        return image_metadata(data)
     problem = ""
-    for _ in range(3):  # sitemap.xml.gz, or a gzip file inside a gzip file
+    for _ in range(GZIP_LAYERS):  # sitemap.xml.gz, or a gzip file inside a gzip file
         if problem or not data.startswith(GZIP_MAGIC):
-            break
+            return data, problem
         data, problem = _gunzip(data)
+    if not problem and data.startswith(GZIP_MAGIC):  # what is left is still compressed: unread
+        problem = f"a file compressed more than {GZIP_LAYERS} times over, so it cannot be checked"
     return data, problem
 
 
 def _gunzip(data: bytes) -> tuple[bytes, str]:
-    """What a gzip stream holds, up to MAX_UNPACKED; a stream that says more cannot be vouched for."""
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        unpacked = inflater.decompress(data, MAX_UNPACKED)
-    except zlib.error:
-        return b"", "a compressed file that cannot be unpacked, so it cannot be checked"
-    if inflater.unconsumed_tail:
-        return unpacked, f"a compressed file that unpacks to more than {MAX_UNPACKED:,} bytes, so it cannot be checked"
-    return unpacked, ""
+    """What a gzip stream holds, every member of it (gunzip and browsers unpack them all, one after
+    the other), up to MAX_UNPACKED; a stream that says more cannot be vouched for. Bytes after the
+    last member are searched as they are."""
+    parts, size, rest = list[bytes](), 0, data
+    while rest.startswith(GZIP_MAGIC):
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            parts.append(inflater.decompress(rest, MAX_UNPACKED - size))
+        except zlib.error:
+            return b"".join(parts), "a compressed file that cannot be unpacked, so it cannot be checked"
+        size += len(parts[-1])
+        if inflater.unconsumed_tail:
+            return b"".join(
+                parts
+            ), f"a compressed file that unpacks to more than {MAX_UNPACKED:,} bytes, so it cannot be checked"
+        if not inflater.eof:
+            return b"".join(parts), "a compressed file that ends before its end, so it cannot be checked"
+        rest = inflater.unused_data
+    return b"".join([*parts, rest]), ""
 
 
-def image_metadata_text(data: bytes) -> str:
-    """The text an image carries besides its pixels: EXIF, XMP, ICC, comments and text chunks.
+class _Unreadable(Exception):
+    """A compressed text in an image that cannot be unpacked whole: what it says is unknown."""
+
+
+def image_metadata(data: bytes) -> tuple[bytes, str]:
+    """The text an image carries besides its pixels (EXIF, XMP, ICC, comments and text chunks),
+    and a problem if some of it cannot be read.
 
     PNG, WebP and JPEG are read by their container (chunks, segments) rather than opened with
     Pillow, which set up a decoder for each of the site's thousands of images: every chunk that
     is not pixels is searched, known or not, compressed text unpacked. A file whose structure
-    does not add up is searched whole.
+    does not add up is searched whole, with the text unpacked from the chunks read before the
+    break (its compressed chunks would hide their text otherwise); a compressed text that cannot
+    be unpacked whole is a problem: the image cannot be vouched for.
     """
     reader = _CONTAINERS.get(data[:4])
     if reader is None:
-        return _pillow_metadata_text(data)
+        return _pillow_metadata_text(data).encode("utf-8"), ""
+    parts: list[bytes] = []
     try:
-        parts = reader(data)
-    except (ValueError, IndexError, zlib.error):  # a broken container: search everything in it
-        return data.decode("utf-8", "replace")
-    return "\n".join(part.decode("utf-8", "replace") for part in parts)
+        reader(data, parts)
+    except _Unreadable as exc:
+        return b"", f"an image whose {exc} cannot be unpacked, so it cannot be checked"
+    except (ValueError, IndexError):  # a broken container: what was read, and every byte as it is
+        return b"\n".join([*parts, data]), ""
+    return b"\n".join(parts), ""
 
 
-def _png_chunks(data: bytes) -> list[bytes]:
+def _png_chunks(data: bytes, parts: list[bytes]) -> None:
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise ValueError("not a PNG")
-    parts, at = [], 8
+    at = 8
     while at < len(data):
         length, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
         body = data[at + 8 : at + 8 + length]
+        if len(kind) == 4 and kind not in _PNG_PIXELS:
+            parts.append(_png_text(kind, body))  # a cut chunk too: what its text has so far
         if len(kind) < 4 or len(body) < length:
             raise ValueError("truncated chunk")
-        if kind not in _PNG_PIXELS:
-            parts.append(_png_text(kind, body))
         at += 12 + length
         if kind == b"IEND":
             parts.append(data[at:])  # anything after the end is still in the file
             break
-    return parts
 
 
 def _png_text(kind: bytes, body: bytes) -> bytes:
@@ -358,18 +375,23 @@ def _png_text(kind: bytes, body: bytes) -> bytes:
 
 
 def _inflate(data: bytes) -> bytes:
+    """A compressed text chunk's text (of a cut stream, what it has so far)."""
     inflater = zlib.decompressobj()
-    unpacked = inflater.decompress(data, MAX_UNPACKED)
+    try:
+        unpacked = inflater.decompress(data, MAX_UNPACKED)
+    except zlib.error:
+        raise _Unreadable("compressed text") from None
     if inflater.unconsumed_tail:
-        raise ValueError("a text chunk that unpacks to too much")
+        raise _Unreadable(f"text that unpacks to more than {MAX_UNPACKED:,} bytes")
     return unpacked
 
 
-def _webp_chunks(data: bytes) -> list[bytes]:
+def _webp_chunks(data: bytes, parts: list[bytes]) -> None:
     if data[8:12] != b"WEBP":
         raise ValueError("not a WebP")
     end = min(len(data), 8 + int.from_bytes(data[4:8], "little"))
-    parts, at = [data[end:]], 12  # anything after the RIFF container is still in the file
+    parts.append(data[end:])  # anything after the RIFF container is still in the file
+    at = 12
     while at < end:
         kind, length = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "little")
         body = data[at + 8 : at + 8 + length]
@@ -378,13 +400,12 @@ def _webp_chunks(data: bytes) -> list[bytes]:
         if kind not in _WEBP_PIXELS:
             parts.append(kind + b" " + body)
         at += 8 + length + (length & 1)
-    return parts
 
 
-def _jpeg_segments(data: bytes) -> list[bytes]:
+def _jpeg_segments(data: bytes, parts: list[bytes]) -> None:
     """Every APPn (EXIF, XMP, ICC, Photoshop) and comment segment, between the scans of a
     progressive JPEG too, and anything after the end marker."""
-    parts, at = [], 2
+    at = 2
     while at < len(data):
         if data[at] != 0xFF:
             raise ValueError("not a marker")
@@ -406,7 +427,6 @@ def _jpeg_segments(data: bytes) -> list[bytes]:
         at += 2 + length
         if marker == 0xDA:  # a scan: its coded pixels run to the next marker
             at = _after_scan(data, at)
-    return parts
 
 
 def _after_scan(data: bytes, at: int) -> int:
