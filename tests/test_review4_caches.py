@@ -319,3 +319,29 @@ def test_a_damaged_byte_in_a_kept_page_never_becomes_data(site):
     code, _, err = _fresh_cli(site, "build", "--build-date", "2026-06-01")
     assert code == 0, err
     assert "saved 90%" not in (out / "stories/northwind/index.html").read_text()
+
+
+def test_validate_with_a_cache_folder_it_cannot_write_to_is_no_traceback(site):
+    # A CI cache restored read-only, say: every log of the folder is then no log (a folder stands in for each).
+    site.image("stories/hero.png")
+    site.story("northwind", image="hero.png")
+    site.build()
+    cache = _cache_file("parses.log").parent
+    for name in ("parses.log", "bodies.log", "decoded.log", "scanned.log"):
+        path = cache / name
+        if path.exists():
+            path.unlink()
+        path.mkdir()
+    site.story("northwind", title="A title never parsed before")
+    code, out, err = _fresh_cli(site, "validate", "--build-date", "2026-06-01")
+    assert code == 0 and "Traceback" not in err, err
+
+
+def test_a_decode_log_that_cannot_be_written_is_no_log(tmp_path):
+    from storyportal.core.imagecheck import decode_key
+    from storyportal.site.imagecache import DecodeLog
+
+    (tmp_path / "decoded.log").mkdir()  # what a read-only or damaged cache gives: no file to append to
+    log = DecodeLog(tmp_path / "decoded.log")
+    log.add(decode_key(b"an image"))
+    assert decode_key(b"an image") in log  # remembered for this process, written nowhere
