@@ -63,7 +63,7 @@ def test_a_page_unchanged_since_it_was_scanned_keeps_its_verdict(tmp_path, monke
     (tmp_path / "story").mkdir()
     (tmp_path / "story/index.html").write_bytes(LEAKY)
     read_again = []
-    monkeypatch.setattr(leakguard, "scan_files", lambda out, files, *a: read_again.extend(files) or [])
+    monkeypatch.setattr(leakguard, "scan_files", lambda out, files, *a: (read_again.extend(files), ([], set()))[1])
     assert whats(tmp_path, early) == [("story/index.html", "private value of jane-doe.notes")]
     assert read_again == []
 
@@ -81,7 +81,7 @@ def test_images_and_compressed_files_are_left_to_the_final_pass(tmp_path, rel):
     early = early_with(rel, data)
     (tmp_path / rel).parent.mkdir(exist_ok=True)
     (tmp_path / rel).write_bytes(data)
-    assert early.settle(tmp_path, [rel]) == ([rel], [])
+    assert early.settle(tmp_path, [rel]) == ([rel], [], set())
 
 
 def test_a_leak_on_a_page_is_found_by_the_early_scan_of_a_build(site, monkeypatch, request):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
@@ -192,8 +193,9 @@ def test_a_stored_page_is_read_by_the_leak_guard_like_any_other(site, monkeypatc
     monkeypatch.setenv("XDG_CACHE_HOME", str(caches(site) / "cache-home"))
     site.build()
     folder = default_location(site.root, {"XDG_CACHE_HOME": str(caches(site) / "cache-home")}) / pagecache.PAGES
-    for stored in folder.iterdir():  # as if the cache held a page with a private value in it
-        stored.write_text(stored.read_text().replace("Alpha text.", "jane@acme.example"))
+    for stored in folder.iterdir():  # as if the cache held a page with a private value in it, digest and all
+        html = stored.read_bytes().partition(b"\n")[2].replace(b"Alpha text.", b"jane@acme.example")
+        stored.write_bytes(hashlib.sha256(html).hexdigest().encode() + b"\n" + html)
     code, _, err = site.cli("build", "--build-date", BUILD_DATE.isoformat())
     assert code != 0 and "Leak guard" in err
 

@@ -78,6 +78,7 @@ CASES = {
     "site.imagecache._NAME": ("match", [fill("0", prefix="img/"), fill("a", prefix="img/0123456789abcdef."),
                                         fill("0", prefix="text/")]),
     "site.bodycache._KEY": ("match", [fill("0"), fill("a", suffix="!")]),
+    "site.parsecache._LINE": ("match", [fill("a"), fill(" ", prefix="a" * 64 + " "), fill("0", suffix="!")]),
     "adapter.pagecache._KEY": ("match", [fill("0"), fill("a", suffix="!")]),
     "core.rules._MAY_HAVE_IMAGES": ("search", [fill("<im"), fill("!")]),
     "core.rules._BODY_IMAGE": ("search", [fill("<img "), fill("!["), fill("![a]("), fill("<img src="),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,7 +15,7 @@ from markupsafe import Markup
 from PIL import JpegImagePlugin
 
 from storyportal.core import imagecheck, paths
-from storyportal.core.imagecheck import decode_key, inspect_image, remembering_decodes
+from storyportal.core.imagecheck import decode_key, file_hasher, inspect_image, remembering_decodes
 from storyportal.core.paths import remembering_listings, resolve_ref
 from storyportal.site import imagecache
 from storyportal.site.context import ImageTag, PageContext
@@ -191,3 +192,16 @@ def test_an_image_tag_is_built_once_for_every_page_at_the_same_depth():
     ]
     assert tags[0] is tags[1] and tags[2] is not tags[0]  # built once per depth (the tag itself is looked up)
     assert set(asked) == {"assets/logos/acme.png"}
+
+
+def test_an_image_rewritten_with_the_same_size_and_time_is_hashed_again(tmp_path):
+    # The hash is kept per process (validation and the image plan share it) while the file's size,
+    # times and inode are the same: a rewrite that puts the modification time back still changes ctime.
+    image = tmp_path / "hero.png"
+    image.write_bytes(b"first bytes")
+    before = os.stat(image)
+    first = file_hasher(image).hexdigest()
+    time.sleep(0.01)
+    image.write_bytes(b"other bytes")
+    os.utime(image, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert file_hasher(image).hexdigest() != first

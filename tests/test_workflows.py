@@ -110,7 +110,7 @@ def test_the_workflow_python_is_one_the_project_supports(name):
 
 
 IMAGE_INPUTS = ["'stories/**/*.png'", "'stories/**/*.jpg'", "'stories/**/*.jpeg'", "'stories/**/*.webp'",
-                "'stories/**/*.md'", "'assets/**'", "'requirements.txt'"]
+                "'stories/**/*.md'", "'assets/**'", "'advocates.yaml'", "'requirements.txt'"]
 
 
 @pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])

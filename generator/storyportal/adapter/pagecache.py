@@ -22,7 +22,8 @@ turns the cache off for the build (a false miss costs a render; a false hit woul
 page). A withheld or revoked story is not planned, so it has no page to take from the cache; a
 changed consent changes the view. The page is rendered as usual when its key is new, and its
 template output stored; MkDocs' later steps (the content security policy, writing, the leak
-guard's read of every file) run for every page, cached or not.
+guard's read of every file) run for every page, cached or not. A stored page begins with the
+SHA-256 of its HTML: one whose bytes do not have it (a damaged byte) is rendered again.
 """
 
 from __future__ import annotations
@@ -360,8 +361,11 @@ class PageCache:
                 data = file.read()
         finally:
             os.close(handle)
+        check, _, html = data.partition(b"\n")
+        if check != hashlib.sha256(html).hexdigest().encode():
+            return None  # a damaged byte: the page is rendered again, never printed as damaged
         try:
-            return data.decode("utf-8")
+            return html.decode("utf-8")
         except UnicodeDecodeError:
             return None
 
@@ -370,7 +374,8 @@ class PageCache:
             raise ValueError(f"not a page key: {key!r}")
         self.used.add(key)
         with contextlib.suppress(OSError):  # a cache that cannot be written: the page is rendered next time too
-            write_atomically(self.folder / f"{key}.html", html.encode("utf-8", "surrogatepass"))
+            data = html.encode("utf-8", "surrogatepass")
+            write_atomically(self.folder / f"{key}.html", hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
 
     def prune(self) -> int:
         """After a full build: remove the pages it did not use, once they outnumber twice those it did."""

@@ -196,7 +196,12 @@ def check_output(site: Path, config) -> None:
     assert plugin.portal is not None  # its marker is there: the plugin loaded the portal
     if plugin.portal.settings.portal.leak_guard:
         found = scan_output(
-            site, plugin.private_values(), plugin.allowed_contacts(), plugin.workers(), plugin.early_scan
+            site,
+            plugin.private_values(),
+            plugin.allowed_contacts(),
+            plugin.workers(),
+            plugin.early_scan,
+            plugin.verdicts,
         )
         raise_on_leaks(found)
 

@@ -21,7 +21,9 @@ from storyportal.core.portal import Portal, PortalLoader, build_date
 from storyportal.site.bodycache import BodyLog
 from storyportal.site.handwritten import check_docs_folder
 from storyportal.site.imagecache import DECODED, DecodeLog, cache_folder, check_location
+from storyportal.site.keylog import SCANNED_LOG, KeyLog
 from storyportal.site.pages import portal_guarded_values
+from storyportal.site.parsecache import ParseLog
 
 
 def register(commands, common) -> None:
@@ -75,13 +77,19 @@ def docs_issues(portal: Portal) -> list[Issue]:
 
 
 def warm_loader(settings: SiteSettings) -> PortalLoader:
-    """A loader that reuses the builds' decode log and rendered bodies, where the portal's cache
+    """A loader that reuses the builds' decode log, rendered bodies, parses and stories found clean, where the portal's cache
     folder already exists and is safe (validate never makes one): the same verdicts, without
     decoding every image and rendering every body again (CI restores the folder before validating)."""
     folder = cache_folder(settings.root, settings.portal.cache_dir)
     if not folder.is_dir() or check_location(folder, settings.root) is not None:
         return PortalLoader(settings)
-    return PortalLoader(settings, decoded=DecodeLog(folder / DECODED), bodies=BodyLog(folder))
+    return PortalLoader(
+        settings,
+        decoded=DecodeLog(folder / DECODED),
+        bodies=BodyLog(folder),
+        parses=ParseLog(folder),
+        scans=KeyLog(folder / SCANNED_LOG),
+    )
 
 
 def _summary(portal, issues) -> dict:

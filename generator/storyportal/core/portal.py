@@ -8,12 +8,15 @@ import functools
 import gc
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 from types import MappingProxyType
+from typing import Protocol
 
 from storyportal.core.body import BodyStore, remembering_bodies
+from storyportal.core.codeversion import made_for
 from storyportal.core.config import PortalConfig, SiteSettings
 from storyportal.core.docspages import handwritten_addresses
 from storyportal.core.imagecheck import DecodeLog, remembering_decodes
@@ -35,6 +38,7 @@ from storyportal.core.shownfields import config_issues
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
 from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular
+from storyportal.core.yamlload import ParseStore, remembering_parses
 from storyportal.core.yamlsplice import EntryParser
 
 
@@ -109,6 +113,15 @@ def check_versions(
     return issues + withhold_orphans(stories, status, files)
 
 
+class KeyStore(Protocol):
+    """Keys of inputs found clean, kept between builds for one digest of what they were checked
+    with (the build's: site/keylog.py in the image cache folder)."""
+
+    def known(self, made_for: str) -> frozenset[str]: ...
+
+    def keep(self, made_for: str, keys: Iterable[str]) -> None: ...
+
+
 def build_date(explicit: dt.date | None = None) -> dt.date:
     """The date rules are judged on: explicit, else $STORYPORTAL_BUILD_DATE, else today."""
     if explicit is not None:
@@ -165,6 +178,13 @@ class PortalLoader:
     _shows_images: dict[str, tuple[StoryFile, bool]] = field(default_factory=dict)  # source -> (file, answer)
     decoded: DecodeLog | None = None  # images known to decode, kept between builds (the image cache's)
     bodies: BodyStore | None = None  # rendered story bodies, kept between builds (the image cache folder's)
+    parses: ParseStore | None = None  # stories' parsed front matter, kept between builds (the same folder's)
+    # Stories in which no private value was found, kept between builds for the same values and code
+    # (the image cache folder's scanned.log): a warm build does not search them again
+    scans: KeyStore | None = None
+    _scans_for: str = ""  # the digest of the values and code the kept keys are for
+    _scans_known: frozenset[str] = frozenset()
+    _scans_clean: dict[str, str] = field(default_factory=dict)  # source -> key, found clean with them
 
     def load(self, today: dt.date, saved: set[str] | None = None) -> Portal:
         """The portal as the files are now. ``saved``: the story files (sources) saved since the last
@@ -223,6 +243,7 @@ class PortalLoader:
             # (a consent revoked) resolves every story again; their private values are kept.
             self._unnamed = registry.unnamed(today)
             self._private_generation += 1
+        self._open_scans(registry)
         folders = FolderStates(root)
         # Resolved last time from the same files, registry, date and private values, and nothing saved
         # since but story files (no image beside one): only those need their inputs compared.
@@ -256,6 +277,7 @@ class PortalLoader:
             if story is not None:
                 stories.append(story)
         self._settled = (refs, registry, today, self._private_generation)
+        self._keep_scans()
         valid = [s for s in stories if status[s.source] is not Status.INVALID]
         handwritten = handwritten_addresses(root, self.settings.docs_dir)  # an alias may not take their place
         dupes = self.unique_urls(valid, files, refs, handwritten)
@@ -395,13 +417,37 @@ class PortalLoader:
         return kept[1]
 
     def private_values(self, file: StoryFile, registry: Registry) -> list[Issue]:
-        """The private values a story shows; kept while its file and the registry's private values are unchanged."""
-        kept = self._private.get(file.ref.source)
+        """The private values a story shows; kept while its file and the registry's private values are
+        unchanged, and none where an earlier build found none in the same file with the same values."""
+        source = file.ref.source
+        kept = self._private.get(source)
         if kept is not None and kept[0] is file:
             return list(kept[1])
-        found = registry_private_values(file, registry)
-        self._private[file.ref.source] = (file, found)
+        key = hashlib.sha256(f"{source}\0{file.content_hash}".encode("utf-8", "surrogatepass")).hexdigest()
+        found = [] if key in self._scans_known else registry_private_values(file, registry)
+        if self.scans is not None:
+            if found or file.issues:  # a story not read whole was not searched whole: never kept clean
+                self._scans_clean.pop(source, None)
+            else:
+                self._scans_clean[source] = key
+        self._private[source] = (file, found)
         return list(found)
+
+    def _open_scans(self, registry: Registry) -> None:
+        """The stories an earlier build found clean with these private values and this code."""
+        if self.scans is None:
+            return
+        # The settings too: how a story file is read (its size limit, say) decides what is searched.
+        digest = made_for([*registry.private, *registry.internal_values()], [(self.settings.portal.model_dump_json(),)])
+        if digest != self._scans_for:
+            self._scans_for = digest
+            self._scans_known, self._scans_clean = self.scans.known(digest), {}
+
+    def _keep_scans(self) -> None:
+        clean = frozenset(self._scans_clean.values())
+        if self.scans is not None and clean != self._scans_known:
+            self.scans.keep(self._scans_for, clean)
+            self._scans_known = clean
 
     def registry(self, taxonomy: Taxonomy) -> tuple[Registry | None, list[Issue]]:
         """The registry, parsed again only when its bytes or the files under assets_dir change."""
@@ -454,7 +500,10 @@ class PortalLoader:
             return StoryFile(ref, "", None, None, "", 1, (problem,))
         key = (ref, hashlib.sha256(raw).hexdigest())
         if key not in self._files:
-            self._files[key] = read_story(ref, raw, self.settings.portal)
+            # Stories' front matter only: the registry's parse holds every private value, which the
+            # cache folder (and so a CI cache) should not
+            with remembering_parses(self.parses):
+                self._files[key] = read_story(ref, raw, self.settings.portal)
         self._stats[ref] = (seen, key)
         return self._files[key]
 

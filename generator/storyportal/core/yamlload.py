@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, NamedTuple, Protocol, TypeAlias
 
 import yaml
 
+from storyportal.core.codeversion import code_version
 from storyportal.core.issues import Issue
 
 _Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
@@ -347,8 +349,60 @@ _PLAIN_WORDS = {
 }
 
 
+class ParseStore(Protocol):
+    """Parses kept between runs (the build's: parses.log in the image cache folder) by ``parse_key``.
+    ``get`` gives a new object each time: a caller may change what it was given."""
+
+    def get(self, key: str) -> Parsed | None: ...
+
+    def put(self, key: str, parsed: Parsed) -> None: ...
+
+
+_parse_stores: list[ParseStore] = []  # the innermost ``remembering_parses`` wins
+
+
+@contextlib.contextmanager
+def remembering_parses(store: ParseStore | None) -> Iterator[None]:
+    """Within this block, a text whose parse ``store`` holds is not parsed again, and every parse
+    without a problem is added to it. A parse is a function of the text, its first line's number
+    and this package's code; the registry and 1,000 stories' front matter were a fifth of a warm
+    build's loading."""
+    if store is None:
+        yield
+        return
+    _parse_stores.append(store)
+    try:
+        yield
+    finally:
+        _parse_stores.remove(store)
+
+
+def parse_key(text: str, line_offset: int) -> str:
+    """What a parse store keys a parse by: the text, where it starts, and the code that parses it
+    (this package's, PyYAML's, and which of its parsers: libyaml and the pure-Python one differ)."""
+    data = f"{code_version()}\0{_Loader.__name__}\0{line_offset}\0{text}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
+
+
 def parse_yaml(text: str, source: str, line_offset: int = 0) -> tuple[Parsed | None, list[Issue]]:
-    """Parse one YAML document; return it with positions, or None and the syntax problem."""
+    """Parse one YAML document; return it with positions, or None and the syntax problem.
+
+    Inside ``remembering_parses``, a parse kept without problems is read instead (problems are
+    never kept: they are found, and reported, every time)."""
+    store = _parse_stores[-1] if _parse_stores else None
+    if store is None:
+        return _parse(text, source, line_offset)
+    key = parse_key(text, line_offset)
+    kept = store.get(key)
+    if kept is not None:
+        return kept, []
+    parsed, issues = _parse(text, source, line_offset)
+    if parsed is not None and not issues:
+        store.put(key, parsed)
+    return parsed, issues
+
+
+def _parse(text: str, source: str, line_offset: int) -> tuple[Parsed | None, list[Issue]]:
     bad = _bad_character(text, source, line_offset)
     if bad:
         return None, [bad]

@@ -8,13 +8,17 @@ A changed text, renderer or library version is a new key, and the body is render
 The log is one JSON line per body, appended as bodies are rendered (two builds sharing the
 cache never lose each other's lines). It lives in the image cache folder, so it has the same
 protection: outside the checkout, or in a folder git ignores; a link in its place is never
-followed. A line that does not read as a body is ignored (that body is rendered again).
+followed. A line that does not read as a body, or whose content does not have the SHA-256 the
+line records (a damaged byte), is ignored (that body is rendered again); a log that cannot be
+written is no log.
 ``compact`` rewrites the log with the bodies of the last load when most of its lines are
 bodies no story has any more.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -57,7 +61,8 @@ class BodyLog:
             return
         self._bodies[key] = body
         self._lines += 1
-        append_line(self.path, _line(key, body))
+        with contextlib.suppress(OSError):  # a log that cannot be written: the body is rendered next time too
+            append_line(self.path, _line(key, body))
 
     def compact(self) -> None:
         """After the first load only (later loads of a preview ask only for what changed): keep
@@ -70,12 +75,19 @@ class BodyLog:
         self._bodies = {k: b for k, b in self._bodies.items() if k in used}
         self._lines = len(self._bodies)
         text = "".join(_line(k, b) for k, b in sorted(self._bodies.items()))
-        write_atomically(self.path, text.encode("utf-8"))
+        with contextlib.suppress(OSError):
+            write_atomically(self.path, text.encode("utf-8"))
 
 
 def _line(key: str, body: RenderedBody) -> str:
     # ensure_ascii: one line whatever the text holds (U+2028 included); json escapes newlines.
-    return json.dumps({"key": key, "html": body.html, "images": body.images}, ensure_ascii=True) + "\n"
+    record = {"key": key, "html": body.html, "images": body.images, "check": _check(body.html, body.images)}
+    return json.dumps(record, ensure_ascii=True) + "\n"
+
+
+def _check(html: str, images: object) -> str:
+    """The SHA-256 of what a line holds: a damaged byte makes the line no body, never other HTML."""
+    return hashlib.sha256(json.dumps([html, images], ensure_ascii=True).encode("ascii")).hexdigest()
 
 
 def _parse(line: str) -> tuple[str, RenderedBody] | None:
@@ -88,6 +100,8 @@ def _parse(line: str) -> tuple[str, RenderedBody] | None:
         return None
     key, html, images = record.get("key"), record.get("html"), record.get("images")
     if not (isinstance(key, str) and _KEY.fullmatch(key) and isinstance(html, str) and isinstance(images, list)):
+        return None
+    if record.get("check") != _check(html, images):
         return None
     pairs = []
     for pair in images:

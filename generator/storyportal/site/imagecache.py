@@ -25,6 +25,7 @@ validation, which decodes every image as rendering will, decodes each source onc
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -181,7 +182,8 @@ class DecodeLog:
     def add(self, key: str) -> None:
         if key not in self._keys and _is_decode_key(key):
             self._keys.add(key)
-            append_line(self.path, key + "\n")
+            with contextlib.suppress(OSError):  # a log that cannot be written: the image is decoded next time too
+                append_line(self.path, key + "\n")
 
 
 def _is_decode_key(text: str) -> bool:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from storyportal.core.config import HERO_WIDTHS
+from storyportal.core.imagecheck import file_hasher
 
 if TYPE_CHECKING:
     from storyportal.site.imagecache import ImageCache
@@ -141,11 +142,10 @@ def plan_image(root: Path, rel: str, widths: list[int], kind: str) -> ImageSet:
 
     The file must already have passed ``imagecheck.inspect_image``.
     """
-    data = (root / rel).read_bytes()
-    with Image.open(io.BytesIO(data)) as img:
+    hasher = file_hasher(root / rel)  # hashed once, then extended with each rendition's parameters
+    with Image.open(root / rel) as img:
         size = _displayed_size(img)
         fallback_format = _fallback_format(img, kind)
-    hasher = hashlib.sha256(data)  # hashed once, then extended with each rendition's parameters
     planned = [(w, "webp") for w in _fitting_widths(widths, size[0])]
     if IMAGE_KINDS[kind].fallback:
         planned.append((min(size[0], max(widths)), fallback_format))

@@ -28,13 +28,16 @@ from pathlib import Path
 
 from PIL import Image
 
+from storyportal.core.codeversion import made_for
 from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import visible
 from storyportal.core.privacy import NAME_FIELD, PrivateMatcher, PrivateValue, build_matcher, contacts_shown, normalise
+from storyportal.site.keylog import KeyLog
 
 CONTACT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".svg"}  # our outputs, not vendored scripts
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_UNPACKED = 64 * 1024 * 1024  # a gzip stream that unpacks to more is refused, not searched
+GZIP_LAYERS = 3  # gzip inside gzip: unpacked this many times over, refused beyond
 
 
 @dataclass(frozen=True)
@@ -49,37 +52,58 @@ def scan_output(
     allowed: Collection[str] = frozenset(),
     workers: int = 1,
     early: EarlyScan | None = None,
+    verdicts: KeyLog | None = None,
 ) -> list[Leak]:
     """Every leak in ``out_dir``: private values anywhere, undeclared e-mails and phones in our text.
 
     Every file is read; with ``workers`` above one and enough files, by that many processes,
     each reading every n-th file (the build's worker count: a site of 1,000 stories has 7,000 files).
     A file the ``early`` scan read while the build went on keeps that verdict only if its bytes
-    are still, byte for byte, the ones it read; every other file is scanned here.
+    are still, byte for byte, the ones it read; every other file is scanned here. With ``verdicts``,
+    a file whose kind and bytes the last build found clean, looking for the same values with the same
+    code, is clean (``site/keylog.py``); the log is then replaced with this build's clean files.
     """
     values, allowed = tuple(private_values), frozenset(allowed)
-    files, leaks = written_files(str(out_dir)), list[Leak]()
+    known = verdicts.known(looked_for(values, allowed)) if verdicts is not None else frozenset()
+    files, leaks, clean = written_files(str(out_dir)), list[Leak](), set[str]()
     if early is not None and early.looks_for(values, allowed):
-        files, leaks = early.settle(out_dir, files)
-    return sorted(
-        set(leaks + _scan_all(out_dir, files, values, allowed, workers)), key=lambda leak: (leak.file, leak.what)
-    )
+        files, leaks, clean = early.settle(out_dir, files)
+    found, clean_here = _scan_all(out_dir, files, values, allowed, workers, known)
+    if verdicts is not None:
+        verdicts.keep(looked_for(values, allowed), clean | clean_here)
+    return sorted(set(leaks + found), key=lambda leak: (leak.file, leak.what))
+
+
+def looked_for(values: Iterable[PrivateValue], allowed: Collection[str]) -> str:
+    """A digest of what a verdict is reached with: the values, the public contacts, the code."""
+    return made_for(values, [(contact,) for contact in allowed])
+
+
+def verdict_key(rel: str, digest: bytes) -> str:
+    """What a clean verdict on a file stands for: how the guard read it (by its kind) and the
+    SHA-256 of its bytes as written."""
+    suffix = posixpath.splitext(rel)[1].lower()
+    kind = "image" if suffix in IMAGE_SUFFIXES else "text" if suffix in CONTACT_SUFFIXES else "other"
+    return f"{kind}:{digest.hex()}"
 
 
 def _scan_all(
-    out_dir: Path, files: list[str], values: tuple[PrivateValue, ...], allowed: frozenset[str], workers: int
-) -> list[Leak]:
+    out_dir: Path,
+    files: list[str],
+    values: tuple[PrivateValue, ...],
+    allowed: frozenset[str],
+    workers: int,
+    known: frozenset[str],
+) -> tuple[list[Leak], set[str]]:
+    """The leaks in ``files``, and the verdict keys of those found clean."""
     shares = [files[i :: max(1, workers)] for i in range(max(1, workers))] if _may_fork(files, workers) else [files]
     if len(shares) == 1:
-        leaks = scan_files(out_dir, files, values, allowed)
-    else:
-        # fork: the workers start at once with everything imported (a build runs no other thread)
-        with ProcessPoolExecutor(len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
-            found = pool.map(
-                scan_files, [out_dir] * len(shares), shares, [values] * len(shares), [allowed] * len(shares)
-            )
-            leaks = [leak for part in found for leak in part]
-    return leaks
+        return scan_files(out_dir, files, values, allowed, known)
+    # fork: the workers start at once with everything imported (a build runs no other thread)
+    with ProcessPoolExecutor(len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
+        n = len(shares)
+        parts = list(pool.map(scan_files, [out_dir] * n, shares, [values] * n, [allowed] * n, [known] * n))
+    return [leak for leaks, _ in parts for leak in leaks], {key for _, clean in parts for key in clean}
 
 
 class EarlyScan:
@@ -88,8 +112,14 @@ class EarlyScan:
     done by the time the last file is written. ``settle`` then keeps a verdict only for a file
     whose bytes on disk are the ones scanned (a later writer may have changed it)."""
 
-    def __init__(self, private_values: Iterable[PrivateValue], allowed: Collection[str] = frozenset()):
+    def __init__(
+        self,
+        private_values: Iterable[PrivateValue],
+        allowed: Collection[str] = frozenset(),
+        known: frozenset[str] = frozenset(),
+    ):
         self._values, self._allowed = tuple(private_values), frozenset(allowed)
+        self._known = known  # verdict keys the last build found clean looking for the same values
         self._pool: ProcessPoolExecutor | None = None
         self._started = False
         self._sent: dict[str, tuple[bytes, Future[list[Leak]]]] = {}  # rel -> (SHA-256 of the bytes, verdict)
@@ -98,9 +128,13 @@ class EarlyScan:
         """Scan ``data``, what the build writes at ``rel``, if a process beside the build can."""
         if rel.lower().endswith(tuple(IMAGE_SUFFIXES)) or data.startswith(GZIP_MAGIC):
             return  # read from the file itself, as it is written
+        digest = hashlib.sha256(data).digest()
+        if verdict_key(rel, digest) in self._known:
+            self._sent[rel] = (digest, _CLEAN)
+            return
         pool = self._pool_or_none()
         if pool is not None:
-            self._sent[rel] = (hashlib.sha256(data).digest(), pool.submit(_scan_early, rel, data, self._allowed))
+            self._sent[rel] = (digest, pool.submit(_scan_early, rel, data, self._allowed))
 
     def _pool_or_none(self) -> ProcessPoolExecutor | None:
         if not self._started:
@@ -116,18 +150,22 @@ class EarlyScan:
         """Whether its verdicts were reached with these values and contacts."""
         return (values, allowed) == (self._values, self._allowed)
 
-    def settle(self, out_dir: Path, files: list[str]) -> tuple[list[str], list[Leak]]:
-        """The files still to scan, and the leaks of those whose scanned bytes are what is on disk."""
+    def settle(self, out_dir: Path, files: list[str]) -> tuple[list[str], list[Leak], set[str]]:
+        """The files still to scan, the leaks of those whose scanned bytes are what is on disk, and
+        the verdict keys of those found clean."""
         sent, self._sent = self._sent, {}
         self.close()  # after every verdict is in: its thread must be gone before the guard forks
-        todo, leaks = [], []
+        todo, leaks, clean = [], [], set()
         for rel in files:
             digest, verdict = sent.get(rel, (b"", None))
             if verdict is not None and verdict.exception() is None and _digest_of(out_dir / rel) == digest:
-                leaks += verdict.result()
+                found = verdict.result()
+                leaks += found
+                if not found:
+                    clean.add(verdict_key(rel, digest))
             else:
                 todo.append(rel)
-        return todo, leaks
+        return todo, leaks, clean
 
     def close(self) -> None:
         if self._pool is not None:
@@ -136,6 +174,8 @@ class EarlyScan:
 
 
 _worker_matcher: PrivateMatcher | None = None  # in an early-scan process: built once, at its start
+_CLEAN: Future[list[Leak]] = Future()  # the verdict on bytes the last build found clean
+_CLEAN.set_result([])
 
 
 def _start_worker(values: tuple[PrivateValue, ...]) -> None:
@@ -171,11 +211,27 @@ def _fork_is_safe() -> bool:
 
 
 def scan_files(
-    out_dir: Path, files: list[str], values: tuple[PrivateValue, ...], allowed: frozenset[str]
-) -> list[Leak]:
-    """The leaks in ``files`` (relative to ``out_dir``); runs in a worker process too."""
-    matcher = build_matcher(values)
-    return [leak for rel in files for leak in scan_file(out_dir / rel, visible(rel), matcher, allowed)]
+    out_dir: Path,
+    files: list[str],
+    values: tuple[PrivateValue, ...],
+    allowed: frozenset[str],
+    known: frozenset[str] = frozenset(),
+) -> tuple[list[Leak], set[str]]:
+    """The leaks in ``files`` (relative to ``out_dir``), and the verdict keys of those found clean
+    (``known``: found clean before); runs in a worker process too."""
+    matcher: PrivateMatcher | None = None  # built on the first file not known clean
+    leaks, clean = list[Leak](), set[str]()
+    for rel in files:
+        raw = (out_dir / rel).read_bytes()
+        key = verdict_key(rel, hashlib.sha256(raw).digest())
+        if key not in known:
+            matcher = matcher or build_matcher(values)
+            found = scan_raw(rel, raw, matcher, allowed)
+            leaks += found
+            if found:
+                continue
+        clean.add(key)
+    return leaks, clean
 
 
 def written_files(top: str) -> list[str]:
@@ -196,10 +252,11 @@ def written_files(top: str) -> list[str]:
     return sorted(found)
 
 
-def scan_file(path: Path, rel: str, matcher: PrivateMatcher, allowed: Collection[str]) -> list[Leak]:
-    """The leaks in one file, its text normalised once."""
-    data, problem = _searchable_bytes(path)
-    return scan_data(rel, path.suffix, data, problem, matcher, allowed)
+def scan_raw(rel: str, raw: bytes, matcher: PrivateMatcher, allowed: Collection[str]) -> list[Leak]:
+    """The leaks in one file's bytes (``rel``: where it is written), its text normalised once."""
+    suffix = posixpath.splitext(rel)[1]
+    data, problem = _searchable_bytes(suffix, raw)
+    return scan_data(visible(rel), suffix, data, problem, matcher, allowed)
 
 
 def scan_data(
@@ -222,65 +279,85 @@ def _what(label: str) -> str:
     )
 
 
-def _searchable_bytes(path: Path) -> tuple[bytes, str]:
-    """The bytes to search, and a problem if part of the file could not be read."""
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        return image_metadata_text(path).encode("utf-8"), ""
-    data, problem = path.read_bytes(), ""
-    for _ in range(3):  # sitemap.xml.gz, or a gzip file inside a gzip file
+def _searchable_bytes(suffix: str, data: bytes) -> tuple[bytes, str]:
+    """The bytes to search in a file's, and a problem if part of the file could not be read."""
+    if suffix.lower() in IMAGE_SUFFIXES:
+        return image_metadata(data)
+    problem = ""
+    for _ in range(GZIP_LAYERS):  # sitemap.xml.gz, or a gzip file inside a gzip file
         if problem or not data.startswith(GZIP_MAGIC):
-            break
+            return data, problem
         data, problem = _gunzip(data)
+    if not problem and data.startswith(GZIP_MAGIC):  # what is left is still compressed: unread
+        problem = f"a file compressed more than {GZIP_LAYERS} times over, so it cannot be checked"
     return data, problem
 
 
 def _gunzip(data: bytes) -> tuple[bytes, str]:
-    """What a gzip stream holds, up to MAX_UNPACKED; a stream that says more cannot be vouched for."""
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        unpacked = inflater.decompress(data, MAX_UNPACKED)
-    except zlib.error:
-        return b"", "a compressed file that cannot be unpacked, so it cannot be checked"
-    if inflater.unconsumed_tail:
-        return unpacked, f"a compressed file that unpacks to more than {MAX_UNPACKED:,} bytes, so it cannot be checked"
-    return unpacked, ""
+    """What a gzip stream holds, every member of it (gunzip and browsers unpack them all, one after
+    the other), up to MAX_UNPACKED; a stream that says more cannot be vouched for. Bytes after the
+    last member are searched as they are."""
+    parts, size, rest = list[bytes](), 0, data
+    while rest.startswith(GZIP_MAGIC):
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            parts.append(inflater.decompress(rest, MAX_UNPACKED - size))
+        except zlib.error:
+            return b"".join(parts), "a compressed file that cannot be unpacked, so it cannot be checked"
+        size += len(parts[-1])
+        if inflater.unconsumed_tail:
+            return b"".join(
+                parts
+            ), f"a compressed file that unpacks to more than {MAX_UNPACKED:,} bytes, so it cannot be checked"
+        if not inflater.eof:
+            return b"".join(parts), "a compressed file that ends before its end, so it cannot be checked"
+        rest = inflater.unused_data
+    return b"".join([*parts, rest]), ""
 
 
-def image_metadata_text(path: Path) -> str:
-    """The text an image carries besides its pixels: EXIF, XMP, ICC, comments and text chunks.
+class _Unreadable(Exception):
+    """A compressed text in an image that cannot be unpacked whole: what it says is unknown."""
+
+
+def image_metadata(data: bytes) -> tuple[bytes, str]:
+    """The text an image carries besides its pixels (EXIF, XMP, ICC, comments and text chunks),
+    and a problem if some of it cannot be read.
 
     PNG, WebP and JPEG are read by their container (chunks, segments) rather than opened with
     Pillow, which set up a decoder for each of the site's thousands of images: every chunk that
     is not pixels is searched, known or not, compressed text unpacked. A file whose structure
-    does not add up is searched whole.
+    does not add up is searched whole, with the text unpacked from the chunks read before the
+    break (its compressed chunks would hide their text otherwise); a compressed text that cannot
+    be unpacked whole is a problem: the image cannot be vouched for.
     """
-    data = path.read_bytes()
     reader = _CONTAINERS.get(data[:4])
     if reader is None:
-        return _pillow_metadata_text(data)
+        return _pillow_metadata_text(data).encode("utf-8"), ""
+    parts: list[bytes] = []
     try:
-        parts = reader(data)
-    except (ValueError, IndexError, zlib.error):  # a broken container: search everything in it
-        return data.decode("utf-8", "replace")
-    return "\n".join(part.decode("utf-8", "replace") for part in parts)
+        reader(data, parts)
+    except _Unreadable as exc:
+        return b"", f"an image whose {exc} cannot be unpacked, so it cannot be checked"
+    except (ValueError, IndexError):  # a broken container: what was read, and every byte as it is
+        return b"\n".join([*parts, data]), ""
+    return b"\n".join(parts), ""
 
 
-def _png_chunks(data: bytes) -> list[bytes]:
+def _png_chunks(data: bytes, parts: list[bytes]) -> None:
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise ValueError("not a PNG")
-    parts, at = [], 8
+    at = 8
     while at < len(data):
         length, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
         body = data[at + 8 : at + 8 + length]
+        if len(kind) == 4 and kind not in _PNG_PIXELS:
+            parts.append(_png_text(kind, body))  # a cut chunk too: what its text has so far
         if len(kind) < 4 or len(body) < length:
             raise ValueError("truncated chunk")
-        if kind not in _PNG_PIXELS:
-            parts.append(_png_text(kind, body))
         at += 12 + length
         if kind == b"IEND":
             parts.append(data[at:])  # anything after the end is still in the file
             break
-    return parts
 
 
 def _png_text(kind: bytes, body: bytes) -> bytes:
@@ -298,18 +375,23 @@ def _png_text(kind: bytes, body: bytes) -> bytes:
 
 
 def _inflate(data: bytes) -> bytes:
+    """A compressed text chunk's text (of a cut stream, what it has so far)."""
     inflater = zlib.decompressobj()
-    unpacked = inflater.decompress(data, MAX_UNPACKED)
+    try:
+        unpacked = inflater.decompress(data, MAX_UNPACKED)
+    except zlib.error:
+        raise _Unreadable("compressed text") from None
     if inflater.unconsumed_tail:
-        raise ValueError("a text chunk that unpacks to too much")
+        raise _Unreadable(f"text that unpacks to more than {MAX_UNPACKED:,} bytes")
     return unpacked
 
 
-def _webp_chunks(data: bytes) -> list[bytes]:
+def _webp_chunks(data: bytes, parts: list[bytes]) -> None:
     if data[8:12] != b"WEBP":
         raise ValueError("not a WebP")
     end = min(len(data), 8 + int.from_bytes(data[4:8], "little"))
-    parts, at = [data[end:]], 12  # anything after the RIFF container is still in the file
+    parts.append(data[end:])  # anything after the RIFF container is still in the file
+    at = 12
     while at < end:
         kind, length = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "little")
         body = data[at + 8 : at + 8 + length]
@@ -318,13 +400,12 @@ def _webp_chunks(data: bytes) -> list[bytes]:
         if kind not in _WEBP_PIXELS:
             parts.append(kind + b" " + body)
         at += 8 + length + (length & 1)
-    return parts
 
 
-def _jpeg_segments(data: bytes) -> list[bytes]:
+def _jpeg_segments(data: bytes, parts: list[bytes]) -> None:
     """Every APPn (EXIF, XMP, ICC, Photoshop) and comment segment, between the scans of a
     progressive JPEG too, and anything after the end marker."""
-    parts, at = [], 2
+    at = 2
     while at < len(data):
         if data[at] != 0xFF:
             raise ValueError("not a marker")
@@ -346,7 +427,6 @@ def _jpeg_segments(data: bytes) -> list[bytes]:
         at += 2 + length
         if marker == 0xDA:  # a scan: its coded pixels run to the next marker
             at = _after_scan(data, at)
-    return parts
 
 
 def _after_scan(data: bytes, at: int) -> int:
