@@ -278,7 +278,8 @@ class StoryPortalPlugin(BasePlugin):
             file = files.src_uris.get(src_uri)  # storyportal serve hands MkDocs the changed pages only
             page = file.page if file is not None else None
             if type(page) is Page and self.pages.pages[src_uri].kind == "story":
-                page.__class__ = PlannedPage  # the same object (MkDocs and the preview hold it), rendered without Markdown
+                # the same object (MkDocs and the preview hold it), rendered without Markdown
+                page.__class__ = PlannedPage
         return nav
 
     def on_env(self, env, *, config, files):
