@@ -131,6 +131,7 @@ class StoryPortalPlugin(BasePlugin):
                 bodies=self.bodies,
                 parses=self.parses,
                 scans=KeyLog(folder / SCANNED_LOG),
+                keeps_name_words=self.preview.serving,  # a revocation in the preview scans what it must
             )
         media = self.media
         assert media is not None and self.bodies is not None and self.parses is not None  # opened with the loader

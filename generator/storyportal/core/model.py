@@ -171,6 +171,23 @@ class Advocate:
 
 
 @dataclass(frozen=True)
+class UnnamedIndex:
+    """The advocates no page may name on a day, for the name scan of every story."""
+
+    values: tuple[PrivateValue, ...]  # (id, "name", name) of each, as build_matcher takes them
+    names: MappingProxyType[str, str]  # id -> name
+    by_normal: MappingProxyType[str, tuple[str, ...]]  # normalised name -> the ids of who has it
+
+    def left_out(self, named_here: set[str], names_here: set[str]) -> set[str]:
+        """The ids a story may name: its own advocates with the name scope, and whoever shares a name
+        with one of them (two people called Jane Doe: the story names its own)."""
+        ids = {ident for ident in named_here if ident in self.names}
+        for normal in names_here:
+            ids.update(self.by_normal.get(normal, ()))
+        return ids
+
+
+@dataclass(frozen=True)
 class Registry:
     companies: MappingProxyType[str, Company]  # id -> Company
     advocates: MappingProxyType[str, Advocate]  # id -> Advocate
@@ -180,6 +197,7 @@ class Registry:
     internal: tuple[PrivateValue, ...] = field(default=(), repr=False)  # the request log, raw as well
     _name_matchers: dict[dt.date, PrivateMatcher] = field(default_factory=dict, repr=False, compare=False)
     _unnamed: dict[dt.date, tuple[tuple[str, str, str], ...]] = field(default_factory=dict, repr=False, compare=False)
+    _unnamed_index: dict[dt.date, UnnamedIndex] = field(default_factory=dict, repr=False, compare=False)
 
     def private_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) for every private value, for the leak guard."""
@@ -204,6 +222,22 @@ class Registry:
                 (a.id, a.name, normalise(a.name))
                 for a in self.advocates.values()
                 if a.name.split() and not a.consent.allows("name", on)
+            )
+        return kept
+
+    def unnamed_index(self, on: dt.date) -> UnnamedIndex:
+        """``unnamed(on)`` as the name scan of every story wants it, made once per registry and day:
+        a story leaves out only its own named advocates (a lookup each), not a pass over every name."""
+        kept = self._unnamed_index.get(on)
+        if kept is None:
+            unnamed = self.unnamed_normalised(on)
+            by_normal: dict[str, list[str]] = {}
+            for ident, _, normal in unnamed:
+                by_normal.setdefault(normal, []).append(ident)
+            kept = self._unnamed_index[on] = UnnamedIndex(
+                tuple((ident, "name", name) for ident, name, _ in unnamed),
+                MappingProxyType({ident: name for ident, name, _ in unnamed}),
+                MappingProxyType({normal: tuple(ids) for normal, ids in by_normal.items()}),
             )
         return kept
 

@@ -24,6 +24,7 @@ from storyportal.core.issues import Issue, Severity, sort_issues
 from storyportal.core.languages import Language, site_languages
 from storyportal.core.messages import MessageBook, load_messages
 from storyportal.core.model import Registry, Status, Story, Taxonomy
+from storyportal.core.namewords import NameChanges, Unnamed, words_mask
 from storyportal.core.paths import remembering_listings
 from storyportal.core.privacy import PrivateValue
 from storyportal.core.registry import REGISTRY_MISSING, RegistryMemo, build_taxonomy, load_registry, raw_private_values
@@ -36,6 +37,7 @@ from storyportal.core.rules import (
 )
 from storyportal.core.shownfields import config_issues
 from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
+from storyportal.core.storyscan import shown_texts
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
 from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular
 from storyportal.core.yamlload import ParseStore, remembering_parses
@@ -130,6 +132,9 @@ def build_date(explicit: dt.date | None = None) -> dt.date:
     return dt.date.fromisoformat(env) if env else dt.date.today()
 
 
+Resolved = tuple[Story | None, Status, list[Issue]]  # what resolve_story made of a file
+
+
 @dataclass
 class PortalLoader:
     """Loads a portal, keeping each story file's parse keyed by its content hash.
@@ -155,13 +160,15 @@ class PortalLoader:
     # private values (not its consents: a revocation keeps them) change
     _private: dict[str, tuple[StoryFile, list[Issue]]] = field(default_factory=dict)
     _private_key: tuple[tuple[PrivateValue, ...], ...] = ()
-    _unnamed: tuple[tuple[str, str], ...] = ()  # the advocates no story may name, at the last load
     _private_generation = 0  # counts changes of _private_key; part of every kept resolution's inputs
-    # source -> (what the story was resolved from, the result): kept while its file, the registry, the
-    # date and the image files beside it are unchanged, so that an unchanged story stays the same object
-    _resolved: dict[str, tuple[tuple[object, ...], tuple[Story | None, Status, list[Issue]]]] = field(
-        default_factory=dict
-    )
+    # source -> (what the story was resolved from, the result, the unnamed advocates it was scanned for,
+    # the mask of its words or None): kept while its file, the registry, the date and the image files
+    # beside it are unchanged and it shows none of the names that changed (core.namewords), so that an
+    # unchanged story stays the same object
+    _resolved: dict[str, tuple[tuple[object, ...], Resolved, Unnamed, bytes | None]] = field(default_factory=dict)
+    # The preview's: keep each resolved story's words' mask, so that a revocation (a change of who may
+    # be named) scans again only the stories that may show a changed name, not all of them.
+    keeps_name_words: bool = False
     _taxonomy: Taxonomy | None = None
     # The preview's shortcuts while the watcher says what was saved (``look``; each falls back to the
     # full pass when it is None): the last discovery and its sources, the last files read, and what the
@@ -238,11 +245,10 @@ class PortalLoader:
             self._private, self._private_key = {}, (registry.private, registry.internal)
             # Any advocate's private value may be typed into any story: a change of them resolves every story again.
             self._private_generation += 1
-        if self._unnamed != registry.unnamed(today):
-            # Nor may any story name an advocate who may not be named: a change of who may be named
-            # (a consent revoked) resolves every story again; their private values are kept.
-            self._unnamed = registry.unnamed(today)
-            self._private_generation += 1
+        # Nor may any story name an advocate who may not be named: after a change of who may be named
+        # (a consent revoked), a story is resolved again if it may show one of the names that changed.
+        unnamed = registry.unnamed_normalised(today)
+        names = NameChanges(unnamed)
         self._open_scans(registry)
         folders = FolderStates(root)
         # Resolved last time from the same files, registry, date and private values, and nothing saved
@@ -266,12 +272,15 @@ class PortalLoader:
             images = folders.state(file.ref.folder) if self.may_show_images(file) else ()
             inputs = (file, registry_entries(file, registry), today, images, self._private_generation)
             kept = self._resolved.get(source)
-            if kept is not None and kept[0] == inputs:
+            if kept is not None and kept[0] == inputs and names.same_names(kept[2], kept[3]):
                 story, state, story_issues = kept[1]
+                if kept[2] is not unnamed:
+                    self._resolved[source] = (inputs, kept[1], unnamed, kept[3])
             else:
                 found_private = self.private_values(file, registry)
                 story, state, story_issues = resolve_story(file, registry, taxonomy, config, root, today, found_private)
-                self._resolved[source] = (inputs, (story, state, story_issues))
+                mask = words_mask(shown_texts(file)) if self.keeps_name_words else None
+                self._resolved[source] = (inputs, (story, state, story_issues), unnamed, mask)
             issues += story_issues
             status[source] = state
             if story is not None:

@@ -28,7 +28,7 @@ from storyportal.core.paths import PathProblem, confine_to_story, reserved_addre
 from storyportal.core.privacy import normalise
 from storyportal.core.schema import StoryIn
 from storyportal.core.stories import StoryFile
-from storyportal.core.storyscan import story_private_values, unconsented_names
+from storyportal.core.storyscan import story_private_values, unconsented_names, unconsented_names_of
 from storyportal.core.video import parse_video_url
 from storyportal.core.yamlload import Path as KeyPath
 
@@ -355,12 +355,11 @@ def check_unconsented_names(
         return unconsented_names(file, [(a.id, a.name) for a in advocates if "name" not in a.consent.scopes])
     named_here = {a.id for a in advocates if "name" in a.consent.scopes}
     names_here = {normalise(registry.advocates[i].name) for i in named_here if i in registry.advocates}
-    people = [
-        (i, n) for i, n, normal in registry.unnamed_normalised(on) if i not in named_here and normal not in names_here
-    ]
-    if not people:
+    unnamed = registry.unnamed_index(on)
+    left_out = unnamed.left_out(named_here, names_here)
+    if len(left_out) == len(unnamed.names):
         return []
-    return unconsented_names(file, people, registry.name_matcher(on))
+    return unconsented_names_of(file, unnamed.values, unnamed.names, left_out, registry.name_matcher(on))
 
 
 def language_prefixes(config: PortalConfig) -> frozenset[str]:

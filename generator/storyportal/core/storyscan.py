@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,12 +83,24 @@ def unconsented_names(
     if not values:
         return []
     names = {ident: name for ident, _, name in values}
+    return unconsented_names_of(file, values, names, frozenset(), matcher)
+
+
+def unconsented_names_of(
+    file: StoryFile,
+    values: tuple[PrivateValue, ...],
+    names: Mapping[str, str],
+    left_out: AbstractSet[str],
+    matcher: PrivateMatcher | None = None,
+) -> list[Issue]:
+    """``unconsented_names`` of the people ``names`` (id -> name; ``values`` as build_matcher takes
+    them) except the ids ``left_out``: the registry's list is made once, not once per story."""
     matcher = matcher or build_matcher(values, whole_words=True, min_length=1)
     found, _ = _found_in_story(file, matcher, values, skip=frozenset({"advocates"}))
     return [
         _name_issue(file.ref.source, line, col, names[ident], ident)
         for line, col, label in found
-        if (ident := label.split(".")[0]) in names
+        if (ident := label.split(".")[0]) in names and ident not in left_out
     ]
 
 
@@ -177,6 +190,13 @@ def _shown(file: StoryFile) -> _Shown:
     _last_shown.clear()
     _last_shown[id(file)] = (file, shown)
     return shown
+
+
+def shown_texts(file: StoryFile) -> list[str]:
+    """Every text of the story the scans search, normalised (its address, body, fields and each
+    front-matter text), for ``namewords.words_mask``."""
+    shown = _shown(file)
+    return [shown.address, shown.body, *shown.fields.values(), *(text for _, text in shown.leaves)]
 
 
 def _shows_any(
