@@ -61,6 +61,7 @@ CASES = {
     "core.privacy._SURROGATE": ("search", [fill("a")]),
     "core.privacy._TYPOGRAPHIC_CHAR": ("search", [fill("a")]),
     "core.privacy._TAG": ("search", [fill("<a "), fill("<a-"), fill("</a x")]),
+    "core.namewords._RUN": ("search", [fill("a"), fill("a_"), fill("é1")]),
     "core.rules._ALIAS": ("match", [fill("a/", prefix="/", suffix="!"), fill("/")]),
     "core.schema._ISO_DATE": ("match", [fill("1")]),
     "core.slugs.SLUG": ("match", [fill("a-", suffix="!")]),
