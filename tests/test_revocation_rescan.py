@@ -8,6 +8,8 @@ load gives, for the stories that name the person and for the others.
 
 from __future__ import annotations
 
+import pytest
+
 from sitebuilder import BUILD_DATE
 from storyportal.core import portal as portal_module
 from storyportal.core.config import load_settings
@@ -126,3 +128,64 @@ def test_a_name_with_an_at_sign_is_never_ruled_out():
 
 def test_a_name_without_letters_or_digits_is_never_ruled_out():
     assert may_have_to_scan("nothing like it", "—")
+
+
+def named_after(site, name: str, text: str, slug: str = "naming") -> PortalLoader:
+    """A preview loader of a portal where Sam's story shows ``text`` and an advocate called ``name``
+    (id 'other') may be named, for now."""
+    site.company("globex", name="Globex")
+    site.advocate("sam-lee", company="globex", name="Sam Lee")
+    site.advocate("other", name=name)
+    site.story(slug, advocates=["sam-lee"], body=BODY.format(name=text))
+    site.flush()
+    return preview_loader(site)
+
+
+def set_revoked(site, ident: str, revoked: bool) -> None:
+    site.advocates[ident]["consent"]["revoked"] = revoked
+    site.flush()
+
+
+def issues_by_message(portal) -> list[tuple[str, str]]:
+    return sorted((i.path, i.message) for i in portal.issues if i.rule == "story-name-unconsented")
+
+
+# Forms the name matcher looks for besides the name as written (review of this shortcut): the slug,
+# transliterated, with '-' or '_'; a link's address; a number's grouped form; a phone number's digits.
+OTHER_FORMS = [
+    ("José Núñez", "jose-nunez"),
+    ("Łukasz Nowak", "lukasz_nowak"),
+    ("Иван Петров", "[his page](https://x.example/ivan-petrov)"),
+    ("Jan\u0308e Doe", "jane-doe"),
+    ("555 0187 1234", "5550187-1234"),
+    ("12345", "12,345"),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), OTHER_FORMS, ids=[n for n, _ in OTHER_FORMS])
+def test_a_revocation_finds_every_form_of_the_name_as_a_fresh_load_does(site, name, text):
+    loader = named_after(site, name, text)
+    set_revoked(site, "other", True)
+    found = issues_by_message(loader.load(BUILD_DATE))
+    assert found == issues_by_message(load_portal(loader.settings, BUILD_DATE)) and found
+
+
+def test_consent_given_back_clears_a_form_of_the_name(site):
+    loader = named_after(site, "José Núñez", "jose-nunez")
+    set_revoked(site, "other", True)
+    loader.load(BUILD_DATE)
+    set_revoked(site, "other", False)
+    assert issues_by_message(loader.load(BUILD_DATE)) == []
+
+
+def test_a_story_whose_address_is_the_name_is_scanned_again(site):
+    loader = named_after(site, "José Núñez", "a colleague", slug="jose-nunez-at-globex")
+    set_revoked(site, "other", True)
+    assert issues_by_message(loader.load(BUILD_DATE)) == issues_by_message(load_portal(loader.settings, BUILD_DATE))
+
+
+def test_two_people_sharing_a_form_are_told_apart_as_a_fresh_load_does(site):
+    site.advocate("zz-extra", name="Lukasz Nowak", scopes=[])
+    loader = named_after(site, "Łukasz Nowak", "lukasz-nowak")
+    set_revoked(site, "other", True)
+    assert issues_by_message(loader.load(BUILD_DATE)) == issues_by_message(load_portal(loader.settings, BUILD_DATE))

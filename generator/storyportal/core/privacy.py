@@ -383,6 +383,14 @@ def _phone_at(runs: str, start: int, end: int) -> bool:
     return runs.rfind("|", 0, start) >= start - 1 - MAX_PHONE_PREFIX or runs[end] == "|"
 
 
+def matched_forms(field: str, value: str, min_length: int = MIN_LENGTH) -> tuple[set[str], str | None]:
+    """What ``build_matcher`` looks for of a value: its normalised text forms, and the digits of a
+    phone number (matched across separators) or None."""
+    if field == NAME_FIELD:  # a name as people write it: no address or number forms
+        return {normalise(value)}, None
+    return value_forms(value, min_length), phone_digits(value)
+
+
 def build_matcher(
     values: Iterable[PrivateValue], whole_words: bool = False, min_length: int = MIN_LENGTH
 ) -> PrivateMatcher:
@@ -401,13 +409,11 @@ def _built_matcher(values: tuple[PrivateValue, ...], whole_words: bool, min_leng
     names = set()
     for advocate, field, value in sorted(values):
         label = f"{advocate}.{field}"
-        if field == NAME_FIELD:  # a name as people write it: no address or number forms
-            names.add(name := normalise(value))
-            texts.setdefault(name, label)
-            continue
-        for form in sorted(value_forms(value, min_length)):
+        forms, digits = matched_forms(field, value, min_length)
+        if field == NAME_FIELD:
+            names.update(forms)
+        for form in sorted(forms):
             texts.setdefault(form, label)
-        digits = phone_digits(value)
         if digits:
             phones.setdefault(digits, label)
     whole = tuple(whole_words or len(form) < WHOLE_WORD_BELOW or form in names for form in texts)
