@@ -4,7 +4,11 @@ leak guard failed open (gzip members and layers, a PNG whose structure does not 
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 from sitebuilder import BUILD_DATE  # noqa: F401
+from storyportal.site.leakguard import MAX_UNPACKED, scan_files
 
 NOTE = "Prefers email, not before 10am"
 SECRET_BODY = f"## Challenge\n\nJane: {NOTE}.\n\n## Solution\n\nS.\n\n## Results\n\nR.\n"
@@ -209,80 +213,54 @@ def test_a_docs_file_under_four_gzip_layers_never_publishes_a_private_value(site
     assert code != 0 or not (site.root / "site/downloads/notes.bin").exists(), err
 
 
+def chunk(kind: bytes, body: bytes) -> bytes:
+    """A PNG chunk: length, kind, body, CRC."""
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png_with_text(text: bytes, tail: bytes | None = None) -> bytes:
+    """A 1x1 PNG with ``text`` in a zTXt chunk; ``tail`` in place of its IEND chunk (a broken end)."""
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"zTXt", b"Comment\0\0" + zlib.compress(text, 9))
+            + chunk(b"IDAT", zlib.compress(b"\0\0")) + (chunk(b"IEND", b"") if tail is None else tail))
+
+
+HUGE_TEXT = f"Jane: {NOTE} ".encode() + b" " * (MAX_UNPACKED + 1)  # unpacks past what the guard unpacks
+CUT_TAIL = struct.pack(">I", 4096) + b"tEXt" + b"short"  # a last chunk that claims more than is there
+
+
+def found_in_png(tmp_path, png: bytes) -> bool:
+    (tmp_path / "photo.png").write_bytes(png)  # a docs/ image, copied as it is
+    leaks, _ = scan_files(tmp_path, ["photo.png"], (("jane-doe", "notes", NOTE),), frozenset())
+    return bool(leaks)
+
+
+def published_from_docs(site, png: bytes) -> bool:
+    site.advocate("jane-doe", private={"notes": NOTE})
+    site.story("northwind")
+    site.write("docs/img/photo.png", png)
+    code, _, _ = site.cli("build", "--build-date", "2026-06-01")
+    return code == 0 and (site.root / "site/img/photo.png").exists()
+
+
 # Pre-existing: a PNG text chunk that unpacks past MAX_UNPACKED makes _inflate raise, and the "broken
 # container" fallback searches the file's raw (compressed) bytes: the chunk's text is never read.
 def test_a_private_value_in_a_huge_compressed_png_text_chunk_is_found_or_refused(tmp_path):
-    import struct
-    import zlib
-
-    from storyportal.site.leakguard import MAX_UNPACKED, scan_files
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    text = f"Jane: {NOTE} ".encode() + b" " * (MAX_UNPACKED + 1)
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-           + chunk(b"zTXt", b"Comment\0\0" + zlib.compress(text, 9))
-           + chunk(b"IDAT", zlib.compress(b"\0\0")) + chunk(b"IEND", b""))
-    (tmp_path / "photo.png").write_bytes(png)  # a docs/ image, copied as it is
-    leaks, _ = scan_files(tmp_path, ["photo.png"], (("jane-doe", "notes", NOTE),), frozenset())
-    assert leaks
+    assert found_in_png(tmp_path, png_with_text(HUGE_TEXT))
 
 
 def test_a_docs_png_with_a_huge_compressed_text_chunk_never_publishes_a_private_value(site):
-    import struct
-    import zlib
-
-    from storyportal.site.leakguard import MAX_UNPACKED
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    site.advocate("jane-doe", private={"notes": NOTE})
-    site.story("northwind")
-    text = f"Jane: {NOTE} ".encode() + b" " * (MAX_UNPACKED + 1)
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-           + chunk(b"zTXt", b"Comment\0\0" + zlib.compress(text, 9))
-           + chunk(b"IDAT", zlib.compress(b"\0\0")) + chunk(b"IEND", b""))
-    site.write("docs/img/photo.png", png)
-    code, out, err = site.cli("build", "--build-date", "2026-06-01")
-    assert code != 0 or not (site.root / "site/img/photo.png").exists(), err
+    assert not published_from_docs(site, png_with_text(HUGE_TEXT))
 
 
 # Pre-existing: any structural error in a PNG (here a truncated last chunk) sends it to the raw-bytes
 # fallback, where a zTXt/iTXt/iCCP chunk's text is still compressed and never read.
 def test_a_private_value_in_a_compressed_chunk_of_a_png_with_a_truncated_tail_is_found(tmp_path):
-    import struct
-    import zlib
-
-    from storyportal.site.leakguard import scan_files
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-           + chunk(b"zTXt", b"Comment\0\0" + zlib.compress(f"Jane: {NOTE}".encode()))
-           + chunk(b"IDAT", zlib.compress(b"\0\0")) + struct.pack(">I", 4096) + b"tEXt" + b"short")
-    (tmp_path / "photo.png").write_bytes(png)
-    leaks, _ = scan_files(tmp_path, ["photo.png"], (("jane-doe", "notes", NOTE),), frozenset())
-    assert leaks
+    assert found_in_png(tmp_path, png_with_text(f"Jane: {NOTE}".encode(), CUT_TAIL))
 
 
 def test_a_docs_png_with_a_truncated_tail_never_publishes_a_compressed_private_value(site):
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    site.advocate("jane-doe", private={"notes": NOTE})
-    site.story("northwind")
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-           + chunk(b"zTXt", b"Comment\0\0" + zlib.compress(f"Jane: {NOTE}".encode()))
-           + chunk(b"IDAT", zlib.compress(b"\0\0")) + struct.pack(">I", 4096) + b"tEXt" + b"short")
-    site.write("docs/img/photo.png", png)
-    code, out, err = site.cli("build", "--build-date", "2026-06-01")
-    assert code != 0 or not (site.root / "site/img/photo.png").exists(), err
+    assert not published_from_docs(site, png_with_text(f"Jane: {NOTE}".encode(), CUT_TAIL))
 
 
 # Pre-existing: _gunzip reads the first gzip member only; what follows it (a second member, which gunzip
