@@ -345,3 +345,17 @@ def test_an_embed_cards_inputs_made_without_its_context_equal_those_read_from_it
     embeds = pages.embed_pages(lambda path, kind: (path, kind))
     assert [page.slug for page in embeds] == ["acme", "globex", ""]  # one card page each, then the wall
     assert all(page.shows() == pages.embed_shows(page.context) for page in embeds)
+
+
+def test_a_new_story_writes_its_own_sitemap_entry_and_keeps_the_others(site, monkeypatch):
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    sitemap = preview.instance.preview.sitemap_output
+    EDITS["new story"](site)
+    preview.rebuild()
+    listed, made = sitemap.kept[1].count("<url>"), sitemap.pieces_made
+    site.story("epsilon", title="Epsilon story", products=["analytics"])  # one more entry, written alone
+    assert preview.rebuild() == preview.fresh()
+    assert sitemap.kept[1].count("<url>") == listed + 1
+    assert sitemap.pieces_made - made == 1

@@ -368,7 +368,8 @@ class Preview:
         if not self.fast or self.every_file is None or self.walked is None:
             return template
         entries = self.sitemap_pages(None, config.site_url)
-        return self.sitemap_output.template(template, entries, config.extra.get("sp_alternates"), self.fingerprint)
+        alternates = config.extra.get("sp_alternates")
+        return self.sitemap_output.template(template, entries, alternates, self.fingerprint, config)
 
     def sitemap_pages(self, pages, site_url: str | None):
         """The sitemap lists every page: those MkDocs built and those kept from earlier rebuilds."""
@@ -551,21 +552,69 @@ class SitemapOutput:
         self.entries: list | None = None  # this build's entries (Preview.sitemap_pages)
         self.key: tuple | None = None  # what this build's sitemap is made from
         self.kept: tuple[tuple, str] | None = None  # (key, output) of the last render
-        self.renders = 0  # rendered from the template, not kept (tests count them)
+        self.renders = 0  # made again, from the template or from its entries' texts (tests count them)
+        # The template's parts while the theme and settings are the same: (fingerprint, the macro that
+        # writes one entry, the text before the entries, the text after), and each entry's text by key.
+        self.frame: tuple | None = None
+        self.pieces: dict[object, str] = {}
+        self.pieces_made = 0  # entries written by the macro (tests count them)
 
-    def template(self, template, entries: list, alternates: dict | None, fingerprint: str):
+    def template(self, template, entries: list, alternates: dict | None, fingerprint: str, config=None):
         self.entries = entries
         alternates = alternates or {}
-        self.key = (fingerprint, [_sitemap_key(entry, alternates) for entry in entries])
+        keys = [_sitemap_key(entry, alternates) for entry in entries]
+        self.key = (fingerprint, keys)
         if self.kept is not None and self.kept[0] == self.key:
             return KeptOutput(self.kept[1])
         self.renders += 1
-        return template
+        joined = self._joined(template, entries, keys, alternates, fingerprint, config)
+        return template if joined is None else KeptOutput(joined)
+
+    def _joined(self, template, entries: list, keys: list, alternates: dict, fingerprint: str, config) -> str | None:
+        """The sitemap as the template writes it, made of each entry's text, written once per entry by
+        the template's own macro (``sp_sitemap_url``: the loop's whole body, so the bytes are the
+        same); a page added writes one entry, not 10,000. None when the template has no such macro."""
+        if self.frame is None or self.frame[0] != fingerprint:
+            self.frame, self.pieces = _sitemap_frame(template, fingerprint, config), {}
+        if self.frame[1] is None:
+            return None
+        _, write, head, tail = self.frame
+        pieces, texts, kept = self.pieces, [], {}
+        for entry, key in zip(entries, map(_frozen, keys)):
+            text = pieces.get(key) if key is not None else None
+            if text is None:
+                text = str(write(entry, alternates))
+                self.pieces_made += 1
+            if key is not None:
+                kept[key] = text
+            texts.append(text)
+        self.pieces = kept
+        return head + "".join(texts) + tail
 
     def rendered(self, output: str) -> None:
         if self.key is not None:
             self.kept = (self.key, output)
         self.key = None
+
+
+def _frozen(value: object) -> object:
+    """A sitemap key as a dictionary key: its lists (a page's language alternates) as tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
+def _sitemap_frame(template, fingerprint: str, config) -> tuple:
+    """(fingerprint, the entry macro or None, the text before the entries, the text after): the
+    template run with no page, cut after the ``<urlset ...>`` tag its entries follow."""
+    module = template.make_module({"config": config, "pages": []})
+    write = getattr(module, "sp_sitemap_url", None)
+    empty = str(module)
+    start = empty.find("<urlset")
+    cut = empty.find(">", start) + 1 if start >= 0 else 0
+    if write is None or cut <= 0:
+        return (fingerprint, None, "", "")
+    return (fingerprint, write, empty[:cut], empty[cut:])
 
 
 def _sitemap_key(entry, alternates: dict) -> object:
