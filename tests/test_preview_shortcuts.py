@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
@@ -359,3 +360,24 @@ def test_a_new_story_writes_its_own_sitemap_entry_and_keeps_the_others(site, mon
     assert preview.rebuild() == preview.fresh()
     assert sitemap.kept[1].count("<url>") == listed + 1
     assert sitemap.pieces_made - made == 1
+
+
+def test_the_sitemap_joined_from_entries_is_the_templates_render_with_language_alternates():
+    from types import SimpleNamespace as Page
+
+    import jinja2
+
+    from storyportal.adapter.preview import SitemapOutput
+
+    theme = Path(__file__).resolve().parents[1] / "theme"
+    template = jinja2.Environment(loader=jinja2.FileSystemLoader(theme)).get_template("sitemap.xml")
+    pages = [Page(page=Page(is_link=False, abs_url=f"/{n}/", canonical_url=None, update_date=None, url=f"{n}/"))
+             for n in ("a", "b&c", "d")]
+    config = Page(extra={"sp_alternates": {"a/": [["de", "https://x.test/de/a/"]]}})  # lists, as YAML gives
+    sitemap = SitemapOutput()
+    first = sitemap.template(template, pages[:2], config.extra["sp_alternates"], "theme", config).render()
+    sitemap.rendered(first)
+    joined = sitemap.template(template, pages, config.extra["sp_alternates"], "theme", config).render()
+    assert first == template.render(pages=pages[:2], config=config)
+    assert joined == template.render(pages=pages, config=config)
+    assert sitemap.pieces_made == 3

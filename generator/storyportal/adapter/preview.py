@@ -580,8 +580,12 @@ class SitemapOutput:
             return None
         _, write, head, tail = self.frame
         pieces, texts, kept = self.pieces, [], {}
-        for entry, key in zip(entries, map(_frozen, keys)):
-            text = pieces.get(key) if key is not None else None
+        for entry, key in zip(entries, keys):
+            try:
+                text = pieces.get(key) if key is not None else None
+            except TypeError:  # a list in it (a page's language alternates): looked up as tuples
+                key = _frozen(key)
+                text = pieces.get(key)
             if text is None:
                 text = str(write(entry, alternates))
                 self.pieces_made += 1
