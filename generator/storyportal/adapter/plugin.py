@@ -120,10 +120,10 @@ class StoryPortalPlugin(BasePlugin):
             assert self.media is not None  # opened just above, or the build stopped
             # the image cache's decode log and rendered bodies: each image decodes once, each body
             # renders once, not on every build
-            self.bodies = BodyLog(self.media.cache.folder)
-            self.page_cache = pagecache.PageCache(self.media.cache.folder)
-            self.verdicts = KeyLog(self.media.cache.folder / CLEAN_LOG)
             folder = self.media.cache.folder
+            self.bodies = BodyLog(folder)
+            self.page_cache = pagecache.PageCache(folder)
+            self.verdicts = KeyLog(folder / CLEAN_LOG)
             self.parses = ParseLog(folder)
             self.loader = PortalLoader(
                 settings,

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.activities import Outcome, Period
-from storyportal.core.privacy import NAME_FIELD, PrivateMatcher, PrivateValue, build_matcher, normalise
+from storyportal.core.privacy import (
+    NAME_FIELD,
+    UNNAMED_FIELD,
+    PrivateMatcher,
+    PrivateValue,
+    build_matcher,
+    normalise,
+    unnamed_matcher,
+)
 
 
 class StoryType(str, enum.Enum):
@@ -170,16 +178,11 @@ class Advocate:
     requests: tuple[Request, ...] = ()
 
 
-# How name_matcher looks for the names no page may show: every form of a private value (as written,
-# its slug, ...: a file or address named after the person names them too), as short as one character.
-NAME_MATCH = ("name", 1)  # (the field build_matcher is given, min_length)
-
-
 @dataclass(frozen=True)
 class UnnamedIndex:
     """The advocates no page may name on a day, for the name scan of every story."""
 
-    values: tuple[PrivateValue, ...]  # (id, "name", name) of each, as build_matcher takes them
+    values: tuple[PrivateValue, ...]  # (id, UNNAMED_FIELD, name) of each, as unnamed_matcher takes them
     names: MappingProxyType[str, str]  # id -> name
     by_normal: MappingProxyType[str, tuple[str, ...]]  # normalised name -> the ids of who has it
 
@@ -240,7 +243,7 @@ class Registry:
             for ident, _, normal in unnamed:
                 by_normal.setdefault(normal, []).append(ident)
             kept = self._unnamed_index[on] = UnnamedIndex(
-                tuple((ident, NAME_MATCH[0], name) for ident, name, _ in unnamed),
+                tuple((ident, UNNAMED_FIELD, name) for ident, name, _ in unnamed),
                 MappingProxyType({ident: name for ident, name, _ in unnamed}),
                 MappingProxyType({normal: tuple(ids) for normal, ids in by_normal.items()}),
             )
@@ -260,8 +263,8 @@ class Registry:
         """The names of ``unnamed(on)`` as whole words, built once per registry and day (every story asks)."""
         kept = self._name_matchers.get(on)
         if kept is None:
-            values = [(ident, NAME_MATCH[0], name) for ident, name in self.unnamed(on)]
-            kept = self._name_matchers[on] = build_matcher(values, whole_words=True, min_length=NAME_MATCH[1])
+            values = [(ident, UNNAMED_FIELD, name) for ident, name in self.unnamed(on)]
+            kept = self._name_matchers[on] = unnamed_matcher(values)
         return kept
 
     def internal_values(self) -> list[PrivateValue]:

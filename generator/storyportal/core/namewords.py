@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from storyportal.core.model import NAME_MATCH
-from storyportal.core.privacy import matched_forms
+from storyportal.core.privacy import UNNAMED_FIELD, UNNAMED_MIN_LENGTH, matched_forms
 
 BITS = 8192  # about 400 different runs in a story: one run in twenty sets a bit another set
 _RUN = re.compile(r"[^\W_]+")  # letters and digits: what str.isalnum() says glues a whole word
@@ -42,7 +41,7 @@ def words_mask(texts: Iterable[str]) -> bytes:
 
 def _name_bits(name: str) -> Forms | None:
     """The bits of the runs of each form the name matcher looks for; None when they cannot rule it out."""
-    forms, digits = matched_forms(NAME_MATCH[0], name, NAME_MATCH[1])
+    forms, digits = matched_forms(UNNAMED_FIELD, name, UNNAMED_MIN_LENGTH)
     found: Forms = []
     for form in forms:
         runs = _RUN.findall(form)

@@ -383,6 +383,17 @@ def _phone_at(runs: str, start: int, end: int) -> bool:
     return runs.rfind("|", 0, start) >= start - 1 - MAX_PHONE_PREFIX or runs[end] == "|"
 
 
+# How the names no page may show are looked for (Registry.name_matcher, storyscan.unconsented_names):
+# every form of a private value (as written, its slug, ...: a file or address named after the person
+# names them too), as whole words, as short as one character. core/namewords.py rules names out by it.
+UNNAMED_FIELD, UNNAMED_MIN_LENGTH = "name", 1
+
+
+def unnamed_matcher(values: Iterable[PrivateValue]) -> PrivateMatcher:
+    """The matcher of the names no page may show, ``values`` being (id, UNNAMED_FIELD, name)."""
+    return build_matcher(values, whole_words=True, min_length=UNNAMED_MIN_LENGTH)
+
+
 def matched_forms(field: str, value: str, min_length: int = MIN_LENGTH) -> tuple[set[str], str | None]:
     """What ``build_matcher`` looks for of a value: its normalised text forms, and the digits of a
     phone number (matched across separators) or None."""

@@ -22,6 +22,7 @@ from storyportal.core.body import render_story_body
 from storyportal.core.issues import Issue
 from storyportal.core.privacy import (
     NAME_FIELD,
+    UNNAMED_FIELD,
     PrivateMatcher,
     PrivateValue,
     build_matcher,
@@ -29,6 +30,7 @@ from storyportal.core.privacy import (
     digit_runs,
     normalise,
     phone_digits,
+    unnamed_matcher,
 )
 
 if TYPE_CHECKING:  # model imports privacy, and stories imports what imports model
@@ -79,7 +81,7 @@ def unconsented_names(
     as a whole word, in any place the story shows text. The advocates list holds ids, not names.
     ``matcher``: names matched as ``build_matcher`` does below, of these people and maybe more
     (one built for the whole registry): what it finds of anyone else is passed over."""
-    values = tuple((ident, "name", name) for ident, name in people if name.split())
+    values = tuple((ident, UNNAMED_FIELD, name) for ident, name in people if name.split())
     if not values:
         return []
     names = {ident: name for ident, _, name in values}
@@ -95,7 +97,7 @@ def unconsented_names_of(
 ) -> list[Issue]:
     """``unconsented_names`` of the people ``names`` (id -> name; ``values`` as build_matcher takes
     them) except the ids ``left_out``: the registry's list is made once, not once per story."""
-    matcher = matcher or build_matcher(values, whole_words=True, min_length=1)
+    matcher = matcher or unnamed_matcher(values)
     found, _ = _found_in_story(file, matcher, values, skip=frozenset({"advocates"}))
     return [
         _name_issue(file.ref.source, line, col, names[ident], ident)
@@ -196,7 +198,12 @@ def shown_texts(file: StoryFile) -> list[str]:
     """Every text of the story the scans search, normalised (its address, body, fields and each
     front-matter text), for ``namewords.words_mask``."""
     shown = _shown(file)
-    return [shown.address, shown.body, *shown.fields.values(), *(text for _, text in shown.leaves)]
+    return _texts(shown, shown.leaves, shown.fields)
+
+
+def _texts(shown: _Shown, leaves: tuple[tuple[tuple[Any, ...], str], ...], fields: dict[Any, str]) -> list[str]:
+    """The story's address and body, and these fields and front-matter texts: each a place it shows."""
+    return [shown.address, shown.body, *fields.values(), *(text for _, text in leaves)]
 
 
 def _shows_any(
@@ -208,7 +215,7 @@ def _shows_any(
     the searches one by one find (a NUL sits where a text would end); most stories show no value,
     and this one pass replaces a hundred small ones. Only when it finds something are the places
     searched one by one, to say where."""
-    texts = [shown.address, shown.body, *fields.values(), *(text for _, text in leaves)]
+    texts = _texts(shown, leaves, fields)
     texts += _pairs(_side_by_side_texts(fields, shown.body), matcher.longest + 1)
     return bool(matcher.find("\x00".join(texts)))
 
