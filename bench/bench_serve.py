@@ -396,13 +396,16 @@ def bench_plain(size: int, repeats: int, seed: int, slug: str) -> dict:
 # --------------------------------------------------------------------------- profile
 
 
-def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
+def profile(size: int, seed: int, top: int, edit: str = "body", stats_file: str | None = None,
+            repeats: int = 0) -> str:
     """One serve rebuild in this process, as ``mkdocs serve`` runs it, timed by phase and under cProfile.
 
     As serve does: ``load_config`` for every rebuild (the plugin instance survives, since it
     defines ``on_startup``), ``site_url`` set to the dev server's, ``build(config, serve_url=...)``.
     Two warm-up rebuilds, then the ``edit`` (``body``: a sentence appended to a story), then one
-    rebuild timed by phase and one under cProfile (each after its own small edit).
+    rebuild timed by phase and one under cProfile (each after its own small edit). ``stats_file``
+    keeps the cProfile data (for ``pstats``: callers, callees). ``repeats``: that many more rebuilds
+    after their own edits, timed without the profiler (the median is steadier than one rebuild).
     """
     import cProfile
     import gc
@@ -527,6 +530,19 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
         for label, seconds in sorted(timers.items(), key=lambda kv: -kv[1]):
             out.write(f"{seconds:8.3f} {100 * seconds / wall:5.1f}% {counts[label]:6d}  {label}\n")
 
+        samples = []
+        for n in range(11, 11 + 2 * repeats, 2):  # odd: a revocation, a new story, a new marker
+            if edit == "revoke":
+                make_edit(n - 1)  # the consent given back first
+                rebuild()
+            make_edit(n)
+            gc.collect()  # as `storyportal serve` does between rebuilds
+            started = time.perf_counter()
+            rebuild()
+            samples.append(time.perf_counter() - started)
+        if samples:
+            out.write(f"{len(samples)} more rebuilds, each after its own {edit} edit: median "
+                      f"{statistics.median(samples):.3f}s ({', '.join(f'{s:.3f}' for s in samples)})\n")
         if edit == "revoke":
             make_edit(0)  # restore: the profiled rebuild revokes again below
             rebuild()
@@ -535,6 +551,8 @@ def profile(size: int, seed: int, top: int, edit: str = "body") -> str:
         profiler.enable()
         rebuild()
         profiler.disable()
+        if stats_file:
+            profiler.dump_stats(stats_file)
     finally:
         gc.enable()
         for obj, name, fn in originals:
@@ -650,6 +668,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-edit", choices=("body", "new", "revoke"), default="body",
                         help="the edit before the profiled rebuild (default body)")
     parser.add_argument("--top", type=int, default=35, help="rows of the profile to print")
+    parser.add_argument("--profile-stats", metavar="FILE", help="also write the cProfile data to FILE (pstats)")
+    parser.add_argument("--profile-repeats", type=int, default=0, metavar="N",
+                        help="after the profile's timed rebuild, N more (each after its own edit), timed without the profiler")
     parser.add_argument("--edits", type=lambda t: tuple(e for e in t.split(",") if e), default=tuple(TARGETS),
                         help="comma-separated edits to measure: body,new,revoke (default all)")
     parser.add_argument("--no-plain", action="store_true", help="leave out plain mkdocs serve (the baseline)")
@@ -661,7 +682,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_search:
         os.environ["STORYPORTAL_SEARCH"] = "0"  # the servers inherit it
     if args.profile_only:
-        print(profile(max(args.sizes), args.seed, args.top, args.profile_edit))
+        print(profile(max(args.sizes), args.seed, args.top, args.profile_edit, args.profile_stats,
+                      args.profile_repeats))
         return 0
     watcher = watcher_settings()
 
@@ -686,7 +708,8 @@ def main(argv: list[str] | None = None) -> int:
               "seed": args.seed, "results": results}
     emit(report, table(results, watcher), args.json, " (compare with plain)")
     if args.profile:
-        print(profile(max(args.sizes), args.seed, args.top, args.profile_edit), file=sys.stderr if args.json == "-" else sys.stdout)
+        print(profile(max(args.sizes), args.seed, args.top, args.profile_edit, args.profile_stats,
+                      args.profile_repeats), file=sys.stderr if args.json == "-" else sys.stdout)
     for r in results:
         for edit, target in TARGETS.items():
             if r["portal"][edit] is None:

@@ -194,3 +194,36 @@ def test_a_saved_story_moved_to_another_language_site_is_placed_there_as_a_fresh
     portal = loader.load(BUILD_DATE, {"stories/alpha.md"})
     assert {s.slug: s.url for s in portal.stories}["alpha"] == "de/stories/alpha/"
     assert portal.stories == load_portal(loader.settings, BUILD_DATE).stories
+
+
+def test_a_new_story_file_is_read_alone_and_the_others_are_kept_as_they_were(site, monkeypatch):
+    loader = loader_of(site)
+    before = {s.slug: s for s in loader.load(BUILD_DATE, set()).stories}
+    site.story("aardvark", title="Aardvark story")  # sorts before the others
+    site.flush()
+    looked = stats_of_stories(monkeypatch)
+    compared: list[str] = []  # the files whose inputs are compared with last time's
+    entries = portal_module.registry_entries
+    monkeypatch.setattr(portal_module, "registry_entries", lambda f, r: compared.append(f.ref.slug) or entries(f, r))
+    portal = loader.load(BUILD_DATE, {"stories/aardvark.md"})
+    assert looked == ["aardvark.md"] and compared == ["aardvark"]
+    assert all(s is before[s.slug] for s in portal.stories if s.slug != "aardvark")  # not resolved again
+    fresh = load_portal(loader.settings, BUILD_DATE)
+    assert portal.stories == fresh.stories and portal.issues == fresh.issues
+
+
+def test_a_new_story_file_whose_address_another_has_is_reported_as_a_fresh_load_reports_it(site):
+    loader = loader_of(site)
+    site.write("stories/Alpha.md", (site.root / "stories/alpha.md").read_text())
+    portal = loader.load(BUILD_DATE, {"stories/Alpha.md"})
+    assert {"story-duplicate-slug", "story-slug-invalid"} <= {i.rule for i in portal.issues}
+    assert portal.issues == load_portal(loader.settings, BUILD_DATE).issues
+
+
+def test_a_new_file_that_is_not_a_plain_story_file_is_listed_again(site):
+    loader = loader_of(site)
+    site.write("stories/notes.txt", "not a story")
+    (site.root / "stories/link.md").symlink_to(site.root / "stories/beta.md")
+    portal = loader.load(BUILD_DATE, {"stories/notes.txt", "stories/link.md"})
+    assert {"story-stray-file", "path-symlink"} <= {i.rule for i in portal.issues}
+    assert portal.issues == load_portal(loader.settings, BUILD_DATE).issues

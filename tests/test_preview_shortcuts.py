@@ -362,6 +362,22 @@ def test_a_new_story_writes_its_own_sitemap_entry_and_keeps_the_others(site, mon
     assert sitemap.pieces_made - made == 1
 
 
+def test_after_a_new_story_the_sitemap_looks_again_only_at_pages_not_kept_both_times(site, monkeypatch):
+    start(site, material_search=False)
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    EDITS["body"](site)
+    preview.rebuild()  # the other stories' pages are kept from here on
+    state = preview.instance.preview
+    looked: list[str] = []
+    entry = type(state)._sitemap_entry
+    monkeypatch.setattr(type(state), "_sitemap_entry", lambda self, file, *rest: looked.append(file.src_uri) or entry(self, file, *rest))
+    EDITS["new story"](site)  # every page after it in the list moves by one
+    assert preview.rebuild() == preview.fresh()
+    assert any("delta" in uri for uri in looked)
+    assert not [uri for uri in looked if "beta" in uri]  # another industry's story, kept both times: its entry kept
+
+
 def test_the_sitemap_joined_from_entries_is_the_templates_render_with_language_alternates():
     from types import SimpleNamespace as Page
 

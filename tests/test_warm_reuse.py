@@ -128,6 +128,27 @@ def test_a_rebuild_replaces_a_linked_file_and_never_writes_into_the_cache(tmp_pa
     assert cache.text_file(b"<p>Acme</p>").read_text() == "<p>Acme</p>"
 
 
+def test_a_text_file_is_encoded_and_hashed_once_and_again_after_its_text_changes(tmp_path, monkeypatch):
+    made = text_file(tmp_path, "<p>Acme</p>", ImageCache(tmp_path / "cache"))
+    hashed: list[bytes] = []
+    sha256 = plugin_module.hashlib.sha256
+    monkeypatch.setattr(plugin_module.hashlib, "sha256", lambda data=b"": hashed.append(data) or sha256(data))
+    assert made.digest() == made.digest() == sha256(b"<p>Acme</p>").digest()
+    assert made.data() is made.data() and hashed == [b"<p>Acme</p>"]
+    made.content_string = "<p>Acme, edited</p>"
+    assert made.digest() == sha256(b"<p>Acme, edited</p>").digest()
+
+
+def test_a_text_named_by_its_given_digest_is_the_one_named_by_hashing_it(tmp_path):
+    import hashlib
+
+    data = "<p>Ünïcode</p>".encode()
+    given = ImageCache(tmp_path / "given").text_file(data, hashlib.sha256(data).digest())
+    hashed = ImageCache(tmp_path / "hashed").text_file(data)
+    assert given.name == hashed.name and given.read_bytes() == data
+    assert ImageCache(tmp_path / "given").text_file(data) == given  # its recorded hash is the true one
+
+
 def test_text_is_written_where_it_cannot_be_linked(tmp_path, monkeypatch):
     def cross_device(source, target):
         raise OSError(errno.EXDEV, "Invalid cross-device link")

@@ -8,6 +8,7 @@ Markdown, and their HTML comes from the core. Only this module imports MkDocs.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -218,8 +219,8 @@ class StoryPortalPlugin(BasePlugin):
             **self.pages.data,
             **{old + "index.html": redirect_html(old, t, self.plan) for old, t in self.plan.aliases},
         }
-        for output, text in self.preview.changed_texts(texts):  # storyportal serve: the changed ones only
-            files.append(TextFile.of(config, output, text, self.media.cache))
+        for output, text, digest in self.preview.changed_texts(texts):  # storyportal serve: the changed ones only
+            files.append(TextFile.of(config, output, text, self.media.cache, digest))
         changed = [
             (output, source) for output, source in images.items() if not self.preview.kept_file(output, str(source))
         ]
@@ -723,27 +724,43 @@ class TextFile(File):
     no new file for an unchanged page); written as MkDocs writes text where links are impossible."""
 
     cache: ImageCache | None = None  # set by the plugin; without one, the text is written
+    # The text's bytes and their SHA-256, made once: the preview compares a data file by its hash, the
+    # cache names it by it, the leak guard reads the bytes (a 10 MB /sales/ JSON was encoded 5 times).
+    _encoded: tuple[str, bytes] | None = None
+    _digest: bytes | None = None
 
     def data(self) -> bytes:
         """The bytes written (and read early by the leak guard: the same bytes, or it reads the file again)."""
         text = self._content
         assert isinstance(text, str)  # made with content=str only
-        return text.encode("utf-8")
+        if self._encoded is None or self._encoded[0] is not text:
+            self._encoded, self._digest = (text, text.encode("utf-8")), None
+        return self._encoded[1]
+
+    def digest(self) -> bytes:
+        """The SHA-256 of data()."""
+        data = self.data()  # first: a content set since makes the digest stale
+        if self._digest is None:
+            self._digest = hashlib.sha256(data).digest()
+        return self._digest
 
     def copy_file(self, dirty: bool = False) -> None:
         data = self.data()
         target = self.abs_dest_path
         try:
-            source = str(self.cache.text_file(data)) if self.cache is not None else ""
+            source = str(self.cache.text_file(data, self.digest())) if self.cache is not None else ""
             _into_folder(lambda path: os.link(source, path) if source else _write(path, data), target)
         except OSError:  # another file system, a cache that cannot be written: the text itself
             _into_folder(lambda path: _write(path, data), target)
 
     @classmethod
-    def of(cls, config, output: str, text: str, cache: ImageCache) -> TextFile:
+    def of(cls, config, output: str, text: str, cache: ImageCache, digest: bytes | None = None) -> TextFile:
+        """``digest``: the SHA-256 of the text's UTF-8, when the caller hashed it already."""
         made = cls.generated(config, output, content=text)
         assert isinstance(made, TextFile)  # File.generated makes an instance of its class
         made.cache = cache
+        if digest is not None:
+            made._encoded, made._digest = (text, text.encode("utf-8")), digest
         return made
 
 

@@ -323,11 +323,12 @@ class Preview:
         self.ledger.outputs.add(output)
         return True
 
-    def changed_texts(self, texts: dict[str, str]) -> list[tuple[str, str]]:
-        """(output, text) of each data file to write, in order: with `storyportal serve` only those whose output
-        on disk is not this text (kept_file with text_signature, in one loop: 10,000 oEmbed files)."""
+    def changed_texts(self, texts: dict[str, str]) -> list[tuple[str, str, bytes | None]]:
+        """(output, text, its text_signature or None) of each data file to write, in order: with `storyportal
+        serve` only those whose output on disk is not this text (kept_file with text_signature, in one loop:
+        10,000 oEmbed files)."""
         if not self.fast:
-            return sorted(texts.items())
+            return [(output, text, None) for output, text in sorted(texts.items())]
         files, outputs, signatures = self.ledger.files, self.ledger.outputs, self.signatures
         found = []
         for output, text in texts.items():
@@ -337,7 +338,7 @@ class Preview:
             if output in files and files[output] == kept[1]:
                 outputs.add(output)
             else:
-                found.append((output, text))
+                found.append((output, text, kept[1]))
         return sorted(found)  # the few to write sorted, not the 10,000 looked at (outputs are unique)
 
     def cached(self, src_uri: str, spec) -> str | None:
@@ -388,6 +389,9 @@ class Preview:
             # The same pages in the same order: a page kept now and last time keeps its entry (its File, made
             # once per site folder, has the same address); the others are looked at below.
             entries: list = [e if now and before else None for e, now, before in zip(last[3], kept, last[2])]
+        elif last is not None and last[0] == shared:  # pages added or removed (a new story): by address
+            before = {uri: e for uri, e, was in zip(last[1], last[3], last[2], strict=True) if was}
+            entries = [before.get(uri) if now else None for uri, now in zip(uris, kept, strict=True)]
         else:
             entries = [None] * len(listed)
         for at in [at for at, entry in enumerate(entries) if entry is None]:
@@ -856,7 +860,8 @@ def text_signature(text: str) -> bytes:
 def _signature(file: File) -> object:
     """What a copied or generated file's output is made from: its text, or its source file's identity."""
     if file.abs_src_path is None:  # generated with its content
-        return hashlib.sha256(file.content_bytes).digest()
+        digest = getattr(file, "digest", None)  # a TextFile hashes its bytes once
+        return digest() if callable(digest) else hashlib.sha256(file.content_bytes).digest()
     if getattr(file, "content_addressed", False):  # the image cache: a name is a content
         return file.abs_src_path
     stat = os.stat(file.abs_src_path or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses as dc
 import datetime as dt
 import functools
@@ -36,7 +37,15 @@ from storyportal.core.rules import (
     resolve_story,
 )
 from storyportal.core.shownfields import config_issues
-from storyportal.core.stories import StoryFile, StoryRef, discover_stories, read_story
+from storyportal.core.stories import (
+    StoryFile,
+    StoryRef,
+    entry_name,
+    plain_story_ref,
+    read_story,
+    scan_stories,
+    slug_problems,
+)
 from storyportal.core.storyscan import shown_texts
 from storyportal.core.translations import check_story_languages, check_translations, withhold_orphans
 from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular
@@ -176,6 +185,10 @@ class PortalLoader:
     _discovered: tuple[list[StoryRef], list[Issue]] | None = None
     _sources: dict[str, StoryRef] = field(default_factory=dict)  # normalised source -> its ref
     _names: list[str] | None = None  # the stories folder's names at the last discovery
+    _scanned: list[Issue] = field(default_factory=list)  # what the last discovery's scan_stories reported
+    # (the discovery before, this one, the sources added) when this discovery is that one with new story
+    # files: the files of the one before are then kept as after an edit
+    _grown: tuple[list[StoryRef], list[StoryRef], frozenset[str]] | None = None
     _read_last: tuple[list[StoryRef], dict[str, StoryFile]] | None = None
     _settled: tuple[object, ...] | None = None
     # (the discovery, what check_versions read, its issues, the statuses it set)
@@ -190,6 +203,7 @@ class PortalLoader:
     # (the image cache folder's scanned.log): a warm build does not search them again
     scans: KeyStore | None = None
     _scans_for: str = ""  # the digest of the values and code the kept keys are for
+    _scans_of: tuple[object, object] | None = None  # the registry and settings _scans_for was made from
     _scans_known: frozenset[str] = frozenset()
     _scans_clean: dict[str, str] = field(default_factory=dict)  # source -> key, found clean with them
 
@@ -256,11 +270,14 @@ class PortalLoader:
         settled = (
             look is not None
             and settled_before is not None
-            and settled_before[0] is refs  # the same discovery: nothing but story files saved since
+            # the same discovery, or it with new story files: nothing but story files saved since
+            and (settled_before[0] is refs or self.grew_from(settled_before[0], refs))
             and settled_before[1] is registry
             and settled_before[2:] == (today, self._private_generation)
         )
-        changed = {ref.source for ref in self.saved_refs(look)} if settled and look is not None else set()
+        changed = set()
+        if settled and look is not None:
+            changed = {ref.source for ref in self.saved_refs(look)} | (self._grown[2] if self._grown else set())
         for source, file in files.items():
             if settled and source not in changed:
                 story, state, story_issues = self._resolved[source][1]
@@ -312,19 +329,56 @@ class PortalLoader:
     def discover(self, look: set[str] | None) -> tuple[list[StoryRef], list[Issue]]:
         """discover_stories, or the last answer when the stories folder holds the same names and every
         file saved since under it is a story file found then and still a plain file (an edit, not a file
-        made, removed or renamed). The names are listed every time: a story appearing is never missed,
-        whatever the watcher said."""
+        made, removed or renamed); with new plain story files besides (a new story), the last answer
+        with them (slug_problems checked again). The names are listed every time: a story appearing is
+        never missed, whatever the watcher said."""
         base = os.path.join(self.settings.root, self.settings.portal.stories_dir)
         try:
             names = sorted(os.listdir(base))
         except OSError:
             names = None
-        kept = self._discovered
-        if look is None or kept is None or names is None or names != self._names or not self._same_stories(look):
-            kept = self._discovered = discover_stories(self.settings.root, self.settings.portal)
-            self._sources = {os.path.normpath(ref.source): ref for ref in kept[0]}
-            self._names = names
-        return kept
+        kept, self._grown = self._discovered, None
+        if look is None or kept is None or names is None:
+            return self._discover_all(names)
+        if names == self._names and self._same_stories(look):
+            return kept
+        added = self._added_stories(names, look)
+        if added is None:
+            return self._discover_all(names)
+        config = self.settings.portal
+        refs = list(kept[0])
+        for ref in added:  # in scan_stories' order: by the stories folder's entry names
+            bisect.insort(refs, ref, key=lambda r: entry_name(r, config))
+        self._grown = (kept[0], refs, frozenset(ref.source for ref in added))
+        self._sources.update({os.path.normpath(ref.source): ref for ref in added})
+        self._names = names
+        self._discovered = (refs, self._scanned + slug_problems(refs))
+        return self._discovered
+
+    def _discover_all(self, names: list[str] | None) -> tuple[list[StoryRef], list[Issue]]:
+        refs, self._scanned = scan_stories(self.settings.root, self.settings.portal)
+        self._discovered = (refs, self._scanned + slug_problems(refs))
+        self._sources = {os.path.normpath(ref.source): ref for ref in refs}
+        self._names = names
+        return self._discovered
+
+    def _added_stories(self, names: list[str], look: set[str]) -> list[StoryRef] | None:
+        """The refs of the names new in the stories folder, when every one is a plain story file, no name
+        is gone, and every other file saved under it is a story file found then (_same_stories); else None."""
+        before = set(self._names or ())
+        if not before.issubset(names):
+            return None
+        root, config = self.settings.root, self.settings.portal
+        added = [plain_story_ref(root, config, name) for name in names if name not in before]
+        if not all(added):
+            return None
+        found = [ref for ref in added if ref is not None]
+        new = {os.path.normpath(ref.source) for ref in found}
+        return found if self._same_stories({p for p in look if os.path.normpath(p) not in new}) else None
+
+    def grew_from(self, before: object, refs: list[StoryRef]) -> bool:
+        """Whether ``refs`` is the discovery ``before`` with new story files only (discover)."""
+        return self._grown is not None and self._grown[0] is before and self._grown[1] is refs
 
     def _same_stories(self, look: set[str]) -> bool:
         base = os.path.normpath(self.settings.portal.stories_dir)
@@ -412,6 +466,14 @@ class PortalLoader:
             files = dict(last[1])
             for ref in self.saved_refs(look):
                 files[ref.source] = self.read(ref)
+        elif look is not None and last is not None and self.grew_from(last[0], refs):
+            read_before, saved = last[1], {ref.source for ref in self.saved_refs(look)}
+            files = {
+                ref.source: read_before[ref.source]
+                if ref.source in read_before and ref.source not in saved
+                else self.read(ref, look)
+                for ref in refs
+            }
         else:
             files = {ref.source: self.read(ref, look) for ref in refs}
         self._read_last = (refs, files)
@@ -446,8 +508,11 @@ class PortalLoader:
         """The stories an earlier build found clean with these private values and this code."""
         if self.scans is None:
             return
+        if self._scans_of is not None and self._scans_of[0] is registry and self._scans_of[1] is self.settings.portal:
+            return  # the same objects (the preview re-reads neither while their files are unchanged)
         # The settings too: how a story file is read (its size limit, say) decides what is searched.
         digest = made_for([*registry.private, *registry.internal_values()], [(self.settings.portal.model_dump_json(),)])
+        self._scans_of = (registry, self.settings.portal)
         if digest != self._scans_for:
             self._scans_for = digest
             self._scans_known, self._scans_clean = self.scans.known(digest), {}

@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from storyportal.core.config import PortalConfig
 from storyportal.core.errors import validate_model, without_repeats
@@ -49,6 +50,30 @@ class StoryFile:
 
 def discover_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], list[Issue]]:
     """Every story under ``stories_dir``: ``<slug>.md`` or ``<slug>/index.md``."""
+    refs, issues = scan_stories(root, config)
+    return refs, issues + slug_problems(refs)
+
+
+def plain_story_ref(root: Path, config: PortalConfig, name: str) -> StoryRef | None:
+    """The ref scan_stories makes of the entry ``name`` of the stories folder when it is a story file
+    that is a regular file (``<slug>.md``), with nothing to report about it; else None."""
+    if name.startswith((".", "_")) or name in IGNORED or not name.endswith(".md"):
+        return None
+    try:
+        if not S_ISREG(os.lstat(root / config.stories_dir / name).st_mode):
+            return None  # a link, a folder, a pipe: scan_stories says what it is
+    except OSError:
+        return None
+    return StoryRef(f"{config.stories_dir}/{name}", name[:-3], config.stories_dir)
+
+
+def entry_name(ref: StoryRef, config: PortalConfig) -> str:
+    """The name of the stories folder's entry a story comes from (scan_stories' order): its file or folder."""
+    return ref.source[len(config.stories_dir) + 1 :].split("/", 1)[0]
+
+
+def scan_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], list[Issue]]:
+    """discover_stories without slug_problems (which reads the refs only)."""
     base = root / config.stories_dir
     if not base.is_dir() or base.is_symlink():
         return [], [
@@ -71,7 +96,7 @@ def discover_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], 
             refs.append(StoryRef(rel, entry.name[:-3], config.stories_dir))
         elif Path(entry.name).suffix.lower() not in IMAGE_SUFFIXES:  # images of <slug>.md stories sit here
             issues.append(_stray(rel))
-    return refs, issues + slug_problems(refs)
+    return refs, issues
 
 
 def _story_folder(folder: Path, rel: str) -> tuple[list[StoryRef], list[Issue]]:

@@ -111,11 +111,19 @@ class PageContext:
             return path
         return _relative_url(self.page_url, path)
 
-    def card(self, card: Any, level: int, render: Callable[[PageContext, Any, int], Markup]) -> Markup:
+    def cards(self, cards: Any, level: int, render: Callable[[PageContext, Any, int], Markup]) -> Markup:
+        """Each card's HTML (card()) joined, as a loop over them in the template joins it: one call from
+        the template for an industry's thousand cards, not one each."""
+        images = self.url("img/")
+        return Markup("".join([self.card(c, level, render, images) for c in cards]))
+
+    def card(self, card: Any, level: int, render: Callable[[PageContext, Any, int], Markup], images=None) -> Markup:
         """``render(self, card, level)`` (the card macro), rendered once for every page where its
-        links come out the same: a story's card shows in the related stories of a dozen others."""
+        links come out the same: a story's card shows in the related stories of a dozen others.
+        ``images``: ``self.url("img/")``, when the caller made it."""
         # The page's language site too: a card's labels are in the language of the page showing it.
-        key = (card.url, level, self.plan.lang, self.url(card.url), self.url("img/"))  # its images live under img/
+        images = self.url("img/") if images is None else images
+        key = (card.url, level, self.plan.lang, self.url(card.url), images)  # its images live under img/
         logo = self.images(card.logo, "logo") if card.logo else None
         kept = self.rendered_cards.get(key)
         # The preview keeps rendered cards across rebuilds (``rendered_cards``): the same card object

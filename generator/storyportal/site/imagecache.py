@@ -126,24 +126,27 @@ class ImageCache:
             self._record(name, expected, stamp)
         return path
 
-    def put(self, name: str, content: bytes) -> Path:
-        """Write ``content`` under ``name`` and record its hash; the path written."""
+    def put(self, name: str, content: bytes, digest: str | None = None) -> Path:
+        """Write ``content`` under ``name`` and record its hash (``digest``: its SHA-256, hex, when the
+        caller has it); the path written."""
         if not _NAME.fullmatch(name):
             raise ValueError(f"not a cache name: {name!r}")
         path = self.folder / name
         _replace_links(path, self.folder)
         write_atomically(path, content)
         found = os.lstat(path)
-        self._record(name, hashlib.sha256(content).hexdigest(), (found.st_size, found.st_mtime_ns))
+        self._record(name, digest or hashlib.sha256(content).hexdigest(), (found.st_size, found.st_mtime_ns))
         return path
 
-    def text_file(self, data: bytes) -> Path:
+    def text_file(self, data: bytes, digest: bytes | None = None) -> Path:
         """The cached file holding ``data`` (written now if the cache lacks it), to hard-link into
         the site: a link is one directory entry, a new file an inode and its blocks (0.5 ms each
-        on this project's machine, for thousands of /embed/ pages a build)."""
-        name = f"text/{hashlib.sha256(data).hexdigest()}.txt"
+        on this project's machine, for thousands of /embed/ pages a build). ``digest``: the SHA-256
+        of ``data``, when the caller has it (the preview's 10 MB data files are hashed once)."""
+        hexdigest = (digest or hashlib.sha256(data).digest()).hex()
+        name = f"text/{hexdigest}.txt"
         self.texts_used.add(name)
-        return self.get(name) or self.put(name, data)
+        return self.get(name) or self.put(name, data, hexdigest)
 
     def prune_texts(self) -> int:
         """After a full build: remove the text files it did not use, once they outnumber twice
