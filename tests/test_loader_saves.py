@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 from sitebuilder import BUILD_DATE
 from storyportal.adapter.watcher import SaveLog
@@ -227,3 +228,42 @@ def test_a_new_file_that_is_not_a_plain_story_file_is_listed_again(site):
     portal = loader.load(BUILD_DATE, {"stories/notes.txt", "stories/link.md"})
     assert {"story-stray-file", "path-symlink"} <= {i.rule for i in portal.issues}
     assert portal.issues == load_portal(loader.settings, BUILD_DATE).issues
+
+
+def same_as_fresh(loader: PortalLoader, portal) -> bool:
+    fresh = load_portal(loader.settings, BUILD_DATE)
+    return portal.issues == fresh.issues and published(portal) == published(fresh) and portal.stories == fresh.stories
+
+
+def test_a_stories_folder_made_after_the_first_load_is_listed_whole(site):
+    loader = loader_of(site)
+    shutil.rmtree(site.root / "stories")
+    loader.load(BUILD_DATE, set())  # no folder: every name after it would look new
+    site.story("alpha", title="Alpha story")
+    site.flush()
+    portal = loader.load(BUILD_DATE, {"stories/alpha.md"})
+    assert same_as_fresh(loader, portal) and "stories-missing" not in {i.rule for i in portal.issues}
+
+
+def test_a_story_added_to_a_linked_stories_folder_is_refused_as_a_fresh_load_refuses_it(site):
+    loader = loader_of(site)
+    shutil.move(site.root / "stories", site.root / "elsewhere")
+    (site.root / "stories").symlink_to(site.root / "elsewhere")
+    loader.load(BUILD_DATE, set())
+    site.story("gamma", title="Gamma story")
+    site.flush()
+    portal = loader.load(BUILD_DATE, {"stories/gamma.md"})
+    assert same_as_fresh(loader, portal) and portal.stories == ()
+
+
+def test_a_story_made_again_under_its_old_name_is_read_though_the_watcher_said_nothing(site):
+    loader = loader_of(site)
+    site.story("delta", title="Delta one")
+    site.flush()
+    loader.load(BUILD_DATE, {"stories/delta.md"})
+    (site.root / "stories/delta.md").unlink()
+    loader.load(BUILD_DATE, {"stories/delta.md"})
+    site.story("delta", title="Delta two, a longer title")
+    site.flush()
+    portal = loader.load(BUILD_DATE, set())
+    assert "Delta two, a longer title" in {s.title for s in portal.stories} and same_as_fresh(loader, portal)

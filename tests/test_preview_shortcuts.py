@@ -378,6 +378,18 @@ def test_after_a_new_story_the_sitemap_looks_again_only_at_pages_not_kept_both_t
     assert not [uri for uri in looked if "beta" in uri]  # another industry's story, kept both times: its entry kept
 
 
+def test_pages_kept_by_a_rebuild_keep_their_language_versions_in_the_sitemap(site, monkeypatch):
+    site.plugin["languages"] = {"en": {"label": "English"}, "de": {"label": "Deutsch"}}
+    site.plugin["case_study_sections"] = {code: ["Challenge", "Solution", "Results"] for code in ("en", "de")}
+    start(site, material_search=False)
+    site.story("alpha-de", title="Alpha auf Deutsch", translation_of="alpha", lang="de")
+    preview = Preview(site, monkeypatch, dirty=True)
+    preview.rebuild()
+    EDITS["body"](site)  # alpha's page only: the home pages, with their language versions, are kept
+    assert preview.rebuild() == preview.fresh()
+    assert 'hreflang="de" href="https://stories.test/de/"' in (preview.served / "sitemap.xml").read_text()
+
+
 def test_the_sitemap_joined_from_entries_is_the_templates_render_with_language_alternates():
     from types import SimpleNamespace as Page
 

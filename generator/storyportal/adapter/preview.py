@@ -627,8 +627,8 @@ def _sitemap_frame(template, fingerprint: str, config) -> tuple:
 
 def _sitemap_key(entry, alternates: dict) -> object:
     """What the sitemap template reads of an entry (a page MkDocs built, or a kept page's SitemapEntry)."""
-    if isinstance(entry, SitemapEntry):
-        return entry.key  # made once with the entry
+    if isinstance(entry, SitemapEntry):  # its key made once with it, but for its language versions
+        return entry.key if not alternates else (*entry.key[:-1], alternates.get(entry.page.url, ()))
     page = entry.page
     if page is None:
         return None
@@ -652,14 +652,15 @@ class SitemapEntry:
     """A kept page as the sitemap template reads it (``file.page``): its address and date."""
 
     page: _SitemapPage
-    # what the sitemap template reads of it, as _sitemap_key gives it for a page MkDocs built (the
-    # page has no url: the template finds no alternates for it)
+    # what the sitemap template reads of it, as _sitemap_key gives it for a page MkDocs built, with no
+    # language versions (_sitemap_key looks them up: they change without the page)
     key: tuple
 
     @classmethod
     def of(cls, file: File, site_url: str | None, date: str):
         canonical = urljoin(site_url if site_url.endswith("/") else site_url + "/", file.url) if site_url else None
-        page = _SitemapPage(canonical, urlsplit(canonical).path if canonical else None, date)
+        url = "" if file.url in (".", "./") else file.url  # as MkDocs' Page.url gives it
+        page = _SitemapPage(canonical, urlsplit(canonical).path if canonical else None, date, url)
         return cls(page, (page.is_link, page.abs_url, page.canonical_url, page.update_date, ()))
 
 
@@ -668,6 +669,7 @@ class _SitemapPage:
     canonical_url: str | None
     abs_url: str | None
     update_date: str
+    url: str  # where the template looks up the page's language versions (config.extra.sp_alternates)
     is_link: bool = False
 
 

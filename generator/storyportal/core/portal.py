@@ -38,6 +38,7 @@ from storyportal.core.rules import (
 )
 from storyportal.core.shownfields import config_issues
 from storyportal.core.stories import (
+    STORIES_MISSING,
     StoryFile,
     StoryRef,
     entry_name,
@@ -338,7 +339,7 @@ class PortalLoader:
         except OSError:
             names = None
         kept, self._grown = self._discovered, None
-        if look is None or kept is None or names is None:
+        if look is None or kept is None or names is None or os.path.islink(base):  # a link: scan_stories says so
             return self._discover_all(names)
         if names == self._names and self._same_stories(look):
             return kept
@@ -365,7 +366,9 @@ class PortalLoader:
     def _added_stories(self, names: list[str], look: set[str]) -> list[StoryRef] | None:
         """The refs of the names new in the stories folder, when every one is a plain story file, no name
         is gone, and every other file saved under it is a story file found then (_same_stories); else None."""
-        before = set(self._names or ())
+        if self._names is None or any(i.rule == STORIES_MISSING for i in self._scanned):
+            return None  # no folder (or a link) last time: every name would look new
+        before = set(self._names)
         if not before.issubset(names):
             return None
         root, config = self.settings.root, self.settings.portal
@@ -471,11 +474,14 @@ class PortalLoader:
             files = {
                 ref.source: read_before[ref.source]
                 if ref.source in read_before and ref.source not in saved
-                else self.read(ref, look)
+                else self.read(ref)
                 for ref in refs
             }
         else:
-            files = {ref.source: self.read(ref, look) for ref in refs}
+            # A file that was not there at the last read is looked at, whatever the watcher said (one
+            # made again under a name it had before may hold anything).
+            before = last[1] if last is not None else {}
+            files = {ref.source: self.read(ref, look if ref.source in before else None) for ref in refs}
         self._read_last = (refs, files)
         return files
 

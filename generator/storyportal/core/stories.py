@@ -19,6 +19,7 @@ from storyportal.core.slugs import MAX_SLUG_LENGTH, SLUG, slugify, unspellable_s
 from storyportal.core.yamlload import Parsed, parse_yaml
 
 IGNORED = ("README.md",)
+STORIES_MISSING = "stories-missing"  # the rule when the stories folder is missing (or a link)
 # A story's page is stories/<slug>.md; MkDocs makes stories/index.md the folder's own page, /stories/.
 RESERVED_SLUGS = {"index": "/stories/, the list of every story"}
 
@@ -78,7 +79,7 @@ def scan_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], list
     if not base.is_dir() or base.is_symlink():
         return [], [
             Issue(
-                config.stories_dir, 0, 0, "stories-missing", f"The stories folder '{config.stories_dir}' does not exist"
+                config.stories_dir, 0, 0, STORIES_MISSING, f"The stories folder '{config.stories_dir}' does not exist"
             )
         ]
     refs, issues = [], []
