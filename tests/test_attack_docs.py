@@ -137,3 +137,31 @@ def test_a_kept_docs_scan_builds_its_matcher_once_while_the_private_values_are_t
     for text in ("# About\n", SHOWING, "# About again\n"):
         private_found({"about.md": text}, GUARDED, scan)
     assert len(built) == 1
+
+
+def test_validate_names_the_file_that_would_replace_a_page_as_the_strict_build_does(site):
+    site.story("northwind")
+    site.write("docs/sales/index.md", "# Our sales page\n")
+    _, _, build_err = site.cli("build", "--strict", "--build-date", BUILD_DATE.isoformat())
+    code, out, _ = site.cli("validate", "--build-date", BUILD_DATE.isoformat())
+    line = next(line for line in out.splitlines() if "[docs-replaces-page]" in line)
+    assert code == 1 and line in build_err
+
+
+@pytest.mark.parametrize(
+    "src_uri", ["stories/northwind.md", "sales/rows-0.json", "embed/northwind/index.md", "stories/facets.json"]
+)
+def test_validate_finds_every_generated_address_a_docs_file_would_take(site, src_uri):
+    site.story("northwind")
+    site.write(f"docs/{src_uri}", "# Hand-written\n")
+    code, out, _ = site.cli("validate", "--build-date", BUILD_DATE.isoformat())
+    assert code == 1 and f"docs/{src_uri}:1:1: error: " in out and "[docs-replaces-page]" in out
+
+
+def test_validate_plans_the_site_only_when_docs_holds_a_file(site, monkeypatch):
+    from storyportal.cli import validate
+
+    site.story("northwind")
+    monkeypatch.setattr(validate, "generated_outputs", lambda portal: pytest.fail("planned for an empty docs/"))
+    code, _, _ = site.cli("validate", "--build-date", BUILD_DATE.isoformat())
+    assert code == 0

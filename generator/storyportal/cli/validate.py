@@ -22,8 +22,9 @@ from storyportal.site.bodycache import BodyLog
 from storyportal.site.handwritten import check_docs_folder
 from storyportal.site.imagecache import DECODED, DecodeLog, cache_folder, check_location
 from storyportal.site.keylog import SCANNED_LOG, KeyLog
-from storyportal.site.pages import portal_guarded_values
+from storyportal.site.pages import plan_pages, portal_guarded_values
 from storyportal.site.parsecache import ParseLog
+from storyportal.site.plan import plan_site
 
 
 def register(commands, common) -> None:
@@ -73,7 +74,16 @@ def docs_issues(portal: Portal) -> list[Issue]:
     """docs/ checked as the build checks it: what validates, builds."""
     settings = portal.settings
     guarded = portal_guarded_values(portal, settings.portal.audience)
-    return check_docs_folder(settings.root / settings.docs_dir, guarded)
+    return check_docs_folder(settings.root / settings.docs_dir, guarded, lambda: generated_outputs(portal))
+
+
+def generated_outputs(portal: Portal) -> tuple[list[str], list[str]]:
+    """The pages (``src_uri``) and the other files the build plans for this portal, whose addresses a
+    hand-written page may not take (planned as the plugin plans them, without images)."""
+    plan = plan_site(portal)
+    pages = plan_pages(plan, portal)
+    aliases = [old + "index.html" for old, _ in plan.aliases]
+    return list(pages.pages), [*pages.data, *aliases, *pages.embed_outputs()]
 
 
 def warm_loader(settings: SiteSettings) -> PortalLoader:

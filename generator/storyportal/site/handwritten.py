@@ -14,7 +14,7 @@ import bisect
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,10 +104,16 @@ def check_docs(
     return issues, frozenset(refused)
 
 
-def check_docs_folder(folder: Path, guarded: Iterable[PrivateValue]) -> list[Issue]:
+def check_docs_folder(
+    folder: Path,
+    guarded: Iterable[PrivateValue],
+    generated: Callable[[], tuple[Iterable[str], Iterable[str]]] | None = None,
+) -> list[Issue]:
     """What the build reports about docs/, for ``storyportal validate`` (which runs no MkDocs): raw
-    HTML, active files, private values and contacts, symbolic links. Whether a page takes a
-    generated page's address needs the build's plan, and is reported by the build."""
+    HTML, active files, private values and contacts, symbolic links, and (with ``generated``: the
+    generated pages' ``src_uri`` and the other files the plan writes, asked only when docs/ holds a
+    file) a page that takes a generated page's address. The images' and the theme's own outputs
+    need MkDocs and the image planner: the build reports those."""
     if not folder.is_dir():
         return []
     docs_dir = folder.name  # as the build names it in its messages
@@ -122,7 +128,8 @@ def check_docs_folder(folder: Path, guarded: Iterable[PrivateValue]) -> list[Iss
         elif not path.is_dir():  # a pipe or a device too: read_docs says what it is, without waiting on it
             paths[src_uri] = str(path)
     read = read_docs(docs_dir, paths)  # as the build reads them: not UTF-8, or not a file, is an error
-    return issues + read.issues + check_docs(docs_dir, read.texts, (), (), guarded)[0]
+    pages, files = generated() if generated is not None and read.texts else ((), ())
+    return issues + read.issues + check_docs(docs_dir, read.texts, pages, files, guarded)[0]
 
 
 class DocsScan:
