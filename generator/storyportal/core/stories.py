@@ -58,13 +58,23 @@ def discover_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], 
 def plain_story_ref(root: Path, config: PortalConfig, name: str) -> StoryRef | None:
     """The ref scan_stories makes of the entry ``name`` of the stories folder when it is a story file
     that is a regular file (``<slug>.md``), with nothing to report about it; else None."""
-    if name.startswith((".", "_")) or name in IGNORED or not name.endswith(".md"):
+    if _passed_over(name) or not name.endswith(".md"):
         return None
     try:
         if not S_ISREG(os.lstat(root / config.stories_dir / name).st_mode):
             return None  # a link, a folder, a pipe: scan_stories says what it is
     except OSError:
         return None
+    return _file_ref(config, name)
+
+
+def _passed_over(name: str) -> bool:
+    """An entry of the stories folder that scan_stories neither reads nor reports."""
+    return name.startswith((".", "_")) or name in IGNORED
+
+
+def _file_ref(config: PortalConfig, name: str) -> StoryRef:
+    """The ref of the story file ``<slug>.md`` in the stories folder."""
     return StoryRef(f"{config.stories_dir}/{name}", name[:-3], config.stories_dir)
 
 
@@ -85,7 +95,7 @@ def scan_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], list
     refs, issues = [], []
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
         rel = f"{config.stories_dir}/{entry.name}"
-        if entry.name.startswith((".", "_")) or entry.name in IGNORED:
+        if _passed_over(entry.name):
             continue
         if entry.is_symlink():
             issues.append(_symlink(rel))
@@ -94,7 +104,7 @@ def scan_stories(root: Path, config: PortalConfig) -> tuple[list[StoryRef], list
             refs += found
             issues += more
         elif entry.name.endswith(".md"):
-            refs.append(StoryRef(rel, entry.name[:-3], config.stories_dir))
+            refs.append(_file_ref(config, entry.name))
         elif Path(entry.name).suffix.lower() not in IMAGE_SUFFIXES:  # images of <slug>.md stories sit here
             issues.append(_stray(rel))
     return refs, issues
