@@ -252,9 +252,7 @@ class StoryPortalPlugin(BasePlugin):
         docs_dir = Path(config.docs_dir)
         docs = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(docs_dir)}
         theme = [u for u in docs if any(os.path.isfile(os.path.join(d, u)) for d in config.theme.dirs)]
-        written = [*self.pages.data, *(old + "index.html" for old, _ in self.plan.aliases), *images, *theme]
-        written += self.pages.embed_outputs()
-        written += [*config.theme.static_templates, "sitemap.xml.gz"]
+        written = [*self.pages.text_outputs(), *images, *theme, *config.theme.static_templates, "sitemap.xml.gz"]
         # A pipe, or a page that is not UTF-8, is left out here: MkDocs would hang or stop the whole build.
         read = read_docs(docs_dir.name, {u: f.abs_src_path or "" for u, f in docs.items()})
         guarded = tuple(self.pages.guarded_values)  # a page showing one is left out, not the whole build

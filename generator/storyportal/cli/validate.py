@@ -80,10 +80,8 @@ def docs_issues(portal: Portal) -> list[Issue]:
 def generated_outputs(portal: Portal) -> tuple[list[str], list[str]]:
     """The pages (``src_uri``) and the other files the build plans for this portal, whose addresses a
     hand-written page may not take (planned as the plugin plans them, without images)."""
-    plan = plan_site(portal)
-    pages = plan_pages(plan, portal)
-    aliases = [old + "index.html" for old, _ in plan.aliases]
-    return list(pages.pages), [*pages.data, *aliases, *pages.embed_outputs()]
+    pages = plan_pages(plan_site(portal), portal)
+    return list(pages.pages), pages.text_outputs()
 
 
 def warm_loader(settings: SiteSettings) -> PortalLoader:

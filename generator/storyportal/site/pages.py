@@ -125,6 +125,11 @@ class SitePages:
         """The paths embed_pages writes."""
         return [f"embed/{slug}/index.html" for slug in self.extras["embeds"].cards] + [f"embed/{WALL}/index.html"]
 
+    def text_outputs(self) -> list[str]:
+        """Every file the plan writes that is not a page: the data files, the old addresses' redirects and
+        the /embed/ pages (a hand-written file may take none of their addresses)."""
+        return [*self.data, *(old + "index.html" for old, _ in self.plan.aliases), *self.embed_outputs()]
+
     def alternates(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """page URL -> (hreflang, absolute URL) of its language versions, for the sitemap."""
         if not self.plan.site_url:
