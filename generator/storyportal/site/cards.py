@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from storyportal.site.imagecache import ImageCache
 
 # Bump when the drawing or the encoding changes: every card gets a new name, so no stale card is served.
-RENDERER_VERSION = "5"  # 3: palette PNG; 4: right-to-left titles set from the right margin; 5: zlib level 7
+# 3: palette PNG; 4: right-to-left titles set from the right margin; 5: zlib level 7; 6: palette from a sample
+RENDERER_VERSION = "6"
 CARD_SIZE = (1200, 630)
 # zlib level of the card PNG, measured on 30 cards with Pillow's zlib-ng (README, "Images at real
 # scale"): level 7 writes 14.4 KB in 3.8 ms, level 8 13.1 KB in 9.1 ms, level 9 12.4 KB in 21 ms.
@@ -188,8 +189,18 @@ def palette_png(card: Image.Image) -> Image.Image:
     PSNR of 52 dB (measured on 80 cards of the realistic benchmark portal) at 15 KB instead of
     41 KB as RGB, in the same CPU time. Fast octree is deterministic, so cards stay byte-reproducible;
     median cut looked no better and took 3x longer; dithering would add noise to the flat areas.
+
+    The palette is chosen from a sample, not from all 756,000 pixels: the card at a quarter of its
+    size (the text's colours are blends of a few, and a 4x4 average makes the same blends) beside
+    the logo panel at full size (a logo's colours are its own). On 20 cards this took 4.4 ms
+    instead of 10.3 with the same worst PSNR (52.4 dB), and 48.9 dB in the logo panel as before.
     """
-    return card.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    small, panel = card.reduce(4), card.crop(_logo_panel())
+    sample = Image.new("RGB", (small.width + panel.width, max(small.height, panel.height)), _BACKGROUND)
+    sample.paste(small, (0, 0))
+    sample.paste(panel, (small.width, 0))
+    palette = sample.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    return card.quantize(palette=palette, dither=Image.Dither.NONE)
 
 
 def draw_card(params: CardParams, logo: Image.Image | None = None) -> Image.Image:
@@ -441,11 +452,17 @@ def _load_logo(root: Path, params: CardParams) -> Image.Image:
         return upright.convert("RGBA")
 
 
+def _logo_panel() -> tuple[int, int, int, int]:
+    """The white panel the logo sits on: left, top, right, bottom."""
+    left, top = CARD_SIZE[0] - _MARGIN - _LOGO_BOX[0], CARD_SIZE[1] - 40 - _LOGO_BOX[1]
+    return left, top, left + _LOGO_BOX[0], top + _LOGO_BOX[1]
+
+
 def _paste_logo(card: Image.Image, logo: Image.Image) -> None:
     # Logos are made for light backgrounds, so they sit on a white panel rather than on the dark card.
-    box_w, box_h = _LOGO_BOX
-    left, top = CARD_SIZE[0] - _MARGIN - box_w, CARD_SIZE[1] - 40 - box_h
-    ImageDraw.Draw(card).rounded_rectangle((left, top, left + box_w, top + box_h), radius=14, fill=(255, 255, 255))
+    left, top, right, bottom = _logo_panel()
+    box_w, box_h = right - left, bottom - top
+    ImageDraw.Draw(card).rounded_rectangle((left, top, right, bottom), radius=14, fill=(255, 255, 255))
     inner = (box_w - 2 * _LOGO_PADDING, box_h - 2 * _LOGO_PADDING)
     fitted = ImageOps.contain(logo, inner, Image.Resampling.LANCZOS)
     offset = (left + (box_w - fitted.width) // 2, top + (box_h - fitted.height) // 2)
