@@ -132,3 +132,21 @@ def test_a_warm_load_reports_the_name_once_that_advocates_consent_is_withdrawn(s
     assert [i.path for i in loader.load(BUILD_DATE).issues if i.rule == "story-name-unconsented"] == [
         "stories/globex.md"
     ]
+
+
+def broken_jane(site) -> None:
+    """Jane's entry has an error (a misspelt scope): it is left out, and her consent with it."""
+    site.advocate("jane-doe")["consent"]["scopes"] = ["nmae"]
+
+
+def test_another_story_may_not_name_an_advocate_whose_registry_entry_has_errors(sam):
+    broken_jane(sam)
+    sams_story_names(sam)
+    [issue] = name_issues(sam)
+    assert "Jane Doe" in issue and "has errors" in issue
+
+
+def test_the_public_build_guards_the_name_of_an_advocate_whose_registry_entry_has_errors(sam):
+    broken_jane(sam)
+    sam.story("globex", advocates=["sam-lee"])
+    assert sam.load().registry.guarded_names(BUILD_DATE) == [("jane-doe", NAME_FIELD, "Jane Doe")]

@@ -203,6 +203,9 @@ class Registry:
     # Taken from the registry as parsed, broken entries included (core.privacy), only to be looked for.
     private: tuple[PrivateValue, ...] = field(default=(), repr=False)
     internal: tuple[PrivateValue, ...] = field(default=(), repr=False)  # the request log, raw as well
+    # (id, name) of the broken entries that have a name, read from the registry as parsed: consent
+    # that cannot be read is no consent, so no page may name them (core/registry.py).
+    broken_names: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     _name_matchers: dict[dt.date, PrivateMatcher] = field(default_factory=dict, repr=False, compare=False)
     _unnamed: dict[dt.date, tuple[tuple[str, str, str], ...]] = field(default_factory=dict, repr=False, compare=False)
     _unnamed_index: dict[dt.date, UnnamedIndex] = field(default_factory=dict, repr=False, compare=False)
@@ -219,17 +222,17 @@ class Registry:
 
     def unnamed(self, on: dt.date) -> tuple[tuple[str, str], ...]:
         """(id, name) of every advocate a page may not name on ``on``: no 'name' scope, or their
-        consent revoked, expired or not yet granted. A story names nobody by their consent alone."""
+        consent revoked, expired or not yet granted, or an entry whose errors leave it unread. A story
+        names nobody by their consent alone."""
         return tuple((ident, name) for ident, name, _ in self.unnamed_normalised(on))
 
     def unnamed_normalised(self, on: dt.date) -> tuple[tuple[str, str, str], ...]:
         """``unnamed(on)`` with each name normalised; worked out once per registry and day (every story asks)."""
         kept = self._unnamed.get(on)
         if kept is None:
+            unnamed = [(a.id, a.name) for a in self.advocates.values() if not a.consent.allows("name", on)]
             kept = self._unnamed[on] = tuple(
-                (a.id, a.name, normalise(a.name))
-                for a in self.advocates.values()
-                if a.name.split() and not a.consent.allows("name", on)
+                (ident, name, normalise(name)) for ident, name in [*unnamed, *self.broken_names] if name.split()
             )
         return kept
 

@@ -342,7 +342,21 @@ def _read_entries(
     internal = registry_request_values(parsed.data)
     registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private, internal)
     registry, shown = _without_shown_problems(registry, parsed, config.registry, top)
-    return registry, without_repeats(issues, reader.issues + shown)
+    return _with_broken_names(registry, parsed.data), without_repeats(issues, reader.issues + shown)
+
+
+def _with_broken_names(registry: Registry, data: Any) -> Registry:
+    """The registry with the names of its broken advocate entries, as written: an entry with an error
+    is left out, consent and all, and a story elsewhere must not name the person it was about."""
+    entries = data.get("advocates") if isinstance(data, dict) else None
+    if not registry.broken or not isinstance(entries, dict):
+        return registry
+    names = tuple(
+        (ident, name)
+        for ident in sorted(registry.broken)
+        if isinstance(entry := entries.get(ident), dict) and isinstance(name := entry.get("name"), str)
+    )
+    return dataclasses.replace(registry, broken_names=names)
 
 
 def _without_shown_problems(

@@ -359,7 +359,9 @@ def check_unconsented_names(
     left_out = unnamed.left_out(named_here, names_here)
     if len(left_out) == len(unnamed.names):
         return []
-    return unconsented_names_of(file, unnamed.values, unnamed.names, left_out, registry.name_matcher(on))
+    return unconsented_names_of(
+        file, unnamed.values, unnamed.names, left_out, registry.name_matcher(on), registry.broken
+    )
 
 
 def language_prefixes(config: PortalConfig) -> frozenset[str]:

@@ -94,13 +94,15 @@ def unconsented_names_of(
     names: Mapping[str, str],
     left_out: AbstractSet[str],
     matcher: PrivateMatcher | None = None,
+    broken: AbstractSet[str] = frozenset(),
 ) -> list[Issue]:
     """``unconsented_names`` of the people ``names`` (id -> name; ``values`` as build_matcher takes
-    them) except the ids ``left_out``: the registry's list is made once, not once per story."""
+    them) except the ids ``left_out``: the registry's list is made once, not once per story.
+    ``broken``: ids whose registry entries have errors (their consent could not be read)."""
     matcher = matcher or unnamed_matcher(values)
     found, _ = _found_in_story(file, matcher, values, skip=frozenset({"advocates"}))
     return [
-        _name_issue(file.ref.source, line, col, names[ident], ident)
+        _name_issue(file.ref.source, line, col, names[ident], ident, ident in broken)
         for line, col, label in found
         if (ident := label.split(".")[0]) in names and ident not in left_out
     ]
@@ -348,7 +350,16 @@ def _issue(source: str, line: int, col: int, label: str) -> Issue:
     )
 
 
-def _name_issue(source: str, line: int, col: int, name: str, ident: str) -> Issue:
+def _name_issue(source: str, line: int, col: int, name: str, ident: str, broken: bool = False) -> Issue:
+    if broken:
+        return Issue(
+            source,
+            line,
+            col,
+            NAME_RULE,
+            f"This story names {name}, whose entry in the registry ({ident}) has errors, so their consent cannot be read",
+            hint=f"fix {ident}'s entry in the registry (its errors are listed there), or write about them without their name",
+        )
     return Issue(
         source,
         line,
