@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import functools
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from storyportal.core.activities import Outcome, Period
+from storyportal.core.issues import Issue
 from storyportal.core.privacy import (
     NAME_FIELD,
     UNNAMED_FIELD,
@@ -179,6 +181,16 @@ class Advocate:
 
 
 @dataclass(frozen=True)
+class NameMention:
+    """An advocate's full name in a field of the registry that pages show (read with the registry)."""
+
+    section: str  # companies | advocates: the entry whose field it is
+    ident: str
+    name_normal: str  # the name found, normalised
+    issue: Issue  # what to report, at the field, when that name may not be shown
+
+
+@dataclass(frozen=True)
 class UnnamedIndex:
     """The advocates no page may name on a day, for the name scan of every story."""
 
@@ -206,9 +218,19 @@ class Registry:
     # (id, name) of the broken entries that have a name, read from the registry as parsed: consent
     # that cannot be read is no consent, so no page may name them (core/registry.py).
     broken_names: tuple[tuple[str, str], ...] = field(default=(), repr=False)
-    _name_matchers: dict[dt.date, PrivateMatcher] = field(default_factory=dict, repr=False, compare=False)
-    _unnamed: dict[dt.date, tuple[tuple[str, str, str], ...]] = field(default_factory=dict, repr=False, compare=False)
-    _unnamed_index: dict[dt.date, UnnamedIndex] = field(default_factory=dict, repr=False, compare=False)
+    # Where a field pages show (a company's name, an advocate's name or title) holds an advocate's
+    # full name, found when the registry is read; which of them may not be shown depends on the day.
+    name_mentions: tuple[NameMention, ...] = field(default=(), repr=False)
+    # Worked out once per day; never copied by dataclasses.replace (init=False), so a registry made
+    # from another never answers with the other's.
+    _name_matchers: dict[dt.date, PrivateMatcher] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _unnamed: dict[dt.date, tuple[tuple[str, str, str], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _unnamed_index: dict[dt.date, UnnamedIndex] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _days: dict[dt.date, tuple[Registry, tuple[Issue, ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def private_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) for every private value, for the leak guard."""
@@ -269,6 +291,45 @@ class Registry:
             values = [(ident, UNNAMED_FIELD, name) for ident, name in self.unnamed(on)]
             kept = self._name_matchers[on] = unnamed_matcher(values)
         return kept
+
+    def on_day(self, on: dt.date) -> tuple[Registry, tuple[Issue, ...]]:
+        """The registry as pages may show it on ``on``: an entry whose shown field names someone no
+        page may name that day is left out, as an entry with an error is (its stories are withheld,
+        its own name guarded), and each such field is reported where it is written. Leaving an
+        entry out guards its name, which may be in another entry's field: repeated until none is."""
+        kept = self._days.get(on)
+        if kept is not None:
+            return kept
+        registry, issues = self, []
+        while True:
+            guarded = {normalise(name) for _, _, name in registry.guarded_names(on)}
+            found = [
+                m for m in registry.name_mentions if m.name_normal in guarded and m.ident in registry.entries(m.section)
+            ]
+            if not found:
+                break
+            issues += [m.issue for m in found]
+            registry = registry.without({(m.section, m.ident) for m in found})
+        self._days[on] = kept = (registry, tuple(issues))
+        return kept
+
+    def entries(self, section: str) -> MappingProxyType[str, Company] | MappingProxyType[str, Advocate]:
+        """The records of a section of the registry (companies | advocates), by id."""
+        return self.companies if section == "companies" else self.advocates
+
+    def without(self, entries: set[tuple[str, str]]) -> Registry:
+        """This registry without the (section, id) ``entries``: a company's advocates go with it."""
+        companies = {i: c for i, c in self.companies.items() if ("companies", i) not in entries}
+        left_out = {
+            i for i, a in self.advocates.items() if ("advocates", i) in entries or a.company.id not in companies
+        }
+        return dataclasses.replace(
+            self,
+            companies=MappingProxyType(companies),
+            advocates=MappingProxyType({i: a for i, a in self.advocates.items() if i not in left_out}),
+            broken=self.broken | left_out,
+            broken_names=self.broken_names + tuple((i, self.advocates[i].name) for i in sorted(left_out)),
+        )
 
     def internal_values(self) -> list[PrivateValue]:
         """(advocate id, field, value) the internal build may show but the public one never:

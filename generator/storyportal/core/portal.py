@@ -231,6 +231,9 @@ class PortalLoader:
             self._taxonomy = build_taxonomy(config)
         taxonomy = self._taxonomy
         registry, issues = self.registry(taxonomy)
+        if registry is not None:  # who may be named depends on the day: so do the fields that name them
+            registry, named_in_fields = registry.on_day(today)
+            issues = [*issues, *named_in_fields]
         messages = load_messages(self.settings)
         issues = [*self.settings.notes, *messages.issues, *issues]
         refs, found = self.discover(look)

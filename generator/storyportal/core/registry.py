@@ -20,13 +20,21 @@ from storyportal.core.model import (
     Advocate,
     Company,
     Consent,
+    NameMention,
     ReferenceCalls,
     Registry,
     Request,
     Taxonomy,
     Term,
 )
-from storyportal.core.privacy import PrivateValue, registry_private_values, registry_request_values
+from storyportal.core.privacy import (
+    UNNAMED_FIELD,
+    PrivateValue,
+    normalise,
+    registry_private_values,
+    registry_request_values,
+    unnamed_matcher,
+)
 from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
 from storyportal.core.shownfields import REGISTRY_RULE, advocate_texts, company_texts, located, shown_problems
 from storyportal.core.slugs import SLUG_SHAPE
@@ -342,7 +350,48 @@ def _read_entries(
     internal = registry_request_values(parsed.data)
     registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private, internal)
     registry, shown = _without_shown_problems(registry, parsed, config.registry, top)
-    return _with_broken_names(registry, parsed.data), without_repeats(issues, reader.issues + shown)
+    registry = _with_broken_names(registry, parsed.data)
+    registry = dataclasses.replace(registry, name_mentions=_name_mentions(registry, parsed, config.registry, top))
+    return registry, without_repeats(issues, reader.issues + shown)
+
+
+NAME_RULE = "registry-name-unconsented"
+
+
+def _name_mentions(registry: Registry, parsed: Parsed, source: str, top: RegistryIn) -> tuple[NameMention, ...]:
+    """Every advocate's full name (broken entries' too) in a field pages show, but an advocate's
+    own name field: which of them may not be shown is a question of the day (Registry.on_day)."""
+    people = [(a.id, UNNAMED_FIELD, a.name) for a in registry.advocates.values()]
+    people += [(ident, UNNAMED_FIELD, name) for ident, name in registry.broken_names]
+    names = {ident: name for ident, _, name in people}
+    matcher = unnamed_matcher(people)
+    found = []
+    for section, entries, texts in (
+        ("companies", top.companies, company_texts),
+        ("advocates", top.advocates, advocate_texts),
+    ):
+        for ident, entry in entries.items():
+            for path, text in texts(ident, entry):
+                for label in sorted(matcher.find(normalise(text))):
+                    named = label.split(".")[0]
+                    if section == "advocates" and named == ident and path[-1] == "name":
+                        continue  # their own name, shown or not by their own consent
+                    issue = _mention_issue(source, parsed, path, names[named], named)
+                    found.append(NameMention(section, ident, normalise(names[named]), issue))
+    return tuple(found)
+
+
+def _mention_issue(source: str, parsed: Parsed, path: KeyPath, name: str, named: str) -> Issue:
+    mark = parsed.mark(path)
+    return Issue(
+        source,
+        mark.line,
+        mark.col,
+        NAME_RULE,
+        f"This field is shown on the site and names {name} ({named} in the registry), who may not be named",
+        hint=f"write it without their name, or record their consent to 'name' for {named}; "
+        "until then this entry is left out and its stories are withheld",
+    )
 
 
 def _with_broken_names(registry: Registry, data: Any) -> Registry:
