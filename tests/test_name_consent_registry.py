@@ -150,3 +150,29 @@ def test_the_public_build_guards_the_name_of_an_advocate_whose_registry_entry_ha
     broken_jane(sam)
     sam.story("globex", advocates=["sam-lee"])
     assert sam.load().registry.guarded_names(BUILD_DATE) == [("jane-doe", NAME_FIELD, "Jane Doe")]
+
+
+def test_a_broken_entrys_name_given_in_parts_is_guarded(sam):
+    broken_jane(sam)
+    sam.advocates["jane-doe"]["name"] = ["Jane", "Doe"]
+    sam.story("globex", advocates=["sam-lee"])
+    assert ("jane-doe", NAME_FIELD, "Jane Doe") in sam.load().registry.guarded_names(BUILD_DATE)
+
+
+@pytest.mark.parametrize("name", ["TBD", "Customer", "\u200b"], ids=["placeholder", "one-word", "invisible"])
+def test_a_broken_entrys_name_of_one_word_or_none_stops_no_build(sam, name):
+    broken_jane(sam)
+    sam.advocates["jane-doe"]["name"] = name
+    sam.story("globex", advocates=["sam-lee"])
+    assert (sam.build() / "stories" / "globex" / "index.html").is_file()
+
+
+def test_a_hand_written_page_may_name_nobody_while_the_registry_cannot_be_read(sam):
+    sam.advocate("jane-doe")
+    sam.story("globex", advocates=["sam-lee"])
+    sam.write("docs/about.md", "# About\n\nThanks to Jane Doe.\n")
+    sam.flush()
+    text = (sam.root / "advocates.yaml").read_text(encoding="utf-8")
+    sam.registry(text + "notes: an unknown key makes the whole registry unreadable\n")
+    _, out, _ = sam.cli("validate")
+    assert any("[docs-private-value]" in line and "Jane Doe" in line for line in out.splitlines())

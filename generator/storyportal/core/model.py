@@ -253,9 +253,9 @@ class Registry:
         kept = self._unnamed.get(on)
         if kept is None:
             unnamed = [(a.id, a.name) for a in self.advocates.values() if not a.consent.allows("name", on)]
-            kept = self._unnamed[on] = tuple(
-                (ident, name, normalise(name)) for ident, name in [*unnamed, *self.broken_names] if name.split()
-            )
+            normalised = [(ident, name, normalise(name)) for ident, name in [*unnamed, *self.broken_names]]
+            # A name of invisible characters only is no name: nothing could show it, nor match it.
+            kept = self._unnamed[on] = tuple(person for person in normalised if person[2].strip())
         return kept
 
     def unnamed_index(self, on: dt.date) -> UnnamedIndex:

@@ -28,7 +28,14 @@ from storyportal.core.model import Registry, Status, Story, Taxonomy
 from storyportal.core.namewords import NameChanges, Unnamed, words_mask
 from storyportal.core.paths import remembering_listings
 from storyportal.core.privacy import PrivateValue
-from storyportal.core.registry import REGISTRY_MISSING, RegistryMemo, build_taxonomy, load_registry, raw_private_values
+from storyportal.core.registry import (
+    REGISTRY_MISSING,
+    RegistryMemo,
+    build_taxonomy,
+    load_registry,
+    raw_advocate_names,
+    raw_private_values,
+)
 from storyportal.core.rules import (
     check_unique_urls,
     language_prefixes,
@@ -243,7 +250,8 @@ class PortalLoader:
         if registry is None:  # every advocate check would be noise: report shapes only
             issues += [i for f in files.values() for i in f.issues]
             private = raw_private_values(root, config)  # still guarded, though no story is published
-            empty = Registry(MappingProxyType({}), MappingProxyType({}), private=private)
+            raw_names = raw_advocate_names(root, config)  # as are the names: no consent can be read
+            empty = Registry(MappingProxyType({}), MappingProxyType({}), private=private, broken_names=raw_names)
             issues += config_issues(self.settings, empty.private_matcher)
             return Portal(
                 self.settings,

@@ -269,13 +269,29 @@ def load_registry(
 def raw_private_values(root: Path, config: PortalConfig) -> tuple[PrivateValue, ...]:
     """The private values of a registry whose shape is too broken to read into records: the
     stories are withheld then, but a hand-written page must still not publish a private value."""
-    path = root / config.registry
-    try:
-        text, _ = normalize_text(read_regular(path), config.registry)
-    except OSError:
+    data = _raw_data(root, config)
+    return tuple(registry_private_values(data)) if data is not None else ()
+
+
+def raw_advocate_names(root: Path, config: PortalConfig) -> tuple[tuple[str, str], ...]:
+    """(id, name) of every advocate a registry too broken to read into records gives a full name:
+    no consent in it can be read, so no page may name any of them (a hand-written page included)."""
+    data = _raw_data(root, config)
+    entries = data.get("advocates") if isinstance(data, dict) else None
+    if isinstance(entries, list):  # written as a list instead of a mapping by id
+        entries = {f"advocates[{n}]": entry for n, entry in enumerate(entries)}
+    if not isinstance(entries, dict):
         return ()
+    return tuple((str(ident), name) for ident, entry in entries.items() if (name := _written_name(entry)) is not None)
+
+
+def _raw_data(root: Path, config: PortalConfig) -> Any:
+    try:
+        text, _ = normalize_text(read_regular(root / config.registry), config.registry)
+    except OSError:
+        return None
     parsed, _ = parse_yaml(text, config.registry) if text is not None else (None, [])
-    return tuple(registry_private_values(parsed.data)) if parsed is not None else ()
+    return parsed.data if parsed is not None else None
 
 
 def read_registry_text(
@@ -401,11 +417,23 @@ def _with_broken_names(registry: Registry, data: Any) -> Registry:
     if not registry.broken or not isinstance(entries, dict):
         return registry
     names = tuple(
-        (ident, name)
-        for ident in sorted(registry.broken)
-        if isinstance(entry := entries.get(ident), dict) and isinstance(name := entry.get("name"), str)
+        (ident, name) for ident in sorted(registry.broken) if (name := _written_name(entries.get(ident))) is not None
     )
     return dataclasses.replace(registry, broken_names=names)
+
+
+def _written_name(entry: Any) -> str | None:
+    """The name a broken advocate entry gives, if it gives a full one: text, or its parts as a list or
+    a mapping (`[Jane, Doe]`, `{first: Jane, last: Doe}`). A name of one word (a placeholder such as
+    TBD, or "Customer") is not kept: looked for everywhere, it would stop every build on the word."""
+    value = entry.get("name") if isinstance(entry, dict) else None
+    if isinstance(value, list):
+        value = " ".join(part for part in value if isinstance(part, str))
+    elif isinstance(value, dict):
+        value = " ".join(part for part in value.values() if isinstance(part, str))
+    if not isinstance(value, str) or len(normalise(value).split()) < 2:
+        return None
+    return value
 
 
 def _without_shown_problems(
