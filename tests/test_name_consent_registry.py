@@ -176,3 +176,27 @@ def test_a_hand_written_page_may_name_nobody_while_the_registry_cannot_be_read(s
     sam.registry(text + "notes: an unknown key makes the whole registry unreadable\n")
     _, out, _ = sam.cli("validate")
     assert any("[docs-private-value]" in line and "Jane Doe" in line for line in out.splitlines())
+
+
+@pytest.mark.parametrize("written", [
+    "title: &n Jane Doe\n    name: *n",  # an alias: the parse refuses it and keeps no name
+    "<<: {name: Jane Doe}",  # a merge key: likewise
+    "name: J. Doe\n    name: Jane Doe",  # a duplicate key: the parse keeps the first
+], ids=["alias", "merge-key", "duplicate-key"])
+def test_a_name_the_parse_did_not_keep_is_guarded(sam, written):
+    sam.advocate("jane-doe", scopes=UNNAMED)
+    sams_story_names(sam)
+    sam.flush()
+    text = (sam.root / "advocates.yaml").read_text(encoding="utf-8")
+    sam.registry(text.replace("  jane-doe:\n    name: Jane Doe\n    title: VP Customer Experience",
+                              "  jane-doe:\n    " + written))
+    assert any("Jane Doe" in line for line in name_issues(sam))
+
+
+def test_the_name_in_a_second_entry_under_the_same_id_is_guarded(sam):
+    sam.advocate("jane-doe", name="Someone Else")
+    sams_story_names(sam)
+    sam.flush()
+    text = (sam.root / "advocates.yaml").read_text(encoding="utf-8")
+    sam.registry(text + "  jane-doe:\n    name: Jane Doe\n    company: acme\n")
+    assert any("Jane Doe" in line for line in name_issues(sam))

@@ -39,6 +39,7 @@ from storyportal.core.schema import AdvocateIn, CompanyIn, RegistryIn, RequestIn
 from storyportal.core.shownfields import REGISTRY_RULE, advocate_texts, company_texts, located, shown_problems
 from storyportal.core.slugs import SLUG_SHAPE
 from storyportal.core.userfiles import NotRegularFile, not_regular_issue, read_regular
+from storyportal.core.writtennames import HIDING_RULES, written_names
 from storyportal.core.yamlload import Parsed, parse_yaml
 from storyportal.core.yamlload import Path as KeyPath
 
@@ -315,7 +316,9 @@ def read_registry_text(
     )
     if top is None:
         return None, without_repeats(issues, top_issues)
-    return _read_entries(root, config, taxonomy, parsed, top, issues, kept)
+    # Names the parse did not keep (an alias, a merge key, a duplicate): looked for only after such an error
+    written = written_names(text) if any(issue.rule in HIDING_RULES for issue in issues) else []
+    return _read_entries(root, config, taxonomy, parsed, top, issues, kept, written)
 
 
 def _advocate(
@@ -345,6 +348,7 @@ def _read_entries(
     top: RegistryIn,
     issues: list[Issue],
     kept: RegistryMemo | None = None,
+    written: list[tuple[str, str]] | None = None,
 ) -> tuple[Registry, list[Issue]]:
     reader = _RegistryReader(root, config, taxonomy, parsed)
     companies: dict[str, Company] = {}
@@ -366,7 +370,7 @@ def _read_entries(
     internal = registry_request_values(parsed.data)
     registry = Registry(MappingProxyType(companies), MappingProxyType(advocates), frozenset(broken), private, internal)
     registry, shown = _without_shown_problems(registry, parsed, config.registry, top)
-    registry = _with_broken_names(registry, parsed.data)
+    registry = _with_hidden_names(_with_broken_names(registry, parsed.data), written or [])
     registry = dataclasses.replace(registry, name_mentions=_name_mentions(registry, parsed, config.registry, top))
     return registry, without_repeats(issues, reader.issues + shown)
 
@@ -420,6 +424,19 @@ def _with_broken_names(registry: Registry, data: Any) -> Registry:
         (ident, name) for ident in sorted(registry.broken) if (name := _written_name(entries.get(ident))) is not None
     )
     return dataclasses.replace(registry, broken_names=names)
+
+
+def _with_hidden_names(registry: Registry, written: list[tuple[str, str]]) -> Registry:
+    """The registry with the full names its text writes but its parse did not keep (core/writtennames.py)
+    guarded as a broken entry's are: whose consent they go with cannot be read."""
+    read = {(a.id, normalise(a.name)) for a in registry.advocates.values()}
+    read |= {(ident, normalise(name)) for ident, name in registry.broken_names}
+    hidden = tuple(
+        (ident, name)
+        for ident, name in dict.fromkeys(written)
+        if (ident, normalise(name)) not in read and len(normalise(name).split()) >= 2
+    )
+    return dataclasses.replace(registry, broken_names=registry.broken_names + hidden) if hidden else registry
 
 
 def _written_name(entry: Any) -> str | None:
