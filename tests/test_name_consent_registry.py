@@ -200,3 +200,11 @@ def test_the_name_in_a_second_entry_under_the_same_id_is_guarded(sam):
     text = (sam.root / "advocates.yaml").read_text(encoding="utf-8")
     sam.registry(text + "  jane-doe:\n    name: Jane Doe\n    company: acme\n")
     assert any("Jane Doe" in line for line in name_issues(sam))
+
+
+@pytest.mark.parametrize("written", ["Jane Doe <jane@acme.example>", "Jane Doe -- " + "see the notes " * 12],
+                         ids=["field-private", "too-long"])
+def test_a_name_refused_for_what_follows_it_is_guarded_as_stories_write_it(sam, written):
+    sam.advocate("jane-doe", name=written)
+    sams_story_names(sam)
+    assert any("Jane Doe" in line for line in name_issues(sam))

@@ -283,7 +283,7 @@ def raw_advocate_names(root: Path, config: PortalConfig) -> tuple[tuple[str, str
         entries = {f"advocates[{n}]": entry for n, entry in enumerate(entries)}
     if not isinstance(entries, dict):
         return ()
-    return tuple((str(ident), name) for ident, entry in entries.items() if (name := _written_name(entry)) is not None)
+    return tuple((str(ident), name) for ident, entry in entries.items() for name in _written_names(entry))
 
 
 def _raw_data(root: Path, config: PortalConfig) -> Any:
@@ -420,9 +420,7 @@ def _with_broken_names(registry: Registry, data: Any) -> Registry:
     entries = data.get("advocates") if isinstance(data, dict) else None
     if not registry.broken or not isinstance(entries, dict):
         return registry
-    names = tuple(
-        (ident, name) for ident in sorted(registry.broken) if (name := _written_name(entries.get(ident))) is not None
-    )
+    names = tuple((ident, name) for ident in sorted(registry.broken) for name in _written_names(entries.get(ident)))
     return dataclasses.replace(registry, broken_names=names)
 
 
@@ -439,18 +437,26 @@ def _with_hidden_names(registry: Registry, written: list[tuple[str, str]]) -> Re
     return dataclasses.replace(registry, broken_names=registry.broken_names + hidden) if hidden else registry
 
 
-def _written_name(entry: Any) -> str | None:
-    """The name a broken advocate entry gives, if it gives a full one: text, or its parts as a list or
-    a mapping (`[Jane, Doe]`, `{first: Jane, last: Doe}`). A name of one word (a placeholder such as
-    TBD, or "Customer") is not kept: looked for everywhere, it would stop every build on the word."""
+def _written_names(entry: Any) -> list[str]:
+    """The full names a broken advocate entry gives: its name as text, or its parts as a list or a
+    mapping (`[Jane, Doe]`, `{first: Jane, last: Doe}`); and when more follows the name (an e-mail
+    address, a remark, a name too long: often why the entry is broken), its leading words, which is
+    what a story writes. A name of one word (a placeholder such as TBD, or "Customer") is not kept:
+    looked for everywhere, it would stop every build on the word."""
     value = entry.get("name") if isinstance(entry, dict) else None
     if isinstance(value, list):
         value = " ".join(part for part in value if isinstance(part, str))
     elif isinstance(value, dict):
         value = " ".join(part for part in value.values() if isinstance(part, str))
-    if not isinstance(value, str) or len(normalise(value).split()) < 2:
-        return None
-    return value
+    if not isinstance(value, str):
+        return []
+    lead = _LEADING_NAME.match(value.strip())
+    names = [value, lead[0]] if lead and lead[0] != value.strip() else [value]
+    return [name for name in names if len(normalise(name).split()) >= 2]
+
+
+# Words of letters (with apostrophes, hyphens, dots: O'Neil, Jean-Luc, J.) from the start of a name.
+_LEADING_NAME = re.compile(r"[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*)+")
 
 
 def _without_shown_problems(
