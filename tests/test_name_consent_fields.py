@@ -93,3 +93,18 @@ def test_an_entry_left_out_guards_its_own_name_in_the_fields_of_others(sam):
     sam.story("initech", advocates=["kim-park"])
     assert [("Jane Doe" in line, "Sam Lee" in line) for line in field_issues(sam)] == [(True, False), (False, True)]
     sam.build()  # the leak guard finds neither name: both entries are left out
+
+
+def test_two_advocates_of_one_name_who_may_not_be_named_are_no_error(sam):
+    sam.advocate("jane-doe", scopes=UNNAMED)
+    sam.advocate("jane-doe-2", company="globex", scopes=UNNAMED)
+    sam.story("globex", advocates=["sam-lee"])
+    assert field_issues(sam) == []
+
+
+def test_a_shown_name_holding_the_name_of_someone_who_may_not_be_named_is_reported(sam):
+    sam.advocate("jane-doe", scopes=UNNAMED)
+    sam.advocate("jane-doe-smith", company="globex", name="Jane Doe Smith")
+    sam.story("globex", advocates=["sam-lee"])
+    [issue] = field_issues(sam)
+    assert "Jane Doe" in issue

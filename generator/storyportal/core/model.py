@@ -188,6 +188,8 @@ class NameMention:
     ident: str
     name_normal: str  # the name found, normalised
     issue: Issue  # what to report, at the field, when that name may not be shown
+    # An advocate's own name field is shown only while they may be named: their id, else None.
+    shown_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,8 +305,13 @@ class Registry:
         registry, issues = self, []
         while True:
             guarded = {normalise(name) for _, _, name in registry.guarded_names(on)}
+            named = {a.id for a in registry.advocates.values() if a.consent.allows("name", on)}
             found = [
-                m for m in registry.name_mentions if m.name_normal in guarded and m.ident in registry.entries(m.section)
+                m
+                for m in registry.name_mentions
+                if m.name_normal in guarded
+                and m.ident in registry.entries(m.section)
+                and (m.shown_with is None or m.shown_with in named)
             ]
             if not found:
                 break

@@ -394,10 +394,12 @@ def _name_mentions(registry: Registry, parsed: Parsed, source: str, top: Registr
             for path, text in texts(ident, entry):
                 for label in sorted(matcher.find(normalise(text))):
                     named = label.split(".")[0]
-                    if section == "advocates" and named == ident and path[-1] == "name":
+                    own_name = section == "advocates" and path[-1] == "name"
+                    if own_name and named == ident:
                         continue  # their own name, shown or not by their own consent
                     issue = _mention_issue(source, parsed, path, names[named], named)
-                    found.append(NameMention(section, ident, normalise(names[named]), issue))
+                    shown_with = ident if own_name else None
+                    found.append(NameMention(section, ident, normalise(names[named]), issue, shown_with))
     return tuple(found)
 
 
