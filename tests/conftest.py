@@ -17,6 +17,14 @@ def site(tmp_path) -> SiteBuilder:
 
 
 @pytest.fixture
+def sam(site) -> SiteBuilder:
+    """A portal with Sam Lee of Globex, whose consent is whole: the name-consent tests' other person."""
+    site.company("globex", name="Globex")
+    site.advocate("sam-lee", company="globex", name="Sam Lee")
+    return site
+
+
+@pytest.fixture
 def count(request):
     """Count property-test examples per test; the terminal summary prints the totals."""
     runs = request.config.__dict__.setdefault("storyportal_fuzz_runs", {})

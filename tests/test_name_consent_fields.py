@@ -11,20 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from sitebuilder import BUILD_DATE
 from test_name_consent_registry import UNNAMED
 
 RULE = "[registry-name-unconsented]"
-
-
-@pytest.fixture
-def sam(site):
-    """Sam Lee of Globex, whose consent is whole: the fields below are his or others'."""
-    site.company("globex", name="Globex")
-    site.advocate("sam-lee", company="globex", name="Sam Lee")
-    return site
 
 
 def field_issues(site, today: dt.date = BUILD_DATE) -> list[str]:

@@ -23,13 +23,6 @@ UNNAMED = [scope for scope in ALL_SCOPES if scope != "name"]
 BODY = "## Challenge\n\nSam met {name} of Acme.\n\n## Solution\n\nx.\n\n## Results\n\ny.\n"
 
 
-@pytest.fixture
-def sam(site):
-    site.company("globex", name="Globex")
-    site.advocate("sam-lee", company="globex", name="Sam Lee")
-    return site
-
-
 def name_issues(site) -> list[str]:
     return [line for line in site.issues() if "[story-name-unconsented]" in line]
 
