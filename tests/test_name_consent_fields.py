@@ -98,3 +98,37 @@ def test_a_shown_name_holding_the_name_of_someone_who_may_not_be_named_is_report
     sam.story("globex", advocates=["sam-lee"])
     [issue] = field_issues(sam)
     assert "Jane Doe" in issue
+
+
+def test_an_advocate_id_with_a_dot_is_reported_not_a_traceback(sam):
+    sam.advocate("jane.doe", scopes=UNNAMED)
+    sams_story = "## Challenge\n\nSam met Jane Doe of Acme.\n\n## Solution\n\nx.\n\n## Results\n\ny.\n"
+    sam.story("globex", advocates=["sam-lee"], body=sams_story)
+    code, out, err = sam.cli("validate")
+    assert "Traceback" not in err and "[story-name-unconsented]" in out
+
+
+def test_a_title_may_not_use_a_name_a_named_and_an_unnamed_advocate_share(sam):
+    sams_title_names_jane(sam, scopes=UNNAMED)
+    sam.advocate("jane-doe-2", company="globex")
+    assert len(field_issues(sam)) == 1
+
+
+def test_a_company_website_is_not_a_shown_name(sam):
+    sam.advocate("jane-doe", scopes=UNNAMED)
+    sam.companies["globex"]["website"] = "https://globex.example/team/jane%20doe"
+    sam.story("globex", advocates=["sam-lee"])
+    assert field_issues(sam) == []
+
+
+def test_a_field_naming_someone_whose_entry_has_errors_says_so(sam):
+    sams_title_names_jane(sam)
+    sam.advocates["jane-doe"]["consent"]["scopes"] = ["nmae"]
+    [issue] = field_issues(sam)
+    assert "has errors" in issue and "record their consent" not in issue
+
+
+def test_a_placeholder_for_the_name_of_someone_who_may_not_be_named_stops_no_build(sam):
+    sam.advocate("jane-doe", scopes=UNNAMED, name="Unknown")
+    sam.story("globex", advocates=["sam-lee"])
+    assert (sam.build() / "stories" / "globex" / "index.html").is_file()

@@ -62,6 +62,8 @@ CASES = {
     "core.privacy._TYPOGRAPHIC_CHAR": ("search", [fill("a")]),
     "core.privacy._TAG": ("search", [fill("<a "), fill("<a-"), fill("</a x")]),
     "core.namewords._RUN": ("search", [fill("a"), fill("a_"), fill("é1")]),
+    "core.registry._LEADING_NAME": ("match", [fill("a"), fill("a "), fill(" ", prefix="a"), fill("a.-", suffix=" "),
+                                              fill("a\t", suffix="!")]),
     "core.rules._ALIAS": ("match", [fill("a/", prefix="/", suffix="!"), fill("/")]),
     "core.schema._ISO_DATE": ("match", [fill("1")]),
     "core.slugs.SLUG": ("match", [fill("a-", suffix="!")]),

@@ -13,6 +13,7 @@ from storyportal.core.activities import Outcome, Period
 from storyportal.core.issues import Issue
 from storyportal.core.privacy import (
     NAME_FIELD,
+    PLACEHOLDERS,
     UNNAMED_FIELD,
     PrivateMatcher,
     PrivateValue,
@@ -256,8 +257,9 @@ class Registry:
         if kept is None:
             unnamed = [(a.id, a.name) for a in self.advocates.values() if not a.consent.allows("name", on)]
             normalised = [(ident, name, normalise(name)) for ident, name in [*unnamed, *self.broken_names]]
-            # A name of invisible characters only is no name: nothing could show it, nor match it.
-            kept = self._unnamed[on] = tuple(person for person in normalised if person[2].strip())
+            # A name of invisible characters only is no name: nothing could show it, nor match it; nor
+            # is a placeholder (Unknown, TBD): looked for everywhere, it stopped every build on the word.
+            kept = self._unnamed[on] = tuple(p for p in normalised if p[2].strip() and p[2] not in PLACEHOLDERS)
         return kept
 
     def unnamed_index(self, on: dt.date) -> UnnamedIndex:
@@ -304,14 +306,17 @@ class Registry:
             return kept
         registry, issues = self, []
         while True:
-            guarded = {normalise(name) for _, _, name in registry.guarded_names(on)}
-            named = {a.id for a in registry.advocates.values() if a.consent.allows("name", on)}
+            # As in a story: a name someone who may not be named has is an error, even when a named
+            # advocate shares it (nobody can tell who is meant), except in that advocate's own entry.
+            unnamed = {normal for _, _, normal in registry.unnamed_normalised(on)}
+            named = {a.id: normalise(a.name) for a in registry.advocates.values() if a.consent.allows("name", on)}
             found = [
                 m
                 for m in registry.name_mentions
-                if m.name_normal in guarded
+                if m.name_normal in unnamed
                 and m.ident in registry.entries(m.section)
                 and (m.shown_with is None or m.shown_with in named)
+                and not (m.section == "advocates" and named.get(m.ident) == m.name_normal)
             ]
             if not found:
                 break

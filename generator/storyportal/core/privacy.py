@@ -389,6 +389,16 @@ def _phone_at(runs: str, start: int, end: int) -> bool:
 UNNAMED_FIELD, UNNAMED_MIN_LENGTH = "name", 1
 
 
+def label_parts(label: str) -> tuple[str, str]:
+    """(advocate id, field) of a matcher's label (``<id>.<field>``). A name's field is one of two
+    known ones, so the id before it is kept whole even when it holds a dot (a broken entry's may)."""
+    for field in (NAME_FIELD, UNNAMED_FIELD):
+        if label.endswith("." + field):
+            return label[: -len(field) - 1], field
+    ident, _, field = label.partition(".")
+    return ident, field
+
+
 def unnamed_matcher(values: Iterable[PrivateValue]) -> PrivateMatcher:
     """The matcher of the names no page may show, ``values`` being (id, UNNAMED_FIELD, name)."""
     return build_matcher(values, whole_words=True, min_length=UNNAMED_MIN_LENGTH)

@@ -30,6 +30,7 @@ from storyportal.core.model import (
 from storyportal.core.privacy import (
     UNNAMED_FIELD,
     PrivateValue,
+    label_parts,
     normalise,
     registry_private_values,
     registry_request_values,
@@ -392,27 +393,30 @@ def _name_mentions(registry: Registry, parsed: Parsed, source: str, top: Registr
     ):
         for ident, entry in entries.items():
             for path, text in texts(ident, entry):
+                if path[-1] == "website":
+                    continue  # an address is a link's target, never shown as text on a page
                 for label in sorted(matcher.find(normalise(text))):
-                    named = label.split(".")[0]
+                    named = label_parts(label)[0]
                     own_name = section == "advocates" and path[-1] == "name"
                     if own_name and named == ident:
                         continue  # their own name, shown or not by their own consent
-                    issue = _mention_issue(source, parsed, path, names[named], named)
+                    issue = _mention_issue(source, parsed, path, names[named], named, named in registry.broken)
                     shown_with = ident if own_name else None
                     found.append(NameMention(section, ident, normalise(names[named]), issue, shown_with))
     return tuple(found)
 
 
-def _mention_issue(source: str, parsed: Parsed, path: KeyPath, name: str, named: str) -> Issue:
+def _mention_issue(source: str, parsed: Parsed, path: KeyPath, name: str, named: str, broken: bool) -> Issue:
     mark = parsed.mark(path)
+    why = "whose entry has errors, so their consent cannot be read" if broken else "who may not be named"
+    fix = f"fix {named}'s entry" if broken else f"record their consent to 'name' for {named}"
     return Issue(
         source,
         mark.line,
         mark.col,
         NAME_RULE,
-        f"This field is shown on the site and names {name} ({named} in the registry), who may not be named",
-        hint=f"write it without their name, or record their consent to 'name' for {named}; "
-        "until then this entry is left out and its stories are withheld",
+        f"This field is shown on the site and names {name} ({named} in the registry), {why}",
+        hint=f"write it without their name, or {fix}; until then this entry is left out and its stories are withheld",
     )
 
 

@@ -28,6 +28,7 @@ from storyportal.core.privacy import (
     build_matcher,
     contacts_shown,
     digit_runs,
+    label_parts,
     normalise,
     phone_digits,
     unnamed_matcher,
@@ -104,7 +105,7 @@ def unconsented_names_of(
     return [
         _name_issue(file.ref.source, line, col, names[ident], ident, ident in broken)
         for line, col, label in found
-        if (ident := label.split(".")[0]) in names and ident not in left_out
+        if (ident := label_parts(label)[0]) in names and ident not in left_out
     ]
 
 
@@ -122,7 +123,7 @@ def page_private_values(
     issues = []
     for label in sorted(matcher.find(shown)):
         line, col = _locate(text, _forms_of(label, values))
-        ident, _, field = label.partition(".")
+        ident, field = label_parts(label)
         if field == NAME_FIELD:
             name = next(value for a, f, value in values if (a, f) == (ident, field))
             message = f"This page names {name} ({ident} in the registry), who has not agreed to be named"

@@ -31,7 +31,15 @@ from PIL import Image
 from storyportal.core.codeversion import made_for
 from storyportal.core.imagecheck import IMAGE_SUFFIXES
 from storyportal.core.issues import visible
-from storyportal.core.privacy import NAME_FIELD, PrivateMatcher, PrivateValue, build_matcher, contacts_shown, normalise
+from storyportal.core.privacy import (
+    NAME_FIELD,
+    PrivateMatcher,
+    PrivateValue,
+    build_matcher,
+    contacts_shown,
+    label_parts,
+    normalise,
+)
 from storyportal.site.keylog import KeyLog
 
 CONTACT_SUFFIXES = {".html", ".json", ".csv", ".xml", ".txt", ".svg"}  # our outputs, not vendored scripts
@@ -273,7 +281,7 @@ def scan_data(
 
 
 def _what(label: str) -> str:
-    ident, _, field = label.partition(".")
+    ident, field = label_parts(label)
     return (
         f"the name of {ident}, who has not agreed to be named" if field == NAME_FIELD else f"private value of {label}"
     )
