@@ -132,3 +132,11 @@ def test_a_placeholder_for_the_name_of_someone_who_may_not_be_named_stops_no_bui
     sam.advocate("jane-doe", scopes=UNNAMED, name="Unknown")
     sam.story("globex", advocates=["sam-lee"])
     assert (sam.build() / "stories" / "globex" / "index.html").is_file()
+
+
+def test_a_setting_pages_show_naming_them_is_an_error_at_the_setting(sam):
+    sam.advocate("jane-doe", scopes=UNNAMED)
+    sam.mkdocs["site_description"] = "Customer stories curated by Jane Doe"
+    sam.story("globex", advocates=["sam-lee"])
+    code, _, err = sam.cli("build", "--build-date", BUILD_DATE.isoformat())
+    assert code != 0 and "[config-field-private]" in err and "Leak guard" not in err

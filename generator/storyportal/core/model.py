@@ -288,6 +288,10 @@ class Registry:
         named = self.named(on)
         return [(ident, NAME_FIELD, name) for ident, name in self.unnamed(on) if normalise(name) not in named]
 
+    def guarded_name_matcher(self, on: dt.date) -> PrivateMatcher:
+        """``guarded_names(on)`` as whole words: what the leak guard would find of them."""
+        return unnamed_matcher([(ident, UNNAMED_FIELD, name) for ident, _, name in self.guarded_names(on)])
+
     def name_matcher(self, on: dt.date) -> PrivateMatcher:
         """The names of ``unnamed(on)`` as whole words, built once per registry and day (every story asks)."""
         kept = self._name_matchers.get(on)

@@ -264,7 +264,8 @@ class PortalLoader:
                 messages,
                 registry_read=False,
             )
-        issues += config_issues(self.settings, registry.private_matcher)  # what mkdocs.yml shows
+        # what mkdocs.yml shows: no private value, nor the name of anyone no page may name today
+        issues += config_issues(self.settings, registry.private_matcher, registry.guarded_name_matcher(today))
         prefixes = {lang.code: lang.url_prefix for lang in site_languages(config)}
         stories, status = [], {}
         if self._private_key != (registry.private, registry.internal):

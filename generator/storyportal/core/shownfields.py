@@ -15,7 +15,7 @@ from typing import Any
 
 from storyportal.core.config import SiteSettings, settings_positions
 from storyportal.core.issues import Issue
-from storyportal.core.privacy import PrivateMatcher, contacts_shown, normalise
+from storyportal.core.privacy import PrivateMatcher, contacts_shown, label_parts, normalise
 from storyportal.core.yamlload import Parsed
 from storyportal.core.yamlload import Path as KeyPath
 
@@ -82,11 +82,18 @@ def _labels(path: KeyPath, label: Any) -> list[Shown]:
     return [(True, path + (lang,), text) for lang, text in _items(label) if isinstance(text, str)]
 
 
-def config_issues(settings: SiteSettings, matcher: PrivateMatcher) -> list[Issue]:
-    """Each text of mkdocs.yml that pages show and that holds a private value or a contact, at its
-    place (mkdocs.yml is parsed for positions only when one is found: it rarely is)."""
-    texts = config_texts(settings)
-    found = list(shown_problems([((block, *path), text) for block, path, text in texts], matcher))
+def config_issues(settings: SiteSettings, matcher: PrivateMatcher, names: PrivateMatcher | None = None) -> list[Issue]:
+    """Each text of mkdocs.yml that pages show and that holds a private value or a contact, or with
+    ``names`` (whole-word names of who may not be named that day) such a name, at its place
+    (mkdocs.yml is parsed for positions only when one is found: it rarely is)."""
+    shown = [((block, *path), text) for block, path, text in config_texts(settings)]
+    found = list(shown_problems(shown, matcher))
+    if names is not None:
+        found += [
+            (path, f"the name of {label_parts(label)[0]}, who may not be named")
+            for path, text in shown
+            for label in sorted(names.find(normalise(text)))
+        ]
     if not found:
         return []
     source = settings.config_name
