@@ -201,3 +201,20 @@ def test_a_name_refused_for_what_follows_it_is_guarded_as_stories_write_it(sam, 
     sam.advocate("jane-doe", name=written)
     sams_story_names(sam)
     assert any("Jane Doe" in line for line in name_issues(sam))
+
+
+def test_a_name_spelt_with_letters_of_another_script_that_look_latin_is_the_name(sam):
+    sam.advocate("jane-doe", scopes=UNNAMED)
+    sams_story_names(sam, "J\u0430ne D\u043ee")  # a Cyrillic а and о
+    [issue] = name_issues(sam)
+    assert issue.startswith("stories/globex.md:")
+
+
+def test_the_leak_guard_reads_letters_of_another_script_as_the_latin_they_look_like(tmp_path):
+    (tmp_path / "page.html").write_text("<p>Sam met J\u0430ne D\u043ee.</p>", encoding="utf-8")
+    assert len(scan_output(tmp_path, [("jane-doe", NAME_FIELD, "Jane Doe")])) == 1
+
+
+def test_a_value_written_in_such_a_script_still_finds_itself(tmp_path):
+    (tmp_path / "page.html").write_text("<p>Москва</p>", encoding="utf-8")
+    assert len(scan_output(tmp_path, [("jane-doe", NAME_FIELD, "Москва")])) == 1

@@ -55,6 +55,7 @@ CASES = {
     "core.privacy._INLINE_TAG": ("search", [fill("<b "), fill("</b "), fill("<span x")]),
     "core.privacy._JS_ESCAPE": ("search", [fill("\\u"), fill("\\")]),
     "core.storyscan._MARKDOWN_MARKS": ("search", [fill("> "), fill(" >"), fill(">")]),
+    "core.privacy._LOOKALIKE": ("search", [fill("a"), fill("\u0430")]),
     "core.privacy._NOT_DIGITS": ("search", [fill("a")]),
     "core.privacy._PERCENT": ("search", [fill("%4"), fill("%40")]),
     "core.privacy._PHONE_VALUE": ("match", [fill("1", suffix="x"), fill("(1) ", suffix="x")]),

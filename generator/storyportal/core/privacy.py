@@ -176,8 +176,41 @@ def normalise(text: str, attributes: bool = False) -> str:
         if shown and shown != text:  # searched as written and as shown, apart: a value is found in either
             text += " | " + shown
     text = text.casefold()
+    if text.isascii():
+        return text
     # Turkish i: "ı".upper() is "I", whose casefold is "i"; "İ" folds to "i" and a combining dot.
-    return text.replace("ı", "i").replace("i\u0307", "i") if not text.isascii() else text
+    text = text.replace("ı", "i").replace("i\u0307", "i")
+    # Letters of other scripts drawn as Latin ones: "Jаne" with a Cyrillic а reads as Jane.
+    return text.translate(_LATIN_LOOKALIKES) if _LOOKALIKE.search(text) else text
+
+
+# Lower-case letters that fonts draw as a Latin letter (Unicode's confusables, UTS #39, those
+# whose skeleton is one ASCII letter): folded on both sides, so a value written in those scripts
+# still finds itself, and a name spelt with them is found as the name a reader sees.
+_LATIN_LOOKALIKES = str.maketrans(
+    {
+        **dict.fromkeys("аɑα", "a"),  # Cyrillic a, Latin alpha, Greek alpha
+        **dict.fromkeys("сϲ", "c"),
+        "ԁ": "d",
+        **dict.fromkeys("е", "e"),
+        "ɡ": "g",
+        **dict.fromkeys("һհ", "h"),  # Cyrillic shha, Armenian ho
+        **dict.fromkeys("іι", "i"),  # Ukrainian i, Greek iota
+        "ј": "j",
+        **dict.fromkeys("ӏǀ", "l"),
+        "ո": "n",
+        **dict.fromkeys("оοօ", "o"),  # Cyrillic, Greek, Armenian o
+        **dict.fromkeys("рρ", "p"),
+        "ԛ": "q",
+        "ѕ": "s",
+        "ս": "u",
+        **dict.fromkeys("ν", "v"),
+        "ԝ": "w",
+        **dict.fromkeys("хχ", "x"),
+        **dict.fromkeys("уү", "y"),
+    }
+)
+_LOOKALIKE = re.compile("[" + "".join(chr(c) for c in _LATIN_LOOKALIKES) + "]")
 
 
 # Bidirectional controls that open a run (embeddings, overrides, isolates) and that close one.
