@@ -227,6 +227,9 @@ class Registry:
     # Worked out once per day; never copied by dataclasses.replace (init=False), so a registry made
     # from another never answers with the other's.
     _name_matchers: dict[dt.date, PrivateMatcher] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _guarded_matchers: dict[dt.date, PrivateMatcher] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     _unnamed: dict[dt.date, tuple[tuple[str, str, str], ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -289,8 +292,13 @@ class Registry:
         return [(ident, NAME_FIELD, name) for ident, name in self.unnamed(on) if normalise(name) not in named]
 
     def guarded_name_matcher(self, on: dt.date) -> PrivateMatcher:
-        """``guarded_names(on)`` as whole words: what the leak guard would find of them."""
-        return unnamed_matcher([(ident, UNNAMED_FIELD, name) for ident, _, name in self.guarded_names(on)])
+        """``guarded_names(on)`` as whole words: what the leak guard would find of them; built once
+        per registry and day (the settings are checked with it on every load, every preview rebuild)."""
+        kept = self._guarded_matchers.get(on)
+        if kept is None:
+            values = [(ident, UNNAMED_FIELD, name) for ident, _, name in self.guarded_names(on)]
+            kept = self._guarded_matchers[on] = unnamed_matcher(values)
+        return kept
 
     def name_matcher(self, on: dt.date) -> PrivateMatcher:
         """The names of ``unnamed(on)`` as whole words, built once per registry and day (every story asks)."""

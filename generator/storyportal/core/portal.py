@@ -33,8 +33,7 @@ from storyportal.core.registry import (
     RegistryMemo,
     build_taxonomy,
     load_registry,
-    raw_advocate_names,
-    raw_private_values,
+    raw_guarded,
 )
 from storyportal.core.rules import (
     check_unique_urls,
@@ -249,8 +248,7 @@ class PortalLoader:
         self._pending = set()  # every file read: what was saved before is seen
         if registry is None:  # every advocate check would be noise: report shapes only
             issues += [i for f in files.values() for i in f.issues]
-            private = raw_private_values(root, config)  # still guarded, though no story is published
-            raw_names = raw_advocate_names(root, config)  # as are the names: no consent can be read
+            private, raw_names = raw_guarded(root, config)  # still guarded, though no story is published
             empty = Registry(MappingProxyType({}), MappingProxyType({}), private=private, broken_names=raw_names)
             issues += config_issues(self.settings, empty.private_matcher)
             return Portal(

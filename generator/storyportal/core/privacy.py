@@ -192,7 +192,7 @@ _LATIN_LOOKALIKES = str.maketrans(
         **dict.fromkeys("аɑα", "a"),  # Cyrillic a, Latin alpha, Greek alpha
         **dict.fromkeys("сϲ", "c"),
         "ԁ": "d",
-        **dict.fromkeys("е", "e"),
+        "е": "e",
         "ɡ": "g",
         **dict.fromkeys("һհ", "h"),  # Cyrillic shha, Armenian ho
         **dict.fromkeys("іι", "i"),  # Ukrainian i, Greek iota
@@ -204,7 +204,7 @@ _LATIN_LOOKALIKES = str.maketrans(
         "ԛ": "q",
         "ѕ": "s",
         "ս": "u",
-        **dict.fromkeys("ν", "v"),
+        "ν": "v",
         "ԝ": "w",
         **dict.fromkeys("хχ", "x"),
         **dict.fromkeys("уү", "y"),

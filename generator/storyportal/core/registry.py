@@ -268,32 +268,25 @@ def load_registry(
     return read_registry_text(text, root, config, taxonomy, parse, kept)
 
 
-def raw_private_values(root: Path, config: PortalConfig) -> tuple[PrivateValue, ...]:
-    """The private values of a registry whose shape is too broken to read into records: the
-    stories are withheld then, but a hand-written page must still not publish a private value."""
-    data = _raw_data(root, config)
-    return tuple(registry_private_values(data)) if data is not None else ()
-
-
-def raw_advocate_names(root: Path, config: PortalConfig) -> tuple[tuple[str, str], ...]:
-    """(id, name) of every advocate a registry too broken to read into records gives a full name:
-    no consent in it can be read, so no page may name any of them (a hand-written page included)."""
-    data = _raw_data(root, config)
-    entries = data.get("advocates") if isinstance(data, dict) else None
-    if isinstance(entries, list):  # written as a list instead of a mapping by id
-        entries = {f"advocates[{n}]": entry for n, entry in enumerate(entries)}
-    if not isinstance(entries, dict):
-        return ()
-    return tuple((str(ident), name) for ident, entry in entries.items() for name in _written_names(entry))
-
-
-def _raw_data(root: Path, config: PortalConfig) -> Any:
+def raw_guarded(root: Path, config: PortalConfig) -> tuple[tuple[PrivateValue, ...], tuple[tuple[str, str], ...]]:
+    """What a registry too broken to read into records still guards: its private values, and
+    (id, name) of every advocate it gives a full name, since no consent in it can be read. The
+    stories are withheld then, but a hand-written page must still show neither."""
     try:
         text, _ = normalize_text(read_regular(root / config.registry), config.registry)
     except OSError:
-        return None
+        return (), ()
     parsed, _ = parse_yaml(text, config.registry) if text is not None else (None, [])
-    return parsed.data if parsed is not None else None
+    data = parsed.data if parsed is not None else None
+    if data is None:
+        return (), ()
+    entries = data.get("advocates") if isinstance(data, dict) else None
+    if isinstance(entries, list):  # written as a list instead of a mapping by id
+        entries = {f"advocates[{n}]": entry for n, entry in enumerate(entries)}
+    names = entries.items() if isinstance(entries, dict) else ()
+    return tuple(registry_private_values(data)), tuple(
+        (str(ident), name) for ident, entry in names for name in _written_names(entry)
+    )
 
 
 def read_registry_text(
@@ -395,9 +388,9 @@ def _name_mentions(registry: Registry, parsed: Parsed, source: str, top: Registr
             for path, text in texts(ident, entry):
                 if path[-1] == "website":
                     continue  # an address is a link's target, never shown as text on a page
+                own_name = section == "advocates" and path[-1] == "name"
                 for label in sorted(matcher.find(normalise(text))):
                     named = label_parts(label)[0]
-                    own_name = section == "advocates" and path[-1] == "name"
                     if own_name and named == ident:
                         continue  # their own name, shown or not by their own consent
                     issue = _mention_issue(source, parsed, path, names[named], named, named in registry.broken)
@@ -436,26 +429,30 @@ def _with_hidden_names(registry: Registry, written: list[tuple[str, str]]) -> Re
     read = {(a.id, normalise(a.name)) for a in registry.advocates.values()}
     read |= {(ident, normalise(name)) for ident, name in registry.broken_names}
     hidden = tuple(
-        (ident, name)
+        (ident, full)
         for ident, name in dict.fromkeys(written)
-        if (ident, normalise(name)) not in read and len(normalise(name).split()) >= 2
+        for full in _full_names(name)
+        if (ident, normalise(full)) not in read
     )
     return dataclasses.replace(registry, broken_names=registry.broken_names + hidden) if hidden else registry
 
 
 def _written_names(entry: Any) -> list[str]:
-    """The full names a broken advocate entry gives: its name as text, or its parts as a list or a
-    mapping (`[Jane, Doe]`, `{first: Jane, last: Doe}`); and when more follows the name (an e-mail
-    address, a remark, a name too long: often why the entry is broken), its leading words, which is
-    what a story writes. A name of one word (a placeholder such as TBD, or "Customer") is not kept:
-    looked for everywhere, it would stop every build on the word."""
+    """The full names a broken advocate entry gives (``_full_names``): its name as text, or its
+    parts as a list or a mapping (`[Jane, Doe]`, `{first: Jane, last: Doe}`)."""
     value = entry.get("name") if isinstance(entry, dict) else None
     if isinstance(value, list):
         value = " ".join(part for part in value if isinstance(part, str))
     elif isinstance(value, dict):
         value = " ".join(part for part in value.values() if isinstance(part, str))
-    if not isinstance(value, str):
-        return []
+    return _full_names(value) if isinstance(value, str) else []
+
+
+def _full_names(value: str) -> list[str]:
+    """A name as written and, when more follows it (an e-mail address, a remark, a name too long:
+    often why the entry is broken), its leading words, which is what a story writes. A name of one
+    word (a placeholder such as TBD, or "Customer") is not kept: looked for everywhere, it would
+    stop every build on the word."""
     lead = _LEADING_NAME.match(value.strip())
     names = [value, lead[0]] if lead and lead[0] != value.strip() else [value]
     return [name for name in names if len(normalise(name).split()) >= 2]

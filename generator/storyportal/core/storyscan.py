@@ -353,22 +353,14 @@ def _issue(source: str, line: int, col: int, label: str) -> Issue:
 
 def _name_issue(source: str, line: int, col: int, name: str, ident: str, broken: bool = False) -> Issue:
     if broken:
-        return Issue(
-            source,
-            line,
-            col,
-            NAME_RULE,
-            f"This story names {name}, whose entry in the registry ({ident}) has errors, so their consent cannot be read",
-            hint=f"fix {ident}'s entry in the registry (its errors are listed there), or write about them without their name",
+        why = f"whose entry in the registry ({ident}) has errors, so their consent cannot be read"
+        hint = (
+            f"fix {ident}'s entry in the registry (its errors are listed there), or write about them without their name"
         )
-    return Issue(
-        source,
-        line,
-        col,
-        NAME_RULE,
-        f"This story names {name}, who has not agreed to be named (no 'name' scope)",
-        hint=f"write about them without their name, or record their consent to 'name' for {ident}",
-    )
+    else:
+        why = "who has not agreed to be named (no 'name' scope)"
+        hint = f"write about them without their name, or record their consent to 'name' for {ident}"
+    return Issue(source, line, col, NAME_RULE, f"This story names {name}, {why}", hint=hint)
 
 
 def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:

@@ -31,8 +31,8 @@ def written_names(text: str) -> list[tuple[str, str]]:
         entries = section.value if isinstance(section, yaml.SequenceNode) else None
         pairs = [(None, e) for e in entries] if entries is not None else list(_pairs(section, set()))
         for number, (ident, entry) in enumerate(pairs):
-            label = _scalar(ident) if ident is not None else f"advocates[{number}]"
-            found += [(label or f"advocates[{number}]", name) for name in _names(entry, set())]
+            label = (_scalar(ident) if ident is not None else None) or f"advocates[{number}]"
+            found += [(label, name) for name in _names(entry, set())]
     return found
 
 
