@@ -253,3 +253,51 @@ def test_with_materials_search_plugin_pages_are_still_kept_and_the_index_is_the_
     assert found == (3, 3)
     assert "search/search_index.json" in warm
     assert warm == cold
+
+
+# Damages every stored page after the plugin looked them up (on_env) and before any page is
+# rendered: the theme's own templates (404.html, sitemap.xml) are rendered in between.
+DAMAGE_HOOK = """
+import os
+from pathlib import Path
+
+def on_pre_template(template, template_name, config):
+    if template_name == "404.html":
+        for stored in Path(os.environ["SP_TEST_PAGES"]).iterdir():
+            stored.write_bytes(stored.read_bytes()[:-10])  # the digest line stays: the rest no longer matches it
+    return template
+"""
+
+
+def stored_pages(site) -> Path:
+    return default_location(site.root, {"XDG_CACHE_HOME": str(caches(site) / "cache-home")}) / pagecache.PAGES
+
+
+def damage(folder: Path) -> None:
+    for stored in folder.iterdir():
+        data = bytearray(stored.read_bytes())
+        data[-2] ^= 1
+        stored.write_bytes(bytes(data))
+
+
+def test_a_damaged_stored_page_is_made_again_as_without_cache_and_stored_again(site):
+    portal(site)
+    warm_and_cold(site)
+    damage(stored_pages(site))
+    warm, cold, (reused, pages) = warm_and_cold(site)
+    assert warm == cold
+    assert (reused, pages) == (3, 3)  # found on disk: only reading them shows the damage
+    assert [pagecache.PageCache(stored_pages(site).parent).get(p.stem) is not None
+            for p in stored_pages(site).iterdir()] == [True] * 3
+
+
+def test_a_page_damaged_after_it_was_looked_up_is_made_as_usual(site, monkeypatch):
+    portal(site)
+    site.write("hooks.py", DAMAGE_HOOK)  # in the build that stores the pages too: a hook is part of their key
+    site.mkdocs["hooks"] = ["hooks.py"]
+    monkeypatch.setenv("SP_TEST_PAGES", str(stored_pages(site)))
+    stored_pages(site).mkdir(parents=True)
+    warm_and_cold(site)
+    warm, cold, (reused, pages) = warm_and_cold(site)
+    assert (reused, pages) == (3, 3)  # looked up intact, damaged before they were read
+    assert warm == cold

@@ -346,6 +346,14 @@ class PageCache:
         if self.folder.is_symlink():  # a link where our folder belongs: removed, never followed
             self.folder.unlink()
 
+    def holds(self, key: str) -> bool:
+        """Whether a file is stored under ``key`` (not whether it is intact: ``get`` checks that)."""
+        self.used.add(key)
+        try:
+            return stat.S_ISREG(os.lstat(self.folder / f"{key}.html").st_mode)
+        except OSError:
+            return False
+
     def get(self, key: str) -> str | None:
         """The stored output of ``key``; None if missing, a link, or unreadable."""
         self.used.add(key)

@@ -774,7 +774,9 @@ def add_cached_template(env, bytecode_cache=None):
     """
     import jinja2
 
-    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ sp_cached }}"}), env.loader])
+    # Without stored output (a stored page found damaged as it was read), the page's own template.
+    cached = "{% if sp_cached is defined %}{{ sp_cached }}{% else %}{% include sp_template %}{% endif %}"
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: cached}), env.loader])
     env.bytecode_cache = bytecode_cache
     return env
 
