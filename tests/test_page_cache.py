@@ -244,6 +244,14 @@ def test_a_link_in_place_of_the_pages_folder_is_never_followed(tmp_path):
     assert not (elsewhere / f"{'1' * 64}.html").exists()
 
 
+def test_a_link_or_a_pipe_in_place_of_a_stored_page_is_not_a_stored_page(tmp_path):
+    cache = pagecache.PageCache(tmp_path)
+    cache.put("1" * 64, "<p>ours</p>")
+    (tmp_path / pagecache.PAGES / f"{'2' * 64}.html").symlink_to(tmp_path / pagecache.PAGES / f"{'1' * 64}.html")
+    os.mkfifo(tmp_path / pagecache.PAGES / f"{'3' * 64}.html")  # reading it would never end
+    assert [cache.holds(key * 64) for key in "123"] == [True, False, False]
+
+
 @pytest.mark.slow
 def test_with_materials_search_plugin_pages_are_still_kept_and_the_index_is_the_same(site):
     portal(site)
